@@ -1,0 +1,39 @@
+import unicodedata
+
+import pytest
+
+from tthc_pipeline.text.normalize import canon, classic_tones, clean, fold, normalize_for_match
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [("hoà", "hòa"), ("Uỷ ban", "Ủy ban"), ("khoẻ", "khỏe"), ("thuỷ", "thủy"), ("THUỶ", "THỦY"), ("Hoà Bình", "Hòa Bình")],
+)
+def test_old_style_tones_match_new_style(old, new):
+    assert classic_tones(old) == new
+    assert canon(old) == canon(new)
+
+
+@pytest.mark.parametrize("word", ["quý", "hoàn", "thuyền", "của", "mùa", "huyện", "khuyến", "hòa"])
+def test_words_outside_the_rule_are_untouched(word):
+    assert classic_tones(word) == word
+
+
+def test_clean_folds_nfd_lookalikes_and_invisibles():
+    raw = unicodedata.normalize("NFD", "Nghị định số 63/2010/NĐ-CP") .replace("Đ", "\u00d0").replace("-", "\u2011")
+    raw = raw.replace(" ", "\u00a0", 1) + "\u200b\u00ad"
+    assert clean(raw) == "Nghị định số 63/2010/NĐ-CP"
+    assert unicodedata.is_normalized("NFC", clean(raw))
+
+
+def test_canon_and_fold_preserve_length_so_offsets_map_back():
+    text = clean("Uỷ ban nhân dân HUYỆN Hoà Vang; sổ hộ khẩu; Đăng ký")
+    assert len(canon(text)) == len(text) == len(fold(text))
+    i = fold(text).index("so ho khau")
+    assert text[i : i + 10] == "sổ hộ khẩu"
+
+
+def test_fold_makes_so_and_so_equal_but_canon_does_not():
+    assert fold("sổ hộ khẩu") == fold("số hộ khẩu")
+    assert canon("sổ hộ khẩu") != canon("số hộ khẩu")
+    assert normalize_for_match("SỔ HỘ KHẨU") == "sổ hộ khẩu"

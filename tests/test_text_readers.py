@@ -1,0 +1,44 @@
+"""Plain text, Markdown and HTML backends, through the whole ingest of one file."""
+
+from tthc_pipeline.ingest.assemble import assemble
+from tthc_pipeline.ingest.text_readers import read_html, read_markdown, read_text
+
+from conftest import SAMPLES, realdata
+
+
+def test_markdown_pipe_tables_become_table_rows():
+    extracted = read_markdown(realdata("md", "QD-378-QD-UBND-2022_Ha-Giang_cong-bo-TTHC-Cong-Thuong.md"))
+    assembled = assemble(extracted)
+    first = assembled.tables[0]
+    assert first["rows"][1][0] == "Số: 378/QĐ-UBND"
+    assert assembled.text[first["start"] : first["end"]].splitlines()[1].startswith("Số: 378/QĐ-UBND | Hà Giang")
+    assert "QUYẾT ĐỊNH" in assembled.text
+
+
+def test_html_blocks_tables_and_entities(tmp_path):
+    page = tmp_path / "trang.html"
+    page.write_text(
+        "<html><head><title>T</title><style>p{}</style><script>var x='ẩn';</script></head><body>"
+        "<h1>QUYẾT ĐỊNH</h1><p>Điều 1.&nbsp;Hoà giải<br>dòng hai</p>"
+        "<table><tr><th>STT</th><th>Tên</th></tr><tr><td>1</td><td>Đăng&nbsp;ký <b>khai sinh</b></td></tr></table>"
+        "<p>Hết</p></body></html>",
+        encoding="utf-8",
+    )
+    assembled = assemble(read_html(page))
+    assert "ẩn" not in assembled.text and "p{}" not in assembled.text
+    assert "Điều 1. Hoà giải\ndòng hai" in assembled.text
+    assert assembled.tables[0]["rows"] == [["STT", "Tên"], ["1", "Đăng ký khai sinh"]]
+    assert assembled.text.index("1 | Đăng ký khai sinh") < assembled.text.index("Hết")
+
+
+def test_text_in_windows_1258_is_decoded_with_a_warning(tmp_path):
+    f = tmp_path / "cp1258.txt"
+    f.write_bytes("Nghi dinh so 63/2010/ND-CP \u00e0".encode("cp1258"))
+    extracted = read_text(f)
+    assert extracted.pages[0].blocks[0].text.endswith("à")
+    assert [w.code for w in extracted.warnings] == ["non_utf8_text"]
+
+
+def test_sample_html_reads():
+    assembled = assemble(read_html(SAMPLES / "thong-bao-mau.html"))
+    assert ["1", "1.004222", "Đăng ký thường trú", "07 ngày làm việc"] in assembled.tables[0]["rows"]

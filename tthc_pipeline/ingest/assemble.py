@@ -1,0 +1,121 @@
+"""Assemble backend blocks into one normalised text with page and table offsets.
+
+Every later stage (metadata, structure, extraction, rules) addresses the document through
+character offsets into this text, so it is built exactly once, here. Tables are rendered
+one row per line, cells separated by `` | ``, which keeps rows greppable and lets the
+structure parser see them as ordinary lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tthc_pipeline.ingest.models import Block, Extracted, Warning_
+from tthc_pipeline.text.normalize import clean
+
+CELL_SEP = " | "
+
+# Formats whose backends already decode legacy fonts run by run.
+_FONT_AWARE = {"docx", "doc", "rtf"}
+
+
+@dataclass
+class Assembled:
+    text: str
+    pages: list[dict[str, Any]]
+    tables: list[dict[str, Any]]
+    warnings: list[Warning_] = field(default_factory=list)
+
+    @property
+    def page_spans(self) -> list[tuple[int, int]]:
+        return [(p["start"], p["end"]) for p in self.pages]
+
+
+def _legacy_fixer():
+    try:
+        from tthc_pipeline.text.legacy import fix_text
+    except ImportError:  # pragma: no cover - legacy module is part of the package
+        return None
+    return fix_text
+
+
+def _cell(text: str) -> str:
+    return " ".join(clean(text or "").split())
+
+
+def render_row(cells: list[str]) -> str:
+    return CELL_SEP.join(cells)
+
+
+def assemble(extracted: Extracted) -> Assembled:
+    fix_text = None if extracted.format in _FONT_AWARE else _legacy_fixer()
+    parts: list[str] = []
+    pos = 0
+    pages: list[dict[str, Any]] = []
+    tables: list[dict[str, Any]] = []
+    warnings = list(extracted.warnings)
+    legacy_seen: set[str] = set()
+
+    def emit(piece: str) -> tuple[int, int]:
+        nonlocal pos
+        if parts:
+            parts.append("\n")
+            pos += 1
+        start = pos
+        parts.append(piece)
+        pos += len(piece)
+        return start, pos
+
+    def repair(text: str) -> str:
+        if fix_text is None or not text or text.isascii():
+            return text
+        fixed, encoding = fix_text(text)
+        if encoding:
+            legacy_seen.add(encoding)
+        return fixed
+
+    for page in extracted.pages:
+        page_start = pos + (1 if parts else 0)
+        emitted = False
+        for block in page.blocks:
+            if block.kind == "table" and block.rows:
+                rows = [[_cell(repair(c)) for c in row] for row in block.rows]
+                rows = [r for r in rows if any(r)]
+                if not rows:
+                    continue
+                start, end = emit("\n".join(render_row(r) for r in rows))
+                tables.append({"id": f"table-{len(tables) + 1}", "page": page.number, "start": start, "end": end, "rows": rows})
+                emitted = True
+            else:
+                text = clean(repair(block.text)).strip("\n")
+                if text.strip():
+                    emit(text)
+                    emitted = True
+        if not emitted:
+            page_start = pos
+        pages.append(
+            {
+                "number": page.number,
+                "text_source": page.text_source,
+                "ocr_confidence": None if page.ocr_confidence is None else round(page.ocr_confidence, 1),
+                "start": page_start,
+                "end": pos,
+            }
+        )
+    for encoding in sorted(legacy_seen):
+        warnings.append(
+            Warning_(
+                "legacy_encoding_converted",
+                f"Phát hiện văn bản mã cũ {encoding.upper()} và đã chuyển sang Unicode; nên đối chiếu bản gốc.",
+                f"Legacy {encoding.upper()} text detected and converted to Unicode; check against the original.",
+            )
+        )
+    return Assembled("".join(parts), pages, tables, warnings)
+
+
+def block_count(extracted: Extracted) -> int:
+    return sum(len(p.blocks) for p in extracted.pages)
+
+
+__all__ = ["Assembled", "Block", "assemble", "render_row", "CELL_SEP", "block_count"]

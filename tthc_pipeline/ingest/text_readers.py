@@ -1,0 +1,184 @@
+"""Backends for flow formats read with the standard library: plain text, Markdown, HTML.
+
+All three produce one logical page. Markdown pipe tables and HTML tables become table
+blocks so the later stages see the same rows whatever the source format.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from tthc_pipeline.ingest.models import Block, Extracted, Page, Warning_
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode text bytes; return (text, encoding used).
+
+    Order: BOM, declared charset, UTF-8, then cp1258 (Vietnamese Windows code page), which
+    maps every byte, so decoding never fails and never drops text.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace"), "utf-16"
+    candidates = [c for c in (declared, "utf-8") if c]
+    for enc in candidates:
+        try:
+            return data.decode(enc), enc
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("cp1258", "replace"), "cp1258"
+
+
+def _paragraph_blocks(text: str) -> list[Block]:
+    return [Block("paragraph", line) for line in text.split("\n") if line.strip()]
+
+
+def read_text(path: Path) -> Extracted:
+    text, enc = decode_bytes(path.read_bytes())
+    warnings = []
+    if enc == "cp1258":
+        warnings.append(
+            Warning_(
+                "non_utf8_text",
+                "Tệp văn bản không phải UTF-8; đã đọc theo bảng mã Windows-1258.",
+                "Text file is not UTF-8; decoded as Windows-1258.",
+            )
+        )
+    return Extracted("text", [Page(1, _paragraph_blocks(text))], warnings, {"encoding": enc})
+
+
+_MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def _md_cells(line: str) -> list[str]:
+    inner = line.strip()
+    if inner.startswith("|"):
+        inner = inner[1:]
+    if inner.endswith("|"):
+        inner = inner[:-1]
+    return [c.strip() for c in inner.split("|")]
+
+
+def read_markdown(path: Path) -> Extracted:
+    """Markdown: headings, paragraphs and pipe tables. Inline emphasis markers are removed."""
+    text, enc = decode_bytes(path.read_bytes())
+    blocks: list[Block] = []
+    table: list[list[str]] = []
+
+    def flush_table() -> None:
+        if table:
+            blocks.append(Block("table", rows=[row[:] for row in table]))
+            table.clear()
+
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.count("|") >= 2:
+            if not _MD_TABLE_SEP.match(stripped):
+                table.append([_MD_EMPHASIS.sub(r"\2", c) for c in _md_cells(stripped)])
+            continue
+        flush_table()
+        if not stripped:
+            continue
+        heading = _MD_HEADING.match(line)
+        if heading:
+            blocks.append(Block("heading", _MD_EMPHASIS.sub(r"\2", heading.group(2)), style=f"h{len(heading.group(1))}"))
+        else:
+            blocks.append(Block("paragraph", _MD_EMPHASIS.sub(r"\2", stripped)))
+    flush_table()
+    return Extracted("markdown", [Page(1, blocks)], [], {"encoding": enc})
+
+
+_BLOCK_TAGS = {
+    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+    "header", "footer", "blockquote", "pre", "dt", "dd", "title", "center",
+}
+_SKIP_TAGS = {"script", "style", "noscript", "template", "svg"}
+
+
+class _HtmlBlocks(HTMLParser):
+    """Collects text blocks and tables in document order; never drops visible text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self._buf: list[str] = []
+        self._skip = 0
+        self._tables: list[list[list[str]]] = []  # stack for nested tables
+        self._cell: list[str] | None = None
+        self._heading: str | None = None
+
+    def _flush(self) -> None:
+        text = re.sub(r"[ \t\r\n]+", " ", "".join(self._buf)).strip()
+        self._buf = []
+        if text:
+            kind = "heading" if self._heading else "paragraph"
+            self.blocks.append(Block(kind, text, style=self._heading))
+
+    def handle_starttag(self, tag: str, attrs) -> None:  # noqa: ANN001
+        if tag in _SKIP_TAGS:
+            self._skip += 1
+        elif tag == "table":
+            self._flush()
+            self._tables.append([])
+        elif tag == "tr" and self._tables:
+            self._tables[-1].append([])
+        elif tag in ("td", "th") and self._tables:
+            self._cell = []
+        elif tag == "br":
+            (self._cell if self._cell is not None else self._buf).append("\n" if self._cell is None else " ")
+            if self._cell is None:
+                self._flush()
+        elif tag in _BLOCK_TAGS and self._cell is None:
+            self._flush()
+            if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                self._heading = tag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip = max(0, self._skip - 1)
+        elif tag in ("td", "th") and self._tables and self._cell is not None:
+            cell = re.sub(r"\s+", " ", "".join(self._cell)).strip()
+            if not self._tables[-1]:
+                self._tables[-1].append([])
+            self._tables[-1][-1].append(cell)
+            self._cell = None
+        elif tag == "table" and self._tables:
+            rows = [r for r in self._tables.pop() if any(c for c in r)]
+            if self._tables and self._cell is not None:
+                # Nested table: keep its text inside the outer cell.
+                self._cell.append(" ".join(" ".join(r) for r in rows))
+            elif rows:
+                self.blocks.append(Block("table", rows=rows))
+        elif tag in _BLOCK_TAGS and self._cell is None:
+            self._flush()
+            if tag == self._heading:
+                self._heading = None
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        (self._cell if self._cell is not None else self._buf).append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def read_html(path: Path) -> Extracted:
+    data = path.read_bytes()
+    m = _META_CHARSET.search(data[:4096])
+    declared = m.group(1).decode("ascii", "ignore").lower() if m else None
+    if declared in ("iso-8859-1", "latin-1", "us-ascii"):
+        declared = None  # commonly mislabelled; try UTF-8 first, then cp1258
+    text, enc = decode_bytes(data, declared)
+    parser = _HtmlBlocks()
+    parser.feed(text)
+    parser.close()
+    return Extracted("html", [Page(1, parser.blocks)], [], {"encoding": enc})

@@ -1,0 +1,148 @@
+"""Vietnamese text normalisation.
+
+Three layers, each with a different job:
+
+* ``clean(text)``: what we store as the document text (and quote from). NFC, line endings
+  unified, invisible characters removed, NBSP/dash/Đ look-alikes folded. Changes length.
+* ``canon(text)``: what we *match* on. ``clean`` text with one tone-mark convention
+  (hoà → hòa, Uỷ → Ủy, khoẻ → khỏe) and lower case. **Length-preserving**, so a match
+  offset in ``canon(t)`` is the same offset in ``t`` and quotes are cut from the original.
+* ``fold(text)``: diacritics stripped, đ → d. Also length-preserving. Only for finding
+  candidates (OCR text, "so ho khau"): it makes "sổ" and "số" equal, so confirm on canon.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters removed outright: they carry no text and break matching.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+
+# One-to-one look-alike folding applied on clean().
+_LOOKALIKE = str.maketrans(
+    {
+        "\u00a0": " ",  # NBSP
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u200a": " ",
+        "\u3000": " ",
+        "\u2010": "-",
+        "\u2011": "-",  # non-breaking hyphen, seen in "NĐ‑CP"
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00d0": "\u0110",  # Icelandic Ð → Vietnamese Đ
+        "\u00f0": "\u0111",  # ð → đ
+        "\u0189": "\u0110",  # African D
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\t": " ",
+    }
+)
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
+
+
+def clean(text: str) -> str:
+    """Return the stored form of ``text``: NFC, folded look-alikes, ``\\n`` line ends."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\f", "\n")
+    text = unicodedata.normalize("NFC", text)
+    text = text.translate(_INVISIBLE).translate(_LOOKALIKE)
+    # Stray control characters (except newline) become spaces so offsets stay sane.
+    return "".join(ch if ch == "\n" or ch >= " " else " " for ch in text)
+
+
+def _split_tone(ch: str) -> tuple[str, str]:
+    """Split a precomposed vowel into (vowel without tone, tone mark or '')."""
+    decomposed = unicodedata.normalize("NFD", ch)
+    tone = "".join(c for c in decomposed if c in _TONES)
+    base = "".join(c for c in decomposed if c not in _TONES)
+    return unicodedata.normalize("NFC", base), tone
+
+
+def _with_tone(ch: str, tone: str) -> str:
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", ch) + tone)
+
+
+# Open syllables ending in oa / oe / uy with the tone on the second vowel ("new style").
+# "qu" is a consonant, so "quý" is left alone; a following letter ("hoàn", "thuyền") means
+# the tone belongs on the second vowel in both conventions.
+_NEW_STYLE = re.compile(
+    r"(?<![qQ])([oOuU])([aAeEyY]|[àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?!\w)"
+)
+
+
+def _move_tone(m: re.Match[str]) -> str:
+    first, second = m.group(1), m.group(2)
+    base, tone = _split_tone(second)
+    if not tone:
+        return m.group(0)
+    if first.lower() == "u" and base.lower() != "y":
+        return m.group(0)  # "ua", "ue" are not in the rule
+    if first.lower() == "o" and base.lower() not in ("a", "e"):
+        return m.group(0)
+    return _with_tone(first, tone) + base
+
+
+def classic_tones(text: str) -> str:
+    """Put tone marks on the first vowel of open oa/oe/uy syllables (hoà → hòa).
+
+    Legal texts mix both conventions; we match on one. Length-preserving on NFC input.
+    """
+    return _NEW_STYLE.sub(_move_tone, text)
+
+
+def _lower_same_length(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def canon(text: str) -> str:
+    """Matching form of already-``clean`` text: one tone convention, lower case.
+
+    Guaranteed ``len(canon(t)) == len(t)`` for clean (NFC) input.
+    """
+    return _lower_same_length(classic_tones(text))
+
+
+_FOLD_CACHE: dict[str, str] = {}
+
+
+def _fold_char(ch: str) -> str:
+    got = _FOLD_CACHE.get(ch)
+    if got is None:
+        if ch in "đĐ":
+            got = "d" if ch == "đ" else "D"
+        else:
+            base = unicodedata.normalize("NFD", ch)[0]
+            got = base if len(base) == 1 else ch
+        _FOLD_CACHE[ch] = got
+    return got
+
+
+def fold(text: str) -> str:
+    """Diacritic-free lower-case form, length-preserving. For candidate search only."""
+    return "".join(_fold_char(c) if ord(c) > 127 else c for c in canon(text))
+
+
+def normalize_for_match(text: str) -> str:
+    """``canon(clean(text))``: for short user-supplied strings (patterns, catalogue terms)."""
+    return canon(clean(text))
+
+
+_SPACES = re.compile(r"[ \t]+")
+
+
+def squeeze_spaces(text: str) -> str:
+    """Collapse runs of spaces (not newlines) and strip line ends."""
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
