@@ -118,3 +118,18 @@ def test_records_validate_for_every_realdata_document(realdata_dir):
             assert rec["error"]["code"] == "not_a_pdf"
         else:
             assert rec["error"] is None, (path.name, rec["error"])
+
+
+def test_rescan_reuses_unchanged_files_and_force_redoes_them(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    _good_docx(src / "a.docx")
+    out = tmp_path / "out"
+    args = ["ingest", str(src), "--out", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    (record,) = out.glob("*.json")
+    before = record.stat().st_mtime_ns
+    second = CliRunner().invoke(main, args)
+    assert "1 reused" in second.output and record.stat().st_mtime_ns == before
+    third = CliRunner().invoke(main, args + ["--force"])
+    assert "0 reused" in third.output and record.stat().st_mtime_ns != before

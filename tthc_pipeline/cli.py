@@ -42,9 +42,10 @@ def main() -> None:
               help="Seconds allowed for one file, all converters included.")
 @click.option("--max-mb", type=click.FloatRange(0.001, 10000), default=200.0, show_default=True,
               help="Files larger than this are refused with an error record.")
+@click.option("--force", is_flag=True, help="Ingest again even when a record for the same content and tool version exists.")
 @click.option("--quiet", "-q", is_flag=True, help="Only the final summary line.")
 def ingest(paths: tuple[Path, ...], out_dir: Path, jobs: int, ocr: bool, ocr_dpi: int, timeout_s: float,
-           max_mb: float, quiet: bool) -> None:
+           max_mb: float, force: bool, quiet: bool) -> None:
     """Ingest legal documents (PDF with or without text layer, DOCX, DOC, RTF, HTML, Markdown, TXT).
 
     PATHS are files or folders (searched recursively). Formats are detected from the content,
@@ -54,31 +55,31 @@ def ingest(paths: tuple[Path, ...], out_dir: Path, jobs: int, ocr: bool, ocr_dpi
     Exit code: 0 all files ingested, 1 at least one failed, 2 usage error.
     """
     from tthc_pipeline.ingest.backends import IngestOptions
-    from tthc_pipeline.ingest.runner import ingest_batch, iter_inputs
+    from tthc_pipeline.ingest.runner import iter_inputs
 
     inputs = list(iter_inputs(paths))
     if not inputs:
         raise click.UsageError("No supported documents found in the given paths (PDF, DOCX, DOC, RTF, HTML, MD, TXT).")
     options = IngestOptions(ocr=ocr, ocr_dpi=ocr_dpi, timeout_s=timeout_s, max_bytes=int(max_mb * 1024 * 1024))
-    summary = _run_with_progress(inputs, out_dir, jobs, options, quiet)
+    summary = _run_with_progress(inputs, out_dir, jobs, options, quiet, reuse=not force)
     for src, error in summary.failures:
         click.echo(f"LỖI/ERROR {src}: [{error['code']}] {error['message_vi']} / {error['message_en']}", err=True)
     click.echo(
-        f"Đã xử lý {len(inputs)} tệp: {summary.ok} thành công, {summary.failed} lỗi; "
+        f"Đã xử lý {len(inputs)} tệp: {summary.ok} thành công ({summary.reused} dùng lại kết quả cũ), {summary.failed} lỗi; "
         f"{summary.pages} trang ({summary.ocr_pages} trang OCR); {summary.elapsed_s:.1f} s → {out_dir}"
     )
     click.echo(
-        f"Ingested {len(inputs)} files: {summary.ok} ok, {summary.failed} failed; "
+        f"Ingested {len(inputs)} files: {summary.ok} ok ({summary.reused} reused), {summary.failed} failed; "
         f"{summary.pages} pages ({summary.ocr_pages} OCR); {summary.elapsed_s:.1f} s → {out_dir}"
     )
     sys.exit(1 if summary.failed else 0)
 
 
-def _run_with_progress(inputs, out_dir, jobs, options, quiet):  # noqa: ANN001, ANN202
+def _run_with_progress(inputs, out_dir, jobs, options, quiet, reuse):  # noqa: ANN001, ANN202
     from tthc_pipeline.ingest.runner import ingest_batch
 
     if quiet or not sys.stdout.isatty():
-        return ingest_batch(inputs, out_dir, jobs=jobs, options=options)
+        return ingest_batch(inputs, out_dir, jobs=jobs, options=options, reuse=reuse)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -88,7 +89,7 @@ def _run_with_progress(inputs, out_dir, jobs, options, quiet):  # noqa: ANN001, 
         def on_done(src: Path, info: dict) -> None:
             progress.update(task, advance=1, description=src.name[:40])
 
-        return ingest_batch(inputs, out_dir, jobs=jobs, options=options, on_done=on_done)
+        return ingest_batch(inputs, out_dir, jobs=jobs, options=options, on_done=on_done, reuse=reuse)
 
 
 # Commands that live beside their stage, registered here so `tthc --help` lists them all.

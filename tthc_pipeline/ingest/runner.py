@@ -225,19 +225,43 @@ class BatchSummary:
     failed: int = 0
     pages: int = 0
     ocr_pages: int = 0
+    reused: int = 0
     outputs: list[Path] = field(default_factory=list)
     failures: list[tuple[Path, dict]] = field(default_factory=list)
     elapsed_s: float = 0.0
 
 
-def _work(args: tuple[str, str, IngestOptions]) -> tuple[str, str, dict[str, Any] | None]:
-    """Pool worker: ingest and write; returns (input, output path, error or None)."""
-    src, out_dir, opts = args
-    record = ingest_file(Path(src), opts)
-    target = Path(out_dir) / output_name(Path(src), record.get("sha256"))
-    write_json_atomic(target, record)
+def _cached(src: Path, out_dir: Path) -> tuple[Path, dict[str, Any]] | None:
+    """A previous good record of the same content by the same tool version, if any.
+
+    Monthly rescans re-read the same folders; unchanged files cost one hash, not an OCR run.
+    """
+    try:
+        target = out_dir / output_name(src, sha256_file(src))
+        record = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if record.get("error") is None and record.get("tool", {}).get("version") == __version__:
+        return target, record
+    return None
+
+
+def _work(args: tuple[str, str, IngestOptions, bool]) -> tuple[str, str, dict[str, Any]]:
+    """Pool worker: ingest and write; returns (input, output path, error and page stats)."""
+    src, out_dir, opts, reuse = args
+    hit = _cached(Path(src), Path(out_dir)) if reuse else None
+    if hit:
+        target, record = hit
+    else:
+        record = ingest_file(Path(src), opts)
+        target = Path(out_dir) / output_name(Path(src), record.get("sha256"))
+        write_json_atomic(target, record)
     pages = record.get("pages") or []
-    stats = {"pages": len(pages), "ocr_pages": sum(1 for p in pages if p.get("text_source") == "ocr")}
+    stats = {
+        "pages": len(pages),
+        "ocr_pages": sum(1 for p in pages if p.get("text_source") == "ocr"),
+        "reused": hit is not None,
+    }
     return src, str(target), {"error": record["error"], **stats}
 
 
@@ -248,18 +272,24 @@ def ingest_batch(
     jobs: int = 1,
     options: IngestOptions | None = None,
     on_done: Callable[[Path, dict], None] | None = None,
+    reuse: bool = True,
 ) -> BatchSummary:
-    """Ingest ``inputs`` into ``out_dir`` with ``jobs`` worker processes."""
+    """Ingest ``inputs`` into ``out_dir`` with ``jobs`` worker processes.
+
+    With ``reuse`` (the default) a file whose record already exists for the same content
+    hash and tool version is not ingested again.
+    """
     opts = options or IngestOptions()
     summary = BatchSummary()
     started = time.perf_counter()
-    tasks = [(str(p), str(out_dir), opts) for p in inputs]
+    tasks = [(str(p), str(out_dir), opts, reuse) for p in inputs]
 
     def account(result: tuple[str, str, dict]) -> None:
         src, target, info = result
         summary.outputs.append(Path(target))
         summary.pages += info["pages"]
         summary.ocr_pages += info["ocr_pages"]
+        summary.reused += bool(info.get("reused"))
         if info["error"]:
             summary.failed += 1
             summary.failures.append((Path(src), info["error"]))

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Ingest benchmark on the real documents in ../shared/realdata (about 1 minute; --quick ~30 s).
+
+Measures, in one run on the same files:
+  (a) read_pdf pages/s on text-layer PDFs against bare pypdfium2 get_text_range (target ≥ 0.3×);
+  (b) OCR seconds per page on 3 pages of the ND-154 scan (read_pdf, OCR workers as shipped);
+  (c) .doc → .docx seconds per file via tthc_pipeline.ingest.libreoffice.convert_to_docx;
+  (d) peak RSS (VmHWM; ru_maxrss printed too) of a fresh process reading a 200-page PDF
+      built from TT-35 pages.
+
+Usage: .venv/bin/python scripts/bench_ingest.py [--quick]
+Timings on the shared 2-core machine vary by about ±30 %; the best of N runs is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+REALDATA = REPO.parent / "shared" / "realdata"
+sys.path.insert(0, str(REPO))
+
+TEXT_PDFS = [
+    "TT-35-2024-TT-BGTVT_GPLX_WORD-export-signed.pdf",
+    "Du-thao-QCVN-PCCC-2025_text_mixed-NFD.pdf",
+    "Luat-26-2023-QH15_Can-cuoc_CONGBAO-text.pdf",
+]
+SCAN_PDF = "ND-154-2024-ND-CP_cu-tru_SCAN.pdf"
+DOC_FILES = ["ND-96-2016-ND-CP_315469.doc", "Hien-phap-1959_vbpl-889.doc"]
+
+
+def best_of(runs: int, fn) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bare_pdfium(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    n = len(doc)
+    for i in range(n):
+        doc[i].get_textpage().get_text_range()
+    doc.close()
+    return n
+
+
+def bench_text(runs: int) -> list[tuple]:
+    import pypdfium2 as pdfium
+
+    from tthc_pipeline.ingest.pdf import read_pdf
+
+    rows = []
+    for name in TEXT_PDFS:
+        path = REALDATA / "pdf" / name
+        pages = len(pdfium.PdfDocument(str(path)))
+        read_pdf(path, ocr=False)  # warm-up: imports, syllable caches
+        bare = best_of(runs, lambda: bare_pdfium(path))
+        ours = best_of(runs, lambda: read_pdf(path, ocr=False))
+        rows.append((name[:34], pages, pages / bare, pages / ours, bare / ours))
+    return rows
+
+
+def subset_pdf(src: Path, indexes: list[int], out: Path) -> Path:
+    import pypdfium2 as pdfium
+
+    source = pdfium.PdfDocument(str(src))
+    target = pdfium.PdfDocument.new()
+    target.import_pages(source, indexes)
+    target.save(str(out))
+    target.close()
+    source.close()
+    return out
+
+
+def bench_ocr(tmp: Path) -> tuple[float, list]:
+    from tthc_pipeline.ingest.pdf import read_pdf
+
+    three = subset_pdf(REALDATA / "pdf" / SCAN_PDF, [0, 1, 2], tmp / "nd154-3p.pdf")
+    start = time.perf_counter()
+    extracted = read_pdf(three)
+    elapsed = time.perf_counter() - start
+    return elapsed / 3, [p.ocr_confidence for p in extracted.pages]
+
+
+def bench_doc(tmp: Path) -> str:
+    try:
+        from tthc_pipeline.ingest.libreoffice import convert_to_docx
+    except ImportError as exc:
+        return f"skipped ({exc})"
+    times = []
+    for name in DOC_FILES:
+        start = time.perf_counter()
+        convert_to_docx(REALDATA / "doc" / name, tmp / "docx")
+        times.append(time.perf_counter() - start)
+    return f"{sum(times) / len(times):.2f} s/file ({len(times)} files, one soffice call each)"
+
+
+_RSS_CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+from tthc_pipeline.ingest.pdf import read_pdf
+def hwm_kb():
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child started from a
+    # big parent reports the parent's size.
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = hwm_kb()
+start = time.perf_counter()
+ex = read_pdf(Path({path!r}), ocr=False)
+print(json.dumps({{"pages": len(ex.pages), "seconds": time.perf_counter() - start,
+                  "base_kb": base, "peak_kb": hwm_kb(),
+                  "ru_maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))
+"""
+
+
+def bench_rss(tmp: Path) -> dict:
+    import pypdfium2 as pdfium
+
+    source = REALDATA / "pdf" / TEXT_PDFS[0]
+    n = len(pdfium.PdfDocument(str(source)))
+    big = subset_pdf(source, [i % n for i in range(200)], tmp / "tt35-200p.pdf")
+    code = _RSS_CHILD.format(repo=str(REPO), path=str(big))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one run per measurement")
+    args = parser.parse_args()
+    if not REALDATA.is_dir():
+        print("../shared/realdata not present: nothing to benchmark", file=sys.stderr)
+        return 1
+    runs = 1 if args.quick else 3
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp_name:
+        tmp = Path(tmp_name)
+        print(f"(a) text-layer PDFs, best of {runs}")
+        print(f"    {'file':34} {'pages':>5} {'pdfium p/s':>11} {'read_pdf p/s':>13} {'ratio':>6}")
+        for name, pages, bare, ours, ratio in bench_text(runs):
+            print(f"    {name:34} {pages:5d} {bare:11.0f} {ours:13.0f} {ratio:6.2f}")
+        per_page, confidences = bench_ocr(tmp)
+        print(f"(b) OCR, 3 pages of {SCAN_PDF[:20]}: {per_page:.2f} s/page wall "
+              f"(2 tesseract workers), confidences {confidences}")
+        print(f"(c) .doc → .docx: {bench_doc(tmp)}")
+        rss = bench_rss(tmp)
+        print(f"(d) 200-page PDF (TT-35 pages repeated): {rss['seconds']:.1f} s, peak RSS "
+              f"{rss['peak_kb'] / 1024:.0f} MB (after imports {rss['base_kb'] / 1024:.0f} MB; "
+              f"ru_maxrss {rss['ru_maxrss_kb'] / 1024:.0f} MB)")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"    this process peak RSS: {own:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

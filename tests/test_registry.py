@@ -1,0 +1,277 @@
+"""Registry of legal documents: loading, derived relations, status at dates, lint, learning."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tthc_pipeline.legal.registry import Registry
+from tthc_pipeline.legal.relations import relations_from_ingest, write_learned
+
+REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+D = date.fromisoformat
+
+
+@pytest.fixture(scope="module")
+def reg() -> Registry:
+    return Registry.load(REPO_CORPUS)
+
+
+def test_repo_registry_loads_clean(reg: Registry) -> None:
+    assert len(reg) >= 40
+    assert [i for i in reg.lint() if i.level == "error"] == []
+    assert [i.code for i in reg.lint()] == []  # no dangling targets in the seed data
+
+
+@pytest.mark.parametrize(
+    "doc_id, as_of, code, by",
+    [
+        ("61/2018/NĐ-CP", "2025-06-30", "amended", ["107/2021/NĐ-CP"]),
+        ("61/2018/NĐ-CP", "2025-07-01", "replaced", ["118/2025/NĐ-CP"]),
+        ("107/2021/NĐ-CP", "2025-07-01", "replaced", ["118/2025/NĐ-CP"]),
+        ("118/2025/NĐ-CP", "2025-06-30", "not_yet_in_force", []),
+        ("81/2006/QH11", "2021-06-30", "in_force", []),
+        ("81/2006/QH11", "2021-07-01", "replaced", ["68/2020/QH14"]),
+        ("62/2021/NĐ-CP", "2024-12-01", "in_force", []),
+        ("62/2021/NĐ-CP", "2025-06-01", "expired", ["154/2024/NĐ-CP"]),
+        ("59/2014/QH13", "2024-06-30", "amended", ["68/2020/QH14"]),
+        ("59/2014/QH13", "2024-07-01", "replaced", ["26/2023/QH15"]),
+        ("63/2010/NĐ-CP", "2013-06-30", "in_force", []),
+        ("63/2010/NĐ-CP", "2018-01-01", "amended", ["48/2013/NĐ-CP", "92/2017/NĐ-CP"]),
+        ("1699/QĐ-TTg", "2010-10-14", "partly_repealed", ["63/2010/NĐ-CP"]),
+        ("58/2020/TT-BCA", "2023-08-15", "replaced", ["24/2023/TT-BCA"]),
+        ("24/2023/TT-BCA", "2025-06-01", "replaced", ["79/2024/TT-BCA"]),
+        ("23/2015/NĐ-CP", "2025-06-01", "amended", ["07/2025/NĐ-CP"]),
+        ("999/2099/NĐ-CP", "2025-06-01", "unknown", []),
+    ],
+)
+def test_status_of_seed_facts(reg: Registry, doc_id: str, as_of: str, code: str, by: list[str]) -> None:
+    status = reg.status(doc_id, D(as_of))
+    assert (status.code, sorted(status.by)) == (code, by)
+    assert status.label_vi
+
+
+def test_status_details(reg: Registry) -> None:
+    s = reg.status("62/2021/NĐ-CP", D("2025-06-01"))
+    assert s.since == D("2025-01-10") and s.confidence == "V" and not s.date_uncertain
+    # TT 79/2024's in-force date is unverified: the replacement date is only a lower bound.
+    s = reg.status("24/2023/TT-BCA", D("2025-06-01"))
+    assert s.date_uncertain and s.since == D("2024-11-15")
+    # [U] facts stay U.
+    assert reg.status("45/2013/QH13", D("2026-01-01")).confidence == "U"
+
+
+def test_inverse_relations_are_derived_once(reg: Registry) -> None:
+    nd61 = reg.get("61/2018/ND-CP")  # ASCII id is canonicalised
+    kinds = {(r.type, r.target, r.derived) for r in nd61.relations}
+    assert ("replaced_by", "118/2025/NĐ-CP", True) in kinds
+    assert ("amended_by", "107/2021/NĐ-CP", True) in kinds
+    assert reg.successors("61/2018/NĐ-CP") == ["118/2025/NĐ-CP"]
+    repealed = [r for r in reg.get("1699/QĐ-TTg").relations if r.type == "repealed_by"]
+    assert repealed[0].articles == [{"dieu": "2"}]
+
+
+def _write(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+
+
+def test_lint_catches_duplicate_id_and_dangling_target(tmp_path: Path) -> None:
+    _write(tmp_path / "registry" / "a.yaml", {"entries": [
+        {"id": "10/2020/NĐ-CP", "type": "Nghị định", "confidence": "S",
+         "relations": [{"type": "replaces", "target": "1/2010/NĐ-CP", "date": "2020-05-01"}]},
+    ]})
+    _write(tmp_path / "registry" / "b.yaml", {"entries": [
+        {"id": "10/2020/ND-CP", "type": "Nghị định", "confidence": "V"},
+        {"id": "11/2020/NĐ-CP", "confidence": "X"},
+    ]})
+    reg = Registry.load(tmp_path)
+    codes = sorted((i.level, i.code, i.entry_id) for i in reg.lint())
+    assert ("error", "duplicate_id", "10/2020/NĐ-CP") in codes
+    assert ("warning", "dangling_target", "10/2020/NĐ-CP") in codes
+    assert ("error", "bad_confidence", "11/2020/NĐ-CP") in codes
+    assert reg.get("10/2020/NĐ-CP").confidence == "S"  # the first declaration is kept
+
+
+def test_lint_catches_conflicting_dates(tmp_path: Path) -> None:
+    _write(tmp_path / "registry" / "a.yaml", {"entries": [
+        {"id": "10/2020/NĐ-CP", "relations": [{"type": "replaces", "target": "01/2010/NĐ-CP", "date": "2020-05-01"}]},
+        {"id": "01/2010/NĐ-CP", "relations": [{"type": "replaced_by", "target": "10/2020/NĐ-CP", "date": "2020-06-01"}]},
+    ]})
+    assert [i.code for i in Registry.load(tmp_path).lint()] == ["relation_conflict"]
+
+
+def test_learned_merges_under_hand_written(tmp_path: Path) -> None:
+    _write(tmp_path / "registry" / "a.yaml", {"entries": [
+        {"id": "10/2020/NĐ-CP", "effective": "2020-05-01", "confidence": "V",
+         "relations": [{"type": "replaces", "target": "01/2010/NĐ-CP", "date": "2020-05-01"}]},
+        {"id": "01/2010/NĐ-CP"}, {"id": "02/2011/NĐ-CP"},
+    ]})
+    _write(tmp_path / "learned" / "x.yaml", {
+        "origin": "learned", "provenance": {"sha256": "ab"}, "id": "10/2020/NĐ-CP", "effective": "2020-04-01",
+        "source": "learned.docx",
+        "relations": [{"type": "replaces", "target": "01/2010/NĐ-CP", "date": "2020-04-01"},
+                      {"type": "repeals", "target": "02/2011/NĐ-CP", "date": "2020-05-01"}]})
+    reg = Registry.load(tmp_path)
+    entry = reg.get("10/2020/NĐ-CP")
+    assert entry.effective == "2020-05-01"  # hand-written wins
+    assert {"field": "effective", "value": "2020-04-01", "source": "learned.docx"} in entry.overridden
+    assert any(o.get("relation") == "replaces" and o["date"] == "2020-04-01" for o in entry.overridden)
+    assert reg.status("01/2010/NĐ-CP", D("2020-04-15")).code == "in_force"
+    assert reg.status("02/2011/NĐ-CP", D("2020-05-01")).code == "repealed"  # learned fact added
+    assert "learned_conflict" in [i.code for i in reg.lint()]
+
+
+DECREE_PARAGRAPHS = [
+    "CHÍNH PHỦ", "Số: 12/2026/NĐ-CP", "Hà Nội, ngày 15 tháng 01 năm 2026", "NGHỊ ĐỊNH",
+    "Sửa đổi, bổ sung một số điều của Nghị định số 63/2010/NĐ-CP ngày 08 tháng 6 năm 2010 của Chính phủ "
+    "về kiểm soát thủ tục hành chính",
+    "Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;",
+    "Điều 1. Sửa đổi, bổ sung một số điều của Nghị định số 63/2010/NĐ-CP",
+    "1. Sửa đổi, bổ sung khoản 2 Điều 8 như sau:",
+    "Điều 2. Hiệu lực thi hành",
+    "1. Nghị định này có hiệu lực thi hành kể từ ngày 01 tháng 3 năm 2026.",
+    "2. Nghị định số 99/2020/NĐ-CP ngày 20 tháng 8 năm 2020 của Chính phủ quy định về thử nghiệm hết hiệu "
+    "lực kể từ ngày Nghị định này có hiệu lực thi hành.",
+]
+
+
+def make_decree_docx(path: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    for text in DECREE_PARAGRAPHS:
+        document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+def _ingest():
+    try:
+        from tthc_pipeline.ingest.runner import ingest_file
+    except ImportError:
+        return None
+    return ingest_file
+
+
+def _record_for(path: Path) -> dict:
+    ingest = _ingest()
+    if ingest is not None:
+        return ingest(path)
+    return {"metadata": {}, "text": "\n".join(DECREE_PARAGRAPHS), "sha256": "0" * 64, "source": str(path)}
+
+
+def _check_learned_decree(entry) -> None:
+    assert (entry.id, entry.type, entry.issued, entry.effective) == ("12/2026/NĐ-CP", "Nghị định", "2026-01-15", "2026-03-01")
+    rel = {(r.type, r.target): r for r in entry.relations}
+    assert rel[("expires", "99/2020/NĐ-CP")].date == "2026-03-01"
+    assert rel[("amends", "63/2010/NĐ-CP")].articles == [{"dieu": "8", "khoan": "2"}]
+    assert entry.origin == "learned" and entry.confidence == "S"
+
+
+def test_learning_from_generated_docx(tmp_path: Path) -> None:
+    entry = relations_from_ingest(_record_for(make_decree_docx(tmp_path / "nd12.docx")))
+    _check_learned_decree(entry)
+
+
+def test_learning_tolerates_ocr_noise_without_metadata() -> None:
+    text = ("Số: 55/2026/TT-BCA Hà Nội, ngày 02 tháng 02 năm 2026\nĐiều 9. Hiệu lục thị hành\n"
+            "1. Thông tư này có hiệu lục thị hành kế từ ngày 01 tháng 4 năm 2026.\n"
+            "2. Thông tư này thay thế Thông tư số 24/2023/TT-BCA ngày 01 tháng 7 năm 2023 của Bộ trưởng Bộ Công an "
+            "(đã được sửa đổi bởi Thông tư số 13/2025/TT-BCA).\n"
+            "3. Thông tư này bãi bỏ khoản 2, 3 Điều 5 Thông tư số 17/2024/TT-BCA.")
+    entry = relations_from_ingest({"metadata": {"effective": {"raw": "…", "date": None}}, "text": text})
+    rel = {(r.type, r.target): r for r in entry.relations}
+    assert entry.id == "55/2026/TT-BCA" and entry.effective == "2026-04-01"
+    assert set(rel) == {("replaces", "24/2023/TT-BCA"), ("repeals", "17/2024/TT-BCA")}  # not the one in ( )
+    assert rel[("repeals", "17/2024/TT-BCA")].articles == [{"dieu": "5", "khoan": "2"}, {"dieu": "5", "khoan": "3"}]
+
+
+def test_load_with_documents_learns_once(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO_CORPUS / "registry", corpus / "registry")
+    (corpus / "documents").mkdir()
+    make_decree_docx(corpus / "documents" / "nd12.docx")
+    calls: list[Path] = []
+
+    def counting_ingest(path: Path) -> dict:
+        calls.append(path)
+        return _record_for(path)
+
+    reg = Registry.load_with_documents(corpus, ingest=counting_ingest)
+    assert len(calls) == 1 and reg.get("12/2026/NĐ-CP").origin == "learned"
+    assert reg.status("99/2020/NĐ-CP", D("2026-03-01")).code == "unknown"  # target not registered
+    assert reg.status("63/2010/NĐ-CP", D("2026-03-02")).by[-1] == "12/2026/NĐ-CP"
+    learned = list((corpus / "learned").glob("*.yaml"))
+    assert [p.name for p in learned] == ["12-2026-ND-CP.yaml"]
+    assert yaml.safe_load(learned[0].read_text("utf-8"))["provenance"]["sha256"]
+    Registry.load_with_documents(corpus, ingest=counting_ingest)
+    assert len(calls) == 1  # cached by sha256
+
+
+def test_write_learned_roundtrip(tmp_path: Path) -> None:
+    entry = relations_from_ingest({"metadata": {}, "text": "\n".join(DECREE_PARAGRAPHS), "sha256": "f" * 64})
+    path = write_learned(entry, tmp_path / "learned")
+    again = Registry.load(tmp_path).get("12/2026/NĐ-CP")
+    assert path.exists() and again.origin == "learned" and again.effective == "2026-03-01"
+    assert not list((tmp_path / "learned").glob(".tmp-*"))
+
+
+# --------------------------------------------------------------------------- real scan (slow)
+
+
+def _nd154_pages_with_article_15() -> list[int]:
+    """Pages (0-based) OCR'd for the test. Điều 15 (Hiệu lực thi hành) is on printed page 16 of
+    22, not on the last 3 pages (those hold the forms appendix), so we OCR page 1 (number and
+    date) and pages 16–17 (Điều 15, 16 and the signature)."""
+    return [0, 15, 16]
+
+
+@pytest.fixture(scope="module")
+def nd154_ocr_text() -> str:
+    pdf_path = REALDATA / "pdf" / "ND-154-2024-ND-CP_cu-tru_SCAN.pdf"
+    if not pdf_path.exists():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract not installed")
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    texts = []
+    for index in _nd154_pages_with_article_15():
+        image = pdf[index].render(scale=300 / 72, grayscale=True).to_pil()
+        import io
+
+        buf = io.BytesIO()
+        image.save(buf, format="PNG")
+        out = subprocess.run(["tesseract", "-", "-", "-l", "vie"], input=buf.getvalue(), capture_output=True,
+                             env=env, timeout=120, check=True)
+        texts.append(out.stdout.decode("utf-8"))
+    return "\n".join(texts)
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+def test_nd154_scan_teaches_that_nd62_expired(nd154_ocr_text: str, tmp_path: Path) -> None:
+    assert "Điều 15" in nd154_ocr_text
+    entry = relations_from_ingest({"metadata": {}, "text": nd154_ocr_text, "sha256": "scan",
+                                   "source": "ND-154-2024-ND-CP_cu-tru_SCAN.pdf"})
+    assert (entry.id, entry.issued, entry.effective) == ("154/2024/NĐ-CP", "2024-11-26", "2025-01-10")
+    rel = {(r.type, r.target): r for r in entry.relations}
+    assert rel[("expires", "62/2021/NĐ-CP")].date == "2025-01-10"
+    # Learned alone (no hand-written registry): the status follows from the scan.
+    write_learned(entry, tmp_path / "learned")
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "cu-tru.yaml").write_text(
+        "entries:\n  - {id: 62/2021/NĐ-CP, type: Nghị định, confidence: V}\n", "utf-8")
+    reg = Registry.load(tmp_path)
+    assert reg.status("62/2021/NĐ-CP", D("2025-06-01")).code == "expired"
+    assert reg.status("62/2021/NĐ-CP", D("2024-12-01")).code == "in_force"

@@ -1,0 +1,219 @@
+"""``tthc corpus``: browse the registry of legal documents and teach it new regulations.
+
+Exit codes: 0 success; 1 a document id was not found, a file could not be learned, or lint
+found errors; 2 usage errors (bad option, bad date), as click does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tthc_pipeline.legal.registry import Entry, Registry, Status
+
+
+def default_corpus_dir() -> Path:
+    """$TTHC_CORPUS, else ./corpus when it has a registry/, else the repository's corpus/."""
+    env = os.environ.get("TTHC_CORPUS")
+    if env:
+        return Path(env)
+    cwd = Path.cwd() / "corpus"
+    if (cwd / "registry").is_dir():
+        return cwd
+    return Path(__file__).resolve().parents[2] / "corpus"
+
+
+class _DateType(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> date:
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            parts = text.replace("-", "/").replace(".", "/").split("/")
+            if len(parts) == 3 and all(p.isdigit() for p in parts):
+                try:
+                    return date(int(parts[2]), int(parts[1]), int(parts[0]))
+                except ValueError:
+                    pass
+        self.fail(f"Ngày không hợp lệ / invalid date: {value!r} (YYYY-MM-DD hoặc dd/mm/yyyy)", param, ctx)
+
+
+DATE = _DateType()
+_corpus_option = click.option(
+    "--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Thư mục corpus (chứa registry/ và learned/). Mặc định: ./corpus hoặc corpus/ của kho mã.",
+)
+_format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                              show_default=True, help="Định dạng đầu ra.")
+_learn_option = click.option("--learn/--no-learn", default=True, show_default=True,
+                             help="Học trước các văn bản PDF/DOCX mới thả vào thư mục corpus.")
+
+
+def _load(corpus_dir: Path | None, learn: bool) -> Registry:
+    corpus = corpus_dir or default_corpus_dir()
+    if not corpus.is_dir():
+        raise click.UsageError(f"Không tìm thấy thư mục corpus: {corpus} / corpus directory not found")
+    return Registry.load_with_documents(corpus) if learn else Registry.load(corpus)
+
+
+def _fmt_date(d: Any) -> str:
+    if not d:
+        return "?"
+    d = date.fromisoformat(d) if isinstance(d, str) else d
+    return d.strftime("%d/%m/%Y")
+
+
+def _status_line(s: Status) -> str:
+    line = s.label_vi
+    if s.since:
+        line += f" từ {_fmt_date(s.since)}"
+        if s.date_uncertain:
+            line += " (ngày chưa xác minh, lấy theo ngày ban hành)"
+    if s.by:
+        line += f" (bởi {', '.join(s.by)})"
+    return line + f" [{s.confidence}]"
+
+
+def _not_found(doc_id: str) -> None:
+    click.echo(f"Không có văn bản {doc_id} trong danh mục. / Document {doc_id} is not in the registry.", err=True)
+    sys.exit(1)
+
+
+@click.group("corpus")
+def corpus() -> None:
+    """Danh mục văn bản pháp luật: hiệu lực, thay thế, sửa đổi (registry of legal documents)."""
+
+
+@corpus.command("list")
+@_corpus_option
+@click.option("--as-of", type=DATE, default=None, help="Ngày xét hiệu lực (mặc định: hôm nay).")
+@_format_option
+@_learn_option
+def list_cmd(corpus_dir: Path | None, as_of: date | None, fmt: str, learn: bool) -> None:
+    """Liệt kê các văn bản và tình trạng hiệu lực tại một ngày."""
+    reg = _load(corpus_dir, learn)
+    when = as_of or date.today()
+    entries = sorted(reg.entries.values(), key=lambda e: (e.type or "", e.id))
+    statuses = [reg.status(e.id, when) for e in entries]
+    if fmt == "json":
+        rows = [{"id": e.id, "type": e.type, "title": e.title, "origin": e.origin, "confidence": e.confidence,
+                 "status": s.to_dict()} for e, s in zip(entries, statuses)]
+        click.echo(json.dumps({"as_of": when.isoformat(), "documents": rows}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Tình trạng hiệu lực tại ngày {_fmt_date(when)} — {len(entries)} văn bản")
+    for e, s in zip(entries, statuses):
+        learned = " (học tự động)" if e.origin == "learned" else ""
+        click.echo(f"- {e.type or '?'} {e.id}{learned}: {_status_line(s)}")
+
+
+@corpus.command("show")
+@click.argument("doc_id")
+@_corpus_option
+@_format_option
+@_learn_option
+def show_cmd(doc_id: str, corpus_dir: Path | None, fmt: str, learn: bool) -> None:
+    """Hiện đầy đủ thông tin và các quan hệ của một văn bản (ví dụ 61/2018/NĐ-CP)."""
+    reg = _load(corpus_dir, learn)
+    entry = reg.get(doc_id)
+    if entry is None:
+        _not_found(doc_id)
+    today = reg.status(entry.id, date.today())
+    if fmt == "json":
+        click.echo(json.dumps({**entry.to_dict(), "status_today": today.to_dict()}, ensure_ascii=False, indent=2))
+        return
+    _print_entry(entry, today)
+
+
+def _print_entry(entry: Entry, today: Status) -> None:
+    click.echo(f"{entry.type or 'Văn bản'} {entry.id}")
+    for label, value in (("Trích yếu", entry.title), ("Cơ quan ban hành", entry.issuer),
+                         ("Ngày ban hành", entry.issued and _fmt_date(entry.issued)),
+                         ("Ngày có hiệu lực", entry.effective and _fmt_date(entry.effective)),
+                         ("Độ tin cậy", entry.confidence), ("Nguồn", entry.source), ("Ghi chú", entry.notes),
+                         ("Nguồn gốc", "nhập tay" if entry.origin == "hand" else "học tự động")):
+        if value:
+            click.echo(f"  {label}: {value}")
+    click.echo(f"  Tình trạng hôm nay: {_status_line(today)}")
+    names = {"replaces": "thay thế", "replaced_by": "bị thay thế bởi", "amends": "sửa đổi, bổ sung",
+             "amended_by": "được sửa đổi, bổ sung bởi", "repeals": "bãi bỏ", "repealed_by": "bị bãi bỏ bởi",
+             "expires": "làm hết hiệu lực", "expired_by": "hết hiệu lực do"}
+    if entry.relations:
+        click.echo("  Quan hệ:")
+    for r in entry.relations:
+        arts = ""
+        if r.articles:
+            arts = " (" + "; ".join(" ".join(f"{k} {v}" for k, v in a.items()) for a in r.articles) + ")"
+        derived = ", suy ra" if r.derived else ""
+        click.echo(f"   - {names.get(r.type, r.type)} {r.target}{arts}, từ {_fmt_date(r.date)} [{r.confidence}{derived}]")
+    for o in entry.overridden:
+        click.echo(f"  Dữ liệu học được bị ghi đè bởi dữ liệu nhập tay: {o}")
+
+
+@corpus.command("status")
+@click.argument("doc_id")
+@click.option("--as-of", type=DATE, required=True, help="Ngày xét hiệu lực (YYYY-MM-DD hoặc dd/mm/yyyy).")
+@_corpus_option
+@_format_option
+@_learn_option
+def status_cmd(doc_id: str, as_of: date, corpus_dir: Path | None, fmt: str, learn: bool) -> None:
+    """Tình trạng hiệu lực của một văn bản tại một ngày."""
+    reg = _load(corpus_dir, learn)
+    if reg.get(doc_id) is None:
+        _not_found(doc_id)
+    s = reg.status(doc_id, as_of)
+    if fmt == "json":
+        click.echo(json.dumps({"id": reg.get(doc_id).id, "as_of": as_of.isoformat(), **s.to_dict()}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{reg.get(doc_id).id} tại ngày {_fmt_date(as_of)}: {_status_line(s)}")
+
+
+@corpus.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_corpus_option
+def add_cmd(files: tuple[Path, ...], corpus_dir: Path | None) -> None:
+    """Học văn bản mới (PDF/DOCX/DOC hoặc bản ghi JSON của ingest) vào corpus/learned/."""
+    from tthc_pipeline.legal.relations import record_from_file, relations_from_ingest, write_learned
+
+    corpus_path = corpus_dir or default_corpus_dir()
+    failed = 0
+    for path in files:
+        record = record_from_file(path)
+        if record.get("error") or not record.get("text"):
+            err = record.get("error") or {}
+            msg = err.get("message_vi") if isinstance(err, dict) else str(err)
+            click.echo(f"LỖI {path}: không đọc được văn bản ({msg or 'không có nội dung'}).", err=True)
+            failed += 1
+            continue
+        entry = relations_from_ingest(record)
+        target = write_learned(entry, corpus_path / "learned")
+        click.echo(f"Đã học {entry.type or 'văn bản'} {entry.id} → {target}")
+        click.echo(f"  Ngày ban hành: {_fmt_date(entry.issued)}; có hiệu lực: {_fmt_date(entry.effective)}")
+        for r in entry.relations:
+            click.echo(f"  - {r.type} {r.target} từ {_fmt_date(r.date)}")
+    if failed:
+        sys.exit(1)
+
+
+@corpus.command("lint")
+@_corpus_option
+@_learn_option
+def lint_cmd(corpus_dir: Path | None, learn: bool) -> None:
+    """Kiểm tra danh mục: mã trùng, quan hệ trỏ tới văn bản không có, mâu thuẫn ngày."""
+    reg = _load(corpus_dir, learn)
+    issues = reg.lint()
+    for i in issues:
+        click.echo(f"{'LỖI' if i.level == 'error' else 'CẢNH BÁO'} [{i.code}] {i.entry_id or ''}: {i.message_vi} ({i.path})")
+    click.echo(f"{len(reg)} văn bản, {sum(i.level == 'error' for i in issues)} lỗi, "
+               f"{sum(i.level == 'warning' for i in issues)} cảnh báo.")
+    if any(i.level == "error" for i in issues):
+        sys.exit(1)

@@ -1,0 +1,417 @@
+"""Registry of legal documents and their relations, and the status of a document at a date.
+
+Why a registry: a TTHC that cites NĐ 61/2018 is only stale if we know NĐ 118/2025 replaced it
+from 01/7/2025 (rules R13/R14). Facts live in human-editable YAML, one file per family
+(corpus/registry/*.yaml); facts learned from newly ingested regulations live in
+corpus/learned/*.yaml. On a conflict the hand-written fact wins, and the learned one is kept
+(``Entry.overridden``) with its source so a reviewer can see both.
+
+Relations are declared once, on either side; the loader derives the inverse
+(``replaces`` ↔ ``replaced_by``…) and ``lint()`` reports duplicates, conflicts and targets
+missing from the registry. Confidence marks follow TTHC-DOMAIN.md: V verified, S secondary,
+U unverified (kept, never silently promoted).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from tthc_pipeline.legal.citations import Citation, canonical_number, type_from_symbol
+from tthc_pipeline.text.normalize import normalize_for_match
+
+INVERSE = {
+    "replaces": "replaced_by",
+    "replaced_by": "replaces",
+    "amends": "amended_by",
+    "amended_by": "amends",
+    "repeals": "repealed_by",
+    "repealed_by": "repeals",
+    "expires": "expired_by",
+    "expired_by": "expires",
+}
+# Relation seen from the affected document → status code it causes.
+_TERMINAL = {"replaced_by": "replaced", "repealed_by": "repealed", "expired_by": "expired"}
+CONFIDENCES = ("V", "S", "U")
+_RANK = {"V": 2, "S": 1, "U": 0}
+
+STATUS_LABELS_VI = {
+    "in_force": "Còn hiệu lực",
+    "amended": "Còn hiệu lực (đã được sửa đổi, bổ sung)",
+    "partly_repealed": "Hết hiệu lực một phần",
+    "replaced": "Hết hiệu lực (đã bị thay thế)",
+    "repealed": "Hết hiệu lực (đã bị bãi bỏ)",
+    "expired": "Hết hiệu lực",
+    "not_yet_in_force": "Chưa có hiệu lực",
+    "unknown": "Chưa xác định (không có trong danh mục văn bản)",
+}
+
+
+@dataclass
+class Relation:
+    type: str
+    target: str
+    date: str | None = None
+    articles: list[dict[str, str]] = field(default_factory=list)
+    source: str | None = None
+    confidence: str = "U"
+    origin: str = "hand"  # hand | learned
+    derived: bool = False  # built by the loader from the other side's declaration
+
+    def key(self) -> tuple[str, str]:
+        return self.type, self.target
+
+
+@dataclass
+class Entry:
+    id: str
+    type: str | None = None
+    title: str | None = None
+    name: str | None = None  # short name of a law: "Cư trú"
+    aliases: list[str] = field(default_factory=list)
+    year: int | None = None
+    issuer: str | None = None
+    issued: str | None = None
+    effective: str | None = None
+    relations: list[Relation] = field(default_factory=list)
+    source: str | None = None
+    confidence: str = "U"
+    notes: str | None = None
+    origin: str = "hand"
+    path: str | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)
+    overridden: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Status:
+    code: str
+    since: date | None
+    by: list[str]
+    label_vi: str
+    confidence: str = "U"
+    date_uncertain: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["since"] = self.since.isoformat() if self.since else None
+        return d
+
+
+@dataclass
+class LintIssue:
+    level: str  # error | warning
+    code: str
+    entry_id: str | None
+    message_vi: str
+    message_en: str
+    path: str | None = None
+
+
+def _iso(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+        if m:
+            return date(int(m[3]), int(m[2]), int(m[1])).isoformat()
+        raise ValueError(f"bad date {value!r}") from None
+
+
+def _canonical_id(raw: str) -> str:
+    """Numbers are canonicalised ("154/2024/ND-CP" → "154/2024/NĐ-CP"); slugs are kept."""
+    return canonical_number(raw) if "/" in str(raw) else str(raw).strip()
+
+
+def _entry_from_dict(d: dict[str, Any], origin: str, path: str) -> Entry:
+    eid = _canonical_id(d["id"])
+    relations = []
+    for r in d.get("relations") or []:
+        relations.append(
+            Relation(
+                type=str(r["type"]), target=_canonical_id(r["target"]), date=_iso(r.get("date")),
+                articles=[{k: str(v) for k, v in a.items()} for a in r.get("articles") or []],
+                source=r.get("source"), confidence=str(r.get("confidence") or d.get("confidence") or "U"),
+                origin=origin,
+            )
+        )
+    symbol = eid.split("/")[-1] if "/" in eid else None
+    year = d.get("year")
+    if year is None and re.match(r"^[\d.]+/(\d{4})/", eid):
+        year = int(eid.split("/")[1])
+    return Entry(
+        id=eid, type=d.get("type") or type_from_symbol(symbol), title=d.get("title"), name=d.get("name"),
+        aliases=list(d.get("aliases") or []), year=year, issuer=d.get("issuer"), issued=_iso(d.get("issued")),
+        effective=_iso(d.get("effective")), relations=relations, source=d.get("source"),
+        confidence=str(d.get("confidence") or "U"), notes=d.get("notes"), origin=origin, path=path,
+        provenance=dict(d.get("provenance") or {}),
+    )
+
+
+def entry_to_yaml_dict(entry: Entry) -> dict[str, Any]:
+    """The YAML form of an entry (declared relations only), as the loader reads it back."""
+    out: dict[str, Any] = {"id": entry.id}
+    for key in ("type", "title", "name", "aliases", "year", "issuer", "issued", "effective"):
+        value = getattr(entry, key)
+        if value not in (None, [], ""):
+            out[key] = value
+    out["relations"] = [
+        {k: v for k, v in {"type": r.type, "target": r.target, "date": r.date, "articles": r.articles or None,
+                            "source": r.source, "confidence": r.confidence}.items() if v is not None}
+        for r in entry.relations if not r.derived
+    ]
+    for key in ("source", "confidence", "notes"):
+        if getattr(entry, key) is not None:
+            out[key] = getattr(entry, key)
+    return out
+
+
+class Registry:
+    """All known documents by canonical id, with derived inverse relations."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Entry] = {}
+        self.issues: list[LintIssue] = []
+        self.sources: list[Path] = []
+
+    # ------------------------------------------------------------------ loading
+
+    @classmethod
+    def load(cls, dir_or_dirs: str | Path | Iterable[str | Path]) -> "Registry":
+        """Load YAML from a corpus dir (its registry/ and learned/), registry dirs or files."""
+        paths = [dir_or_dirs] if isinstance(dir_or_dirs, (str, Path)) else list(dir_or_dirs)
+        hand: list[Path] = []
+        learned: list[Path] = []
+        for p in map(Path, paths):
+            if p.is_file():
+                (learned if p.parent.name == "learned" else hand).append(p)
+                continue
+            if (p / "registry").is_dir() or (p / "learned").is_dir():
+                hand += sorted((p / "registry").glob("*.yaml"))
+                learned += sorted((p / "learned").glob("*.yaml"))
+            else:
+                (learned if p.name == "learned" else hand).extend(sorted(p.glob("*.yaml")))
+        reg = cls()
+        for path in hand + learned:
+            reg._read_file(path, "learned" if path in learned else "hand")
+        reg._derive_inverses()
+        return reg
+
+    @classmethod
+    def load_with_documents(cls, corpus_dir: str | Path, ingest: Any = None) -> "Registry":
+        """Load a corpus, first learning every regulation file not yet in corpus/learned/.
+
+        A PDF/DOCX/DOC dropped anywhere under the corpus dir (corpus/documents/ by convention)
+        is ingested once; the learned YAML records its sha256 so later loads skip it.
+        """
+        from tthc_pipeline.legal.relations import learn_documents
+
+        learn_documents(Path(corpus_dir), ingest=ingest)
+        return cls.load(corpus_dir)
+
+    def _read_file(self, path: Path, origin: str) -> None:
+        self.sources.append(path)
+        try:
+            data = yaml.safe_load(path.read_text("utf-8")) or {}
+        except yaml.YAMLError as exc:
+            self._issue("error", "bad_yaml", None, f"Tệp YAML lỗi cú pháp: {exc}", f"YAML syntax error: {exc}", path)
+            return
+        if isinstance(data, dict) and data.get("origin") == "learned":
+            origin = "learned"
+        items = data.get("entries") if isinstance(data, dict) and "entries" in data else [data]
+        for raw in items or []:
+            if not isinstance(raw, dict) or "id" not in raw:
+                self._issue("error", "no_id", None, "Mục không có trường id.", "Entry without an id.", path)
+                continue
+            try:
+                entry = _entry_from_dict(raw, origin, str(path))
+            except (ValueError, KeyError) as exc:
+                self._issue("error", "bad_entry", str(raw.get("id")), f"Mục không hợp lệ: {exc}", f"Invalid entry: {exc}", path)
+                continue
+            self._validate(entry, path)
+            self._add(entry, path)
+
+    def _validate(self, entry: Entry, path: Path) -> None:
+        if entry.confidence not in CONFIDENCES:
+            self._issue("error", "bad_confidence", entry.id, f"Độ tin cậy '{entry.confidence}' không hợp lệ (V/S/U).",
+                        f"Invalid confidence '{entry.confidence}' (V/S/U).", path)
+        for r in entry.relations:
+            if r.type not in INVERSE:
+                self._issue("error", "bad_relation", entry.id, f"Loại quan hệ không hợp lệ: {r.type}.",
+                            f"Unknown relation type: {r.type}.", path)
+            if r.target == entry.id:
+                self._issue("error", "self_relation", entry.id, "Văn bản có quan hệ với chính nó.",
+                            "Document related to itself.", path)
+
+    def _add(self, entry: Entry, path: Path) -> None:
+        existing = self.entries.get(entry.id)
+        if existing is None:
+            self.entries[entry.id] = entry
+            return
+        if entry.origin == "hand" and existing.origin == "hand":
+            self._issue("error", "duplicate_id", entry.id,
+                        f"Mã văn bản {entry.id} khai báo hai lần ({existing.path} và {path}); giữ bản đầu.",
+                        f"Document id {entry.id} declared twice ({existing.path} and {path}); keeping the first.", path)
+            return
+        hand, learned = (existing, entry) if existing.origin == "hand" else (entry, existing)
+        self.entries[entry.id] = self._merge(hand, learned)
+
+    def _merge(self, hand: Entry, learned: Entry) -> Entry:
+        """Hand-written wins; learned facts fill gaps, and conflicting ones are kept aside."""
+        for key in ("type", "title", "name", "issuer", "issued", "effective", "year"):
+            h, l_ = getattr(hand, key), getattr(learned, key)
+            if h is None and l_ is not None:
+                setattr(hand, key, l_)
+            elif l_ is not None and h != l_:
+                hand.overridden.append({"field": key, "value": l_, "source": learned.source or learned.path})
+        known = {r.key(): r for r in hand.relations}
+        for r in learned.relations:
+            mine = known.get(r.key())
+            if mine is None:
+                hand.relations.append(r)
+            elif r.date and mine.date and r.date != mine.date:
+                hand.overridden.append({"relation": r.type, "target": r.target, "date": r.date,
+                                        "source": r.source or learned.path})
+                self._issue("warning", "learned_conflict", hand.id,
+                            f"Dữ liệu học được ({r.type} {r.target} ngày {r.date}) khác dữ liệu nhập tay (ngày {mine.date}); dùng dữ liệu nhập tay.",
+                            f"Learned fact ({r.type} {r.target} on {r.date}) differs from the hand-written one ({mine.date}); hand-written wins.",
+                            learned.path)
+        hand.provenance = hand.provenance or learned.provenance
+        return hand
+
+    def _derive_inverses(self) -> None:
+        reported: set[frozenset[str]] = set()
+        for entry in list(self.entries.values()):
+            for r in list(entry.relations):
+                if r.derived or r.type not in INVERSE:
+                    continue
+                target = self.entries.get(r.target)
+                if target is None:
+                    self._issue("warning", "dangling_target", entry.id,
+                                f"{entry.id} {r.type} {r.target}, nhưng {r.target} chưa có trong danh mục.",
+                                f"{entry.id} {r.type} {r.target}, but {r.target} is not in the registry.", entry.path)
+                    continue
+                inverse = INVERSE[r.type]
+                mirror = next((x for x in target.relations if x.type == inverse and x.target == entry.id), None)
+                if mirror is None:
+                    target.relations.append(Relation(inverse, entry.id, r.date, list(r.articles), r.source,
+                                                     r.confidence, r.origin, derived=True))
+                elif r.date and mirror.date and r.date != mirror.date and not mirror.derived:
+                    pair = frozenset({entry.id, target.id, r.type, inverse})
+                    if pair in reported:
+                        continue
+                    reported.add(pair)
+                    self._issue("error", "relation_conflict", entry.id,
+                                f"Ngày không khớp: {entry.id} {r.type} {r.target} ({r.date}) và {target.id} {inverse} {entry.id} ({mirror.date}).",
+                                f"Dates disagree: {entry.id} {r.type} {r.target} ({r.date}) vs {target.id} {inverse} {entry.id} ({mirror.date}).",
+                                entry.path)
+                elif mirror.date is None and r.date:
+                    mirror.date = r.date
+
+    def _issue(self, level: str, code: str, eid: str | None, vi: str, en: str, path: Any = None) -> None:
+        self.issues.append(LintIssue(level, code, eid, vi, en, str(path) if path else None))
+
+    def lint(self) -> list[LintIssue]:
+        """Problems found while loading: duplicate ids, dangling targets, conflicts, bad values."""
+        return list(self.issues)
+
+    # ------------------------------------------------------------------ queries
+
+    def get(self, doc_id: str) -> Entry | None:
+        return self.entries.get(_canonical_id(doc_id))
+
+    def __contains__(self, doc_id: str) -> bool:
+        return self.get(doc_id) is not None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def _event_date(self, r: Relation) -> tuple[date | None, bool]:
+        """When a relation takes effect: its own date, else the other document's effective date."""
+        if r.date:
+            return date.fromisoformat(r.date), False
+        other = self.entries.get(r.target)
+        if other and other.effective:
+            return date.fromisoformat(other.effective), False
+        if other and other.issued:
+            return date.fromisoformat(other.issued), True  # lower bound only
+        return None, True
+
+    def status(self, doc_id: str, as_of: date) -> Status:
+        """Legal status of a document on ``as_of``, with the documents that caused it."""
+        entry = self.get(doc_id)
+        if entry is None:
+            return Status("unknown", None, [], STATUS_LABELS_VI["unknown"], "U")
+        if entry.effective and as_of < date.fromisoformat(entry.effective):
+            return Status("not_yet_in_force", date.fromisoformat(entry.effective), [],
+                          STATUS_LABELS_VI["not_yet_in_force"], entry.confidence)
+        terminal: list[tuple[date, str, Relation, bool]] = []
+        partial: list[tuple[date, Relation, bool]] = []
+        amended: list[tuple[date, Relation, bool]] = []
+        for r in entry.relations:
+            when, uncertain = self._event_date(r)
+            if when is None or when > as_of:
+                continue
+            if r.type in _TERMINAL and not (r.type == "repealed_by" and r.articles):
+                terminal.append((when, _TERMINAL[r.type], r, uncertain))
+            elif r.type == "repealed_by":
+                partial.append((when, r, uncertain))
+            elif r.type == "amended_by":
+                amended.append((when, r, uncertain))
+        if terminal:
+            terminal.sort(key=lambda t: t[0])
+            when, code, _, uncertain = terminal[0]
+            hits = [t for t in terminal if t[0] == when]
+            return self._status(code, when, [t[2] for t in hits], any(t[3] for t in hits))
+        if partial:
+            return self._status("partly_repealed", max(p[0] for p in partial), [p[1] for p in partial],
+                                any(p[2] for p in partial))
+        if amended:
+            return self._status("amended", max(a[0] for a in amended), [a[1] for a in amended],
+                                any(a[2] for a in amended))
+        return Status("in_force", date.fromisoformat(entry.effective) if entry.effective else None, [],
+                      STATUS_LABELS_VI["in_force"], entry.confidence)
+
+    def _status(self, code: str, since: date, rels: list[Relation], uncertain: bool) -> Status:
+        conf = min((r.confidence for r in rels), key=lambda c: _RANK.get(c, 0))
+        return Status(code, since, [r.target for r in rels], STATUS_LABELS_VI[code], conf, uncertain)
+
+    def successors(self, doc_id: str) -> list[str]:
+        """Documents that replaced, repealed or ended ``doc_id`` (for "cập nhật căn cứ")."""
+        entry = self.get(doc_id)
+        return [r.target for r in entry.relations if r.type in _TERMINAL] if entry else []
+
+    def resolve(self, citation: Citation) -> str | None:
+        """Registry id for a citation: its number, or a named law looked up by name (+ year)."""
+        if citation.number:
+            return citation.number
+        if citation.is_self_reference or not citation.name:
+            return None
+        wanted = normalize_for_match(citation.name)
+        candidates = []
+        for e in self.entries.values():
+            if citation.doc_type and e.type and e.type != citation.doc_type:
+                continue
+            names = [n for n in [e.name, *e.aliases] if n]
+            if any(normalize_for_match(n) == wanted for n in names):
+                candidates.append(e)
+        if citation.year is not None:
+            candidates = [e for e in candidates if citation.year in {e.year, _year(e.issued), _year(e.effective)}]
+        return candidates[0].id if len(candidates) == 1 else None
+
+
+def _year(iso: str | None) -> int | None:
+    return int(iso[:4]) if iso else None
