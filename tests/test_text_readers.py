@@ -42,3 +42,38 @@ def test_text_in_windows_1258_is_decoded_with_a_warning(tmp_path):
 def test_sample_html_reads():
     assembled = assemble(read_html(SAMPLES / "thong-bao-mau.html"))
     assert ["1", "1.004222", "Đăng ký thường trú", "07 ngày làm việc"] in assembled.tables[0]["rows"]
+
+
+UNICODE_LINE = "Cộng hoà xã hội chủ nghĩa Việt Nam. Nghị định số 63/2010/NĐ-CP yêu cầu sổ hộ khẩu."
+
+
+def test_tcvn3_text_file_is_converted_with_a_warning(tmp_path):
+    from tthc_pipeline.ingest.runner import ingest_file
+    from tthc_pipeline.text.legacy import encode
+    from tthc_pipeline.text.normalize import clean
+
+    f = tmp_path / "tcvn3.txt"
+    f.write_bytes(encode(UNICODE_LINE, "tcvn3").encode("latin-1"))
+    record = ingest_file(f)
+    assert record["text"] == clean(UNICODE_LINE)
+    assert "legacy_encoding_converted" in {w["code"] for w in record["warnings"]}
+
+
+def test_vni_mojibake_in_utf8_markdown_is_converted(tmp_path):
+    from tthc_pipeline.ingest.runner import ingest_file
+
+    f = tmp_path / "vni.md"
+    f.write_text("# Nghò ñònh soá 63/2010/NÑ-CP\n\nCoäng hoaø xaõ hoäi chuû nghóa Vieät Nam\n", encoding="utf-8")
+    record = ingest_file(f)
+    assert "Nghị định số 63/2010/NĐ-CP" in record["text"]
+    assert "Cộng hòa xã hội chủ nghĩa Việt Nam" in record["text"].replace("hoà", "hòa")
+
+
+def test_unicode_document_with_latin1_symbols_is_left_alone(tmp_path):
+    from tthc_pipeline.ingest.runner import ingest_file
+
+    f = tmp_path / "unicode.md"
+    f.write_text(f"{UNICODE_LINE}\n\n| Kích thước | 2 × 2,5 |\n|---|---|\n| Diện tích | 3 × 2,5 m² |\n", encoding="utf-8")
+    record = ingest_file(f)
+    assert "2 × 2,5" in record["text"] and "3 × 2,5 m²" in record["text"]
+    assert "legacy_encoding_converted" not in {w["code"] for w in record["warnings"]}

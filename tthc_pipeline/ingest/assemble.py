@@ -32,10 +32,34 @@ class Assembled:
         return [(p["start"], p["end"]) for p in self.pages]
 
 
-def _legacy_fixer():
-    try:
-        from tthc_pipeline.text.legacy import fix_text
-    except ImportError:  # pragma: no cover - legacy module is part of the package
+_LEGACY_SAMPLE_CHARS = 60_000
+
+
+def _legacy_fixer(extracted: Extracted):
+    """Return ``fix_text`` when the document as a whole reads as TCVN3/VNI, else None.
+
+    The decision is taken on the whole document, not per block: a short Unicode block
+    such as "2 × 2,5" can look like one TCVN3 syllable on its own, and converting it
+    would corrupt a genuine Unicode document. OCR pages are Unicode by construction.
+    """
+    if extracted.format in _FONT_AWARE:
+        return None  # the DOCX backend decodes legacy fonts run by run
+    from tthc_pipeline.text.legacy import detect_encoding, fix_text
+
+    pieces: list[str] = []
+    size = 0
+    for page in extracted.pages:
+        if page.text_source == "ocr":
+            continue
+        for block in page.blocks:
+            texts = [c for row in block.rows or [] for c in row] if block.kind == "table" else [block.text]
+            for text in texts:
+                pieces.append(text)
+                size += len(text)
+        if size > _LEGACY_SAMPLE_CHARS:
+            break
+    sample = "\n".join(pieces)
+    if sample.isascii() or detect_encoding(sample) == "unicode":
         return None
     return fix_text
 
@@ -49,7 +73,7 @@ def render_row(cells: list[str]) -> str:
 
 
 def assemble(extracted: Extracted) -> Assembled:
-    fix_text = None if extracted.format in _FONT_AWARE else _legacy_fixer()
+    fix_text = _legacy_fixer(extracted)
     parts: list[str] = []
     pos = 0
     pages: list[dict[str, Any]] = []
@@ -67,8 +91,8 @@ def assemble(extracted: Extracted) -> Assembled:
         pos += len(piece)
         return start, pos
 
-    def repair(text: str) -> str:
-        if fix_text is None or not text or text.isascii():
+    def repair(text: str, page_source: str = "text") -> str:
+        if fix_text is None or page_source == "ocr" or not text or text.isascii():
             return text
         fixed, encoding = fix_text(text)
         if encoding:
@@ -80,7 +104,7 @@ def assemble(extracted: Extracted) -> Assembled:
         emitted = False
         for block in page.blocks:
             if block.kind == "table" and block.rows:
-                rows = [[_cell(repair(c)) for c in row] for row in block.rows]
+                rows = [[_cell(repair(c, page.text_source)) for c in row] for row in block.rows]
                 rows = [r for r in rows if any(r)]
                 if not rows:
                     continue
@@ -88,7 +112,7 @@ def assemble(extracted: Extracted) -> Assembled:
                 tables.append({"id": f"table-{len(tables) + 1}", "page": page.number, "start": start, "end": end, "rows": rows})
                 emitted = True
             else:
-                text = clean(repair(block.text)).strip("\n")
+                text = clean(repair(block.text, page.text_source)).strip("\n")
                 if text.strip():
                     emit(text)
                     emitted = True

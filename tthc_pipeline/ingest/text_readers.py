@@ -18,8 +18,9 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode text bytes; return (text, encoding used).
 
-    Order: BOM, declared charset, UTF-8, then cp1258 (Vietnamese Windows code page), which
-    maps every byte, so decoding never fails and never drops text.
+    Order: BOM, declared charset, UTF-8, Latin-1 when the content reads as legacy TCVN3/VNI,
+    then cp1258 (Vietnamese Windows code page). The last two map every byte, so decoding
+    never fails and never drops text.
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", "replace"), "utf-8-sig"
@@ -31,6 +32,13 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
             return data.decode(enc), enc
         except (UnicodeDecodeError, LookupError):
             continue
+    # Not UTF-8. A TCVN3/VNI file is Latin-1 bytes in a legacy font: keep the Latin-1
+    # reading for the legacy converter; otherwise it is the Vietnamese Windows code page.
+    from tthc_pipeline.text.legacy import detect_encoding
+
+    latin1 = data.decode("latin-1")
+    if detect_encoding(latin1[:60_000]) != "unicode":
+        return latin1, "latin-1"
     return data.decode("cp1258", "replace"), "cp1258"
 
 
@@ -41,12 +49,12 @@ def _paragraph_blocks(text: str) -> list[Block]:
 def read_text(path: Path) -> Extracted:
     text, enc = decode_bytes(path.read_bytes())
     warnings = []
-    if enc == "cp1258":
+    if enc in ("cp1258", "latin-1"):
         warnings.append(
             Warning_(
                 "non_utf8_text",
-                "Tệp văn bản không phải UTF-8; đã đọc theo bảng mã Windows-1258.",
-                "Text file is not UTF-8; decoded as Windows-1258.",
+                f"Tệp văn bản không phải UTF-8; đã đọc theo bảng mã {enc}.",
+                f"Text file is not UTF-8; decoded as {enc}.",
             )
         )
     return Extracted("text", [Page(1, _paragraph_blocks(text))], warnings, {"encoding": enc})
