@@ -123,6 +123,8 @@ class Fee:
     exemption: str | None = None
     valid_until: str | None = None  # time-limited reductions (ISO date) when stated
     prov: Provenance = field(default_factory=Provenance)
+    currency: str | None = None  # "VND" (amount set) or e.g. "USD" (foreign_amount set, amount None)
+    foreign_amount: float | None = None  # amount in ``currency`` when it is not VND
 
 
 @dataclass
@@ -144,6 +146,7 @@ class DossierItem:
     action: Literal["submit", "present"] = "submit"  # nộp / xuất trình
     raw: str = ""
     prov: Provenance = field(default_factory=Provenance)
+    catalogue_ids: list[str] = field(default_factory=list)  # data/patterns/dossier_papers.yaml ids, "so_ho_khau"
 
 
 @dataclass
@@ -158,6 +161,7 @@ class Result:
     name: str
     electronic: bool | None = None  # None: not stated
     prov: Provenance = field(default_factory=Provenance)
+    code: str | None = None  # portal result code, "KQ.G01.000199"
 
 
 @dataclass

@@ -42,9 +42,19 @@ _LOOKALIKE = str.maketrans(
         "\u2019": "'",
         "\u201c": '"',
         "\u201d": '"',
-        "\t": " ",
+        # Control characters (but newline) become spaces so offsets stay sane.
+        **{chr(i): " " for i in range(32) if i != 10},
+        "\x7f": " ",
     }
 )
+
+_FOLD_TABLE = {chr(k): (v if v is not None else "") for k, v in {**_LOOKALIKE, **_INVISIBLE}.items()}
+_FOLD_RE = re.compile("[" + re.escape("".join(_FOLD_TABLE)) + "]")
+
+
+def _fold_match(m: re.Match[str]) -> str:
+    return _FOLD_TABLE[m.group()]
+
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
 
@@ -55,9 +65,8 @@ def clean(text: str) -> str:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\f", "\n")
     text = unicodedata.normalize("NFC", text)
-    text = text.translate(_INVISIBLE).translate(_LOOKALIKE)
-    # Stray control characters (except newline) become spaces so offsets stay sane.
-    return "".join(ch if ch == "\n" or ch >= " " else " " for ch in text)
+    # One C-level scan; the Python callback runs only on the (rare) characters to fold.
+    return _FOLD_RE.sub(_fold_match, text)
 
 
 def _split_tone(ch: str) -> tuple[str, str]:

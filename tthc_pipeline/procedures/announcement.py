@@ -1,0 +1,386 @@
+"""Procedures from a Quyết định công bố (announcement decision), TTHC-DOMAIN.md §1.3, §6.
+
+Two parts are read:
+
+* **Danh mục tables** (Phần I / Phụ lục): the header row is found by "Tên thủ tục"/"Tên
+  TTHC"; columns are mapped by their header words (mã, thời hạn, phí, căn cứ, cơ quan,
+  địa điểm, cách thức/mức độ/BCCI, ghi chú) so the three observed layouts and their variants
+  work. Group rows ("A. Danh mục TTHC cấp tỉnh", "I. LĨNH VỰC CHỨNG THỰC (17 TTHC)",
+  "I.2 cấp huyện (05 TTHC)") set lĩnh vực / cấp for the rows below; their counts are checked
+  against the rows found (warning on mismatch). The change type comes from the nearest
+  heading above the table ("Danh mục TTHC mới ban hành / sửa đổi, bổ sung / thay thế / bị
+  bãi bỏ / chuẩn hóa") or a group row inside it.
+* **Phần II "Nội dung cụ thể của từng TTHC"** blocks: "1. Thủ tục: X (mã)" followed by
+  numbered component headings; matched to the danh mục rows by code or name.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tthc_pipeline.procedures import sections
+from tthc_pipeline.procedures.builder import build_procedure, clean_code, normalise_level
+from tthc_pipeline.procedures.citations_adapter import find_citations
+from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan
+from tthc_pipeline.procedures.patterns import CODE_RE
+from tthc_pipeline.text.normalize import canon
+
+_WS = re.compile(r"\s+")
+
+COLUMN_KEYS: list[tuple[str, re.Pattern[str]]] = [
+    ("code", re.compile(r"^mã|mã\s+số|mã\s+tthc|mã\s+thủ\s+tục|số\s+hồ\s+sơ")),
+    ("name", re.compile(r"tên\s+(?:thủ\s+tục|tthc)")),
+    ("time_limit", re.compile(r"thời\s+(?:hạn|gian)")),
+    ("fees", re.compile(r"phí")),
+    ("legal_basis", re.compile(r"căn\s+cứ|vbqppl|văn\s+bản\s+quy\s+phạm|văn\s+bản\s+quy\s+định")),
+    ("agency", re.compile(r"cơ\s+quan")),
+    ("place", re.compile(r"địa\s+điểm")),
+    ("channels", re.compile(r"cách\s+thức|mức\s+độ|bcci|bưu\s+chính|trực\s+tuyến")),
+    ("field", re.compile(r"lĩnh\s+vực")),
+    ("note", re.compile(r"ghi\s+chú")),
+    ("stt", re.compile(r"^(?:stt|tt|số\s+tt|số\s+thứ\s+tự)$")),
+]
+
+CHANGE_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("abolished", re.compile(r"bãi\s+bỏ|hủy\s+bỏ|bị\s+hủy")),
+    ("replaced", re.compile(r"thay\s+thế")),
+    ("amended", re.compile(r"sửa\s+đổi|bổ\s+sung")),
+    ("new", re.compile(r"mới\s+ban\s+hành|ban\s+hành\s+mới")),
+    ("standardised", re.compile(r"chuẩn\s+hóa")),
+]
+_COUNT_RE = re.compile(r"\(\s*(\d+)\s*(?:tthc|thủ\s+tục(?:\s+hành\s+chính)?)\s*\)")
+_LEVEL_RE = re.compile(r"cấp\s+(tỉnh|huyện|xã|bộ)|(áp\s+dụng\s+chung)")
+_FIELD_RE = re.compile(r"lĩnh\s+vực\s*:?\s*(.+)")
+_DECISION_NO = re.compile(r"số\s*:?\s*(\d+/(?:\d{4}/)?qđ-[a-zđ0-9-]+)")
+
+
+def change_type_of(text_low: str) -> str | None:
+    """The single change type a heading names, or None (none or several)."""
+    found = [k for k, rx in CHANGE_WORDS if rx.search(text_low)]
+    if "amended" in found and "replaced" in found and len(found) == 2:
+        return "amended"
+    return found[0] if len(found) == 1 else None
+
+
+def decision_number(rec: dict[str, Any]) -> str | None:
+    md = rec.get("metadata") or {}
+    if md.get("number"):
+        return md["number"]
+    m = _DECISION_NO.search(canon(rec.get("text", "")[:3000]))
+    if not m:
+        return None
+    raw = rec["text"][m.start(1) : m.end(1)]
+    return raw.replace("QD", "QĐ")
+
+
+def _header_map(cells: list[str]) -> dict[str, int]:
+    cols: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        low = canon(_WS.sub(" ", cell)).strip()
+        if not low:
+            continue
+        for key, rx in COLUMN_KEYS:
+            if rx.search(low) and key not in cols:
+                if key == "fees" and "thời hạn" in low:
+                    continue
+                cols[key] = i
+                break
+    return cols
+
+
+def _is_header(cells: list[str]) -> bool:
+    return any(re.search(r"tên\s+(?:thủ\s+tục|tthc)", canon(c)) for c in cells)
+
+
+def _is_int(cell: str) -> bool:
+    return bool(re.fullmatch(r"\s*\d+\s*\.?\s*", cell or ""))
+
+
+def _group_info(cells: list[str]) -> dict[str, Any] | None:
+    """A group row: no ordinal number, one distinct text (merged cells or label + text)."""
+    distinct = [c for c in dict.fromkeys(c.strip() for c in cells) if c]
+    if not distinct or _is_int(distinct[0]) and len(distinct) > 1:
+        return None
+    joined = " ".join(distinct)
+    low = canon(joined)
+    if len(distinct) > 2 and not re.match(r"^[a-z]\.?$|^[ivx]+(?:\.\d+)?\.?$", canon(distinct[0])):
+        return None
+    info: dict[str, Any] = {"text": joined}
+    fm = _FIELD_RE.search(low)
+    if fm:
+        val = joined[fm.start(1) : fm.end(1)]
+        val = _COUNT_RE.sub("", canon(val)) and re.sub(r"\(\s*\d+\s*(?:TTHC|tthc|thủ tục[^)]*)\s*\)", "", val)
+        val = _WS.sub(" ", val).strip(" .:")
+        if val.isupper():
+            val = val.lower()  # "CHỨNG THỰC" → "Chứng thực"
+        info["field"] = val[:1].upper() + val[1:]
+    levels = []
+    for lm in _LEVEL_RE.finditer(low):
+        levels.append("Áp dụng chung" if lm.group(2) else f"Cấp {lm.group(1)}")
+    if levels and not fm:
+        info["levels"] = list(dict.fromkeys(levels))
+    ct = change_type_of(low)
+    if ct and "danh mục" in low:
+        info["change_type"] = ct
+    cm = _COUNT_RE.search(low)
+    if cm:
+        info["count"] = int(cm.group(1))
+    if len(info) == 1 and not re.match(r"^[a-z]\.?$|^[ivx]+(?:\.\d+)?\.?$", canon(distinct[0]).split(" ")[0]):
+        return None
+    return info
+
+
+def _heading_before(text: str, start: int, limit: int) -> tuple[str | None, int | None]:
+    """Change type and '(N TTHC)' count named by the nearest heading line above a table."""
+    region = text[limit:start]
+    for line in reversed([ln for ln in region.split("\n") if ln.strip()][-6:]):
+        low = canon(line)
+        if "|" in line:
+            continue
+        ct = change_type_of(low)
+        if ct or "danh mục" in low:
+            cm = _COUNT_RE.search(low)
+            return ct, int(cm.group(1)) if cm else None
+    return None, None
+
+
+def _row_span(rec: dict[str, Any], table: dict[str, Any], r: int, cells: list[str], hint: int) -> tuple[int, int]:
+    spans = table.get("row_spans")
+    if spans and r < len(spans):
+        return spans[r][0], spans[r][1]
+    text = rec.get("text", "")
+    name = max(cells, key=len) if cells else ""
+    pos = text.find(name[:60], hint, table.get("end", len(text)) + 1) if name else -1
+    if pos < 0:
+        return table.get("start", 0), table.get("end", 0)
+    return pos, pos + len(name)
+
+
+def parse_danh_muc(rec: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Rows of all danh mục tables: dicts with name, code, context and cell spans."""
+    text = rec.get("text", "")
+    rows_out: list[dict[str, Any]] = []
+    warnings: list[str] = []
+    prev_end = 0
+    for table in rec.get("tables") or []:
+        rows = table.get("rows") or []
+        hdr_idx = next((i for i, r in enumerate(rows[:4]) if _is_header(r)), None)
+        if hdr_idx is None:
+            prev_end = table.get("end", prev_end)
+            continue
+        header = list(rows[hdr_idx])
+        first = hdr_idx + 1
+        # two-row header: "Cách thức thực hiện" over "Mức độ DVC | BCCI"
+        if first < len(rows) and not any(_is_int(c) for c in rows[first][:2]) and _header_map(rows[first]) and not _group_info(rows[first]):
+            header = [f"{a} {b}".strip() if a != b else a for a, b in zip(header, rows[first] + [""] * (len(header) - len(rows[first])))]
+            first += 1
+        cols = _header_map(header)
+        tstart = table.get("start", 0)
+        change, head_count = _heading_before(text, tstart, prev_end)
+        ctx: dict[str, Any] = {"change_type": change or "unknown", "field": None, "levels": []}
+        groups: list[dict[str, Any]] = []
+        table_rows: list[dict[str, Any]] = []
+        hint = tstart
+        for r in range(first, len(rows)):
+            cells = [_WS.sub(" ", c).strip() for c in rows[r]]
+            if not any(cells):
+                continue
+            name_cell = cells[cols["name"]] if "name" in cols and cols["name"] < len(cells) else ""
+            stt = cells[cols.get("stt", 0)] if cells else ""
+            g = None if (_is_int(stt) and name_cell) else _group_info(cells)
+            if g is not None:
+                if "change_type" in g:
+                    ctx.update(change_type=g["change_type"], field=None, levels=[])
+                if "field" in g:
+                    ctx["field"] = g["field"]
+                    groups = [x for x in groups if x["kind"] not in ("field", "level")]
+                if "levels" in g:
+                    ctx["levels"] = g["levels"]
+                    groups = [x for x in groups if x["kind"] != "level"]
+                if "count" in g:
+                    kind = "field" if "field" in g else "level" if "levels" in g else "section"
+                    groups.append({"kind": kind, "text": g["text"], "count": g["count"], "found": 0})
+                continue
+            if not name_cell or _is_header(cells):
+                continue
+            for x in groups:
+                x["found"] += 1
+            s, e = _row_span(rec, table, r, cells, hint)
+            hint = e
+            row = {"name": name_cell, "cells": cells, "cols": cols, "span": (s, e), "table": table.get("id"), "row": r,
+                   "page": table.get("page"), **{k: (list(v) if isinstance(v, list) else v) for k, v in ctx.items()}}
+            code_cell = cells[cols["code"]] if "code" in cols and cols["code"] < len(cells) else ""
+            row["code"] = clean_code(code_cell) or clean_code(name_cell if "code" not in cols else "")
+            row["no_code"] = bool(re.search(r"không\s+có\s+mã", canon(code_cell)))
+            if "field" in cols and cols["field"] < len(cells) and cells[cols["field"]]:
+                row["field"] = cells[cols["field"]]
+            table_rows.append(row)
+        for x in groups:
+            if x["found"] != x["count"]:
+                warnings.append(
+                    f"Số TTHC không khớp / count mismatch: '{x['text']}' ghi {x['count']} TTHC, tìm thấy {x['found']} dòng "
+                    f"(states {x['count']}, found {x['found']} rows) [{table.get('id')}]"
+                )
+        if head_count is not None and head_count != len(table_rows):
+            warnings.append(
+                f"Số TTHC không khớp / count mismatch: tiêu đề ghi {head_count} TTHC, bảng có {len(table_rows)} dòng "
+                f"(heading states {head_count}, table has {len(table_rows)} rows) [{table.get('id')}]"
+            )
+        rows_out.extend(table_rows)
+        prev_end = table.get("end", prev_end)
+    return rows_out, warnings
+
+
+# --- Phần II ----------------------------------------------------------------------------------
+
+_PART2_RE = re.compile(r"nội\s+dung\s+cụ\s+thể\s+của\s+(?:từng\s+)?(?:các\s+)?thủ\s+tục|nội\s+dung\s+cụ\s+thể\s+của\s+từng\s+tthc|nội\s+dung\s+thủ\s+tục\s+hành\s+chính")
+_PROC_HEAD = re.compile(r"^[ \t*#]*(?:\d+\.\s*|[ivx]+\.\s*)?(?:(?:tên\s+)?thủ\s+tục(?:\s+hành\s+chính)?\s*[:.-]\s*|(?=\S))(?P<name>.+)$", re.I)
+_GROUP_HEAD = re.compile(r"^[ \t*#]*(?:[a-z]|[ivx]+)\.\s+(?P<t>.+)$")
+
+
+def parse_part2(rec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Procedure blocks of Phần II: name, code, component spans, context."""
+    text = rec.get("text", "")
+    low = canon(text)
+    m = _PART2_RE.search(low)
+    if not m:
+        return []
+    start = low.find("\n", m.end())
+    if start < 0:
+        return []
+    lines = [(lm.start(), lm.end()) for lm in re.finditer(r"[^\n]*", text[start:])]
+    lines = [(start + a, start + b) for a, b in lines if b > a and text[start + a : start + b].strip()]
+    blocks: list[dict[str, Any]] = []
+    ctx: dict[str, Any] = {"field": None, "levels": []}
+    for k, (a, b) in enumerate(lines):
+        llow = low[a:b].strip()
+        if sections.is_component_heading(llow):
+            continue
+        nxt = lines[k + 1] if k + 1 < len(lines) else None
+        next_is_comp = nxt is not None and sections.is_component_heading(low[nxt[0] : nxt[1]].strip())
+        gm = _GROUP_HEAD.match(llow)
+        if gm and not next_is_comp and ("lĩnh vực" in llow or "cấp" in llow or llow.isupper() or text[a:b].strip().isupper()):
+            fm = _FIELD_RE.search(llow)
+            if fm:
+                val = text[a + fm.start(1) : a + fm.end(1)]
+                ctx["field"] = _WS.sub(" ", re.sub(r"\(\s*\d+[^)]*\)", "", val)).strip(" .:").capitalize()
+            lv = [f"Cấp {x.group(1)}" for x in _LEVEL_RE.finditer(llow) if x.group(1)]
+            if lv and not fm:
+                ctx["levels"] = lv
+            continue
+        if not next_is_comp or not re.match(r"^[ \t*#]*(?:\d+\.\s|thủ\s+tục|tên\s+thủ\s+tục)", llow):
+            continue
+        pm = _PROC_HEAD.match(text[a:b])
+        if not pm:
+            continue
+        raw_name = pm.group("name").strip()
+        code = clean_code(raw_name)
+        name = CODE_RE.sub("", raw_name)
+        name = re.sub(r"\((?:\s*(?:số\s+hồ\s+sơ(?:\s+tthc)?|mã(?:\s+số)?(?:\s+tthc)?)\s*:?\s*)?\)|[-–:]\s*$", "", name, flags=re.I)
+        name = re.sub(r"\(\s*(?:Số hồ sơ TTHC|Mã số TTHC|Mã TTHC|Mã số|mã)\s*:?\s*\)", "", name, flags=re.I)
+        name = _WS.sub(" ", name).strip(" .:-–")
+        blocks.append({"name": name, "code": code, "head": (a, b), "field": ctx["field"], "levels": list(ctx["levels"])})
+    for k, blk in enumerate(blocks):
+        end = blocks[k + 1]["head"][0] if k + 1 < len(blocks) else len(text)
+        blk["end"] = end
+        blk["components"] = sections.split_components(text, blk["head"][1], end, low)
+    return blocks
+
+
+def _cell(row: dict[str, Any], key: str) -> tuple[str, int] | None:
+    i = row["cols"].get(key)
+    if i is None or i >= len(row["cells"]) or not row["cells"][i]:
+        return None
+    return row["cells"][i], i
+
+
+def extract_announcement(rec: dict[str, Any]) -> tuple[list[Procedure], list[str]]:
+    """All procedures announced by the decision in ``rec`` (an ingest record)."""
+    text = rec.get("text", "")
+    document, sha = rec.get("source"), rec.get("sha256")
+    decision = decision_number(rec)
+    rows, warnings = parse_danh_muc(rec)
+    blocks = parse_part2(rec)
+    procs: list[Procedure] = []
+    used_blocks: set[int] = set()
+
+    def block_for(code, name):
+        for i, b in enumerate(blocks):
+            if i in used_blocks:
+                continue
+            if (code and b["code"] == code) or canon(b["name"]) == canon(name):
+                used_blocks.add(i)
+                return b
+        return None
+
+    def prov(s, e, node):
+        return Provenance(document=document, sha256=sha, node_id=node, start=s, end=e)
+
+    def block_components(b) -> dict[str, TextSpan]:
+        out = {}
+        for key, (s, e) in b["components"].items():
+            body = text[s:e]
+            lead = len(body) - len(body.lstrip())
+            body = body.strip()
+            if body:
+                out[key] = TextSpan(body, prov(s + lead, s + lead + len(body), f"part2/{key}"))
+        return out
+
+    for row in rows:
+        s, e = row["span"]
+        node = f"{row['table']}/row-{row['row']}"
+        comps: dict[str, TextSpan] = {"name": TextSpan(row["name"], prov(s, e, node))}
+        row_text_start = s
+        for key in ("time_limit", "fees", "legal_basis", "agency", "channels", "place"):
+            c = _cell(row, key)
+            if c is None:
+                continue
+            cell_text, _ = c
+            off = text.find(cell_text, row_text_start, e + 1) if row_text_start is not None else -1
+            p = prov(off, off + len(cell_text), node) if off >= 0 else prov(s, e, node)
+            comp_key = {"agency": "agencies"}.get(key, key)
+            comps[comp_key] = TextSpan(cell_text, p)
+        if "place" in comps and "channels" not in comps:
+            comps["channels"] = comps["place"]
+        comps.pop("place", None)
+        blk = block_for(row.get("code"), row["name"])
+        if blk:
+            for k, v in block_components(blk).items():
+                comps.setdefault(k, v) if k == "name" else comps.__setitem__(k, v)
+        extra = {"table_row": node}
+        if row.get("no_code"):
+            extra["code_note"] = "Không có mã số"
+        note = _cell(row, "note")
+        if note:
+            extra["note"] = note[0]
+        if row["change_type"] == "amended" and "legal_basis" in comps:
+            extra["amending_documents"] = [c.number for c in find_citations(comps["legal_basis"].text) if c.number]
+        p = build_procedure(
+            name=row["name"], code=row.get("code"), components=comps,
+            source=SourceRef(kind="announcement", document=document, sha256=sha, record_key=row.get("code") or node),
+            levels=row.get("levels") or (blk["levels"] if blk else []), field=row.get("field") or (blk["field"] if blk else None),
+            change_type=row["change_type"], announcing_decision=decision, extra=extra,
+        )
+        procs.append(p)
+    for i, b in enumerate(blocks):
+        if i in used_blocks:
+            continue
+        comps = block_components(b)
+        a, e = b["head"]
+        comps["name"] = TextSpan(b["name"], prov(a, e, "part2"))
+        procs.append(build_procedure(
+            name=b["name"], code=b["code"], components=comps,
+            source=SourceRef(kind="announcement", document=document, sha256=sha, record_key=b["code"] or f"part2-{i + 1}"),
+            levels=b["levels"], field=b["field"], announcing_decision=decision, extra={"part2_only": True},
+        ))
+    for p in procs:
+        p.levels = [lv for lv in p.levels]
+        p.levels = normalise_level(", ".join(p.levels)) if p.levels and "Áp dụng chung" not in p.levels else p.levels
+    return procs, warnings
+
+
+def looks_like_announcement(rec: dict[str, Any]) -> bool:
+    low = canon(rec.get("text", "")[:200000])
+    has_table = any(any(_is_header(r) for r in (t.get("rows") or [])[:4]) for t in rec.get("tables") or [])
+    return has_table or bool(_PART2_RE.search(low)) or ("công bố" in low[:5000] and "thủ tục hành chính" in low[:5000])

@@ -1,0 +1,219 @@
+"""Procedure records from tabular files: JSONL, CSV, XLSX and the portal's crawled JSON.
+
+A record is one procedure whose components are already separated into fields, so each
+field text goes straight to the component parsers. Column names may be the English keys
+(code, name, level, field, agency, steps, channels, dossier, time_limit, subjects, result,
+fees, forms, requirements, legal_basis, issuing_decision), the portal crawler's keys
+(ma_thu_tuc, ten_thu_tuc, ...) or the Vietnamese portal labels ("Mã thủ tục", ...).
+Every value goes through ``clean()`` (111 portal files contain NFD text).
+
+Provenance of a field: ``node_id`` is the field key and offsets are into the cleaned
+field text.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import json
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterable
+
+from tthc_pipeline.procedures.builder import build_procedure, clean_code, normalise_level
+from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan
+from tthc_pipeline.text.normalize import _INVISIBLE, _LOOKALIKE, clean, normalize_for_match
+
+# canonical key -> accepted column names
+ALIASES: dict[str, tuple[str, ...]] = {
+    "code": ("code", "ma_thu_tuc", "mã thủ tục", "mã tthc", "mã số tthc", "mã số", "ma_tthc"),
+    "name": ("name", "ten_thu_tuc", "tên thủ tục", "tên tthc", "tên thủ tục hành chính"),
+    "level": ("level", "levels", "cap_thuc_hien", "cấp thực hiện"),
+    "field": ("field", "linh_vuc", "lĩnh vực"),
+    "agency": ("agency", "agencies", "co_quan_thuc_hien", "cơ quan thực hiện"),
+    "competent_agency": ("competent_agency", "co_quan_co_tham_quyen", "cơ quan có thẩm quyền"),
+    "receiving_agency": ("receiving_agency", "dia_chi_tiep_nhan", "địa chỉ tiếp nhận hs", "địa chỉ tiếp nhận"),
+    "authorised_agency": ("authorised_agency", "co_quan_duoc_uy_quyen", "cơ quan được ủy quyền"),
+    "coordinating_agency": ("coordinating_agency", "co_quan_phoi_hop", "cơ quan phối hợp"),
+    "steps": ("steps", "trinh_tu_thuc_hien", "trình tự thực hiện"),
+    "channels": ("channels", "cach_thuc_thuc_hien", "cách thức thực hiện"),
+    "dossier": ("dossier", "thanh_phan_ho_so", "thành phần hồ sơ", "thành phần, số lượng hồ sơ"),
+    "time_limit": ("time_limit", "thoi_han_giai_quyet", "thời hạn giải quyết"),
+    "subjects": ("subjects", "doi_tuong_thuc_hien", "đối tượng thực hiện"),
+    "result": ("result", "results", "ket_qua_xu_ly", "ket_qua_thuc_hien", "kết quả thực hiện", "kết quả xử lý"),
+    "fees": ("fees", "phi_le_phi", "phí, lệ phí", "lệ phí"),
+    "forms": ("forms", "mau_don_to_khai", "mẫu đơn, mẫu tờ khai", "tên mẫu đơn, mẫu tờ khai"),
+    "requirements": ("requirements", "yeu_cau_dieu_kien", "yêu cầu, điều kiện", "yêu cầu, điều kiện thực hiện"),
+    "legal_basis": ("legal_basis", "can_cu_phap_ly", "căn cứ pháp lý"),
+    "issuing_decision": ("issuing_decision", "so_quyet_dinh", "số quyết định", "announcing_decision"),
+    "procedure_type": ("procedure_type", "loai_thu_tuc", "loại thủ tục"),
+    "url": ("url", "detail_url"),
+    "change_type": ("change_type",),
+}
+_LOOKUP = {normalize_for_match(a): key for key, names in ALIASES.items() for a in names}
+COMPONENT_KEYS = ("steps", "channels", "dossier", "time_limit", "subjects", "result", "fees", "forms", "requirements", "legal_basis")
+ROLE_KEYS = {
+    "competent_agency": "competent",
+    "receiving_agency": "receiving",
+    "authorised_agency": "authorised",
+    "coordinating_agency": "coordinating",
+}
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# Characters ``clean`` would change, taken from its own tables so the two stay in step:
+# line-end/control characters, invisible marks and look-alikes.
+_UNCLEAN = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f"
+    + re.escape("".join(map(chr, {**_INVISIBLE, **_LOOKALIKE})))
+    + "]"
+)
+
+
+def clean_value(text: str) -> str:
+    """``clean(text)``, skipping the work when the text is already in the stored form.
+
+    ``clean`` walks every character in Python (about 2.5 MB/s here); most portal fields are
+    already NFC without controls or look-alikes, and the check below runs in C. Equality with
+    ``clean`` on the real records is a test (tests/test_extract_records.py).
+    """
+    if _UNCLEAN.search(text) is None and unicodedata.is_normalized("NFC", text):
+        return text
+    return clean(text)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "\n".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {_text(v)}" for k, v in value.items())
+    return clean_value(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _column_key(name: str) -> str | None:
+    return _LOOKUP.get(normalize_for_match(name).strip())
+
+
+def canonical_fields(row: dict[str, Any]) -> dict[str, str]:
+    """Map a raw row onto canonical keys, cleaning every value."""
+    out: dict[str, str] = {}
+    for k, v in row.items():
+        key = _column_key(str(k))
+        if key and key not in out:
+            out[key] = _text(v)
+    return out
+
+
+def is_portal_record(obj: Any) -> bool:
+    return isinstance(obj, dict) and ("ma_thu_tuc" in obj or "ten_thu_tuc" in obj)
+
+
+def procedure_from_row(row: dict[str, Any], document: str, sha256: str, index: int, kind: str = "record") -> Procedure:
+    f = canonical_fields(row)
+    code = clean_code(f.get("code"))
+    name = f.get("name") or (code or f"record {index}")
+    key = code or str(index)
+
+    def span(field: str) -> TextSpan | None:
+        t = f.get(field)
+        if not t:
+            return None
+        return TextSpan(t, Provenance(document=document, sha256=sha256, node_id=field, start=0, end=len(t)))
+
+    comps = {c: span(c) for c in COMPONENT_KEYS}
+    comps["agencies"] = span("agency")
+    comps["name"] = span("name")
+    roles = {role: span(k) for k, role in ROLE_KEYS.items()}
+    change = (f.get("change_type") or "unknown").strip()
+    extra = {k: f[k] for k in ("procedure_type", "url") if f.get(k)}
+    return build_procedure(
+        name=name,
+        code=code,
+        components={k: v for k, v in comps.items() if v is not None},
+        source=SourceRef(kind="record", document=document, sha256=sha256, record_key=key),
+        levels=normalise_level(f.get("level", "")),
+        field=(f.get("field") or "").strip() or None,
+        change_type=change if change in ("new", "amended", "replaced", "abolished", "standardised") else "unknown",  # type: ignore[arg-type]
+        announcing_decision=(f.get("issuing_decision") or "").strip() or None,
+        role_agencies={r: s for r, s in roles.items() if s is not None},
+        extra=extra,
+    )
+
+
+def _rows_jsonl(path: Path) -> Iterable[dict]:
+    with open(path, encoding="utf-8-sig") as fh:
+        for n, line in enumerate(fh, 1):
+            if line.strip():
+                obj = json.loads(line)
+                if not isinstance(obj, dict):
+                    raise ValueError(f"line {n}: not a JSON object")
+                yield obj
+
+
+def _rows_csv(path: Path) -> Iterable[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        sample = fh.read(4096)
+        fh.seek(0)
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        yield from csv.DictReader(fh, dialect=dialect)
+
+
+def _rows_xlsx(path: Path) -> Iterable[dict]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        for ws in wb.worksheets:
+            rows = ws.iter_rows(values_only=True)
+            header = None
+            for row in rows:
+                cells = ["" if c is None else str(c) for c in row]
+                if header is None:
+                    # first row that names at least two known columns
+                    if sum(1 for c in cells if _LOOKUP.get(normalize_for_match(c).strip())) >= 2:
+                        header = cells
+                    continue
+                if any(c.strip() for c in cells):
+                    yield dict(zip(header, cells))
+    finally:
+        wb.close()
+
+
+def _rows_json(path: Path) -> Iterable[dict]:
+    with open(path, encoding="utf-8-sig") as fh:
+        obj = json.load(fh)
+    if isinstance(obj, dict) and isinstance(obj.get("procedures"), list) and not is_portal_record(obj):
+        obj = obj["procedures"]
+    if isinstance(obj, dict):
+        obj = [obj]
+    if not isinstance(obj, list) or not all(isinstance(o, dict) for o in obj):
+        raise ValueError("JSON is neither a record nor a list of records")
+    yield from obj
+
+
+READERS = {".jsonl": _rows_jsonl, ".ndjson": _rows_jsonl, ".csv": _rows_csv, ".xlsx": _rows_xlsx, ".json": _rows_json}
+
+
+def read_records(path: str | Path) -> list[Procedure]:
+    """All procedures in a record file (JSONL, CSV, XLSX, portal JSON)."""
+    path = Path(path)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise ValueError(f"not a record file: {path.name}")
+    sha = sha256_file(path)
+    return [procedure_from_row(row, str(path), sha, i) for i, row in enumerate(reader(path), 1)]
