@@ -6,7 +6,6 @@ above ``--fail-on``), 2 usage error (click's own convention).
 
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 
@@ -93,18 +92,17 @@ def _run_with_progress(inputs, out_dir, jobs, options, quiet, reuse):  # noqa: A
 
 
 # Commands that live beside their stage, registered here so `tthc --help` lists them all.
-_SUBCOMMANDS = {
-    "extract": ("tthc_pipeline.procedures.extract_cli", "extract"),
-    "check": ("tthc_pipeline.rules.check_cli", "check"),
-    "rules": ("tthc_pipeline.rules.rules_cli", "rules"),
-    "corpus": ("tthc_pipeline.legal.corpus_cli", "corpus"),
-}
+def _register() -> None:
+    from tthc_pipeline.legal.corpus_cli import corpus
+    from tthc_pipeline.procedures.extract_cli import extract
+    from tthc_pipeline.rules.check_cli import check
+    from tthc_pipeline.rules.rules_cli import rules
 
-for _name, (_module, _attr) in _SUBCOMMANDS.items():
-    try:
-        main.add_command(getattr(importlib.import_module(_module), _attr), _name)
-    except (ImportError, AttributeError):  # stage not installed in this build
-        pass
+    for command in (extract, check, rules, corpus):
+        main.add_command(command)
+
+
+_register()
 
 
 if __name__ == "__main__":  # pragma: no cover

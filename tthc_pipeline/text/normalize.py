@@ -83,21 +83,21 @@ def _with_tone(ch: str, tone: str) -> str:
 
 # Open syllables ending in oa / oe / uy with the tone on the second vowel ("new style").
 # "qu" is a consonant, so "quý" is left alone; a following letter ("hoàn", "thuyền") means
-# the tone belongs on the second vowel in both conventions.
-_NEW_STYLE = re.compile(
-    r"(?<![qQ])([oOuU])([aAeEyY]|[àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ])(?!\w)"
-)
+# the tone belongs on the second vowel in both conventions. Only toned second vowels are
+# matched, so untoned "oa"/"uy" (the common case) never reach the Python callback.
+_TONED_A_E = "àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ"
+_TONED_Y = "ỳýỷỹỵỲÝỶỸỴ"
+_NEW_STYLE = re.compile(f"[oOuU][{_TONED_A_E}{_TONED_Y}](?!\\w)")
 
 
 def _move_tone(m: re.Match[str]) -> str:
-    first, second = m.group(1), m.group(2)
+    first, second = m.group()
+    start = m.start()
+    if start and m.string[start - 1] in "qQ":
+        return m.group()  # "quý": qu is a consonant
+    if (first in "oO") != (second in _TONED_A_E):
+        return m.group()  # only oa, oe and uy are in the rule ("uá", "oý" are not)
     base, tone = _split_tone(second)
-    if not tone:
-        return m.group(0)
-    if first.lower() == "u" and base.lower() != "y":
-        return m.group(0)  # "ua", "ue" are not in the rule
-    if first.lower() == "o" and base.lower() not in ("a", "e"):
-        return m.group(0)
     return _with_tone(first, tone) + base
 
 
@@ -110,7 +110,7 @@ def classic_tones(text: str) -> str:
 
 
 def _lower_same_length(text: str) -> str:
-    low = text.lower()
+    low = text.lower()  # Vietnamese letters keep their length; checked below for others
     if len(low) == len(text):
         return low
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)

@@ -1,0 +1,79 @@
+"""Throughput of the whole rule catalogue on the portal records replicated to N procedures.
+
+Parsing (JSON → Procedure) is done before timing; the timed part is ``Engine.check`` on
+fresh Procedure objects (no cached canon text carried over between copies). Single process,
+so the number is per core. Run (≤ ~1 min):
+
+    .venv/bin/python scripts/bench_rules.py [--n 10000] [--repeat 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import cProfile
+import pstats
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tthc_pipeline.rules.check_inputs import load_procedures  # noqa: E402
+from tthc_pipeline.rules.engine import Engine  # noqa: E402
+
+PORTAL = ROOT.parent / "shared" / "realdata" / "portal-json" / "bo-cong-an"
+
+
+def replicate(procs: list, n: int) -> list:
+    out = []
+    i = 0
+    while len(out) < n:
+        p = copy.deepcopy(procs[i % len(procs)])
+        p.id = f"{p.id}#{i}"  # distinct identities, like procedures from many provinces
+        out.append(p)
+        i += 1
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--skip-set-rules", action="store_true", help="exclude TR001 (cross-procedure)")
+    ap.add_argument("--profile", action="store_true")
+    args = ap.parse_args(argv)
+    if not PORTAL.is_dir():
+        print("../shared/realdata not present", file=sys.stderr)
+        return 2
+    t0 = time.perf_counter()
+    base = load_procedures([PORTAL])
+    t_parse = time.perf_counter() - t0
+    engine = Engine.from_dir(ignore=["TR001"] if args.skip_set_rules else None)
+    n_rules = len(engine.rules)
+    chars = sum(len(s.text) for p in base for s in p.components.values()) / len(base)
+    print(f"{len(base)} records parsed in {t_parse:.2f}s; {n_rules} rules; mean {chars:.0f} chars/procedure")
+    best = None
+    for _ in range(args.repeat):
+        procs = replicate(base, args.n)
+        t0 = time.perf_counter()
+        if args.profile:
+            prof = cProfile.Profile()
+            prof.enable()
+        findings = engine.check(procs, as_of=date(2026, 6, 30))
+        dt = time.perf_counter() - t0
+        if args.profile:
+            prof.disable()
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+        best = dt if best is None else min(best, dt)
+        print(f"  {args.n} procedures: {dt:.2f}s, {len(findings)} findings")
+    rate = args.n / best
+    print(f"best: {rate:,.0f} procedures/s per core (whole catalogue), "
+          f"{rate * n_rules:,.0f} rule evaluations/s per core")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,150 @@
+"""Engine, matchers, guards, findings and lint behaviour on small real rule files."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from tthc_pipeline.procedures.model import Procedure, Provenance, TextSpan
+from tthc_pipeline.rules.engine import Engine
+from tthc_pipeline.rules.findings import fingerprint
+from tthc_pipeline.rules.schema import RuleError, lint_catalogue, load_catalogue
+from tthc_pipeline.rules.testing import run_rule_tests
+from tthc_pipeline.text.normalize import clean
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = json.loads((ROOT / "tthc_pipeline" / "schemas" / "findings.schema.json").read_text(encoding="utf-8"))
+AS_OF = date(2026, 6, 30)
+
+
+def proc(code: str = "1.000001", name: str = "Thủ tục thử", doc_offset: int = 0, **components: str) -> Procedure:
+    comps = {}
+    for key, text in components.items():
+        text = clean(text)
+        comps[key] = TextSpan(text, Provenance(document="qd.docx", page=3, node_id=key, start=doc_offset, end=doc_offset + len(text)))
+    return Procedure(id=code, name=name, code=code, components=comps)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine.from_dir()
+
+
+def test_hs001_flags_the_book_but_not_the_abolishing_decree(engine):
+    fires = engine.check([proc(dossier="Sổ hộ khẩu của chủ hộ (bản chính).")], as_of=AS_OF)
+    assert [f.rule_id for f in fires if f.rule_id == "HS001"] == ["HS001"]
+    quiet = engine.check([proc(dossier="Theo Nghị định số 104/2022/NĐ-CP, cơ quan không yêu cầu nộp sổ hộ khẩu.")], as_of=AS_OF)
+    assert not [f for f in quiet if f.rule_id == "HS001"]
+
+
+def test_hs001_not_in_force_before_2023(engine):
+    got = engine.check([proc(dossier="Sổ hộ khẩu của chủ hộ (bản chính).")], as_of=date(2022, 6, 1))
+    assert not [f for f in got if f.rule_id == "HS001"]
+
+
+def test_evidence_offsets_quote_the_original_and_shift_provenance(engine):
+    text = "Đơn đề nghị; Bản sao SỔ HỘ KHẨU (bản chính)."
+    f = next(f for f in engine.check([proc(doc_offset=1000, dossier=text)], as_of=AS_OF) if f.rule_id == "HS001")
+    assert text[f.evidence.start : f.evidence.end] == f.evidence.quote
+    assert f.evidence.quote == "SỔ HỘ KHẨU"  # original case, not canon; overlapping alternatives merged
+    assert f.evidence.prov["start"] == 1000 + f.evidence.start
+    assert f.evidence.prov["page"] == 3 and f.evidence.prov["node_id"] == "dossier"
+
+
+def test_fingerprint_ignores_offsets_and_spacing(engine):
+    a = next(f for f in engine.check([proc(dossier="Sổ hộ khẩu (bản chính).")], as_of=AS_OF) if f.rule_id == "HS001")
+    b = next(f for f in engine.check([proc(dossier="Đơn đề nghị theo mẫu; thêm nhiều chữ;  Sổ  hộ khẩu (bản chính).")], as_of=AS_OF)
+             if f.rule_id == "HS001")
+    assert a.evidence.start != b.evidence.start
+    assert a.fingerprint == b.fingerprint
+    assert fingerprint("HS001", "1.000001", "dossier", "Sổ hộ khẩu") != fingerprint("HS001", "1.000002", "dossier", "Sổ hộ khẩu")
+
+
+def test_diacritic_free_text_is_confirmed_not_confused(engine):
+    ocr = "Ban sao so ho khau cua nguoi de nghi; don de nghi theo mau; giay to chung minh thu nhap hop phap."
+    assert [f.rule_id for f in engine.check([proc(dossier=ocr)], as_of=AS_OF, ) if f.rule_id == "HS001"] == ["HS001"]
+    accented = "Số hộ khẩu gia đình được ghi trong tờ khai đề nghị."  # "số" is not "sổ"
+    assert not [f for f in engine.check([proc(dossier=accented)], as_of=AS_OF) if f.rule_id == "HS001"]
+
+
+def test_select_and_ignore_by_family_and_id():
+    e = Engine.from_dir(select=["HS"], ignore=["HS003"])
+    ids = {cr.rule.id for cr in e.rules}
+    assert "HS001" in ids and "HS003" not in ids and not any(i.startswith("CQ") for i in ids)
+
+
+def test_findings_validate_against_the_json_schema(engine):
+    p = proc(dossier="Bản sao có chứng thực giấy phép xây dựng1 bản chính", agencies="Công an huyện",
+             legal_basis="Nghị định về một cửa61/2018/NĐ-CP")
+    findings = engine.check([p], as_of=AS_OF)
+    assert {"HS005", "CQ001", "CC001"} <= {f.rule_id for f in findings}
+    doc = {"as_of": AS_OF.isoformat(), "procedures": 1, "findings": [f.to_dict() for f in findings]}
+    jsonschema.validate(doc, SCHEMA)
+    cc = next(f for f in findings if f.rule_id == "CC001")
+    assert "118/2025/NĐ-CP" in cc.message and "{" not in cc.message
+
+
+def test_registry_object_is_used_when_given(engine):
+    class OneDocRegistry:  # the interface of tthc_pipeline.legal.registry.Registry.status
+        def status(self, doc_id, as_of):
+            from types import SimpleNamespace
+            code = "repealed" if doc_id == "68/2013/TT-BCA" else "in_force"
+            return SimpleNamespace(code=code, since=date(2020, 1, 1), by=["99/2019/TT-BCA"], label_vi="đã bị bãi bỏ")
+
+    p = proc(legal_basis="Hướng dẫn xử lý khiếu nại68/2013/TT-BCALuật Khiếu nại năm 201102/2011/QH13")
+    got = [f for f in engine.check([p], as_of=AS_OF, registry=OneDocRegistry()) if f.rule_id == "CC001"]
+    assert [f.evidence.quote for f in got] == ["68/2013/TT-BCA"]
+
+
+def _write_rule(dirpath: Path, data: dict) -> None:
+    (dirpath / f"{data['id']}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def _minimal(rid: str, **over) -> dict:
+    data = {
+        "id": rid, "name": f"rule-{rid.lower()}", "status": "preview", "severity": "low", "category": "unclear",
+        "components": ["dossier"], "match": {"kind": "patterns", "any": ["giấy tờ khác"]},
+        "legal_basis": [{"document": "63/2010/NĐ-CP", "confidence": "V"}],
+        "message": "{component_vi}: {evidence}",
+        "recommendation": {"noi_dung": "Bỏ {evidence}", "ly_do": "x", "kien_nghi_thuc_thi": "y"},
+        "docs": {"what": "a", "why": "b", "example": "c", "fix": "d"},
+        "tests": {"fires": ["Các giấy tờ khác"], "passes": ["Đơn đề nghị"]},
+    }
+    data.update(over)
+    return data
+
+
+def test_lint_reports_real_problems(tmp_path):
+    _write_rule(tmp_path, _minimal("HS901", message="Thiếu {khong_co_bien_nay}"))
+    _write_rule(tmp_path, _minimal("HS902", legal_basis=[]))
+    bad = _minimal("HS903")
+    bad["name"] = "rule-hs901"  # duplicate name
+    _write_rule(tmp_path, bad)
+    problems = "\n".join(lint_catalogue(load_catalogue(tmp_path)))
+    assert "unknown placeholders ['khong_co_bien_nay']" in problems
+    assert "HS902" in problems and "missing legal_basis" in problems
+    assert "duplicate name" in problems
+
+
+def test_rule_that_never_fires_on_its_own_tests_is_caught(tmp_path):
+    _write_rule(tmp_path, _minimal("HS904", tests={"fires": ["Đơn đề nghị"], "passes": ["Các giấy tờ khác"]}))
+    cat = load_catalogue(tmp_path)
+    results = run_rule_tests(cat, cat.rules[0])
+    assert [r.ok for r in results] == [False, False]
+
+
+def test_loader_rejects_bad_rules(tmp_path):
+    _write_rule(tmp_path, _minimal("XX001"))
+    with pytest.raises(RuleError, match="family code"):
+        load_catalogue(tmp_path)
+
+
+def test_bad_regex_is_a_rule_error(tmp_path):
+    _write_rule(tmp_path, _minimal("HS905", match={"kind": "patterns", "any": ["(giấy"]}))
+    with pytest.raises(RuleError, match="bad regex"):
+        Engine.from_dir(tmp_path)

@@ -1,0 +1,84 @@
+"""The catalogue on the 339 Bộ Công an portal records and the hand-labelled subset."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+PORTAL = REALDATA / "portal-json" / "bo-cong-an"
+
+pytestmark = pytest.mark.realdata
+
+MUST_BE_STABLE = ["HS001", "HS002", "HS003", "HS005", "HS008", "HS010", "CQ001", "CT001", "CT002", "CC001", "BP001"]
+
+
+@pytest.fixture(scope="module")
+def stats():
+    if not PORTAL.is_dir():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import eval_rules
+
+    parts = [eval_rules.evaluate(date(2026, 6, 30), labels=lab, realdata=REALDATA)
+             for lab in (eval_rules.LABELS, eval_rules.HELDOUT)]
+    return eval_rules.merge(parts)
+
+
+@pytest.mark.parametrize("rule_id", MUST_BE_STABLE)
+def test_stable_rule_meets_the_gate(stats, rule_id):
+    s = stats[rule_id]
+    assert s["precision"] is None or s["precision"] >= 0.95, (rule_id, s["fp_codes"])
+    assert s["recall"] is None or s["recall"] >= 0.90, (rule_id, s["fn_codes"])
+
+
+def test_labelled_set_is_large_enough(stats):
+    assert all(s["records"] == 339 for s in stats.values())  # 170 dev + 169 held-out
+
+
+def test_real_provincial_decision_with_outdated_dossier():
+    """QĐ 31/2011/QĐ-UBND Gia Lai, Điều 6: the only real text here that asks for the
+    hộ khẩu itself (the portal records only mention the residence concept)."""
+    md = REALDATA / "md" / "QD-31-2011-QD-UBND_Gia-Lai_trinh-tu-thu-tuc-mien-giam-tien-SDD.md"
+    if not md.is_file():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    from tthc_pipeline.procedures.model import Procedure, Provenance, TextSpan
+    from tthc_pipeline.rules.engine import Engine
+    from tthc_pipeline.text.normalize import clean
+
+    text = clean(md.read_text(encoding="utf-8"))
+    start = text.index("Điều 6.")
+    block = text[start : text.index("Điều 7.", start)]
+    proc = Procedure(id="gia-lai-31-2011", name="Miễn, giảm tiền sử dụng đất cho người có công",
+                     components={"dossier": TextSpan(block, Provenance(document=str(md), node_id="dieu-6", start=start))})
+    findings = Engine.from_dir().check([proc], as_of=date(2026, 6, 30))
+    quotes = {f.rule_id: f.evidence.quote for f in findings}
+    assert quotes["HS001"].startswith("Hộ khẩu thường trú (bản sao")
+    assert "03 (ba) bộ" in quotes["HS008"]
+    assert "HS005" in quotes and "HS002" in quotes
+    hs001 = next(f for f in findings if f.rule_id == "HS001")
+    assert text[hs001.evidence.prov["start"] : hs001.evidence.prov["end"]] == hs001.evidence.quote
+
+
+def test_whole_portal_set_runs_and_never_flags_residence_mentions_as_the_book():
+    if not PORTAL.is_dir():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    from tthc_pipeline.rules.check_inputs import load_procedures
+    from tthc_pipeline.rules.engine import Engine
+
+    procs = load_procedures([PORTAL])
+    assert len(procs) == 339
+    findings = Engine.from_dir().check(procs, as_of=date(2026, 6, 30))
+    # 14 "hộ khẩu thường trú" mentions exist (residence concept, names, conditions): none is the book
+    assert not [f for f in findings if f.rule_id == "HS001"]
+    # every template placeholder was filled
+    assert not [f.rule_id for f in findings if "{" in f.message or any("{" in v for v in f.recommendation.values())]
+    # fingerprints are unique and rerunning gives the same set
+    fps = [f.fingerprint for f in findings]
+    assert len(fps) == len(set(fps))
+    again = Engine.from_dir().check(load_procedures([PORTAL]), as_of=date(2026, 6, 30))
+    assert {f.fingerprint for f in again} == set(fps)

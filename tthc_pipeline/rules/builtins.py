@@ -1,0 +1,598 @@
+"""Named built-in checks for the few rules that need code (``match.kind: python``),
+plus the registry and fuzzy matchers.
+
+Each builtin declares the placeholders it fills (``vars``) so the catalogue lint can check
+message templates. Registry and citation modules owned by other parts of the pipeline are
+imported lazily; without them the engine falls back to ``rules/data/citation_status.yaml``
+(a small seed table whose entries carry their own [V]/[S]/[U] marks).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable
+
+from rapidfuzz import fuzz
+
+from tthc_pipeline.rules.matchers import Context, Hit, ProcView
+from tthc_pipeline.rules.portal import cached_rows as portal_channel_rows, channel_kinds, time_values
+from tthc_pipeline.rules.schema import Rule, RuleError
+from tthc_pipeline.text.normalize import canon
+
+# --- citations -----------------------------------------------------------------------
+
+_DOC_NO = re.compile(
+    r"(\d+(?:\.\d+)?[a-z]?)/(\d{4})/"
+    r"(QH\d{2}|NĐ-CP|ND-CP|QĐ-TTg|QD-TTg|NQ-CP|UBTVQH\d{2}"
+    r"|(?:TTLT|TT|QĐ|QD|NQ|CT|PL|NĐ|ND)(?:-[A-ZĐ]+(?:QH\d{2})?)+(?![a-zà-ỹ]))"
+)
+_UNIT_FIX = {"ND-CP": "NĐ-CP", "QD-": "QĐ-", "_": "-"}
+
+
+@dataclass
+class Cited:
+    number: str  # canonical "68/2013/TT-BCA"
+    key: str  # comparison key without leading zeros
+    start: int
+    end: int
+
+
+def _canonical_number(num: str, year: str, symbol: str) -> str:
+    if len(num) > 4 and num[:4].isdigit() and 1945 <= int(num[:4]) <= 2100:
+        num = num[4:]  # portal glue "năm 2011" + "02/2011/QH13" → "201102/2011/QH13"
+    for bad, good in _UNIT_FIX.items():
+        symbol = symbol.replace(bad, good)
+    if symbol.startswith("ND-") or symbol == "ND":
+        symbol = "NĐ" + symbol[2:]
+    return f"{num}/{year}/{symbol}"
+
+
+def citation_key(number: str) -> str:
+    head, _, rest = number.partition("/")
+    return (head.lstrip("0") or "0") + "/" + rest.upper().replace("ND-CP", "NĐ-CP")
+
+
+def cited_in(pv: ProcView, component: str) -> list[Cited]:
+    """Document numbers of one component, computed once per procedure and shared by rules."""
+    view = pv.view(component)
+    got = view.cache.get("cited")
+    if got is None:
+        got = view.cache["cited"] = find_document_numbers(view.text) if view.text else []
+    return got
+
+
+def find_document_numbers(text: str) -> list[Cited]:
+    """Document numbers in ``text`` (tolerates the portal's glued cells)."""
+    out = []
+    for m in _DOC_NO.finditer(text):
+        if m.start() and text[m.start() - 1] in "/." :
+            continue  # inside a longer token ("abc/12/2020/…", "1.2/…")
+        number = _canonical_number(m.group(1), m.group(2), m.group(3))
+        out.append(Cited(number, citation_key(number), m.start(), m.end()))
+    if out:
+        return out
+    try:  # no number found: the citation module's parser (slower) knows more forms
+        from tthc_pipeline.legal.citations import find_citations  # type: ignore
+    except ImportError:
+        return out
+    known = {c.key for c in out}
+    try:
+        for c in find_citations(text):
+            number = getattr(c, "number", None)
+            if number and citation_key(number) not in known:
+                start = getattr(c, "start", 0) or 0
+                end = getattr(c, "end", start) or start
+                out.append(Cited(number, citation_key(number), start, end))
+                known.add(citation_key(number))
+    except Exception:  # noqa: BLE001 - a foreign parser must not break the checks
+        pass
+    return out
+
+
+# --- registries ----------------------------------------------------------------------
+
+STATUS_VI = {
+    "in_force": "còn hiệu lực",
+    "amended": "đã được sửa đổi, bổ sung",
+    "partly_repealed": "bị bãi bỏ một phần",
+    "replaced": "đã được thay thế",
+    "repealed": "đã bị bãi bỏ",
+    "expired": "đã hết hiệu lực",
+    "not_yet_in_force": "chưa có hiệu lực",
+    "unknown": "không rõ",
+}
+
+
+@dataclass
+class SeedStatus:
+    code: str
+    since: date | None
+    by: list[str]
+    label_vi: str
+    confidence: str = "U"
+
+
+class SeedRegistry:
+    """Status look-up over ``rules/data/citation_status.yaml`` (fallback registry)."""
+
+    def __init__(self, data: dict[str, Any] | None) -> None:
+        self.entries: dict[str, list[dict[str, Any]]] = {}
+        for entry in (data or {}).get("entries", []):
+            self.entries.setdefault(citation_key(entry["id"]), []).append(entry)
+
+    def status(self, doc_id: str, as_of: date) -> SeedStatus:
+        best = SeedStatus("unknown", None, [], STATUS_VI["unknown"])
+        for entry in self.entries.get(citation_key(doc_id), []):
+            since = entry.get("since")
+            since = since if isinstance(since, date) else (date.fromisoformat(since) if since else None)
+            if since and as_of < since:
+                continue
+            code = entry["status"]
+            best = SeedStatus(code, since, list(entry.get("by", [])), STATUS_VI.get(code, code), entry.get("confidence", "U"))
+            if code in ("replaced", "repealed", "expired"):
+                return best
+        return best
+
+
+class ChainRegistry:
+    """First registry that knows the document wins (the legal registry, then the seed table)."""
+
+    def __init__(self, *registries: Any) -> None:
+        self.registries = [r for r in registries if r is not None]
+
+    def status(self, doc_id: str, as_of: date) -> Any:
+        last = None
+        for reg in self.registries:
+            st = _status_of(reg, doc_id, as_of)
+            if st is not None and getattr(st, "code", "unknown") != "unknown":
+                return st
+            last = st if st is not None else last
+        return last
+
+
+def _status_of(registry: Any, number: str, as_of: date) -> Any:
+    try:
+        return registry.status(number, as_of)
+    except Exception:  # noqa: BLE001 - unknown id in a foreign registry → unknown
+        return None
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+class RegistryMatcher:
+    """``registry``: cited documents whose status at ``as_of`` is in ``statuses``.
+
+    ``by_not_cited: true`` keeps only documents whose amending/replacing documents are not
+    cited in the same legal basis (CC002: the basis was not updated).
+    """
+
+    def __init__(self, rule: Rule) -> None:
+        self.statuses = set(rule.match.get("statuses", []))
+        if not self.statuses:
+            raise RuleError(f"{rule.id}.match: registry matcher needs 'statuses'")
+        self.by_not_cited = bool(rule.match.get("by_not_cited", False))
+        self._seed: SeedRegistry | None = None
+
+    def _registry(self, ctx: Context) -> Any:
+        if self._seed is None:
+            self._seed = SeedRegistry(ctx.data.get("citation_status"))
+        if ctx.registry is not None:
+            return ChainRegistry(ctx.registry, self._seed)
+        return self._seed
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
+        text = pv.view(component).text
+        if not text:
+            return []
+        registry = self._registry(ctx)
+        cited = cited_in(pv, component)
+        cited_keys = {c.key for c in cited}
+        hits = []
+        for c in cited:
+            st = _status_of(registry, c.number, ctx.as_of)
+            code = getattr(st, "code", None)
+            if code not in self.statuses:
+                continue
+            by = [str(b) for b in (getattr(st, "by", None) or [])]
+            if self.by_not_cited and any(citation_key(b) in cited_keys for b in by):
+                continue
+            since = getattr(st, "since", None)
+            hits.append(
+                Hit(
+                    component,
+                    c.start,
+                    c.end,
+                    {
+                        "document": c.number,
+                        "status": code,
+                        "status_vi": _lower_first(getattr(st, "label_vi", None) or STATUS_VI.get(code, code)),
+                        "since": since.strftime("%d/%m/%Y") if isinstance(since, date) else (since or "?"),
+                        "by": ", ".join(by) or "?",
+                        "_confidence": getattr(st, "confidence", None) or "U",
+                    },
+                )
+            )
+        return hits
+
+
+# --- dossier items and duplicate papers ---------------------------------------------
+
+_QTY = re.compile(r"\d+ bản (?:chính|sao)(?:, ?\d+ bản (?:chính|sao))?")
+_LINE_ITEM = re.compile(r"\n\s*(?:[-+•*]|\d+[.)]|[a-zđ]\))\s*")
+_HEADER = re.compile(r"(bao gồm|gồm|trường hợp|đối với|hồ sơ đề nghị)[^:]{0,200}:\s*$|:\s*$")
+
+
+def dossier_items(text_canon: str) -> list[tuple[int, int, int]]:
+    """(start, end, group) of dossier items; ``group`` changes at case headers."""
+    cuts = [0]
+    for m in _QTY.finditer(text_canon):
+        cuts.append(m.end())
+    if len(cuts) == 1:
+        for m in _LINE_ITEM.finditer(text_canon):
+            cuts.append(m.start())
+    cuts.append(len(text_canon))
+    cuts = sorted(set(cuts))
+    items, group = [], 0
+    for s, e in zip(cuts, cuts[1:]):
+        seg = text_canon[s:e]
+        body = _QTY.sub("", seg).strip(" -+\n")
+        if "tên giấy tờ" in body:
+            group += 1
+            body = body.split("số lượng")[-1]
+        if _HEADER.search(body.split(".")[-1][-220:]) or body.endswith(":"):
+            group += 1
+        items.append((s, e, group))
+    return items
+
+
+class DuplicatePaperMatcher:
+    """``fuzzy``: the same paper listed twice in one case group of the dossier."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.threshold = float(rule.match.get("threshold", 95))
+        self.min_len = int(rule.match.get("min_len", 20))
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
+        view = pv.view(component)
+        text = view.canon
+        if not text:
+            return []
+        items = []
+        for s, e, g in dossier_items(text):
+            name = _QTY.sub("", text[s:e]).strip(" -+.;\n")
+            name = re.sub(r"\S+\.(docx?|pdf|xlsx?)", "", name).strip()
+            if len(name) >= self.min_len:
+                items.append((s, e, g, name))
+        hits = []
+        for i, (s1, e1, g1, n1) in enumerate(items):
+            for s2, e2, g2, n2 in items[i + 1 :]:
+                if g1 != g2 or abs(len(n1) - len(n2)) > 0.1 * max(len(n1), len(n2)):
+                    continue  # token_sort_ratio ≥ 95 is impossible with >10 % length difference
+                score = fuzz.token_sort_ratio(n1, n2, score_cutoff=self.threshold)
+                if score >= self.threshold:
+                    other = view.text[s1:e1].strip()[:160]
+                    hits.append(Hit(component, s2, e2, {"other": other, "score": f"{score:.0f}"}))
+        return hits
+
+
+# --- presence fallbacks (for ``absent``) --------------------------------------------
+
+_TIME_IN_TEXT = re.compile(r"\d+\s*(ngày|giờ|tháng|năm)|trong ngày|ngay trong ngày|ngay sau khi")
+
+
+def time_in_channels(pv: ProcView) -> bool:
+    """A time limit stated in the channel table or its descriptions, or typed."""
+    if any(v is not None for v, _, _ in time_values(pv.proc)):
+        return True
+    return bool(_TIME_IN_TEXT.search(pv.view("channels").canon)) or bool(
+        _TIME_IN_TEXT.search(pv.view("time_limit").canon)
+    )
+
+
+def typed_agencies(pv: ProcView) -> bool:
+    """An agency that decides or implements (a receiving address or coordinator is not one)."""
+    return any(a.role in ("competent", "implementing", "authorised") and a.name.strip()
+               and a.name.strip().lower() not in ("không có thông tin", "không quy định") for a in pv.proc.agencies)
+
+
+PRESENCE: dict[str, Callable[[ProcView], bool]] = {
+    "time_in_channels": time_in_channels,
+    "typed_agencies": typed_agencies,
+}
+
+
+# --- python builtins ---------------------------------------------------------------
+
+
+@dataclass
+class Builtin:
+    factory: Callable[[Rule, dict[str, Any]], Any]
+    vars: set[str]
+
+
+def _first_row_hit(pv: ProcView, component: str, vars_: dict[str, Any]) -> Hit:
+    text = pv.view(component).text
+    rows = portal_channel_rows(text)
+    if rows:
+        return Hit(component, rows[0].start, rows[0].end, vars_)
+    return Hit(component, 0, min(len(text), 200), vars_)
+
+
+class InPersonOnly:
+    """CT001: the only channel offered is in person (no online, no postal)."""
+
+    def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
+        pass
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
+        if component != "channels" or pv.is_empty("channels"):
+            return []
+        kinds = channel_kinds(pv.proc)
+        if kinds != {"truc_tiep"}:
+            return []
+        return [_first_row_hit(pv, component, {})]
+
+
+_ELECTRONIC = re.compile(r"điện tử|vneid|trực tuyến|qua mạng|bưu chính|bưu điện|thư điện tử|email")
+
+
+class PaperOnlyResult:
+    """CT004: the result is only handed over on paper (no electronic copy, no postal return)."""
+
+    def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
+        pass
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
+        if component != "result" or pv.is_empty("result"):
+            return []
+        if any(r.electronic for r in pv.proc.results):
+            return []
+        if _ELECTRONIC.search(pv.view("result").canon):
+            return []
+        if channel_kinds(pv.proc) & {"truc_tuyen", "buu_chinh"}:
+            return []
+        steps = pv.view("steps").canon
+        if re.search(r"(trả|nhận) kết quả[^.]{0,80}(" + _ELECTRONIC.pattern + ")", steps):
+            return []
+        text = pv.view("result").text
+        return [Hit(component, 0, min(len(text), 160), {})]
+
+
+_VAGUE_TIME = re.compile(r"theo quy định|kịp thời|sớm nhất|ngay khi|tùy theo|tuỳ theo|không quy định")
+
+
+class VagueTimeLimit:
+    """TH001: a time limit that is published but not stated (no number) for a channel."""
+
+    def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
+        pass
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
+        view = pv.view(component)
+        if not view.text:
+            return []
+        if component == "channels":
+            rows = portal_channel_rows(view.text)
+            missing = [r for r in rows if r.value is None]
+            # all rows empty and no time anywhere is BP001 (component missing), not TH001
+            if rows and missing and len(missing) < len(rows):
+                r = missing[0]
+                return [Hit(component, r.start, r.end + len("Không có thông tin"), {"channel": view.text[r.start : r.end]})]
+            return []
+        if component == "time_limit" and not pv.is_empty("time_limit"):
+            if not _TIME_IN_TEXT.search(view.canon):
+                m = _VAGUE_TIME.search(view.canon)
+                s, e = (m.start(), m.end()) if m else (0, min(len(view.text), 160))
+                return [Hit(component, s, e, {"channel": ""})]
+        return []
+
+
+_UNIT_VI = {"ngay": "ngày", "ngay_lam_viec": "ngày làm việc", "gio": "giờ", "thang": "tháng", "nam": "năm", None: ""}
+_CODE = re.compile(r"^(\d\.\d{6})")
+
+
+def _reference_for(pv: ProcView, data: dict[str, Any]) -> dict[str, Any] | None:
+    code = pv.proc.code or ""
+    m = _CODE.match(code)
+    if not m:
+        return None
+    for entry in (data.get("reference_time_limits") or {}).get("entries", []):
+        if str(entry.get("code")) == m.group(1):
+            return entry
+    return None
+
+
+class LongerThanReference:
+    """TH002: a time limit longer than the reference for the same procedure code (§3.1)."""
+
+    def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
+        pass
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
+        ref = _reference_for(pv, ctx.data)
+        if ref is None or ref.get("value") is None:
+            return []
+        text = pv.view(component).text
+        hits = []
+        for row in portal_channel_rows(text) if component == "channels" else []:
+            if row.value is None or row.value <= float(ref["value"]):
+                continue
+            if ref.get("unit") and row.unit and {row.unit, ref["unit"]} - {"ngay", "ngay_lam_viec"}:
+                continue  # hours vs days: not comparable without a conversion rule
+            hits.append(Hit(component, row.start, row.end, {
+                "value": f"{row.value:g} {_UNIT_VI.get(row.unit, '')}".strip(),
+                "reference": f"{float(ref['value']):g} {_UNIT_VI.get(ref.get('unit'), '')}".strip(),
+                "source": ref.get("source", "?"),
+            }))
+        if component == "time_limit":
+            for tl in pv.proc.time_limits:
+                if tl.value is not None and tl.value > float(ref["value"]):
+                    hits.append(Hit(component, 0, len(text), {
+                        "value": f"{tl.value:g} {_UNIT_VI.get(tl.unit, '')}".strip(),
+                        "reference": f"{float(ref['value']):g} {_UNIT_VI.get(ref.get('unit'), '')}".strip(),
+                        "source": ref.get("source", "?"),
+                    }))
+        return hits
+
+
+class CalendarDays:
+    """TH003: "ngày" without "làm việc" where the same text or the reference uses working days."""
+
+    def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
+        pass
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
+        view = pv.view(component)
+        rows = portal_channel_rows(view.text) if component == "channels" else []
+        bare = [r for r in rows if r.unit == "ngay"]
+        if not bare:
+            return []
+        ref = _reference_for(pv, ctx.data)
+        working_in_text = "ngày làm việc" in view.canon
+        if not working_in_text and not (ref and ref.get("unit") == "ngay_lam_viec"):
+            return []
+        r = bare[0]
+        return [Hit(component, r.start, r.end, {"value": f"{r.value:g} ngày"})]
+
+
+_FEE_AMOUNT = re.compile(r"\d{1,3}(?:[.,]\d{3})+|\d+ ?(?:usd|vnđ|vnd|đồng)")
+_FEE_DOC = re.compile(r"phí|lệ phí|tt-btc")
+
+
+def _fee_hits(pv: ProcView, component: str) -> list[Hit]:
+    view = pv.view(component)
+    hits = []
+    if component == "channels":
+        for row in portal_channel_rows(view.text):
+            if row.fee and _FEE_AMOUNT.search(row.fee.lower()):
+                s = view.text.find(row.fee, row.end)
+                hits.append(Hit(component, s, s + len(row.fee), {"fee": row.fee}))
+    elif component == "fees" and not pv.is_empty("fees"):
+        m = _FEE_AMOUNT.search(view.canon)
+        if m:
+            hits.append(Hit(component, m.start(), m.end(), {"fee": view.text[m.start() : m.end()]}))
+    return hits
+
+
+class FeeWithoutBasis:
+    """PL001: a fee amount is published but no fee document is cited in the legal basis."""
+
+    def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
+        pass
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
+        hits = _fee_hits(pv, component)
+        if not hits:
+            return []
+        basis = pv.view("legal_basis").canon
+        if _FEE_DOC.search(basis) or any(lb.number and "TT-BTC" in lb.number for lb in pv.proc.legal_basis):
+            return []
+        return hits[:1]
+
+
+class NoOnlineRate:
+    """PL002: the fee document sets a lower online rate but the online row repeats the direct fee."""
+
+    def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
+        pass
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
+        if component != "channels":
+            return []
+        basis_keys = {c.key for c in cited_in(pv, "legal_basis")}
+        entries = [e for e in (ctx.data.get("fee_online_rates") or {}).get("entries", [])
+                   if citation_key(e["document"]) in basis_keys]
+        if not entries:
+            return []
+        rows = portal_channel_rows(pv.view(component).text)
+        direct = [r for r in rows if r.kind == "truc_tiep" and r.fee and _FEE_AMOUNT.search(r.fee.lower())]
+        online = [r for r in rows if r.kind == "truc_tuyen"]
+        if not direct:
+            return []
+        if online and all(o.fee and o.fee != direct[0].fee for o in online):
+            return []
+        r = online[0] if online else direct[0]
+        return [Hit(component, r.start, r.end, {"document": entries[0]["document"], "fee": direct[0].fee})]
+
+
+_LOCAL_DOC = re.compile(r"/(QĐ|NQ|CT|QD)-(UBND|HĐND|UB|HDND)")
+
+
+class LocalBasisOnly:
+    """CC004: the legal basis cites only local documents for a centrally regulated procedure."""
+
+    def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
+        pass
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
+        cited = cited_in(pv, component)
+        if not cited or not all(_LOCAL_DOC.search(c.number) for c in cited):
+            return []
+        kind = canon(str(pv.proc.extra.get("loai_thu_tuc") or pv.proc.extra.get("procedure_type") or ""))
+        # portal "Loại thủ tục": only "không được luật giao cho địa phương quy định" says the
+        # locality may not set the procedure (meaning of the types: TTHC-DOMAIN §1.4 [O/U])
+        if "không được luật giao cho địa phương" not in kind:
+            return []
+        c = cited[0]
+        return [Hit(component, c.start, c.end, {"document": c.number})]
+
+
+_LEVEL_SUFFIX = re.compile(r"\s*\((thực hiện )?(tại )?cấp [^)]*\)\s*$")
+
+
+class NearDuplicates:
+    """TR001: two different procedures with (nearly) the same name and dossier."""
+
+    set_level = True
+
+    def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
+        self.threshold = float(rule.match.get("threshold", 95))
+        self.dossier_threshold = float(rule.match.get("dossier_threshold", 90))
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
+        return []
+
+    def check_set(self, views: list[ProcView], ctx: Context) -> list[tuple[ProcView, Hit]]:
+        buckets: dict[str, list[tuple[ProcView, str]]] = {}
+        for pv in views:
+            name = _LEVEL_SUFFIX.sub("", pv.name_canon)
+            key = " ".join(name.split()[:4])
+            buckets.setdefault(key, []).append((pv, name))
+        out = []
+        for items in buckets.values():
+            # one representative per procedure code: copies of one record are not duplicates
+            groups: dict[str, list[tuple[ProcView, str]]] = {}
+            for pv, name in items:
+                groups.setdefault(pv.proc.code or pv.proc.id, []).append((pv, name))
+            reps = [(key, members[0][0], members[0][1]) for key, members in groups.items()]
+            if len(reps) < 2 or len(reps) > 200:
+                continue
+            for i, (ka, a, na) in enumerate(reps):
+                for kb, b, nb in reps[i + 1 :]:
+                    if fuzz.ratio(na, nb) < self.threshold:
+                        continue
+                    dossier = fuzz.token_set_ratio(a.view("dossier").canon, b.view("dossier").canon)
+                    if dossier < self.dossier_threshold:
+                        continue
+                    for member, _ in groups[kb]:
+                        text = member.view("name").text
+                        out.append((member, Hit("name", 0, len(text), {
+                            "other": f"{a.proc.code or a.proc.id} {a.proc.name}", "score": f"{dossier:.0f}"}, member.proc)))
+        return out
+
+
+BUILTINS: dict[str, Builtin] = {
+    "in_person_only": Builtin(InPersonOnly, set()),
+    "paper_only_result": Builtin(PaperOnlyResult, set()),
+    "vague_time_limit": Builtin(VagueTimeLimit, {"channel"}),
+    "longer_than_reference": Builtin(LongerThanReference, {"value", "reference", "source"}),
+    "calendar_days": Builtin(CalendarDays, {"value"}),
+    "fee_without_basis": Builtin(FeeWithoutBasis, {"fee"}),
+    "no_online_rate": Builtin(NoOnlineRate, {"document", "fee"}),
+    "local_basis_only": Builtin(LocalBasisOnly, {"document"}),
+    "near_duplicates": Builtin(NearDuplicates, {"other", "score"}),
+}

@@ -1,0 +1,183 @@
+"""Rule engine: load the catalogue once, precompile, evaluate procedures.
+
+Usage::
+
+    engine = Engine.from_dir("rules", select=["HS"], ignore=["HS009"])
+    findings = engine.check(procedures, as_of=date(2026, 1, 1), registry=registry)
+
+A rule whose ``effective_from`` is after ``as_of`` is skipped (the newer regulation was not
+yet in force). ``when`` filters procedures by name (``name_any`` / ``name_none`` regexes on
+the canonical name). Guards suppress hits in context. Findings are deduplicated by
+fingerprint.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable
+
+from tthc_pipeline.procedures.model import COMPONENT_LABELS_VI, Procedure
+from tthc_pipeline.rules.findings import Evidence, Finding, fingerprint
+from tthc_pipeline.rules.matchers import Context, Guard, Hit, ProcView, build_matcher, compile_regex
+from tthc_pipeline.rules.schema import SEVERITY_RANK, Catalogue, Rule, load_catalogue
+
+
+class _SafeDict(dict):
+    """Leaves unknown placeholders visible instead of raising (the lint catches them)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+_FMT = string.Formatter()
+
+
+def render(template: str, values: dict[str, Any]) -> str:
+    return _FMT.vformat(template, (), _SafeDict(values))
+
+
+@dataclass
+class CompiledRule:
+    rule: Rule
+    matcher: Any
+    guards: list[Guard]
+    name_any: list[re.Pattern[str]]
+    name_none: list[re.Pattern[str]]
+    set_level: bool
+
+    def applies_to(self, pv: ProcView) -> bool:
+        name = pv.name_canon
+        if self.name_any and not any(rx.search(name) for rx in self.name_any):
+            return False
+        if any(rx.search(name) for rx in self.name_none):
+            return False
+        return True
+
+
+def compile_rule(rule: Rule, data: dict[str, Any]) -> CompiledRule:
+    where = f"{rule.id}"
+    matcher = build_matcher(rule, data)
+    return CompiledRule(
+        rule=rule,
+        matcher=matcher,
+        guards=[Guard(g, f"{where}.guards") for g in rule.guards],
+        name_any=[compile_regex(p, f"{where}.when") for p in rule.when.get("name_any", [])],
+        name_none=[compile_regex(p, f"{where}.when") for p in rule.when.get("name_none", [])],
+        set_level=bool(getattr(matcher, "set_level", False)),
+    )
+
+
+class Engine:
+    def __init__(self, catalogue: Catalogue, select: list[str] | None = None, ignore: list[str] | None = None) -> None:
+        self.catalogue = catalogue
+        self.rules = [compile_rule(r, catalogue.data) for r in catalogue.select(select, ignore)]
+
+    @classmethod
+    def from_dir(cls, rules_dir: str | Path | None = None, select: list[str] | None = None,
+                 ignore: list[str] | None = None) -> "Engine":
+        return cls(load_catalogue(rules_dir), select, ignore)
+
+    def check(self, procedures: Iterable[Procedure], as_of: date | None = None, registry: Any = None) -> list[Finding]:
+        ctx = Context(as_of=as_of or date.today(), registry=registry, data=self.catalogue.data)
+        views = [ProcView(p) for p in procedures]
+        findings: list[Finding] = []
+        seen: set[str] = set()
+        for cr in self.rules:
+            rule = cr.rule
+            if rule.effective_from and ctx.as_of < rule.effective_from:
+                continue
+            if cr.set_level:
+                pairs = [(pv, hit) for pv, hit in cr.matcher.check_set(views, ctx) if cr.applies_to(pv)]
+            else:
+                pairs = []
+                for pv in views:
+                    if not cr.applies_to(pv):
+                        continue
+                    for comp in rule.components:
+                        for hit in _drop_overlaps(cr.matcher(pv, comp, ctx)):
+                            pairs.append((pv, hit))
+            for pv, hit in pairs:
+                if any(g.suppresses(pv, hit) for g in cr.guards):
+                    continue
+                finding = self._finding(cr, pv, hit)
+                if finding.fingerprint not in seen:
+                    seen.add(finding.fingerprint)
+                    findings.append(finding)
+        return findings
+
+    @staticmethod
+    def _finding(cr: CompiledRule, pv: ProcView, hit: Hit) -> Finding:
+        rule = cr.rule
+        proc = pv.proc
+        view = pv.view(hit.component)
+        quote = view.text[hit.start : hit.end]
+        seg_s, seg_e = view.segment(hit.start, hit.end) if view.text else (0, 0)
+        context = view.text[seg_s:seg_e].strip()
+        if len(context) > 300:
+            lo = max(seg_s, hit.start - 120)
+            context = view.text[lo : min(seg_e, hit.end + 160)].strip()
+        prov: dict[str, Any] = {}
+        if view.prov is not None:
+            sub = view.prov.shifted(hit.start, hit.end - hit.start)
+            prov = {"document": sub.document, "page": sub.page, "node_id": sub.node_id, "start": sub.start, "end": sub.end}
+        component_vi = COMPONENT_LABELS_VI.get(hit.component, hit.component)
+        values = {
+            "evidence": (quote or context).strip(),
+            "component": hit.component,
+            "component_vi": component_vi,
+            "procedure_name": proc.name,
+            "procedure_code": proc.code or "",
+            "rule_id": rule.id,
+            **{k: v for k, v in hit.vars.items() if not k.startswith("_")},
+        }
+        fp_quote = quote if quote.strip() else "<absent>"
+        return Finding(
+            rule_id=rule.id,
+            rule_name=rule.name,
+            procedure_id=proc.id,
+            procedure_code=proc.code,
+            procedure_name=proc.name,
+            component=hit.component,
+            component_vi=component_vi,
+            evidence=Evidence(quote=quote, start=hit.start, end=hit.end, context=context, prov=prov),
+            severity=rule.severity,
+            category=rule.category,
+            message=render(rule.message, values),
+            recommendation={k: render(v, values) for k, v in rule.recommendation.items()},
+            legal_basis=[lb.__dict__.copy() for lb in rule.legal_basis],
+            confidence=_weakest(rule.confidence, hit.vars.get("_confidence")),
+            status=rule.status,
+            fingerprint=fingerprint(rule.id, proc.id, hit.component, fp_quote + str(hit.vars.get("key", ""))),
+            cost_delta=dict(rule.cost_delta),
+        )
+
+
+_CONF_RANK = {"U": 0, "S": 1, "V": 2}
+
+
+def _weakest(a: str, b: str | None) -> str:
+    """A finding is as certain as the weaker of the rule and the data behind the hit."""
+    if not b:
+        return a
+    return a if _CONF_RANK.get(a, 0) <= _CONF_RANK.get(b, 0) else b
+
+
+def _drop_overlaps(hits: list[Hit]) -> list[Hit]:
+    """One hit per overlapping span (alternatives of one rule often match the same words)."""
+    if len(hits) < 2:
+        return hits
+    kept: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
+        if kept and hit.start < kept[-1].end and hit.end > kept[-1].start and not hit.vars and not kept[-1].vars:
+            continue
+        kept.append(hit)
+    return kept
+
+
+def at_or_above(findings: Iterable[Finding], severity: str) -> list[Finding]:
+    floor = SEVERITY_RANK[severity]
+    return [f for f in findings if SEVERITY_RANK[f.severity] >= floor]

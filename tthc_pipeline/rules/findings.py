@@ -1,0 +1,56 @@
+"""Findings: what a rule reports about one procedure, with a rescan-stable fingerprint.
+
+The fingerprint hashes the rule id, the procedure id, the component and the canonical,
+space-squeezed evidence quote, never offsets or line numbers, so a finding keeps its
+identity when the text around it moves (SARIF/detekt-style baselines).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from tthc_pipeline.text.normalize import canon
+
+_WS = re.compile(r"\s+")
+
+
+def fingerprint(rule_id: str, procedure_id: str, component: str, quote: str) -> str:
+    quote_key = _WS.sub(" ", canon(quote)).strip()
+    payload = "\x1f".join((rule_id, procedure_id, component, quote_key))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Evidence:
+    quote: str  # cut from the original component text
+    start: int  # offsets in the component text
+    end: int
+    context: str = ""  # the sentence / dossier item around the quote
+    prov: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Finding:
+    rule_id: str
+    rule_name: str
+    procedure_id: str
+    procedure_code: str | None
+    procedure_name: str
+    component: str
+    component_vi: str
+    evidence: Evidence
+    severity: str
+    category: str
+    message: str
+    recommendation: dict[str, str]
+    legal_basis: list[dict[str, Any]]
+    confidence: str
+    status: str
+    fingerprint: str
+    cost_delta: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

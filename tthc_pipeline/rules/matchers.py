@@ -1,0 +1,445 @@
+"""Matcher kinds and guards, compiled once per catalogue.
+
+A matcher turns (procedure, component) into ``Hit``s: a span of the component text plus
+variables for the message templates. Regexes run on ``canon()`` text, which is
+length-preserving, so hit offsets are offsets in the published text and quotes are cut
+from the original. Diacritic-free variants (OCR, "so ho khau") are found on ``fold()``
+text only for literal ``terms`` and only when the component itself lacks diacritics, and
+every fold candidate is confirmed character by character (a missing mark is accepted, a
+different mark is not: "số hộ khẩu" never confirms "sổ hộ khẩu").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable
+
+from tthc_pipeline.procedures.model import Procedure
+from tthc_pipeline.rules.schema import Rule, RuleError
+from tthc_pipeline.text.normalize import canon, fold, normalize_for_match
+
+# Placeholders each matcher kind can fill (the lint checks templates against these).
+KIND_VARS = {
+    "patterns": set(),
+    "catalogue": set(),  # plus every key under the entries' ``vars``
+    "registry": {"document", "status", "status_vi", "since", "by"},
+    "absent": {"missing"},
+    "fuzzy": {"other", "score"},
+    "python": set(),  # plus the builtin's declared vars
+}
+
+EMPTY_MARKERS = {"", "không có thông tin", "không quy định", "không", "không có", "chưa có thông tin", "-", "--"}
+
+# Segment boundaries: sentence punctuation not inside numbers ("1.000178", "66.7/2025"),
+# line breaks, "Bước n", and the portal's glued quantity cells ("1 bản chính", "0 bản chính,1 bản sao").
+_BOUNDARY = re.compile(
+    r"(?<!\d)[.;!?](?!\d)|(?<=\d)\.(?!\d)|\n|(?=bước \d)"
+    r"|\d+ bản (?:chính|sao)(?:, ?\d+ bản (?:chính|sao))?"
+)
+
+
+# Item boundaries: only dossier-item ends (portal quantity cells, line breaks), not sentences.
+_ITEM_BOUNDARY = re.compile(r"\n|\d+ bản (?:chính|sao)(?:, ?\d+ bản (?:chính|sao))?")
+
+
+@dataclass
+class Hit:
+    component: str
+    start: int
+    end: int
+    vars: dict[str, Any] = field(default_factory=dict)
+    procedure: Procedure | None = None  # set by set-level matchers
+
+
+class ComponentView:
+    """Lazily computed matching forms of one component's text."""
+
+    __slots__ = ("text", "prov", "_canon", "_fold", "_lower", "_bounds", "_items", "_unaccented", "cache")
+
+    def __init__(self, text: str, prov: Any) -> None:
+        self.text = text
+        self.prov = prov
+        self._canon: str | None = None
+        self._fold: str | None = None
+        self._lower: str | None = None
+        self._bounds: list[int] | None = None
+        self._items: list[int] | None = None
+        self.cache: dict[str, Any] = {}  # per-component results shared by rules (citations …)
+        self._unaccented: bool | None = None
+
+    @property
+    def canon(self) -> str:
+        if self._canon is None:
+            self._canon = canon(self.text)
+        return self._canon
+
+    def may_contain(self, literals: list[tuple[str, bool]]) -> bool:
+        """Cheap pre-check: does the canon text contain one of ``literals``?
+
+        ``literals`` are (canon literal, tone_sensitive). Insensitive literals are looked up
+        in ``text.lower()`` without computing canon(); only tone-sensitive ones (open
+        oa/oe/uy syllables, which canon() rewrites) force the canon text.
+        """
+        if self._canon is not None:
+            return any(lit in self._canon for lit, _ in literals)
+        if self._lower is None:
+            self._lower = self.text.lower()
+        low = self._lower
+        if any(lit in low for lit, sensitive in literals if not sensitive):
+            return True
+        if any(sensitive for _, sensitive in literals):
+            return any(lit in self.canon for lit, sensitive in literals if sensitive)
+        return False
+
+    @property
+    def fold(self) -> str:
+        if self._fold is None:
+            self._fold = fold(self.text)
+        return self._fold
+
+    @property
+    def unaccented(self) -> bool:
+        """True for text that has (almost) no diacritics: OCR or typed without marks."""
+        if self._unaccented is None:
+            sample = self.text[:2000]
+            if len(sample) < 20:
+                self._unaccented = False
+            else:
+                non_ascii = len(sample) - len(sample.encode("ascii", "ignore"))
+                self._unaccented = non_ascii / len(sample) < 0.01
+        return self._unaccented
+
+    def _cuts(self, regex: re.Pattern[str]) -> list[int]:
+        bounds = [0]
+        for m in regex.finditer(self.canon):
+            bounds.append(m.end())
+        bounds.append(len(self.text))
+        return sorted(set(bounds))
+
+    @staticmethod
+    def _locate(bounds: list[int], start: int, end: int) -> tuple[int, int]:
+        i = bisect.bisect_right(bounds, start) - 1
+        j = bisect.bisect_left(bounds, end)
+        return bounds[max(i, 0)], max(bounds[min(j, len(bounds) - 1)], end)
+
+    def segment(self, start: int, end: int) -> tuple[int, int]:
+        """Bounds of the sentence/dossier item containing [start, end)."""
+        if self._bounds is None:
+            self._bounds = self._cuts(_BOUNDARY)
+        return self._locate(self._bounds, start, end)
+
+    def item(self, start: int, end: int) -> tuple[int, int]:
+        """Bounds of the dossier item (or line) containing [start, end), across sentences."""
+        if self._items is None:
+            self._items = self._cuts(_ITEM_BOUNDARY)
+        return self._locate(self._items, start, end)
+
+
+class ProcView:
+    """A procedure with cached component views (one per evaluation run)."""
+
+    __slots__ = ("proc", "_views", "_name_canon")
+
+    def __init__(self, proc: Procedure) -> None:
+        self.proc = proc
+        self._views: dict[str, ComponentView] = {}
+        self._name_canon: str | None = None
+
+    def view(self, component: str) -> ComponentView:
+        got = self._views.get(component)
+        if got is None:
+            span = self.proc.components.get(component)
+            if span is None and component == "name" and self.proc.name:
+                got = ComponentView(self.proc.name, None)
+            else:
+                got = ComponentView(span.text if span else "", span.prov if span else None)
+            self._views[component] = got
+        return got
+
+    @property
+    def name_canon(self) -> str:
+        if self._name_canon is None:
+            self._name_canon = normalize_for_match(self.proc.name or self.proc.component_text("name"))
+        return self._name_canon
+
+    def is_empty(self, component: str) -> bool:
+        view = self.view(component)
+        if len(view.text) > 40:
+            return False
+        text = view.canon.strip(" .:\n")
+        return text in EMPTY_MARKERS
+
+
+@dataclass
+class Context:
+    as_of: date
+    registry: Any = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+_TONE_SENSITIVE = re.compile(r"^[aeyàáảãạèéẻẽẹỳýỷỹỵ]|[oòóỏõọuùúủũụ][aeyàáảãạèéẻẽẹỳýỷỹỵ]")
+
+
+def literal_check(items: list[str]) -> list[tuple[str, bool]]:
+    """Prefilter literals in canon form, flagged when canon() could rewrite them."""
+    out = []
+    for item in items:
+        lit = normalize_for_match(item)
+        out.append((lit, bool(_TONE_SENSITIVE.search(lit)) or lit != item.lower()))
+    return out
+
+
+def compile_regex(pattern: str, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise RuleError(f"{where}: bad regex {pattern!r}: {exc}") from exc
+
+
+_WORD_START_LB = "(?<!\\w)"
+
+
+def term_regex(term: str, left_boundary: bool = True) -> str:
+    """Regex for a literal term on canon text, bounded by non-word characters.
+
+    With ``left_boundary=False`` the left edge is checked in Python by ``word_start`` (a
+    leading look-behind stops the regex engine's literal-prefix scan and costs ~3x).
+    """
+    words = [re.escape(w) for w in normalize_for_match(term).split()]
+    left = _WORD_START_LB if left_boundary else ""
+    return left + r"\s+".join(words) + r"(?!\w)"
+
+
+def word_start(view: "ComponentView", start: int) -> bool:
+    """Is ``start`` the beginning of a word? Also true across the portal's glued cells:
+    "…1 bản saoChứng minh…" (a quantity cell) or a lower→upper case change in the original."""
+    if start == 0:
+        return True
+    canon_text = view.canon
+    if not canon_text[start - 1].isalnum():
+        return True
+    original = view.text
+    if original[start].isupper() and not original[start - 1].isupper():
+        return True
+    return canon_text.endswith(("bản sao", "bản chính"), 0, start)
+
+
+def _split_word_start(pattern: str) -> tuple[str, bool]:
+    """Strip a leading ``(?<!\\w)``: the engine then checks the word start in Python."""
+    if pattern.startswith(_WORD_START_LB):
+        return pattern[len(_WORD_START_LB):], True
+    return pattern, False
+
+
+def _confirm_fold(candidate: str, term_canon: str) -> bool:
+    """Each char equals the term's char or the term's char without its diacritics."""
+    if len(candidate) != len(term_canon):
+        return False
+    for got, want in zip(candidate, term_canon):
+        if got != want and got != fold(want) and not (got.isspace() and want.isspace()):
+            return False
+    return True
+
+
+class Guard:
+    """Context that suppresses a hit: a regex within a scope around the hit."""
+
+    SCOPES = ("segment", "item", "before", "after", "window", "component", "procedure", "evidence")
+
+    def __init__(self, spec: dict[str, Any], where: str) -> None:
+        self.scope = spec.get("scope", "segment")
+        if self.scope not in self.SCOPES:
+            raise RuleError(f"{where}: guard scope must be one of {self.SCOPES}")
+        self.window = int(spec.get("window", 60))
+        pattern = normalize_for_match(spec["pattern"]) if spec.get("literal") else spec["pattern"]
+        if self.scope == "after" and pattern.startswith("^"):
+            pattern = pattern[1:]  # "after" guards are anchored at the end of the hit (re.match)
+        self.regex = compile_regex(pattern, where)
+        self.note = spec.get("note", "")
+
+    def suppresses(self, pv: ProcView, hit: Hit) -> bool:
+        view = pv.view(hit.component)
+        text = view.canon
+        if self.scope == "segment":
+            s, e = view.segment(hit.start, hit.end)
+            return bool(self.regex.search(text, s, e))
+        if self.scope == "item":
+            s, e = view.item(hit.start, hit.end)
+            return bool(self.regex.search(text, s, e))
+        if self.scope == "evidence":
+            return bool(self.regex.search(text, hit.start, hit.end))
+        if self.scope == "before":
+            return bool(self.regex.search(text, max(0, hit.start - self.window), hit.start))
+        if self.scope == "after":
+            return bool(self.regex.match(text, hit.end, min(len(text), hit.end + self.window)))
+        if self.scope == "window":
+            return bool(self.regex.search(text, max(0, hit.start - self.window), min(len(text), hit.end + self.window)))
+        if self.scope == "component":
+            return bool(self.regex.search(text))
+        return any(self.regex.search(pv.view(c).canon) for c in pv.proc.components)
+
+
+class PatternMatcher:
+    """``patterns``: regexes (``any``) and literal ``terms`` on canon text."""
+
+    def __init__(self, rule: Rule) -> None:
+        where = f"{rule.id}.match"
+        spec = rule.match
+        self.regexes: list[tuple[re.Pattern[str], bool]] = []
+        for p in spec.get("any", []):
+            body, needs_ws = _split_word_start(p)
+            self.regexes.append((compile_regex(body, where), needs_ws))
+        self.terms = [normalize_for_match(t) for t in spec.get("terms", [])]
+        if self.terms:
+            body = "|".join(term_regex(t, left_boundary=False) for t in self.terms)
+            self.regexes.append((compile_regex(body, where), True))
+            self.fold_regex = compile_regex("|".join(term_regex(fold(t)) for t in self.terms), where)
+        else:
+            self.fold_regex = None
+        if not self.regexes:
+            raise RuleError(f"{where}: patterns need 'any' regexes or 'terms'")
+        self.prefilter = literal_check(spec.get("prefilter", []))
+        self.require = [compile_regex(p, where) for p in spec.get("require_in_segment", [])]
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
+        view = pv.view(component)
+        if not view.text:
+            return []
+        if self.prefilter and not view.may_contain(self.prefilter) and not view.unaccented:
+            return []
+        text = view.canon
+        unaccented = view.unaccented
+        hits = []
+        for rx, needs_ws in self.regexes:
+            for m in rx.finditer(text):
+                if needs_ws and not word_start(view, m.start()):
+                    continue
+                hits.append(Hit(component, m.start(), m.end()))
+        if self.fold_regex is not None and unaccented:
+            for m in self.fold_regex.finditer(view.fold):
+                cand = text[m.start() : m.end()]
+                if any(_confirm_fold(cand, t) for t in self.terms if len(t) == len(cand)):
+                    hits.append(Hit(component, m.start(), m.end()))
+        if self.require:
+            kept = []
+            for h in hits:
+                s, e = view.segment(h.start, h.end)
+                if all(rx.search(text, s, e) for rx in self.require):
+                    kept.append(h)
+            hits = kept
+        return hits
+
+
+class CatalogueMatcher:
+    """``catalogue``: terms/patterns from a data file; each entry carries message vars.
+
+    All entries are compiled into one alternation with a named group per entry, so a
+    component is scanned once whatever the size of the catalogue.
+    """
+
+    def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
+        name = rule.match.get("data")
+        where = f"{rule.id}.match"
+        if name not in data:
+            raise RuleError(f"{where}: data file rules/data/{name}.yaml not found")
+        parts, self.vars = [], {}
+        # literal pre-check: a component is scanned only if it contains one of these strings;
+        # a pattern entry without its own ``prefilter`` disables the shortcut.
+        self.prefilter: list[tuple[str, bool]] | None = []
+        for i, entry in enumerate((data[name] or {}).get("entries", [])):
+            if self.prefilter is not None:
+                self.prefilter += literal_check(entry.get("terms", []))
+                if entry.get("patterns"):
+                    if entry.get("prefilter"):
+                        self.prefilter += literal_check(entry["prefilter"])
+                    else:
+                        self.prefilter = None
+            pats = [term_regex(t, left_boundary=False) for t in entry.get("terms", [])] + list(entry.get("patterns", []))
+            if not pats:
+                raise RuleError(f"{where}: {name} entry {i} has no terms/patterns")
+            for p in pats:
+                compile_regex(p, f"{where} {name}[{i}]")
+            parts.append(f"(?P<e{i}>" + "|".join(f"(?:{p})" for p in pats) + ")")
+            self.vars[f"e{i}"] = dict(entry.get("vars", {}))
+        self.regex = compile_regex("|".join(parts), where) if parts else None
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
+        if self.regex is None:
+            return []
+        view = pv.view(component)
+        if not view.text or (self.prefilter is not None and not view.may_contain(self.prefilter)):
+            return []
+        text = view.canon
+        return [Hit(component, m.start(), m.end(), dict(self.vars[m.lastgroup])) for m in self.regex.finditer(text)
+                if word_start(view, m.start())]
+
+
+class AbsentMatcher:
+    """``absent``: the component is missing, empty, "Không có thông tin" or "Không quy định".
+
+    ``fallbacks`` names builtins that can prove presence elsewhere (e.g. the time limit in
+    the portal channel table).
+    """
+
+    def __init__(self, rule: Rule) -> None:
+        from tthc_pipeline.rules import builtins
+
+        self.fallbacks = {}
+        for comp, name in (rule.match.get("fallbacks") or {}).items():
+            if name not in builtins.PRESENCE:
+                raise RuleError(f"{rule.id}.match: unknown presence fallback {name!r}")
+            self.fallbacks[comp] = builtins.PRESENCE[name]
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
+        if not pv.is_empty(component):
+            return []
+        fallback = self.fallbacks.get(component)
+        if fallback and fallback(pv):
+            return []
+        from tthc_pipeline.procedures.model import COMPONENT_LABELS_VI
+
+        text = pv.view(component).text
+        return [Hit(component, 0, len(text), {"missing": COMPONENT_LABELS_VI.get(component, component)})]
+
+
+def vars_for(rule: Rule) -> set[str]:
+    """Placeholders a rule's matcher can fill."""
+    out = set(KIND_VARS.get(rule.kind, set()))
+    if rule.kind == "catalogue":
+        out |= set(rule.match.get("vars", []))
+    if rule.kind == "python":
+        from tthc_pipeline.rules import builtins
+
+        spec = builtins.BUILTINS.get(rule.match.get("check", ""))
+        if spec:
+            out |= spec.vars
+    return out
+
+
+MatcherFn = Callable[[ProcView, str, Context], list[Hit]]
+
+
+def build_matcher(rule: Rule, data: dict[str, Any]) -> Any:
+    """Compile the rule's matcher (raises RuleError on bad specs)."""
+    from tthc_pipeline.rules import builtins
+
+    kind = rule.kind
+    if kind == "patterns":
+        return PatternMatcher(rule)
+    if kind == "catalogue":
+        return CatalogueMatcher(rule, data)
+    if kind == "absent":
+        return AbsentMatcher(rule)
+    if kind == "registry":
+        return builtins.RegistryMatcher(rule)
+    if kind == "fuzzy":
+        return builtins.DuplicatePaperMatcher(rule)
+    if kind == "python":
+        name = rule.match.get("check")
+        if name not in builtins.BUILTINS:
+            raise RuleError(f"{rule.id}.match: unknown python check {name!r}; known: {sorted(builtins.BUILTINS)}")
+        return builtins.BUILTINS[name].factory(rule, data)
+    raise RuleError(f"{rule.id}: unknown match kind {kind}")

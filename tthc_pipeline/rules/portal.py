@@ -1,0 +1,98 @@
+"""Readers for the glued table text of national-portal records.
+
+The portal crawler concatenated table cells without separators, e.g. the channel table
+``Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp60 Ngày làm việcKhông có thông tin…``.
+Rules that need the channel kinds, time limits or fees read them from the typed
+``Procedure.channels`` when the extractor filled them, and otherwise from this parser, so a
+rule works on both extracted documents and raw portal records.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tthc_pipeline.procedures.model import Procedure
+
+KIND_BY_LABEL = {"trực tiếp": "truc_tiep", "trực tuyến": "truc_tuyen", "dịch vụ bưu chính": "buu_chinh"}
+UNIT_BY_LABEL = {"ngày làm việc": "ngay_lam_viec", "ngày": "ngay", "giờ": "gio", "tháng": "thang", "năm": "nam"}
+
+_ROW = re.compile(
+    r"(Trực tiếp|Trực tuyến|Dịch vụ bưu chính)"
+    r"(?:(\d+(?:[.,]\d+)?) ?(Ngày làm việc|Ngày|Giờ|Tháng|Năm)|(?=Không có thông tin))"
+)
+_FEE_CELL = re.compile(r"(Miễn phí|Không có thông tin|Không|[\d.,]+ ?(?:VNĐ|VND|đồng|USD|Đồng)?)")
+
+
+@dataclass
+class ChannelRow:
+    kind: str  # truc_tiep | truc_tuyen | buu_chinh
+    value: float | None
+    unit: str | None
+    fee: str | None  # fee cell as written ("Miễn phí", "20.000 VNĐ", "Không có thông tin")
+    start: int
+    end: int
+
+
+def portal_channel_rows(text: str) -> list[ChannelRow]:
+    """Rows of a portal channel table; empty when ``text`` is not in that format."""
+    rows = []
+    for m in _ROW.finditer(text):
+        value = float(m.group(2).replace(",", ".")) if m.group(2) else None
+        unit = UNIT_BY_LABEL[m.group(3).lower()] if m.group(3) else None
+        fee_m = _FEE_CELL.match(text, m.end())
+        if m.group(2) is None:  # "Trực tiếpKhông có thông tin": time cell empty, fee follows
+            fee_m = _FEE_CELL.match(text, m.end() + len("Không có thông tin"))
+        fee = fee_m.group(1) if fee_m and fee_m.group(1) else None
+        rows.append(ChannelRow(KIND_BY_LABEL[m.group(1).lower()], value, unit, fee, m.start(), m.end()))
+    return rows
+
+
+_ROWS_CACHE: dict[int, tuple[str, list[ChannelRow]]] = {}
+
+
+def cached_rows(text: str) -> list[ChannelRow]:
+    """``portal_channel_rows`` memoised on the text object (one parse per procedure)."""
+    key = id(text)
+    got = _ROWS_CACHE.get(key)
+    if got is not None and got[0] is text:
+        return got[1]
+    rows = portal_channel_rows(text)
+    if len(_ROWS_CACHE) > 4096:
+        _ROWS_CACHE.clear()
+    _ROWS_CACHE[key] = (text, rows)
+    return rows
+
+
+def channel_kinds(proc: Procedure) -> set[str]:
+    """Channel kinds offered: typed channels first, else the portal table, else keywords."""
+    if proc.channels:
+        return {c.kind for c in proc.channels}
+    text = proc.component_text("channels")
+    rows = cached_rows(text)
+    if rows:
+        return {r.kind for r in rows}
+    low = text.lower()
+    kinds = set()
+    if "trực tiếp" in low:
+        kinds.add("truc_tiep")
+    if "trực tuyến" in low or "cổng dịch vụ công" in low or "qua mạng" in low:
+        kinds.add("truc_tuyen")
+    if "bưu chính" in low or "bưu điện" in low:
+        kinds.add("buu_chinh")
+    return kinds
+
+
+def time_values(proc: Procedure) -> list[tuple[float | None, str | None, str]]:
+    """(value, unit, raw) time limits: typed first, else portal rows, else the component."""
+    out: list[tuple[float | None, str | None, str]] = []
+    for tl in proc.time_limits:
+        out.append((tl.value, tl.unit, tl.raw))
+    for ch in proc.channels:
+        for tl in ch.time_limits:
+            out.append((tl.value, tl.unit, tl.raw))
+    if out:
+        return out
+    for row in cached_rows(proc.component_text("channels")):
+        out.append((row.value, row.unit, proc.component_text("channels")[row.start : row.end]))
+    return out
