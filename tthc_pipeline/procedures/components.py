@@ -47,7 +47,7 @@ from tthc_pipeline.procedures.patterns import (
     UNIT_MAP,
     channel_kind,
 )
-from tthc_pipeline.text.normalize import canon
+from tthc_pipeline.text.normalize import canon, fold
 
 _WS = re.compile(r"\s+")
 
@@ -102,6 +102,24 @@ def _condition_before(text: str, low: str, start: int) -> str | None:
     return cond or None
 
 
+# --- OCR tone errors in unit words --------------------------------------------------------
+
+# tesseract's Vietnamese (fast) model misreads tone marks; in unit words right after a number
+# that changes the meaning ("ngày lảm việc" read as plain "ngày") or loses the match
+# ("50.000 đông"). The fixes run on canon text and keep its length, so offsets still hold.
+_OCR_WORKING_DAY = re.compile(r"(giờ|ngày)(\s+)l[aáàảãạâầấẩẫậ]m(\s+)vi[eéèẻẽẹêếềểễệ]c(?![\wà-ỹ])")
+_OCR_DONG = re.compile(r"(\d)(\s*)đ[oóòỏõọôốồổỗộơớờởỡợ]ng(?![\wà-ỹ])")
+
+
+def ocr_unit_fixes(low: str) -> str:
+    """'ngày lảm việc' → 'ngày làm việc', '50.000 đông' → '50.000 đồng' (same length)."""
+    if "l" in low:
+        low = _OCR_WORKING_DAY.sub(lambda m: f"{m.group(1)}{m.group(2)}làm{m.group(3)}việc", low)
+    if "đ" in low:
+        low = _OCR_DONG.sub(lambda m: f"{m.group(1)}{m.group(2)}đồng", low)
+    return low
+
+
 # --- time limits --------------------------------------------------------------------------
 
 
@@ -115,7 +133,7 @@ def parse_time_limits(
     """
     if not text or is_empty_value(text):
         return []
-    low = canon(text)
+    low = ocr_unit_fixes(canon(text))
     out: list[TimeLimit] = []
     for m in DURATION_RE.finditer(low):
         s, e = m.span()
@@ -189,7 +207,7 @@ def parse_fees(text: str, base: Provenance | None = None, channel: str | None = 
     """
     if not text or is_empty_value(text):
         return []
-    low = canon(text)
+    low = ocr_unit_fixes(canon(text))
     fees: list[Fee] = []
     for m in MONEY_RE.finditer(low):
         s, e = m.span()
@@ -293,7 +311,7 @@ def parse_channels(text: str, base: Provenance | None = None) -> list[Channel]:
     if not text or is_empty_value(text):
         return []
     text = depipe(text)
-    low = canon(text)
+    low = ocr_unit_fixes(canon(text))
     head = _CH_TABLE_HEAD.search(low)
     if head or _CH_ROW.search(low):
         rows = list(_CH_ROW.finditer(low, head.end() if head else 0))
@@ -391,12 +409,17 @@ def _item_condition(low: str, text: str) -> str | None:
     return None
 
 
+_SETS_LABEL_FOLDED = re.compile(r"so\s+luong\s+ho\s+so\s*:?\s*(\d+)")
+
+
 def dossier_sets(text: str) -> int | None:
     """'Số lượng hồ sơ: 01 bộ' / 'lập 03 (ba) bộ hồ sơ' → 1 / 3."""
     low = canon(text)
     m = DOSSIER_SETS_RE.search(low)
     if not m:
-        return None
+        # OCR tone errors in the label ("Số lượng hỗ sơ:01 (bộ)"): the label without diacritics
+        m = _SETS_LABEL_FOLDED.search(fold(low))
+        return int(m.group(1)) if m else None
     return int(m.group("a") or m.group("b"))
 
 
@@ -594,11 +617,16 @@ def _parse_dossier_prose(text: str, low: str, base) -> list[DossierItem]:
 # --- steps --------------------------------------------------------------------------------
 
 
+# OCR reads the step number "1" as "]", "|", "I", "l" or "!" ("+ Bước ]: Đăng ký ...").
+_OCR_STEP_ONE = re.compile(r"(?i)(bước\s)[\]|Il!](?=\s*[:.)])")
+
+
 def parse_steps(text: str, base: Provenance | None = None) -> list[Step]:
     """'Bước 1: ...' blocks; without 'Bước', numbered lines '1. ...'; else nothing."""
     if not text or is_empty_value(text):
         return []
-    marks = list(STEP_RE.finditer(text))
+    scan = _OCR_STEP_ONE.sub(lambda m: m.group(1) + "1", text)  # same length: offsets hold
+    marks = list(STEP_RE.finditer(scan))
     # keep only increasing step numbers (a text may say "như bước 1" inside a step)
     kept = []
     last = 0
@@ -756,14 +784,14 @@ def parse_legal_basis(text: str, base: Provenance | None = None) -> list[LegalBa
     """Căn cứ pháp lý: portal table (name + code cells), export table, or prose citations."""
     if not text or is_empty_value(text):
         return []
-    text = depipe(text)
+    piped, text = text, depipe(text)
     low = canon(text)
     head = _LB_PORTAL_HEAD.search(low)
     if head:
         return _legal_portal_table(text, head.end(), base)
     head = _LB_EXPORT_HEAD.search(low)
     if head:
-        return _legal_export_table(text, head.end(), base)
+        return _legal_export_table(text, head.end(), base, piped)
     out = []
     seen = set()
     for c in find_citations(text):
@@ -875,19 +903,44 @@ def _legal_portal_table(text: str, start: int, base) -> list[LegalBasis]:
     return out
 
 
-def _legal_export_table(text: str, start: int, base) -> list[LegalBasis]:
-    """Export rows: the first cell of each line is 'Số ký hiệu' (may be cut: '79/2022/TT-')."""
+# The 'Ngày ban hành' cell of an export row starts "15-08-" (the year wraps); OCR reads "I1-06-".
+_EXPORT_ROW_DATE = re.compile(r"(?<![\d/])[\dIl|]{1,2}-\d{1,2}-")
+_EXPORT_NUMBER = re.compile(r"[ \t]*(?P<junk>[^\s\d])?(\d*(?:\.\d+)?/\d{4}/[A-ZĐ]+\d*(?:-[A-ZĐ]+\d*)*-?)")
+
+
+def _ocr_damaged_number(line: str, m: re.Match[str]) -> str | None:
+    """'§0/2021/TT-' (OCR read '8' as '§'): the full number the row's name cell cites with the
+    same tail ('Thông tư 80/2021/TT-BTC'), else None (no guessing of the lost digit)."""
+    digits, rest = m.group(2).split("/", 1)
+    tail = re.escape(digits + "/" + rest.rstrip("-"))
+    full = re.search(r"(?<![\d/])\d" + tail + r"[A-ZĐ0-9-]*", line[m.end() :])
+    return full.group(0).rstrip("-") if full else None
+
+
+def _legal_export_table(text: str, start: int, base, piped: str | None = None) -> list[LegalBasis]:
+    """Export rows: the first cell of each line is 'Số ký hiệu' (may be cut: '79/2022/TT-').
+
+    A row line has cell separators (' | ' in ``piped``, the text before ``depipe``: born-digital
+    tables) or the date cell; OCR'd pages have no cells, so a wrapped 'Trích yếu' line that
+    starts with a cited number ("65/2013/NĐ-CP của Chính phủ") is not taken for a row.
+    """
     from tthc_pipeline.procedures.citations_adapter import canonical_symbol
+
+    piped = piped if piped is not None and len(piped) == len(text) else text
 
     out: list[LegalBasis] = []
     seen: set[str] = set()
     for lm in re.finditer(r"[^\n]+", text[start:]):
         ls = start + lm.start()
         line = lm.group(0)
-        m = re.match(r"[ \t]*(\d+(?:\.\d+)?/\d{4}/[A-ZĐ]+\d*(?:-[A-ZĐ]+\d*)*-?)", line)
-        if not m:
+        m = _EXPORT_NUMBER.match(line)
+        if not m or not m.group(2)[:1].isdigit():
             continue
-        number = m.group(1)
+        if "|" not in piped[ls : ls + len(line)] and not _EXPORT_ROW_DATE.search(line, m.end()):
+            continue
+        number = m.group(2) if not m.group("junk") else _ocr_damaged_number(line, m)
+        if not number:
+            continue
         if number.endswith("-"):
             full = re.search(re.escape(number) + r"[A-ZĐ]+(?:-[A-ZĐ]+)*", line)
             if full:
@@ -902,6 +955,6 @@ def _legal_export_table(text: str, start: int, base) -> list[LegalBasis]:
         if number in seen:
             continue
         seen.add(number)
-        s = ls + m.start(1)
-        out.append(LegalBasis(raw=number, number=number, doc_type=_doc_type_of("", number), prov=_prov(base, s, ls + m.end(1))))
+        s = ls + m.start(2)
+        out.append(LegalBasis(raw=number, number=number, doc_type=_doc_type_of("", number), prov=_prov(base, s, ls + m.end(2))))
     return out

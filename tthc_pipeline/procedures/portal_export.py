@@ -14,7 +14,7 @@ from typing import Any
 
 from tthc_pipeline.procedures.builder import build_procedure, clean_code, normalise_level
 from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan
-from tthc_pipeline.text.normalize import canon
+from tthc_pipeline.text.normalize import canon, fold
 
 LABELS: list[tuple[str, str]] = [
     ("code", r"mã\s+thủ\s+tục"),
@@ -41,18 +41,36 @@ LABELS: list[tuple[str, str]] = [
     ("time_limit", r"thời\s+hạn\s+giải\s+quyết"),
     ("related", r"thủ\s+tục\s+hành\s+chính\s+liên\s+quan"),
 ]
-_LABEL_RE = re.compile(r"(?m)^[ \t]*(?P<label>" + "|".join(f"(?P<{k}>{rx})" for k, rx in LABELS) + r")[ \t]*:")
-_TITLE_RE = re.compile(r"chi\s+tiết\s+thủ\s+tục\s+hành\s+chính")
+# Labels are matched on fold(canon(text)) (diacritics stripped, same length): OCR misreads tone
+# marks in them ("Cơ quan có thắm quyền", "Số lượng hỗ sơ") and a label it misses would glue
+# its value to the previous field.
+_LABEL_RE = re.compile(r"(?m)^[ \t]*(?P<label>" + "|".join(f"(?P<{k}>{fold(rx)})" for k, rx in LABELS) + r")[ \t]*:")
+# Matched on fold(canon(...)): OCR misreads tone marks in the title ("Chỉ tiết thủ tục").
+_TITLE_RE = re.compile(r"chi\s+tiet\s+thu\s+tuc\s+hanh\s+chinh")
+
+
+# "Mã thủ tục: 1.00O178" / "2,002229": OCR letters for digits and a comma for the dot.
+_OCR_CODE = re.compile(r"(?<![\w.])([1-9Il])[.,]([0-9OoIl]{6})(?!\w)")
+_OCR_DIGITS = str.maketrans("OoIl", "0011")
+
+
+def code_of(value: str) -> str | None:
+    """The mã TTHC of the 'Mã thủ tục' field, repairing OCR digit lookalikes when needed."""
+    code = clean_code(value)
+    if code or not value:
+        return code
+    m = _OCR_CODE.search(value)
+    return clean_code(f"{m.group(1)}.{m.group(2)}".translate(_OCR_DIGITS)) if m else None
 
 
 def looks_like_export(rec: dict[str, Any]) -> bool:
-    low = canon(rec.get("text", "")[:3000])
-    return bool(_TITLE_RE.search(low)) and "mã thủ tục" in low
+    low = fold(canon(rec.get("text", "")[:3000]))
+    return bool(_TITLE_RE.search(low)) and bool(re.search(r"ma\s+thu\s+tuc", low))
 
 
 def extract_export(rec: dict[str, Any]) -> list[Procedure]:
     text = rec.get("text", "")
-    low = canon(text)
+    low = fold(canon(text))
     heads = []
     for m in _LABEL_RE.finditer(low):
         key = next(k for k, _ in LABELS if m.group(k))
@@ -80,7 +98,7 @@ def extract_export(rec: dict[str, Any]) -> list[Procedure]:
         sp = span(key)
         return re.sub(r"\s+", " ", sp.text).strip() if sp else ""
 
-    code = clean_code(val("code"))
+    code = code_of(val("code"))
     name = val("name")
     comps = {k: span(k) for k in ("steps", "channels", "dossier", "subjects", "agencies", "result", "legal_basis",
                                   "requirements", "fees", "time_limit")}
