@@ -258,14 +258,6 @@ def record_from_file(path: Path, ingest: Callable[[Path], dict[str, Any]] | None
     return ingest(path)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def learned_hashes(learned_dir: Path) -> set[str]:
     hashes = set()
     for p in learned_dir.glob("*.yaml"):
@@ -291,7 +283,9 @@ def learn_documents(corpus_dir: Path, ingest: Callable[[Path], dict[str, Any]] |
     known = learned_hashes(learned_dir)
     written = []
     for path in corpus_documents(corpus_dir):
-        sha = _sha256(path)
+        from tthc_pipeline.ingest.runner import sha256_file
+
+        sha = sha256_file(path)
         if sha in known:
             continue
         record = record_from_file(path, ingest)
