@@ -126,3 +126,30 @@ def test_dossier_table_note_rows_dash_cells_and_glued_rows():
     ]
     assert items[2].form_name == "18-Mẫu TK8.doc" and items[3].quantity == 2
     assert sets == 1
+
+
+def test_inline_dossier_sentence_split_only_between_papers():
+    text = "Bản chính giấy tờ, văn bản làm cơ sở để chứng thực bản sao và bản sao cần chứng thực. Số lượng hồ sơ: 01 bộ."
+    items, sets = C.parse_dossier(text, Provenance(start=10))
+    assert [i.name for i in items] == ["Bản chính giấy tờ, văn bản làm cơ sở để chứng thực bản sao", "bản sao cần chứng thực"]
+    assert sets == 1 and "ban_chinh" in items[0].copy_kinds
+    assert text[items[1].prov.start - 10 : items[1].prov.end - 10] == "bản sao cần chứng thực"
+    # "và tài sản ..." names no paper: no split there; the later "và bản sao ..." does
+    items, _ = C.parse_dossier("Giấy chứng nhận quyền sử dụng đất và tài sản gắn liền với đất và bản sao hợp đồng mua bán.")
+    assert [i.name for i in items] == ["Giấy chứng nhận quyền sử dụng đất và tài sản gắn liền với đất", "bản sao hợp đồng mua bán"]
+    # a bare copy kind on the left is not a paper of its own
+    assert [i.name for i in C.parse_dossier("Bản chính và bản sao giấy khai sinh.")[0]] == ["Bản chính và bản sao giấy khai sinh"]
+    items, _ = C.parse_dossier("Đơn đề nghị (theo mẫu); bản sao sổ hộ khẩu; 02 ảnh 4x6.")
+    assert [i.name for i in items] == ["Đơn đề nghị (theo mẫu)", "bản sao sổ hộ khẩu", "02 ảnh 4x6"]
+    # nothing that names a paper → no item
+    assert C.parse_dossier("Không.")[0] == []
+    assert C.parse_dossier("Theo quy định tại Điều 5 Thông tư số 01/2020/TT-BTP. Số lượng hồ sơ: 01 bộ.") == ([], 1)
+
+
+def test_component_heading_with_thuc_hien_thu_tuc_hanh_chinh():
+    from tthc_pipeline.procedures import sections
+
+    text = "i) Tên mẫu đơn, mẫu tờ khai: Tờ khai.\nk) Yêu cầu, điều kiện thực hiện thủ tục hành chính: Không.\n"
+    comps = sections.split_components(text, 0, len(text))
+    assert text[slice(*comps["forms"])].strip() == "Tờ khai."
+    assert text[slice(*comps["requirements"])].strip() == "Không."

@@ -7,11 +7,12 @@ Two parts are read:
   địa điểm, cách thức/mức độ/BCCI, ghi chú) so the three observed layouts and their variants
   work. Group rows ("A. Danh mục TTHC cấp tỉnh", "I. LĨNH VỰC CHỨNG THỰC (17 TTHC)",
   "I.2 cấp huyện (05 TTHC)") set lĩnh vực / cấp for the rows below; their counts are checked
-  against the rows found (warning on mismatch). The change type comes from the nearest
-  heading above the table ("Danh mục TTHC mới ban hành / sửa đổi, bổ sung / thay thế / bị
-  bãi bỏ / chuẩn hóa") or a group row inside it.
-* **Phần II "Nội dung cụ thể của từng TTHC"** blocks: "1. Thủ tục: X (mã)" followed by
-  numbered component headings; matched to the danh mục rows by code or name.
+  against the rows found (warning on mismatch). The change type comes from a group row, else
+  the nearest heading above the table, else the PHẦN / PHỤ LỤC title around it, else the single
+  type Điều 1 announces (``change_type.py``).
+* **Phần II "Nội dung cụ thể của từng TTHC"** blocks: "1. Thủ tục: X (mã)" / "1. Thủ tục X"
+  followed by numbered component headings; paired with the danh mục rows by code, name or close
+  name (``announcement_match.py``) and merged with them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tthc_pipeline.procedures import change_type as CT
 from tthc_pipeline.procedures import sections
+from tthc_pipeline.procedures.announcement_match import pair_blocks, strip_thu_tuc
 from tthc_pipeline.procedures.builder import build_procedure, clean_code, normalise_level
 from tthc_pipeline.procedures.citations_adapter import find_citations
 from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan
@@ -42,25 +45,10 @@ COLUMN_KEYS: list[tuple[str, re.Pattern[str]]] = [
     ("stt", re.compile(r"^(?:stt|tt|số\s+tt|số\s+thứ\s+tự)$")),
 ]
 
-CHANGE_WORDS: list[tuple[str, re.Pattern[str]]] = [
-    ("abolished", re.compile(r"bãi\s+bỏ|hủy\s+bỏ|bị\s+hủy")),
-    ("replaced", re.compile(r"thay\s+thế")),
-    ("amended", re.compile(r"sửa\s+đổi|bổ\s+sung")),
-    ("new", re.compile(r"mới\s+ban\s+hành|ban\s+hành\s+mới")),
-    ("standardised", re.compile(r"chuẩn\s+hóa")),
-]
 _COUNT_RE = re.compile(r"\(\s*(\d+)\s*(?:tthc|thủ\s+tục(?:\s+hành\s+chính)?)\s*\)")
 _LEVEL_RE = re.compile(r"cấp\s+(tỉnh|huyện|xã|bộ)|(áp\s+dụng\s+chung)")
 _FIELD_RE = re.compile(r"lĩnh\s+vực\s*:?\s*(.+)")
 _DECISION_NO = re.compile(r"số\s*:?\s*(\d+/(?:\d{4}/)?qđ-[a-zđ0-9-]+)")
-
-
-def change_type_of(text_low: str) -> str | None:
-    """The single change type a heading names, or None (none or several)."""
-    found = [k for k, rx in CHANGE_WORDS if rx.search(text_low)]
-    if "amended" in found and "replaced" in found and len(found) == 2:
-        return "amended"
-    return found[0] if len(found) == 1 else None
 
 
 def decision_number(rec: dict[str, Any]) -> str | None:
@@ -120,7 +108,7 @@ def _group_info(cells: list[str]) -> dict[str, Any] | None:
         levels.append("Áp dụng chung" if lm.group(2) else f"Cấp {lm.group(1)}")
     if levels and not fm:
         info["levels"] = list(dict.fromkeys(levels))
-    ct = change_type_of(low)
+    ct = CT.change_type_of(low)
     if ct and "danh mục" in low:
         info["change_type"] = ct
     cm = _COUNT_RE.search(low)
@@ -129,20 +117,6 @@ def _group_info(cells: list[str]) -> dict[str, Any] | None:
     if len(info) == 1 and not re.match(r"^[a-z]\.?$|^[ivx]+(?:\.\d+)?\.?$", canon(distinct[0]).split(" ")[0]):
         return None
     return info
-
-
-def _heading_before(text: str, start: int, limit: int) -> tuple[str | None, int | None]:
-    """Change type and '(N TTHC)' count named by the nearest heading line above a table."""
-    region = text[limit:start]
-    for line in reversed([ln for ln in region.split("\n") if ln.strip()][-6:]):
-        low = canon(line)
-        if "|" in line:
-            continue
-        ct = change_type_of(low)
-        if ct or "danh mục" in low:
-            cm = _COUNT_RE.search(low)
-            return ct, int(cm.group(1)) if cm else None
-    return None, None
 
 
 def _row_span(rec: dict[str, Any], table: dict[str, Any], r: int, cells: list[str], hint: int) -> tuple[int, int]:
@@ -177,8 +151,9 @@ def parse_danh_muc(rec: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]
             first += 1
         cols = _header_map(header)
         tstart = table.get("start", 0)
-        change, head_count = _heading_before(text, tstart, prev_end)
-        ctx: dict[str, Any] = {"change_type": change or "unknown", "field": None, "levels": []}
+        change, head_count = CT.heading_before(text, tstart, prev_end)
+        change = CT.resolve(change, CT.enclosing_change(rec, tstart), CT.decision_default(rec))
+        ctx: dict[str, Any] = {"change_type": change, "field": None, "levels": []}
         groups: list[dict[str, Any]] = []
         table_rows: list[dict[str, Any]] = []
         hint = tstart
@@ -209,7 +184,7 @@ def parse_danh_muc(rec: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]
             s, e = _row_span(rec, table, r, cells, hint)
             hint = e
             row = {"name": name_cell, "cells": cells, "cols": cols, "span": (s, e), "table": table.get("id"), "row": r,
-                   "page": table.get("page"), **{k: (list(v) if isinstance(v, list) else v) for k, v in ctx.items()}}
+                   "page": table.get("page"), "table_end": table.get("end"), **{k: (list(v) if isinstance(v, list) else v) for k, v in ctx.items()}}
             code_cell = cells[cols["code"]] if "code" in cols and cols["code"] < len(cells) else ""
             row["code"] = clean_code(code_cell) or clean_code(name_cell if "code" not in cols else "")
             row["no_code"] = bool(re.search(r"không\s+có\s+mã", canon(code_cell)))
@@ -252,7 +227,7 @@ def parse_part2(rec: dict[str, Any]) -> list[dict[str, Any]]:
     lines = [(lm.start(), lm.end()) for lm in re.finditer(r"[^\n]*", text[start:])]
     lines = [(start + a, start + b) for a, b in lines if b > a and text[start + a : start + b].strip()]
     blocks: list[dict[str, Any]] = []
-    ctx: dict[str, Any] = {"field": None, "levels": []}
+    ctx: dict[str, Any] = {"field": None, "levels": [], "change_type": None}
     for k, (a, b) in enumerate(lines):
         llow = low[a:b].strip()
         if sections.is_component_heading(llow):
@@ -261,6 +236,10 @@ def parse_part2(rec: dict[str, Any]) -> list[dict[str, Any]]:
         next_is_comp = nxt is not None and sections.is_component_heading(low[nxt[0] : nxt[1]].strip())
         gm = _GROUP_HEAD.match(llow)
         if gm and not next_is_comp and ("lĩnh vực" in llow or "cấp" in llow or llow.isupper() or text[a:b].strip().isupper()):
+            head = llow.split("lĩnh vực", 1)[0]  # change words inside a field name do not count
+            ct = CT.change_type_of(head) if re.search(r"thủ\s+tục|tthc|danh\s+mục", head) else None
+            if ct:  # "A. THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH (…)": a new change group
+                ctx.update(change_type=ct, field=None, levels=[])
             fm = _FIELD_RE.search(llow)
             if fm:
                 val = text[a + fm.start(1) : a + fm.end(1)]
@@ -279,8 +258,9 @@ def parse_part2(rec: dict[str, Any]) -> list[dict[str, Any]]:
         name = CODE_RE.sub("", raw_name)
         name = re.sub(r"\((?:\s*(?:số\s+hồ\s+sơ(?:\s+tthc)?|mã(?:\s+số)?(?:\s+tthc)?)\s*:?\s*)?\)|[-–:]\s*$", "", name, flags=re.I)
         name = re.sub(r"\(\s*(?:Số hồ sơ TTHC|Mã số TTHC|Mã TTHC|Mã số|mã)\s*:?\s*\)", "", name, flags=re.I)
-        name = _WS.sub(" ", name).strip(" .:-–")
-        blocks.append({"name": name, "code": code, "head": (a, b), "field": ctx["field"], "levels": list(ctx["levels"])})
+        name = strip_thu_tuc(_WS.sub(" ", name).strip(" .:-–"))
+        blocks.append({"name": name, "code": code, "head": (a, b), "field": ctx["field"], "levels": list(ctx["levels"]),
+                       "change_type": ctx["change_type"]})
     for k, blk in enumerate(blocks):
         end = blocks[k + 1]["head"][0] if k + 1 < len(blocks) else len(text)
         blk["end"] = end
@@ -295,24 +275,68 @@ def _cell(row: dict[str, Any], key: str) -> tuple[str, int] | None:
     return row["cells"][i], i
 
 
+def _has_part2_heading(text: str, low: str) -> bool:
+    """A line that is the Phần II heading ("PHẦN II. NỘI DUNG CỤ THỂ CỦA TỪNG THỦ TỤC …"), as
+    opposed to Điều 1 mentioning "(có danh mục và nội dung thủ tục hành chính kèm theo)"."""
+    for m in _PART2_RE.finditer(low):
+        line_start = low.rfind("\n", 0, m.start()) + 1
+        lead = low[line_start : m.start()]
+        if re.fullmatch(r"[ \t*#]*(?:phần\s+(?:ii|2|thứ\s+hai)\b\s*[.:\-–]?\s*|[ivx]+\.\s*|[a-z]\.\s*)?", lead):
+            return True
+    return False
+
+
+def _row_cells(row: dict[str, Any], text: str, prov) -> dict[str, TextSpan]:
+    """Component spans from a danh mục row's cells (name, time limit, fees, legal basis, ...)."""
+    s, e = row["span"]
+    node = f"{row['table']}/row-{row['row']}"
+    comps: dict[str, TextSpan] = {"name": TextSpan(row["name"], prov(s, e, node))}
+    for key in ("time_limit", "fees", "legal_basis", "agency", "channels", "place"):
+        c = _cell(row, key)
+        if c is None:
+            continue
+        cell_text, _ = c
+        # the row's own line(s): from the start of the line holding the name to the table end
+        off = text.find(cell_text, text.rfind("\n", 0, s) + 1, max(e, row.get("table_end") or e) + 1)
+        p = prov(off, off + len(cell_text), node) if off >= 0 else prov(s, e, node)
+        comps[{"agency": "agencies"}.get(key, key)] = TextSpan(cell_text, p)
+    if "place" in comps and "channels" not in comps:
+        comps["channels"] = comps["place"]
+    comps.pop("place", None)
+    return comps
+
+
+def _span_dict(span: TextSpan) -> dict[str, Any]:
+    return {"text": span.text, "node_id": span.prov.node_id, "start": span.prov.start, "end": span.prov.end}
+
+
 def extract_announcement(rec: dict[str, Any]) -> tuple[list[Procedure], list[str]]:
-    """All procedures announced by the decision in ``rec`` (an ingest record)."""
+    """All procedures announced by the decision in ``rec`` (an ingest record).
+
+    A danh mục row and its Phần II block become one procedure (``announcement_match``): code,
+    cấp, lĩnh vực and change type from the row, components from the block; a row cell is kept
+    only for a component the block lacks, and the cells the block supersedes stay in
+    ``extra['row_values']`` with their provenance. Rows that were never meant to carry the
+    components get ``extra['listing_only'] = True``: abolished procedures (NĐ 63/2010 Điều 15
+    asks only name, code and abolishing act) and every row of a document with no Phần II (a
+    list, or a decision that refers to the ministry's decision for the content).
+    """
     text = rec.get("text", "")
+    low = canon(text)
     document, sha = rec.get("source"), rec.get("sha256")
     decision = decision_number(rec)
     rows, warnings = parse_danh_muc(rec)
     blocks = parse_part2(rec)
+    pairs = pair_blocks(rows, blocks)
+    used_blocks = {bi for bi, _, _ in pairs.values()}
+    part2_heading = _has_part2_heading(text, low)
+    if part2_heading and not blocks and rows:
+        warnings.append(
+            "Có Phần II nhưng không nhận ra khối thủ tục nào / Phần II heading found but no procedure blocks recognised: "
+            "các thủ tục chỉ lấy từ danh mục (procedures come from the danh mục rows only)"
+        )
+    default_change = CT.decision_default(rec)
     procs: list[Procedure] = []
-    used_blocks: set[int] = set()
-
-    def block_for(code, name):
-        for i, b in enumerate(blocks):
-            if i in used_blocks:
-                continue
-            if (code and b["code"] == code) or canon(b["name"]) == canon(name):
-                used_blocks.add(i)
-                return b
-        return None
 
     def prov(s, e, node):
         return Provenance(document=document, sha256=sha, node_id=node, start=s, end=e)
@@ -327,55 +351,72 @@ def extract_announcement(rec: dict[str, Any]) -> tuple[list[Procedure], list[str
                 out[key] = TextSpan(body, prov(s + lead, s + lead + len(body), f"part2/{key}"))
         return out
 
-    for row in rows:
-        s, e = row["span"]
+    def block_change(b) -> str:
+        return CT.resolve(b.get("change_type"), CT.enclosing_change(rec, b["head"][0]), default_change)
+
+    for ri, row in enumerate(rows):
         node = f"{row['table']}/row-{row['row']}"
-        comps: dict[str, TextSpan] = {"name": TextSpan(row["name"], prov(s, e, node))}
-        row_text_start = s
-        for key in ("time_limit", "fees", "legal_basis", "agency", "channels", "place"):
-            c = _cell(row, key)
-            if c is None:
-                continue
-            cell_text, _ = c
-            off = text.find(cell_text, row_text_start, e + 1) if row_text_start is not None else -1
-            p = prov(off, off + len(cell_text), node) if off >= 0 else prov(s, e, node)
-            comp_key = {"agency": "agencies"}.get(key, key)
-            comps[comp_key] = TextSpan(cell_text, p)
-        if "place" in comps and "channels" not in comps:
-            comps["channels"] = comps["place"]
-        comps.pop("place", None)
-        blk = block_for(row.get("code"), row["name"])
-        if blk:
+        comps = _row_cells(row, text, prov)
+        row_legal = comps.get("legal_basis")
+        extra: dict[str, Any] = {"table_row": node}
+        blk = None
+        if ri in pairs:
+            bi, how, score = pairs[ri]
+            blk = blocks[bi]
+            superseded = {}
             for k, v in block_components(blk).items():
-                comps.setdefault(k, v) if k == "name" else comps.__setitem__(k, v)
-        extra = {"table_row": node}
+                if k in comps and k != "name":
+                    superseded[k] = _span_dict(comps[k])
+                if k != "name":
+                    comps[k] = v
+            a, _ = blk["head"]
+            extra["part2_block"] = {"node_id": f"part2/block-{bi + 1}", "start": a, "end": blk["end"], "name": blk["name"], "match": how}
+            if how == "fuzzy":
+                extra["part2_block"]["score"] = score
+            if superseded:
+                extra["row_values"] = superseded
+        elif row["change_type"] == "abolished":
+            extra.update(listing_only=True, listing_reason="abolished")
+        elif not blocks:
+            extra.update(listing_only=True, listing_reason="no_part2")
+        else:
+            extra["part2_missing"] = True
+            warnings.append(
+                f"Thủ tục trong danh mục không có nội dung ở Phần II / danh mục row has no Phần II block: "
+                f"'{row['name']}' [{node}]"
+            )
         if row.get("no_code"):
             extra["code_note"] = "Không có mã số"
         note = _cell(row, "note")
         if note:
             extra["note"] = note[0]
-        if row["change_type"] == "amended" and "legal_basis" in comps:
-            extra["amending_documents"] = [c.number for c in find_citations(comps["legal_basis"].text) if c.number]
-        p = build_procedure(
-            name=row["name"], code=row.get("code"), components=comps,
+        change = row["change_type"] if row["change_type"] != "unknown" or blk is None else block_change(blk)
+        amending = row_legal or comps.get("legal_basis")
+        if change == "amended" and amending is not None:
+            extra["amending_documents"] = [c.number for c in find_citations(amending.text) if c.number]
+        procs.append(build_procedure(
+            name=row["name"], code=row.get("code") or (blk["code"] if blk else None), components=comps,
             source=SourceRef(kind="announcement", document=document, sha256=sha, record_key=row.get("code") or node),
             levels=row.get("levels") or (blk["levels"] if blk else []), field=row.get("field") or (blk["field"] if blk else None),
-            change_type=row["change_type"], announcing_decision=decision, extra=extra,
-        )
-        procs.append(p)
+            change_type=change, announcing_decision=decision, extra=extra,
+        ))
     for i, b in enumerate(blocks):
         if i in used_blocks:
             continue
         comps = block_components(b)
         a, e = b["head"]
         comps["name"] = TextSpan(b["name"], prov(a, e, "part2"))
+        if rows:
+            warnings.append(
+                f"Thủ tục ở Phần II không có trong danh mục / Phần II block has no danh mục row: '{b['name']}'"
+            )
         procs.append(build_procedure(
             name=b["name"], code=b["code"], components=comps,
             source=SourceRef(kind="announcement", document=document, sha256=sha, record_key=b["code"] or f"part2-{i + 1}"),
-            levels=b["levels"], field=b["field"], announcing_decision=decision, extra={"part2_only": True},
+            levels=b["levels"], field=b["field"], change_type=block_change(b), announcing_decision=decision,
+            extra={"part2_only": True, "part2_block": {"node_id": f"part2/block-{i + 1}", "start": a, "end": b["end"], "name": b["name"]}},
         ))
     for p in procs:
-        p.levels = [lv for lv in p.levels]
         p.levels = normalise_level(", ".join(p.levels)) if p.levels and "Áp dụng chung" not in p.levels else p.levels
     return procs, warnings
 

@@ -611,6 +611,75 @@ def _parse_dossier_prose(text: str, low: str, base) -> list[DossierItem]:
             it = _make_item(text, low, s, e, base, heading, None)
             if it:
                 items.append(it)
+    return items or _inline_papers(text, low, base)
+
+
+# --- dossier written inline ("c) Thành phần, số lượng hồ sơ: Bản chính ... và bản sao ... .") --
+
+# Words a paper's name starts with (after an optional count: "01 bản sao ...", "02 (hai) ảnh").
+_PAPER_WORDS = (
+    r"bản\s+(?!thân\b)[a-zà-ỹđ]+|giấy\b|đơn\b(?!\s+vị|\s+giản)|tờ\s+khai|tờ\s+trình|văn\s+bản|sổ\b|thẻ\b|hộ\s+chiếu|"
+    r"chứng\s+minh\s+nhân\s+dân|căn\s+cước|quyết\s+định|biên\s+bản|hợp\s+đồng|ảnh\b|danh\s+sách|báo\s+cáo|phiếu\b|"
+    r"chứng\s+chỉ|chứng\s+từ|hóa\s+đơn|trích\s+lục|lý\s+lịch|phương\s+án|đề\s+án|sơ\s+đồ|bảng\b|tài\s+liệu|"
+    r"công\s+văn|bằng\s+(?:tốt\s+nghiệp|cấp)|mẫu\b"
+)
+_PAPER_START = re.compile(r"\s*(?:\d+\s*(?:\([^()]{1,12}\)\s*)?)?(?:" + _PAPER_WORDS + r")")
+_PAPER_ANY = re.compile(r"(?<![a-zà-ỹđ])(?:" + _PAPER_WORDS + r")")
+_SENTENCE_END = re.compile(r"\.\s+(?=\S)|\n+")
+_INLINE_SPLIT = re.compile(r";\s+|\s+và\s+")
+_NOT_PAPER_SENTENCE = re.compile(r"\s*(?:[-+*•]\s*)*(?:số\s+lượng\s+hồ\s+sơ|lưu\s+ý|ghi\s+chú|chú\s+ý|không\b)")
+
+
+def _names_paper(low: str) -> bool:
+    """Does this fragment start by naming a paper, with more than a copy kind ('Bản chính')?"""
+    return bool(_PAPER_START.match(low)) and len(low.split()) >= 3
+
+
+def _paper_parts(low: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Split one sentence at '; ' / ' và ' only where the text on both sides names a paper.
+
+    "Bản chính giấy tờ ... và bản sao cần chứng thực" → two papers; "Giấy chứng nhận quyền sử
+    dụng đất và tài sản gắn liền với đất" stays one (the right side names no paper).
+    """
+    cuts: list[tuple[int, int]] = []  # (end of left part, start of right part)
+    depth = 0
+    pos = s
+    for m in _INLINE_SPLIT.finditer(low, s, e):
+        depth += low.count("(", pos, m.start()) - low.count(")", pos, m.start())
+        pos = m.start()
+        if depth <= 0:
+            cuts.append((m.start(), m.end()))
+    parts: list[tuple[int, int]] = []
+    start = s
+    for left_end, right_start in cuts:
+        nxt = next((c[0] for c in cuts if c[0] > right_start), e)
+        if _names_paper(low[start:left_end]) and _names_paper(low[right_start:nxt]):
+            parts.append((start, left_end))
+            start = right_start
+    parts.append((start, e))
+    return parts
+
+
+def _inline_papers(text: str, low: str, base) -> list[DossierItem]:
+    """Papers of a dossier written as running text, no bullets: one item per paper named.
+
+    Conservative: a sentence is split only where each part names a paper; otherwise the whole
+    sentence is one item. Sentences naming no paper ("Không", "Số lượng hồ sơ: 01 bộ") give none.
+    """
+    items: list[DossierItem] = []
+    bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(low)] + [len(low)]
+    for s, e in zip(bounds, bounds[1:]):
+        sent = low[s:e]
+        if not sent.strip() or _NOT_PAPER_SENTENCE.match(sent) or _LIST_HEADING.match(sent.strip()):
+            continue
+        if not _PAPER_ANY.search(sent):
+            continue
+        for a, b in _paper_parts(low, s, e):
+            while b > a and low[b - 1] in " \t\n.;,":
+                b -= 1  # the item's provenance is the paper's words, not the sentence end
+            it = _make_item(text, low, a, b, base, None, None)
+            if it:
+                items.append(it)
     return items
 
 

@@ -30,7 +30,7 @@ COMPONENT_HEADINGS: list[tuple[str, str]] = [
 
 HEADING_RE = re.compile(
     r"(?m)^[ \t*#]*" + _NUM + r"(?P<label>" + "|".join(f"(?P<{k}>{rx})" for k, rx in COMPONENT_HEADINGS) + r")"
-    r"(?:\s+(?:của\s+)?(?:thủ\s+tục\s+hành\s+chính|tthc))?[ \t*]*(?::|\.(?!\d)|\n|$)"
+    r"(?:\s+(?:thực\s+hiện\s+)?(?:của\s+)?(?:thủ\s+tục\s+hành\s+chính|tthc))?[ \t*]*(?::|\.(?!\d)|\n|$)"
 )
 
 

@@ -1,0 +1,299 @@
+"""Announcement decisions: danh mục rows merged with their Phần II blocks, change types from the
+enclosing headings / Điều 1, inline dossiers, listing-only rows."""
+
+import json
+from pathlib import Path
+
+import docx
+import jsonschema
+import pytest
+
+from tthc_pipeline.procedures import change_type as CT
+from tthc_pipeline.procedures.announcement_match import name_key, pair_blocks, strip_thu_tuc
+from tthc_pipeline.procedures.docrecord import record_from_text
+from tthc_pipeline.procedures.extract import extract_path
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT.parent / "shared" / "realdata"
+SAMPLES = ROOT / "corpus" / "samples"
+SCHEMA = json.loads((ROOT / "tthc_pipeline" / "schemas" / "procedures.schema.json").read_text())
+
+AMENDED_TITLE = "THỦ TỤC HÀNH CHÍNH ĐƯỢC SỬA ĐỔI, BỔ SUNG TRONG LĨNH VỰC HỘ TỊCH, CHỨNG THỰC"
+NEUTRAL_TITLE = "DANH MỤC VÀ NỘI DUNG THỦ TỤC HÀNH CHÍNH THUỘC PHẠM VI QUẢN LÝ CỦA SỞ TƯ PHÁP"
+
+
+def _table(d, rows):
+    t = d.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, val in enumerate(row):
+            t.cell(r, c).text = val
+
+
+def _decision(path: Path, phu_luc_title: str = AMENDED_TITLE, dieu1: str = "danh mục 04 thủ tục hành chính được sửa đổi, bổ sung") -> None:
+    """A provincial decision: PHỤ LỤC → PHẦN I danh mục (lĩnh vực rows with counts) → PHẦN II blocks.
+
+    Blocks: khai sinh (name with "Thủ tục" prefix), nhận cha mẹ con (no danh mục row), chứng thực
+    bản sao (a word more than its row: fuzzy), chữ ký (code in its heading). Row "kết hôn" has no block.
+    """
+    d = docx.Document()
+    for line in ("ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM", "Số: 512/QĐ-UBND", "QUYẾT ĐỊNH",
+                 "Về việc công bố danh mục thủ tục hành chính thuộc phạm vi quản lý của Sở Tư pháp",
+                 "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM", "QUYẾT ĐỊNH:",
+                 f"Điều 1. Công bố kèm theo Quyết định này {dieu1} thuộc phạm vi quản lý của Sở Tư pháp.",
+                 "Điều 2. Quyết định này có hiệu lực thi hành kể từ ngày ký. Bãi bỏ Quyết định số 100/QĐ-UBND.",
+                 "PHỤ LỤC", phu_luc_title,
+                 "(Kèm theo Quyết định số 512/QĐ-UBND ngày 02 tháng 5 năm 2024 của Chủ tịch Ủy ban nhân dân tỉnh)",
+                 "PHẦN I. DANH MỤC THỦ TỤC HÀNH CHÍNH"):
+        d.add_paragraph(line)
+    _table(d, [
+        ["STT", "Mã số TTHC", "Tên thủ tục hành chính", "Thời hạn giải quyết", "Phí, lệ phí", "Căn cứ pháp lý"],
+        ["I", "LĨNH VỰC HỘ TỊCH (02 TTHC)", "", "", "", ""],
+        ["1", "1.001193", "Đăng ký khai sinh", "05 ngày làm việc", "Miễn lệ phí", "Luật Hộ tịch số 60/2014/QH13"],
+        ["2", "1.000894", "Đăng ký kết hôn", "Trong ngày", "Miễn lệ phí", "Luật Hộ tịch số 60/2014/QH13"],
+        ["II", "LĨNH VỰC CHỨNG THỰC (02 TTHC)", "", "", "", ""],
+        ["1", "2.000815", "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan có thẩm quyền của Việt Nam cấp",
+         "Trong ngày", "2.000 đồng/trang", "Nghị định số 23/2015/NĐ-CP"],
+        ["2", "2.000884", "Chứng thực chữ ký trong các giấy tờ, văn bản", "Trong ngày", "10.000 đồng/trường hợp",
+         "Nghị định số 23/2015/NĐ-CP"],
+    ])
+    for line in (
+        "PHẦN II. NỘI DUNG CỤ THỂ CỦA TỪNG THỦ TỤC HÀNH CHÍNH",
+        "I. LĨNH VỰC HỘ TỊCH",
+        "1. Thủ tục đăng ký khai sinh",
+        "a) Trình tự thực hiện:",
+        "Bước 1: Người yêu cầu nộp hồ sơ tại Ủy ban nhân dân cấp xã.",
+        "Bước 2: Công chức tư pháp - hộ tịch kiểm tra hồ sơ và trình ký Giấy khai sinh.",
+        "b) Cách thức thực hiện: Nộp trực tiếp hoặc qua dịch vụ bưu chính.",
+        "c) Thành phần, số lượng hồ sơ:",
+        "- Tờ khai đăng ký khai sinh theo mẫu;",
+        "- Giấy chứng sinh (bản chính).",
+        "Số lượng hồ sơ: 01 bộ.",
+        "d) Thời hạn giải quyết: 03 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.",
+        "đ) Đối tượng thực hiện thủ tục hành chính: Cá nhân.",
+        "e) Cơ quan thực hiện thủ tục hành chính: Ủy ban nhân dân cấp xã.",
+        "g) Kết quả thực hiện thủ tục hành chính: Giấy khai sinh.",
+        "k) Yêu cầu, điều kiện thực hiện thủ tục hành chính: Không.",
+        "l) Căn cứ pháp lý của thủ tục hành chính: Luật Hộ tịch số 60/2014/QH13; Nghị định số 123/2015/NĐ-CP.",
+        "2. Thủ tục đăng ký nhận cha, mẹ, con",
+        "a) Trình tự thực hiện: Người yêu cầu nộp hồ sơ tại Ủy ban nhân dân cấp xã.",
+        "c) Thành phần, số lượng hồ sơ: Tờ khai đăng ký nhận cha, mẹ, con theo mẫu. Số lượng hồ sơ: 01 bộ.",
+        "d) Thời hạn giải quyết: 03 ngày làm việc.",
+        "II. LĨNH VỰC CHỨNG THỰC",
+        "1. Thủ tục chứng thực bản sao từ bản chính các giấy tờ, văn bản do cơ quan có thẩm quyền của Việt Nam cấp",
+        "a) Trình tự thực hiện: Người yêu cầu chứng thực xuất trình bản chính và bản sao cần chứng thực.",
+        "b) Cách thức thực hiện: Trực tiếp tại cơ quan có thẩm quyền chứng thực.",
+        "c) Thành phần, số lượng hồ sơ: Bản chính giấy tờ, văn bản làm cơ sở để chứng thực bản sao và bản sao cần "
+        "chứng thực. Số lượng hồ sơ: 01 bộ.",
+        "d) Thời hạn giải quyết: Trong ngày cơ quan tiếp nhận yêu cầu.",
+        "e) Cơ quan thực hiện: Phòng Tư pháp cấp huyện; Ủy ban nhân dân cấp xã.",
+        "l) Căn cứ pháp lý: Nghị định số 23/2015/NĐ-CP ngày 16 tháng 02 năm 2015 của Chính phủ.",
+        "2. Thủ tục chứng thực chữ ký (2.000884)",
+        "a) Trình tự thực hiện: Người yêu cầu chứng thực nộp hồ sơ.",
+        "c) Thành phần, số lượng hồ sơ: Bản sao giấy tờ tùy thân; giấy tờ, văn bản mà mình sẽ ký. Số lượng hồ sơ: 01 bộ.",
+    ):
+        d.add_paragraph(line)
+    d.save(path)
+
+
+def _by_name(out):
+    return {p["name"]: p for p in out["procedures"]}
+
+
+def test_docx_rows_and_part2_blocks_merge(tmp_path):
+    f = tmp_path / "qd512.docx"
+    _decision(f)
+    out = extract_path(f)
+    jsonschema.validate(out, SCHEMA)
+    assert out["procedure_count"] == 5  # 4 rows (3 with a block) + 1 block without a row
+    by = _by_name(out)
+    ks = by["Đăng ký khai sinh"]
+    # code, field and change type from the row; components from the block
+    assert ks["code"] == "1.001193" and ks["field"] == "Hộ tịch" and ks["change_type"] == "amended"
+    assert [s["order"] for s in ks["steps"]] == [1, 2]
+    assert [x["name"] for x in ks["dossier"]] == ["Tờ khai đăng ký khai sinh theo mẫu", "Giấy chứng sinh (bản chính)"]
+    assert ks["dossier_sets"] == 1
+    assert [(t["value"], t["unit"]) for t in ks["time_limits"]] == [(3.0, "ngay_lam_viec")]  # block's 03, not row's 05
+    assert ks["components"]["requirements"]["text"] == "Không."  # "Yêu cầu, điều kiện thực hiện thủ tục hành chính"
+    # the row's fee cell is kept: the block has no fee component
+    assert ks["fees"][0]["free"] is True and ks["components"]["fees"]["prov"]["node_id"].endswith("/row-2")
+    # provenance of both: the row, the block, and the row cells the block superseded
+    ext = ks["extra"]
+    assert ext["table_row"].endswith("/row-2") and ext["part2_block"]["match"] == "name"
+    assert ext["part2_block"]["name"] == "Đăng ký khai sinh"
+    text = extract_path_text(f)
+    assert text[ext["part2_block"]["start"] :].startswith("1. Thủ tục đăng ký khai sinh")
+    rv = ext["row_values"]["time_limit"]
+    assert rv["text"] == "05 ngày làm việc" and text[rv["start"] : rv["end"]] == "05 ngày làm việc"
+    assert "listing_only" not in ext
+
+    cb = by["Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan có thẩm quyền của Việt Nam cấp"]
+    assert cb["extra"]["part2_block"]["match"] == "fuzzy" and cb["extra"]["part2_block"]["score"] >= 90
+    assert cb["code"] == "2.000815" and cb["field"] == "Chứng thực"
+    assert [x["name"] for x in cb["dossier"]] == [
+        "Bản chính giấy tờ, văn bản làm cơ sở để chứng thực bản sao", "bản sao cần chứng thực"]
+    assert cb["dossier_sets"] == 1 and cb["fees"][0]["amount"] == 2000
+
+    ck = by["Chứng thực chữ ký trong các giấy tờ, văn bản"]  # block "chứng thực chữ ký (2.000884)"
+    assert ck["extra"]["part2_block"]["match"] == "code"
+    assert [x["name"] for x in ck["dossier"]] == ["Bản sao giấy tờ tùy thân", "giấy tờ, văn bản mà mình sẽ ký"]
+
+    kh = by["Đăng ký kết hôn"]  # row without a block: stays, flagged, NOT listing-only
+    assert kh["extra"]["part2_missing"] is True and "listing_only" not in kh["extra"]
+    assert "steps" not in kh and kh["time_limits"][0]["unit"] == "trong_ngay"
+    ncm = by["Đăng ký nhận cha, mẹ, con"]  # block without a row: stays separate
+    assert ncm["extra"]["part2_only"] is True and ncm["change_type"] == "amended" and ncm["field"] == "Hộ tịch"
+    assert [x["name"] for x in ncm["dossier"]] == ["Tờ khai đăng ký nhận cha, mẹ, con theo mẫu"]
+    assert any("Đăng ký kết hôn" in w for w in out["warnings"])
+    assert any("Đăng ký nhận cha, mẹ, con" in w for w in out["warnings"])
+    assert not any("count mismatch" in w for w in out["warnings"])
+
+
+def extract_path_text(path: Path) -> str:
+    from tthc_pipeline.procedures.docrecord import load_document
+
+    return load_document(path)["text"]
+
+
+def test_docx_change_type_defaults_to_the_single_type_of_dieu_1(tmp_path):
+    f = tmp_path / "qd-new.docx"
+    _decision(f, phu_luc_title=NEUTRAL_TITLE, dieu1="danh mục 04 thủ tục hành chính mới ban hành")
+    out = extract_path(f)
+    # Điều 2 says "Bãi bỏ Quyết định số 100" and the rows are not abolished for that
+    assert {p["change_type"] for p in out["procedures"]} == {"new"}
+
+
+def test_docx_two_types_in_dieu_1_give_no_default(tmp_path):
+    f = tmp_path / "qd-mixed.docx"
+    _decision(f, phu_luc_title=NEUTRAL_TITLE, dieu1="danh mục thủ tục hành chính mới ban hành và được sửa đổi, bổ sung")
+    out = extract_path(f)
+    assert {p["change_type"] for p in out["procedures"]} == {"unknown"}
+
+
+def test_md_sample_decision():
+    out = extract_path(SAMPLES / "QD-mau-cong-bo-TTHC-tu-phap.md")
+    jsonschema.validate(out, SCHEMA)
+    assert out["procedure_count"] == 2 and out["warnings"] == []
+    ks, cb = out["procedures"]
+    assert (ks["code"], ks["name"], ks["change_type"], ks["field"]) == ("1.001193", "Đăng ký khai sinh", "amended", "Hộ tịch")
+    assert len(ks["dossier"]) == 5 and ks["dossier_sets"] == 2 and len(ks["steps"]) == 2
+    assert ks["extra"]["part2_block"]["match"] == "name"
+    assert cb["code"] == "2.000815" and cb["change_type"] == "amended" and cb["field"] == "Chứng thực"
+    assert [x["name"] for x in cb["dossier"]] == [
+        "Bản chính giấy tờ, văn bản làm cơ sở để chứng thực bản sao", "bản sao cần chứng thực"]
+    assert cb["dossier_sets"] == 1
+    text = extract_path_text(SAMPLES / "QD-mau-cong-bo-TTHC-tu-phap.md")
+    item = cb["dossier"][1]["prov"]
+    assert text[item["start"] : item["end"]] == "bản sao cần chứng thực"
+
+
+def test_listing_only_rows():
+    out = extract_path(SAMPLES / "thong-bao-mau.html")  # a list, no Phần II
+    assert out["procedure_count"] == 2
+    assert all(p["extra"]["listing_only"] is True and p["extra"]["listing_reason"] == "no_part2" for p in out["procedures"])
+
+
+def test_abolished_rows_are_listing_only_even_with_part2(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("Số: 77/QĐ-UBND")
+    d.add_paragraph("A. DANH MỤC THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH")
+    _table(d, [["STT", "Mã số TTHC", "Tên thủ tục hành chính"], ["1", "1.000001", "Cấp giấy phép thử nghiệm"]])
+    d.add_paragraph("B. DANH MỤC THỦ TỤC HÀNH CHÍNH BỊ BÃI BỎ")
+    _table(d, [["STT", "Mã số TTHC", "Tên thủ tục hành chính", "Ghi chú"], ["1", "2.000884", "Chứng thực chữ ký", "QĐ 1329/QĐ-BTP"]])
+    d.add_paragraph("PHẦN II. NỘI DUNG CỤ THỂ CỦA TỪNG THỦ TỤC HÀNH CHÍNH")
+    d.add_paragraph("1. Thủ tục cấp giấy phép thử nghiệm")
+    d.add_paragraph("a) Trình tự thực hiện: Tổ chức nộp hồ sơ tại Sở Khoa học và Công nghệ.")
+    d.add_paragraph("d) Thời hạn giải quyết: 10 ngày làm việc.")
+    f = tmp_path / "qd77.docx"
+    d.save(f)
+    by = {p["code"]: p for p in extract_path(f)["procedures"]}
+    assert by["1.000001"]["change_type"] == "new" and "listing_only" not in by["1.000001"]["extra"]
+    assert by["1.000001"]["time_limits"][0]["value"] == 10.0
+    ab = by["2.000884"]
+    assert ab["change_type"] == "abolished" and ab["extra"]["listing_only"] is True
+    assert ab["extra"]["listing_reason"] == "abolished" and "part2_missing" not in ab["extra"]
+
+
+def test_real_ha_giang_rows_are_listing_only():
+    path = REAL / "md" / "QD-378-QD-UBND-2022_Ha-Giang_cong-bo-TTHC-Cong-Thuong.md"
+    if not path.exists():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    out = extract_path(path)
+    # Điều 1 says "(có danh mục và nội dung thủ tục hành chính kèm theo)" but the file has no Phần II
+    assert out["procedure_count"] == 10 and out["warnings"] == []
+    assert [p["change_type"] for p in out["procedures"]] == ["new"] + ["amended"] * 9
+    assert all(p["extra"]["listing_only"] is True for p in out["procedures"])
+
+
+# --- units ---------------------------------------------------------------------------------
+
+
+def test_strip_thu_tuc_and_name_key():
+    assert strip_thu_tuc("Thủ tục đăng ký khai sinh") == "Đăng ký khai sinh"
+    assert strip_thu_tuc("Thủ tục hành chính: cấp lại thẻ") == "Cấp lại thẻ"
+    assert strip_thu_tuc("Thủ tục hành chính") == "Thủ tục hành chính"
+    assert strip_thu_tuc("Đăng ký thủ tục") == "Đăng ký thủ tục"
+    assert name_key("Thủ tục chứng thực bản sao, giấy tờ") == name_key("Chứng thực bản sao giấy tờ")
+
+
+def _row(name, code=None, field=None, levels=()):
+    return {"name": name, "code": code, "field": field, "levels": list(levels)}
+
+
+def _blk(name, code=None, field=None, levels=()):
+    return {"name": name, "code": code, "field": field, "levels": list(levels)}
+
+
+def test_pair_blocks_is_conservative():
+    rows = [_row("Cấp Giấy xác nhận đủ điều kiện làm đại lý bán lẻ xăng dầu"),
+            _row("Cấp lại Giấy xác nhận đủ điều kiện làm đại lý bán lẻ xăng dầu")]
+    # "Cấp lai" (tone lost) is close to both rows: left unpaired rather than guessed
+    assert pair_blocks(rows, [_blk("Cấp lai Giấy xác nhận đủ điều kiện làm đại lý bán lẻ xăng dầu")]) == {}
+    # an exact name wins over a near one; the remaining block may then pair fuzzily
+    got = pair_blocks(rows, [_blk("Thủ tục cấp lại Giấy xác nhận đủ điều kiện làm đại lý bán lẻ xăng dầu"),
+                             _blk("Cấp Giấy xác nhận đủ điều kiện làm đại lý bán lẻ xăng dầu.")])
+    assert got == {1: (0, "name", 100.0), 0: (1, "name", 100.0)}
+    # same name, two lĩnh vực: paired within its field; a different code never pairs
+    rows = [_row("Chứng thực bản sao", field="Hộ tịch"), _row("Chứng thực bản sao", field="Chứng thực")]
+    assert pair_blocks(rows, [_blk("Chứng thực bản sao", field="CHỨNG THỰC")]) == {1: (0, "name", 100.0)}
+    assert pair_blocks([_row("Đăng ký khai sinh", code="1.001193")], [_blk("Đăng ký khai sinh", code="1.000894")]) == {}
+    # disjoint cấp do not pair; a far name does not pair
+    assert pair_blocks([_row("Đăng ký khai sinh", levels=["Cấp huyện"])], [_blk("Đăng ký khai sinh", levels=["Cấp xã"])]) == {}
+    assert pair_blocks([_row("Đăng ký khai sinh")], [_blk("Đăng ký khai tử")]) == {}
+
+
+def test_heading_change_types():
+    text = ("PHỤ LỤC\nTHỦ TỤC HÀNH CHÍNH BỊ BÃI BỎ\n(Kèm theo Quyết định số 1/QĐ-UBND về việc công bố danh mục mới ban hành)\n"
+            "PHẦN I. DANH MỤC THỦ TỤC HÀNH CHÍNH (03 TTHC)\n")
+    assert CT.heading_before(text, len(text), 0) == ("abolished", 3)
+    mixed = "DANH MỤC THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH; SỬA ĐỔI, BỔ SUNG\nPHẦN I. DANH MỤC\n"
+    assert CT.heading_before("THỦ TỤC BỊ BÃI BỎ\n" + mixed, len(mixed) + 18, 0) == (CT.AMBIGUOUS, None)
+    assert CT.resolve(CT.AMBIGUOUS, "amended") == "unknown" and CT.resolve(None, None, "new") == "new"
+    rec = record_from_text("QUYẾT ĐỊNH:\nĐiều 1. Công bố kèm theo Quyết định này danh mục 03 thủ tục hành chính bị bãi bỏ.\n"
+                           "Điều 2. Quyết định này thay thế Quyết định số 5/QĐ-UBND.\n", "x.txt")
+    assert CT.decision_default(rec) == "abolished"
+
+
+def test_part2_only_decision_change_groups():
+    """A ministry-style decision with Phần II blocks only: the change group headings inside Phần II
+    set the change type; 'LĨNH VỰC' after the change words still sets the field."""
+    from tthc_pipeline.procedures.extract import extract_from_record
+
+    text = (
+        "QUYẾT ĐỊNH\nĐiều 1. Công bố kèm theo Quyết định này thủ tục hành chính mới ban hành và được sửa đổi, bổ sung.\n"
+        "PHẦN II. NỘI DUNG CỤ THỂ CỦA TỪNG THỦ TỤC HÀNH CHÍNH\n"
+        "A. THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH\n"
+        "1. Thủ tục cấp giấy phép thử nghiệm\n"
+        "a) Trình tự thực hiện: Tổ chức nộp hồ sơ.\n"
+        "d) Thời hạn giải quyết: 10 ngày làm việc.\n"
+        "B. THỦ TỤC HÀNH CHÍNH ĐƯỢC SỬA ĐỔI, BỔ SUNG TRONG LĨNH VỰC HỘ TỊCH\n"
+        "1. Thủ tục đăng ký khai tử\n"
+        "a) Trình tự thực hiện: Người đi đăng ký khai tử nộp tờ khai.\n"
+        "c) Thành phần, số lượng hồ sơ: Tờ khai đăng ký khai tử theo mẫu; giấy báo tử hoặc giấy tờ thay thế giấy báo tử.\n"
+    )
+    procs, warnings, kind = extract_from_record(record_from_text(text, "qd-bo.txt"))
+    assert kind == "announcement" and warnings == []
+    assert [(p.name, p.change_type, p.field) for p in procs] == [
+        ("Cấp giấy phép thử nghiệm", "new", None), ("Đăng ký khai tử", "amended", "Hộ tịch")]
+    assert [d.name for d in procs[1].dossier] == [
+        "Tờ khai đăng ký khai tử theo mẫu", "giấy báo tử hoặc giấy tờ thay thế giấy báo tử"]
+    assert all(p.extra["part2_only"] and "listing_only" not in p.extra for p in procs)
