@@ -22,7 +22,7 @@ import io
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PIL import Image
 
@@ -37,12 +37,33 @@ class OcrTimeout(Exception):
 
 
 @dataclass
+class OcrWord:
+    """One recognised word with its box in image pixels and tesseract's line key."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float
+    line_key: tuple[str, str, str]  # (block_num, par_num, line_num)
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return self.left + self.width / 2, self.top + self.height / 2
+
+
+@dataclass
 class OcrResult:
-    """Recognised lines of one page and the mean word confidence (None when no words)."""
+    """Recognised lines of one page and the mean word confidence (None when no words).
+
+    ``words`` keeps every word's box, in tesseract's reading order, so ruled tables can be
+    rebuilt (``ocr_tables``)."""
 
     lines: list[str]
     confidence: float | None
     word_count: int
+    words: list[OcrWord] = field(default_factory=list)
 
 
 def _unavailable(reason_vi: str, reason_en: str) -> IngestError:
@@ -84,12 +105,14 @@ def ensure_tesseract() -> None:
         )
 
 
-def ocr_image(image: Image.Image, *, dpi: int, timeout_s: float) -> OcrResult:
-    """OCR one page image with tesseract; raise ``OcrTimeout`` after ``timeout_s`` seconds."""
+def ocr_image(image: Image.Image, *, dpi: int, timeout_s: float, psm: str = OCR_PSM) -> OcrResult:
+    """OCR one page image with tesseract; raise ``OcrTimeout`` after ``timeout_s`` seconds.
+
+    ``psm`` other than the default is for special images (stacked table cells: "6")."""
     buf = io.BytesIO()
     image.convert("L").save(buf, "PPM")  # binary PGM
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    cmd = ["tesseract", "stdin", "stdout", "-l", OCR_LANG, "--psm", OCR_PSM, "--dpi", str(dpi), "tsv"]
+    cmd = ["tesseract", "stdin", "stdout", "-l", OCR_LANG, "--psm", psm, "--dpi", str(dpi), "tsv"]
     try:
         proc = subprocess.run(
             cmd, input=buf.getvalue(), capture_output=True, env=env, timeout=timeout_s, check=False
@@ -113,6 +136,7 @@ def parse_tsv(tsv: str) -> OcrResult:
     current_key: tuple[str, str, str] | None = None
     current_par: tuple[str, str] | None = None
     words: list[str] = []
+    boxes: list[OcrWord] = []
     reader = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     for row in reader:
         if row.get("level") != "5":
@@ -135,7 +159,15 @@ def parse_tsv(tsv: str) -> OcrResult:
             current_key, current_par = key, par
         words.append(text)
         confs.append(conf)
+        boxes.append(OcrWord(text, _int(row, "left"), _int(row, "top"), _int(row, "width"), _int(row, "height"), conf, key))
     if words:
         lines.append(" ".join(words))
     confidence = round(sum(confs) / len(confs), 2) if confs else None
-    return OcrResult(lines=lines, confidence=confidence, word_count=len(confs))
+    return OcrResult(lines=lines, confidence=confidence, word_count=len(confs), words=boxes)
+
+
+def _int(row: dict, key: str) -> int:
+    try:
+        return int(row.get(key) or 0)
+    except ValueError:
+        return 0

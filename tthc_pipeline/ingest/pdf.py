@@ -14,6 +14,9 @@ Why it is built this way (numbers from TOOLING-NOTES and scripts/bench_ingest.py
   around the tables.
 * A page with fewer than ``min_chars_for_text_page`` meaningful characters that shows an image
   is OCR'd (see ``ocr.py``); pages are OCR'd two at a time (one tesseract thread each).
+  Ruled tables on such a page are found on the image (``ocr_tables.py``), their rules erased
+  before the single page-wide tesseract run, and the words put back into the cells by their
+  boxes; lone items it dropped or misread get one extra joint read (~0.2 s per table page).
 * Lines are grouped into paragraphs only where a line break is plainly inside a sentence
   (next line starts in lower case, or the line ends with a comma); headings stay separate.
 * Split syllables ("áp d ụng") are repaired by ``syllables.rejoin_split_syllables``.
@@ -34,6 +37,7 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber import table as plumber_table
 
 from tthc_pipeline.ingest import ocr as ocr_engine
+from tthc_pipeline.ingest import ocr_tables
 from tthc_pipeline.ingest.models import Block, Extracted, IngestError, Page, Warning_
 from tthc_pipeline.ingest.syllables import rejoin_split_syllables
 
@@ -455,12 +459,12 @@ def _ocr_pages(doc, indexes, pages, warnings, *, dpi: int, timeout_s: float) -> 
             while queue and len(pending) < OCR_WORKERS:
                 index = queue.pop(0)
                 image = doc[index].render(scale=dpi / 72, grayscale=True).to_pil()
-                pending[pool.submit(ocr_engine.ocr_image, image, dpi=dpi, timeout_s=timeout_s)] = index
+                pending[pool.submit(_ocr_with_tables, image, dpi, timeout_s)] = index
             done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
             for future in done:
                 index = pending.pop(future)
                 try:
-                    result = future.result()
+                    result, tables = future.result()
                 except ocr_engine.OcrTimeout:
                     timeouts += 1
                     pages[index] = Page(number=index + 1, text_source="ocr", ocr_confidence=None)
@@ -468,15 +472,36 @@ def _ocr_pages(doc, indexes, pages, warnings, *, dpi: int, timeout_s: float) -> 
                     if timeouts >= MAX_OCR_TIMEOUTS:
                         raise _converter_timeout(timeouts, timeout_s) from None
                     continue
-                pages[index] = _ocr_page(index + 1, result)
+                pages[index] = _ocr_page(index + 1, result, tables)
                 if result.confidence is not None and result.confidence < LOW_OCR_CONFIDENCE:
                     warnings.append(_low_confidence_warning(index + 1, result.confidence))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _ocr_page(number: int, result: ocr_engine.OcrResult) -> Page:
-    blocks = [Block(kind="paragraph", text=p) for p in lines_to_paragraphs(result.lines)]
+def _ocr_with_tables(image, dpi: int, timeout_s: float):
+    """Find ruled tables on the page image, erase their rules, OCR the page once (worker thread)."""
+    tables = ocr_tables.find_tables(image, dpi)
+    if not tables:
+        return ocr_engine.ocr_image(image, dpi=dpi, timeout_s=timeout_s), tables
+    image = ocr_tables.erase_lines(image, tables, dpi)
+    result = ocr_engine.ocr_image(image, dpi=dpi, timeout_s=timeout_s)
+    result.words = ocr_tables.reread_doubtful_cells(image, tables, result.words, dpi=dpi, timeout_s=timeout_s)
+    return result, tables
+
+
+def _ocr_page(number: int, result: ocr_engine.OcrResult, tables: list | None = None) -> Page:
+    """Blocks of an OCR'd page; with tables, paragraphs and tables in page order."""
+    if not tables:
+        blocks = [Block(kind="paragraph", text=p) for p in lines_to_paragraphs(result.lines)]
+    else:
+        blocks = []
+        for kind, content in ocr_tables.layout(result.words, tables):
+            if kind == "table":
+                rows = [[clean_cell(cell) for cell in row] for row in content]
+                blocks.append(Block(kind="table", rows=rows))
+            else:
+                blocks += [Block(kind="paragraph", text=p) for p in lines_to_paragraphs(content)]
     return Page(number=number, blocks=blocks, text_source="ocr", ocr_confidence=result.confidence)
 
 
