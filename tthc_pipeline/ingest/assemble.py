@@ -68,6 +68,20 @@ def _cell(text: str) -> str:
     return " ".join(clean(text or "").split())
 
 
+def _continue_rows(rows: list[list[str]], more: list[list[str]]) -> None:
+    """Append a table's continuation rows; join a row that Word broke across the page.
+
+    A broken row shows up as a first row whose first cell (STT) is empty while the
+    previous page ended with a numbered row: its cells are the rest of that row's cells.
+    Only ``rows`` is joined; the text keeps both lines as printed.
+    """
+    first, last = more[0], rows[-1]
+    if not first[0] and last[0] and len(first) == len(last):
+        rows[-1] = [" ".join(filter(None, (a, b))) for a, b in zip(last, first)]
+        more = more[1:]
+    rows.extend(more)
+
+
 def render_row(cells: list[str]) -> str:
     return CELL_SEP.join(cells)
 
@@ -99,6 +113,10 @@ def assemble(extracted: Extracted) -> Assembled:
             legacy_seen.add(encoding)
         return fixed
 
+    # A table still open at the end of a page: a table that starts the next page with the
+    # same number of columns is its continuation (Word tables break across pages, and
+    # only the first part carries the header row), so the rows join the same table.
+    open_table: dict[str, Any] | None = None
     for page in extracted.pages:
         page_start = pos + (1 if parts else 0)
         emitted = False
@@ -108,14 +126,24 @@ def assemble(extracted: Extracted) -> Assembled:
                 rows = [r for r in rows if any(r)]
                 if not rows:
                     continue
-                start, end = emit("\n".join(render_row(r) for r in rows))
-                tables.append({"id": f"table-{len(tables) + 1}", "page": page.number, "start": start, "end": end, "rows": rows})
+                if not emitted and open_table is not None and len(rows[0]) == len(open_table["rows"][-1]):
+                    start, end = emit("\n".join(render_row(r) for r in rows))
+                    _continue_rows(open_table["rows"], rows)
+                    open_table["end"] = end
+                    open_table["pages"].append(page.number)
+                    page_start = start
+                else:
+                    start, end = emit("\n".join(render_row(r) for r in rows))
+                    open_table = {"id": f"table-{len(tables) + 1}", "page": page.number, "pages": [page.number],
+                                  "start": start, "end": end, "rows": rows}
+                    tables.append(open_table)
                 emitted = True
             else:
                 text = clean(repair(block.text, page.text_source)).strip("\n")
                 if text.strip():
                     emit(text)
                     emitted = True
+                    open_table = None
         if not emitted:
             page_start = pos
         pages.append(
