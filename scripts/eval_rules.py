@@ -35,7 +35,7 @@ def evaluate(as_of: date, labels: Path = LABELS, realdata: Path = REALDATA) -> d
     engine = Engine.from_dir(ROOT / "rules", select=rules)
     registry = None
     if (ROOT / "corpus" / "registry").is_dir():
-        try:  # the legal registry (corpus/registry/*.yaml); the seed table fills its gaps
+        try:  # the registry of legal documents (corpus/registry/*.yaml): the only source of statuses
             from tthc_pipeline.legal.registry import Registry
 
             registry = Registry.load(ROOT / "corpus")

@@ -2,9 +2,9 @@
 plus the registry and fuzzy matchers.
 
 Each builtin declares the placeholders it fills (``vars``) so the catalogue lint can check
-message templates. Registry and citation modules owned by other parts of the pipeline are
-imported lazily; without them the engine falls back to ``rules/data/citation_status.yaml``
-(a small seed table whose entries carry their own [V]/[S]/[U] marks).
+message templates. Document statuses come only from the registry of legal documents
+(``tthc_pipeline.legal.registry``, ``corpus/registry/*.yaml``): the one passed to
+``Engine.check``, else the repository's ``corpus/``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, Callable
 
 from rapidfuzz import fuzz
@@ -24,7 +25,7 @@ from tthc_pipeline.text.normalize import canon
 # --- citations -----------------------------------------------------------------------
 
 _DOC_NO = re.compile(
-    r"(\d+(?:\.\d+)?[a-z]?)/(\d{4})/"
+    r"(\d\d*(?:\.\d+)?[a-z]?)/(\d{4})/"  # "\d\d*" = "\d+", but lets the regex engine skip to digits
     r"(QH\d{2}|NĐ-CP|ND-CP|QĐ-TTg|QD-TTg|NQ-CP|UBTVQH\d{2}"
     r"|(?:TTLT|TT|QĐ|QD|NQ|CT|PL|NĐ|ND)(?:-[A-ZĐ]+(?:QH\d{2})?)+(?![a-zà-ỹ]))"
 )
@@ -105,51 +106,22 @@ STATUS_VI = {
 }
 
 
-@dataclass
-class SeedStatus:
-    code: str
-    since: date | None
-    by: list[str]
-    label_vi: str
-    confidence: str = "U"
+def default_registry() -> Any:
+    """The registry of legal documents in the repository's ``corpus/`` (loaded once).
+
+    Used when ``Engine.check`` is given no registry (inline rule tests, benchmarks), so the
+    citation rules always read document statuses from one place: ``corpus/registry/*.yaml``.
+    """
+    global _DEFAULT_REGISTRY
+    if _DEFAULT_REGISTRY is None:
+        from tthc_pipeline.legal.registry import Registry
+
+        _DEFAULT_REGISTRY = Registry.load(DEFAULT_CORPUS)
+    return _DEFAULT_REGISTRY
 
 
-class SeedRegistry:
-    """Status look-up over ``rules/data/citation_status.yaml`` (fallback registry)."""
-
-    def __init__(self, data: dict[str, Any] | None) -> None:
-        self.entries: dict[str, list[dict[str, Any]]] = {}
-        for entry in (data or {}).get("entries", []):
-            self.entries.setdefault(citation_key(entry["id"]), []).append(entry)
-
-    def status(self, doc_id: str, as_of: date) -> SeedStatus:
-        best = SeedStatus("unknown", None, [], STATUS_VI["unknown"])
-        for entry in self.entries.get(citation_key(doc_id), []):
-            since = entry.get("since")
-            since = since if isinstance(since, date) else (date.fromisoformat(since) if since else None)
-            if since and as_of < since:
-                continue
-            code = entry["status"]
-            best = SeedStatus(code, since, list(entry.get("by", [])), STATUS_VI.get(code, code), entry.get("confidence", "U"))
-            if code in ("replaced", "repealed", "expired"):
-                return best
-        return best
-
-
-class ChainRegistry:
-    """First registry that knows the document wins (the legal registry, then the seed table)."""
-
-    def __init__(self, *registries: Any) -> None:
-        self.registries = [r for r in registries if r is not None]
-
-    def status(self, doc_id: str, as_of: date) -> Any:
-        last = None
-        for reg in self.registries:
-            st = _status_of(reg, doc_id, as_of)
-            if st is not None and getattr(st, "code", "unknown") != "unknown":
-                return st
-            last = st if st is not None else last
-        return last
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+_DEFAULT_REGISTRY: Any = None
 
 
 def _status_of(registry: Any, number: str, as_of: date) -> Any:
@@ -166,8 +138,8 @@ def _lower_first(text: str) -> str:
 class RegistryMatcher:
     """``registry``: cited documents whose status at ``as_of`` is in ``statuses``.
 
-    ``by_not_cited: true`` keeps only documents whose amending/replacing documents are not
-    cited in the same legal basis (CC002: the basis was not updated).
+    ``by_not_cited: true`` keeps only documents with an amending/replacing document that is
+    not cited in the same legal basis, and names only those (CC002: the basis was not updated).
     """
 
     def __init__(self, rule: Rule) -> None:
@@ -175,31 +147,42 @@ class RegistryMatcher:
         if not self.statuses:
             raise RuleError(f"{rule.id}.match: registry matcher needs 'statuses'")
         self.by_not_cited = bool(rule.match.get("by_not_cited", False))
-        self._seed: SeedRegistry | None = None
 
-    def _registry(self, ctx: Context) -> Any:
-        if self._seed is None:
-            self._seed = SeedRegistry(ctx.data.get("citation_status"))
-        if ctx.registry is not None:
-            return ChainRegistry(ctx.registry, self._seed)
-        return self._seed
+    @staticmethod
+    def _registry(ctx: Context) -> Any:
+        return ctx.registry if ctx.registry is not None else default_registry()
+
+    def _status(self, ctx: Context, number: str) -> Any:
+        """Status of ``number`` at ``ctx.as_of``, looked up once per run (shared by CC001/CC002)."""
+        cache = ctx.cache.get("document_status")
+        if cache is None:
+            cache = ctx.cache["document_status"] = {"registry": self._registry(ctx)}
+        got = cache.get(number, cache)
+        if got is cache:
+            got = cache[number] = _status_of(cache["registry"], number, ctx.as_of)
+        return got
 
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
         text = pv.view(component).text
         if not text:
             return []
-        registry = self._registry(ctx)
         cited = cited_in(pv, component)
+        if not cited:
+            return []
         cited_keys = {c.key for c in cited}
         hits = []
         for c in cited:
-            st = _status_of(registry, c.number, ctx.as_of)
+            st = self._status(ctx, c.number)
             code = getattr(st, "code", None)
             if code not in self.statuses:
                 continue
             by = [str(b) for b in (getattr(st, "by", None) or [])]
-            if self.by_not_cited and any(citation_key(b) in cited_keys for b in by):
-                continue
+            if self.by_not_cited:
+                # report the amending documents that are not cited (a basis that cites the
+                # 2023 amendment but not the 2025 one is still out of date)
+                by = [b for b in by if citation_key(b) not in cited_keys]
+                if not by:
+                    continue
             since = getattr(st, "since", None)
             hits.append(
                 Hit(
@@ -221,9 +204,19 @@ class RegistryMatcher:
 
 # --- dossier items and duplicate papers ---------------------------------------------
 
-_QTY = re.compile(r"\d+ bản (?:chính|sao)(?:, ?\d+ bản (?:chính|sao))?")
+# "\d\d*" rather than "\d+": a leading character class lets the regex engine skip to digits
+# (a leading repeat disables that scan; 3x faster, same matches)
+_QTY = re.compile(r"\d\d* bản (?:chính|sao)(?:, ?\d+ bản (?:chính|sao))?")
 _LINE_ITEM = re.compile(r"\n\s*(?:[-+•*]|\d+[.)]|[a-zđ]\))\s*")
 _HEADER = re.compile(r"(bao gồm|gồm|trường hợp|đối với|hồ sơ đề nghị)[^:]{0,200}:\s*$|:\s*$")
+
+
+def _ends_with_colon(text: str) -> bool:
+    """``bool(_HEADER.search(text))`` without the regex: both of its branches end with
+    ``:\\s*$``, so it matches exactly when the text ends with a colon and whitespace
+    (``str.rstrip`` and ``\\s`` use the same Unicode whitespace). The regex tried every
+    position of every dossier item (~30 % of HS009's time)."""
+    return text.rstrip().endswith(":")
 
 
 def dossier_items(text_canon: str) -> list[tuple[int, int, int]]:
@@ -239,14 +232,17 @@ def dossier_items(text_canon: str) -> list[tuple[int, int, int]]:
     items, group = [], 0
     for s, e in zip(cuts, cuts[1:]):
         seg = text_canon[s:e]
-        body = _QTY.sub("", seg).strip(" -+\n")
+        body = (_QTY.sub("", seg) if " bản " in seg else seg).strip(" -+\n")
         if "tên giấy tờ" in body:
             group += 1
             body = body.split("số lượng")[-1]
-        if _HEADER.search(body.split(".")[-1][-220:]) or body.endswith(":"):
+        if _ends_with_colon(body.split(".")[-1][-220:]) or body.endswith(":"):
             group += 1
         items.append((s, e, group))
     return items
+
+
+_FILE_NAME = re.compile(r"\S+\.(docx?|pdf|xlsx?)")
 
 
 class DuplicatePaperMatcher:
@@ -262,15 +258,23 @@ class DuplicatePaperMatcher:
         if not text:
             return []
         items = []
+        min_len = self.min_len
         for s, e, g in dossier_items(text):
-            name = _QTY.sub("", text[s:e]).strip(" -+.;\n")
-            name = re.sub(r"\S+\.(docx?|pdf|xlsx?)", "", name).strip()
-            if len(name) >= self.min_len:
+            name = text[s:e]
+            name = (_QTY.sub("", name) if " bản " in name else name).strip(" -+.;\n")
+            name = (_FILE_NAME.sub("", name) if "." in name else name).strip()
+            if len(name) >= min_len:
                 items.append((s, e, g, name))
         hits = []
+        n_items = len(items)
         for i, (s1, e1, g1, n1) in enumerate(items):
-            for s2, e2, g2, n2 in items[i + 1 :]:
-                if g1 != g2 or abs(len(n1) - len(n2)) > 0.1 * max(len(n1), len(n2)):
+            len1 = len(n1)
+            for j in range(i + 1, n_items):
+                s2, e2, g2, n2 = items[j]
+                if g1 != g2:
+                    break  # groups only grow along the dossier: no later item is in g1
+                len2 = len(n2)
+                if abs(len1 - len2) > 0.1 * max(len1, len2):
                     continue  # token_sort_ratio ≥ 95 is impossible with >10 % length difference
                 score = fuzz.token_sort_ratio(n1, n2, score_cutoff=self.threshold)
                 if score >= self.threshold:

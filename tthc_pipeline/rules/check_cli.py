@@ -33,7 +33,7 @@ DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 def _load_registry(corpus: str | None) -> Any:
     """The legal registry of ``--corpus`` (default: the repository's corpus/ when present).
 
-    Without one, citation rules use the seed table rules/data/citation_status.yaml.
+    Without one, the citation rules (CC001, CC002) read the repository's corpus/ themselves.
     """
     if not corpus:
         if not (DEFAULT_CORPUS / "registry").is_dir():

@@ -14,7 +14,6 @@ fingerprint.
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -33,11 +32,10 @@ class _SafeDict(dict):
         return "{" + key + "}"
 
 
-_FMT = string.Formatter()
-
-
 def render(template: str, values: dict[str, Any]) -> str:
-    return _FMT.vformat(template, (), _SafeDict(values))
+    # str.format_map == string.Formatter().vformat(template, (), mapping) for named fields,
+    # in C (the Python Formatter was ~15 % of a run with many findings)
+    return template.format_map(values if isinstance(values, _SafeDict) else _SafeDict(values))
 
 
 @dataclass
@@ -94,14 +92,19 @@ class Engine:
                 pairs = [(pv, hit) for pv, hit in cr.matcher.check_set(views, ctx) if cr.applies_to(pv)]
             else:
                 pairs = []
+                matcher, components = cr.matcher, rule.components
+                filtered = bool(cr.name_any or cr.name_none)
                 for pv in views:
-                    if not cr.applies_to(pv):
+                    if filtered and not cr.applies_to(pv):
                         continue
-                    for comp in rule.components:
-                        for hit in _drop_overlaps(cr.matcher(pv, comp, ctx)):
-                            pairs.append((pv, hit))
+                    for comp in components:
+                        hits = matcher(pv, comp, ctx)
+                        if hits:
+                            for hit in _drop_overlaps(hits):
+                                pairs.append((pv, hit))
+            guards = cr.guards
             for pv, hit in pairs:
-                if any(g.suppresses(pv, hit) for g in cr.guards):
+                if guards and any(g.suppresses(pv, hit) for g in guards):
                     continue
                 finding = self._finding(cr, pv, hit)
                 if finding.fingerprint not in seen:
@@ -125,7 +128,7 @@ class Engine:
             sub = view.prov.shifted(hit.start, hit.end - hit.start)
             prov = {"document": sub.document, "page": sub.page, "node_id": sub.node_id, "start": sub.start, "end": sub.end}
         component_vi = COMPONENT_LABELS_VI.get(hit.component, hit.component)
-        values = {
+        values = _SafeDict({
             "evidence": (quote or context).strip(),
             "component": hit.component,
             "component_vi": component_vi,
@@ -133,7 +136,7 @@ class Engine:
             "procedure_code": proc.code or "",
             "rule_id": rule.id,
             **{k: v for k, v in hit.vars.items() if not k.startswith("_")},
-        }
+        })
         fp_quote = quote if quote.strip() else "<absent>"
         return Finding(
             rule_id=rule.id,

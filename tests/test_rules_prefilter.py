@@ -1,0 +1,146 @@
+"""The engine's speed-ups must not change what it finds.
+
+* every rule's ``prefilter`` literals are a sound superset of what its patterns match: with
+  the prefilter switched off, each hit lies in a component whose canon text contains one of
+  the literals (on the inline examples, and on the 339 portal records when present);
+* the fast boundary finders return exactly the cuts of the reference regexes;
+* the rule regexes rewritten for the regex engine's fast scan match exactly what their
+  original, more readable forms matched.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from tthc_pipeline.rules import builtins, matchers
+from tthc_pipeline.rules.engine import Engine
+from tthc_pipeline.rules.matchers import CatalogueMatcher, Context, PatternMatcher, ProcView
+from tthc_pipeline.rules.schema import load_catalogue
+from tthc_pipeline.rules.testing import DEFAULT_AS_OF, example_procedures
+from tthc_pipeline.text.normalize import canon
+
+PORTAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "portal-json" / "bo-cong-an"
+CATALOGUE = load_catalogue()
+ENGINE = Engine(CATALOGUE)
+PREFILTERED = [cr for cr in ENGINE.rules
+               if isinstance(cr.matcher, (PatternMatcher, CatalogueMatcher)) and cr.matcher.prefilter]
+
+
+@pytest.fixture(scope="module")
+def portal_procedures():
+    if not PORTAL.is_dir():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    from tthc_pipeline.rules.check_inputs import load_procedures
+
+    return load_procedures([PORTAL])
+
+
+def _unfiltered_hits(cr, procedures):
+    """(canon text, hit) for every hit of the rule's matcher with its prefilter removed."""
+    bare = copy.copy(cr.matcher)
+    bare.prefilter = () if isinstance(bare, PatternMatcher) else None
+    ctx = Context(as_of=DEFAULT_AS_OF, data=CATALOGUE.data)
+    for proc in procedures:
+        pv = ProcView(proc)
+        for comp in cr.rule.components:
+            for hit in bare(pv, comp, ctx):
+                yield pv.view(comp), hit
+
+
+def _assert_sound(cr, procedures) -> int:
+    n = 0
+    for view, hit in _unfiltered_hits(cr, procedures):
+        n += 1
+        if view.unaccented and isinstance(cr.matcher, PatternMatcher):
+            continue  # diacritic-free text bypasses the prefilter (fold search)
+        assert any(lit in view.canon for lit in cr.matcher.prefilter), (
+            f"{cr.rule.id}: hit {view.text[hit.start:hit.end]!r} contains none of the prefilter "
+            f"literals {cr.matcher.prefilter}: add one to match.prefilter")
+    return n
+
+
+@pytest.mark.parametrize("cr", PREFILTERED, ids=[cr.rule.id for cr in PREFILTERED])
+def test_prefilter_is_sound_on_inline_examples(cr):
+    procs = [p for kind in ("fires", "passes") for ex in cr.rule.tests.get(kind, [])
+             for p in example_procedures(ex, cr.rule)]
+    _assert_sound(cr, procs)
+    fires = [p for ex in cr.rule.tests["fires"] for p in example_procedures(ex, cr.rule)]
+    assert any(ProcView(p).view(c).may_contain(cr.matcher.prefilter) for p in fires for c in cr.rule.components), \
+        f"{cr.rule.id}: the prefilter misses every 'fires' example"
+
+
+def test_prefilter_is_sound_on_portal_records(portal_procedures):
+    total = sum(_assert_sound(cr, portal_procedures) for cr in PREFILTERED)
+    assert total > 500  # the check saw real hits (HS005, HS008, CQ001 … fire on these records)
+
+
+def test_a_prefilter_that_misses_a_pattern_is_caught(portal_procedures):
+    cr = next(c for c in PREFILTERED if c.rule.id == "CQ001")
+    broken = copy.copy(cr)
+    broken.matcher = copy.copy(cr.matcher)
+    broken.matcher.prefilter = ("quận", "thị xã")  # drops "huyện": "cấp huyện" hits are no longer covered
+    with pytest.raises(AssertionError, match="CQ001"):
+        _assert_sound(broken, portal_procedures)
+
+
+def _texts(portal_procedures) -> list[str]:
+    rng = random.Random(7)
+    alphabet = list("0123456789 .;!?\n,:abc") + ["bước ", "bản chính", "bản sao", ", ", "1.2", "66.7/2025"]
+    texts = [canon(s.text) for p in portal_procedures for s in p.components.values()]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    return texts
+
+
+def test_fast_cuts_equal_the_reference_regexes(portal_procedures):
+    for text in _texts(portal_procedures):
+        assert sorted(matchers._segment_cuts(text)) == sorted(m.end() for m in matchers._BOUNDARY.finditer(text)), text
+        assert sorted(matchers._item_cuts(text)) == sorted(m.end() for m in matchers._ITEM_BOUNDARY.finditer(text)), text
+
+
+def test_header_check_equals_the_header_regex(portal_procedures):
+    samples = [part[-220:] for text in _texts(portal_procedures) for part in re.split(r"(?<=[.;\n])", text)]
+    samples += ["hồ sơ gồm:", "bao gồm: \t", "a:\u2003", "gồm", ":x", ""]
+    for s in samples:
+        assert builtins._ends_with_colon(s) == bool(builtins._HEADER.search(s)), repr(s)
+
+
+# Rewritten rule regexes and the forms they replace (same matches, faster scan).
+_D = "(?:giấy phép|giấy chứng nhận|quyết định|chứng nhận)"
+REWRITES = {
+    "HS008": [
+        (r"0?[2-9]\s*(\([a-zà-ỹ ]+\)\s*)?bộ(?!\w)", 0),
+        (r"0?[2-9] bản (chính|sao)", 2),
+    ],
+    "HS010": [
+        (r"(các |những )?(giấy tờ|tài liệu|văn bản|hồ sơ)( khác)? (có )?liên quan(?!\s*(đến|tới|về|thể hiện|chứng minh|đối với|khác (như|chứng minh|thể hiện)|như|:))", 0),
+        (r"(các |những )?(giấy tờ|tài liệu|văn bản) khác( theo quy định| nếu có| cần thiết)?(?!\w)", 1),
+    ],
+    "HS004": [(r"(?<!\d )bản (sao|chụp|photo)[^.;]{0,40}(chứng minh nhân dân|căn cước|cccd|cmnd)", 0)],
+    "HS011": [(r"(bản sao |bản chính )?(giấy phép|giấy chứng nhận|quyết định|chứng nhận)[^.;]{0,40}(đã (được )?cấp|(?<!\w)cũ(?!\w))", 0)],
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(REWRITES))
+def test_rewritten_patterns_match_like_the_originals(rule_id, portal_procedures):
+    rule = CATALOGUE.get(rule_id)
+    rng = random.Random(3)
+    pieces = ["0", "02", "12", "2", " ", "(", ")", "bộ", "bản", " chính", " sao", "các ", "những ", "giấy tờ",
+              "tài liệu", " khác", " liên quan", " đến", ":", "cmnd", "căn cước", "giấy phép", " đã cấp", " cũ", ".", "x"]
+    texts = _texts(portal_procedures) + ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(5000)]
+    for original, index in REWRITES[rule_id]:
+        old, new = re.compile(original), re.compile(rule.match["any"][index])
+        assert old.pattern != new.pattern
+        for text in texts:
+            assert [m.span() for m in old.finditer(text)] == [m.span() for m in new.finditer(text)], (rule_id, text)
+
+
+def test_document_number_regex_matches_like_the_original(portal_procedures):
+    original = re.compile(builtins._DOC_NO.pattern.replace(r"(\d\d*", r"(\d+", 1))
+    assert original.pattern != builtins._DOC_NO.pattern
+    for text in [s.text for p in portal_procedures for s in p.components.values()]:
+        assert [m.span() for m in original.finditer(text)] == [m.span() for m in builtins._DOC_NO.finditer(text)]

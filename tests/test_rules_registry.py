@@ -1,0 +1,77 @@
+"""Citation rules (CC001, CC002) read document statuses from the registry of legal documents
+only (corpus/registry/*.yaml): there is no second status table to fall out of step with it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from tthc_pipeline.legal.registry import Registry
+from tthc_pipeline.procedures.model import Procedure, Provenance, TextSpan
+from tthc_pipeline.rules.engine import Engine
+from tthc_pipeline.rules.schema import default_rules_dir, load_catalogue
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Every document of the former fallback table rules/data/citation_status.yaml.
+FORMER_SEED = [
+    "61/2018/NĐ-CP", "107/2021/NĐ-CP", "59/2014/QH13", "81/2006/QH11", "43/2011/NĐ-CP", "05/2014/TT-BTP",
+    "07/2014/TT-BTP", "05/2015/TTLT-BTP-BCA-BYT", "03/2011/QH13", "24/2023/TT-BCA", "63/2010/NĐ-CP",
+    "23/2015/NĐ-CP", "123/2015/NĐ-CP", "118/2025/NĐ-CP", "55/2021/TT-BCA", "56/2021/TT-BCA",
+    "57/2021/TT-BCA", "96/2016/NĐ-CP",
+]
+
+
+def _proc(basis: str) -> Procedure:
+    return Procedure(id="p1", name="Thủ tục thử", code="1.000001",
+                     components={"legal_basis": TextSpan(basis, Provenance(document="<test>", start=0, end=len(basis)))})
+
+
+def test_no_fallback_status_table():
+    assert not (default_rules_dir() / "data" / "citation_status.yaml").exists()
+    assert "citation_status" not in load_catalogue().data
+
+
+def test_registry_knows_every_document_of_the_former_table():
+    registry = Registry.load(ROOT / "corpus")
+    assert [i for i in registry.lint() if i.level == "error"] == []
+    missing = [d for d in FORMER_SEED if registry.get(d) is None]
+    assert missing == []
+
+
+def test_moved_entries_keep_their_unverified_mark():
+    registry = Registry.load(ROOT / "corpus")
+    st = registry.status("03/2011/QH13", date(2026, 6, 30))
+    assert (st.code, st.by, st.since, st.confidence) == ("replaced", ["25/2018/QH14"], date(2019, 1, 1), "U")
+    assert registry.get("03/2011/QH13").confidence == "U"
+    for number in ("56/2021/TT-BCA", "57/2021/TT-BCA"):
+        st = registry.status(number, date(2026, 6, 30))
+        assert (st.code, st.by, st.confidence) == ("amended", ["66/2023/TT-BCA"], "U"), number
+
+
+def test_cc001_uses_the_repository_registry_when_none_is_given():
+    engine = Engine.from_dir(select=["CC001"])
+    found = engine.check([_proc("Luật Tố cáo 03/2011/QH13")], as_of=date(2026, 6, 30))
+    assert [(f.rule_id, f.evidence.quote, f.confidence) for f in found] == [("CC001", "03/2011/QH13", "U")]
+    assert "25/2018/QH14" in found[0].message
+    # before the replacement took effect: nothing to report
+    assert engine.check([_proc("Luật Tố cáo 03/2011/QH13")], as_of=date(2018, 6, 30)) == []
+
+
+def test_cc001_reads_only_the_registry_it_is_given(tmp_path):
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "empty.yaml").write_text("family: empty\nentries: []\n", encoding="utf-8")
+    engine = Engine.from_dir(select=["CC001"])
+    found = engine.check([_proc("Luật Tố cáo 03/2011/QH13")], as_of=date(2026, 6, 30),
+                         registry=Registry.load(tmp_path))
+    assert found == []  # unknown document: no status, no finding, no hidden second table
+
+
+def test_cc002_names_only_the_amendments_not_cited():
+    engine = Engine.from_dir(select=["CC002"])
+    basis = "Thông tư 55/2021/TT-BCA55/2021/TT-BCA; Thông tư số 66/2023/TT-BCA"
+    found = engine.check([_proc(basis)], as_of=date(2026, 6, 30))
+    assert len(found) == 1 and found[0].evidence.quote == "55/2021/TT-BCA"
+    assert "53/2025/TT-BCA" in found[0].message and "66/2023/TT-BCA" not in found[0].message
+    cited_both = basis + "; Thông tư 53/2025/TT-BCA"
+    assert engine.check([_proc(cited_both)], as_of=date(2026, 6, 30)) == []
