@@ -148,3 +148,15 @@ def test_bad_regex_is_a_rule_error(tmp_path):
     _write_rule(tmp_path, _minimal("HS905", match={"kind": "patterns", "any": ["(giấy"]}))
     with pytest.raises(RuleError, match="bad regex"):
         Engine.from_dir(tmp_path)
+
+
+def test_bp001_skips_listing_only_rows_but_not_published_procedures():
+    from tthc_pipeline.procedures.model import Procedure, TextSpan
+    from tthc_pipeline.rules.engine import Engine
+
+    engine = Engine.from_dir(select=["BP001"])
+    listed = Procedure(id="1.001193", code="1.001193", name="Đăng ký khai sinh",
+                       components={"name": TextSpan("Đăng ký khai sinh")}, extra={"listing_only": True})
+    published = Procedure(id="x", name="Đăng ký khai sinh", components={"name": TextSpan("Đăng ký khai sinh")})
+    findings = engine.check([listed, published])
+    assert findings and {f.procedure_id for f in findings} == {"x"}

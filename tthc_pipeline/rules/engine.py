@@ -46,14 +46,24 @@ class CompiledRule:
     name_any: list[re.Pattern[str]]
     name_none: list[re.Pattern[str]]
     set_level: bool
+    published_content_only: bool = False
 
     def applies_to(self, pv: ProcView) -> bool:
+        if self.published_content_only and _not_published_content(pv.proc):
+            return False
         name = pv.name_canon
         if self.name_any and not any(rx.search(name) for rx in self.name_any):
             return False
         if any(rx.search(name) for rx in self.name_none):
             return False
         return True
+
+
+def _not_published_content(proc: Procedure) -> bool:
+    """A danh mục row without published content, or a candidate read out of a decree's
+    articles: neither is a full publication of the procedure, so rules about missing
+    components do not apply to it."""
+    return bool(proc.extra.get("listing_only")) or (proc.source is not None and proc.source.kind == "regulation")
 
 
 def compile_rule(rule: Rule, data: dict[str, Any]) -> CompiledRule:
@@ -66,6 +76,7 @@ def compile_rule(rule: Rule, data: dict[str, Any]) -> CompiledRule:
         name_any=[compile_regex(p, f"{where}.when") for p in rule.when.get("name_any", [])],
         name_none=[compile_regex(p, f"{where}.when") for p in rule.when.get("name_none", [])],
         set_level=bool(getattr(matcher, "set_level", False)),
+        published_content_only=bool(rule.when.get("published_content")),
     )
 
 
@@ -93,7 +104,7 @@ class Engine:
             else:
                 pairs = []
                 matcher, components = cr.matcher, rule.components
-                filtered = bool(cr.name_any or cr.name_none)
+                filtered = bool(cr.name_any or cr.name_none or cr.published_content_only)
                 for pv in views:
                     if filtered and not cr.applies_to(pv):
                         continue
