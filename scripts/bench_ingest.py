@@ -2,7 +2,8 @@
 """Ingest benchmark on the real documents in ../shared/realdata (about 1 minute; --quick ~30 s).
 
 Measures, in one run on the same files:
-  (a) read_pdf pages/s on text-layer PDFs against bare pypdfium2 get_text_range (target ≥ 0.3×);
+  (a) read_pdf and whole-ingest pages/s on text-layer PDFs against bare pypdfium2 get_text_range
+      (target ≥ 0.3×);
   (b) OCR seconds per page on 3 pages of the ND-154 scan (read_pdf, OCR workers as shipped);
   (c) .doc → .docx seconds per file via tthc_pipeline.ingest.libreoffice.convert_to_docx;
   (d) peak RSS (VmHWM; ru_maxrss printed too) of a fresh process reading a 200-page PDF
@@ -59,16 +60,20 @@ def bare_pdfium(path: Path) -> int:
 def bench_text(runs: int) -> list[tuple]:
     import pypdfium2 as pdfium
 
+    from tthc_pipeline.ingest.backends import IngestOptions
     from tthc_pipeline.ingest.pdf import read_pdf
+    from tthc_pipeline.ingest.runner import ingest_file
 
     rows = []
+    options = IngestOptions(ocr=False)
     for name in TEXT_PDFS:
         path = REALDATA / "pdf" / name
         pages = len(pdfium.PdfDocument(str(path)))
-        read_pdf(path, ocr=False)  # warm-up: imports, syllable caches
+        ingest_file(path, options)  # warm-up: imports, syllable caches
         bare = best_of(runs, lambda: bare_pdfium(path))
         ours = best_of(runs, lambda: read_pdf(path, ocr=False))
-        rows.append((name[:34], pages, pages / bare, pages / ours, bare / ours))
+        whole = best_of(runs, lambda: ingest_file(path, options))
+        rows.append((name[:34], pages, pages / bare, pages / ours, pages / whole, bare / ours, bare / whole))
     return rows
 
 
@@ -88,10 +93,16 @@ def bench_ocr(tmp: Path) -> tuple[float, list]:
     from tthc_pipeline.ingest.pdf import read_pdf
 
     three = subset_pdf(REALDATA / "pdf" / SCAN_PDF, [0, 1, 2], tmp / "nd154-3p.pdf")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     extracted = read_pdf(three)
     elapsed = time.perf_counter() - start
-    return elapsed / 3, [p.ocr_confidence for p in extracted.pages]
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own_after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (children_after.ru_utime + children_after.ru_stime - children.ru_utime - children.ru_stime
+           + own_after.ru_utime + own_after.ru_stime - own.ru_utime - own.ru_stime)
+    return elapsed / 3, cpu / 3, [p.ocr_confidence for p in extracted.pages]
 
 
 def bench_doc(tmp: Path) -> str:
@@ -150,12 +161,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp_name:
         tmp = Path(tmp_name)
         print(f"(a) text-layer PDFs, best of {runs}")
-        print(f"    {'file':34} {'pages':>5} {'pdfium p/s':>11} {'read_pdf p/s':>13} {'ratio':>6}")
-        for name, pages, bare, ours, ratio in bench_text(runs):
-            print(f"    {name:34} {pages:5d} {bare:11.0f} {ours:13.0f} {ratio:6.2f}")
-        per_page, confidences = bench_ocr(tmp)
+        print(f"    {'file':34} {'pages':>5} {'pdfium p/s':>11} {'read_pdf p/s':>13} {'ingest p/s':>11}"
+              f" {'ratio read':>10} {'ratio ingest':>12}")
+        for name, pages, bare, ours, whole, ratio, ratio_whole in bench_text(runs):
+            print(f"    {name:34} {pages:5d} {bare:11.0f} {ours:13.0f} {whole:11.0f} {ratio:10.2f} {ratio_whole:12.2f}")
+        print("    (ingest = ingest_file: read + assemble + metadata + structure, OCR off)")
+        per_page, cpu_per_page, confidences = bench_ocr(tmp)
         print(f"(b) OCR, 3 pages of {SCAN_PDF[:20]}: {per_page:.2f} s/page wall "
-              f"(2 tesseract workers), confidences {confidences}")
+              f"(2 tesseract workers), {cpu_per_page:.2f} CPU s/page (= s/page/core), confidences {confidences}")
         print(f"(c) .doc → .docx: {bench_doc(tmp)}")
         rss = bench_rss(tmp)
         print(f"(d) 200-page PDF (TT-35 pages repeated): {rss['seconds']:.1f} s, peak RSS "

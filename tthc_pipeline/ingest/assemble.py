@@ -8,6 +8,7 @@ structure parser see them as ordinary lines.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ class Assembled:
 
 
 _LEGACY_SAMPLE_CHARS = 60_000
+_BEYOND_LATIN1 = re.compile("[\u0100-\u024f\u1ea0-\u1ef9]")
 
 
 def _legacy_fixer(extracted: Extracted):
@@ -59,7 +61,11 @@ def _legacy_fixer(extracted: Extracted):
         if size > _LEGACY_SAMPLE_CHARS:
             break
     sample = "\n".join(pieces)
-    if sample.isascii() or detect_encoding(sample) == "unicode":
+    if sample.isascii() or len(_BEYOND_LATIN1.findall(sample, 0, 20_000)) >= 10:
+        # TCVN3/VNI text read as Latin-1 never has letters beyond U+00FF; Unicode
+        # Vietnamese is full of them (ă, ơ, ư, đ, ệ ...). Cheap and decisive.
+        return None
+    if detect_encoding(sample) == "unicode":
         return None
     return fix_text
 

@@ -124,24 +124,24 @@ def canon(text: str) -> str:
     return _lower_same_length(classic_tones(text))
 
 
-_FOLD_CACHE: dict[str, str] = {}
+def _fold_table() -> dict[int, str]:
+    """Base letter for every precomposed Latin letter with diacritics (and đ → d)."""
+    table: dict[int, str] = {}
+    for code in list(range(0x00C0, 0x0250)) + list(range(0x1E00, 0x1F00)):
+        ch = chr(code)
+        base = unicodedata.normalize("NFD", ch)[0]
+        if base != ch and base.isascii():
+            table[code] = base
+    table.update({ord("đ"): "d", ord("Đ"): "D", ord("ð"): "d", ord("Ð"): "D"})
+    return table
 
 
-def _fold_char(ch: str) -> str:
-    got = _FOLD_CACHE.get(ch)
-    if got is None:
-        if ch in "đĐ":
-            got = "d" if ch == "đ" else "D"
-        else:
-            base = unicodedata.normalize("NFD", ch)[0]
-            got = base if len(base) == 1 else ch
-        _FOLD_CACHE[ch] = got
-    return got
+_FOLD = _fold_table()
 
 
 def fold(text: str) -> str:
     """Diacritic-free lower-case form, length-preserving. For candidate search only."""
-    return "".join(_fold_char(c) if ord(c) > 127 else c for c in canon(text))
+    return canon(text).translate(_FOLD)
 
 
 def normalize_for_match(text: str) -> str:
