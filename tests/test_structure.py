@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -260,10 +259,7 @@ def test_real_document_structure(rel):
     if not REAL.is_dir():
         pytest.skip("../shared/realdata not present: real-data test skipped")
     text, spans, tables = _ingested(rel)
-    started = time.perf_counter()
     tree = build_structure(text, page_spans=list(spans), tables=[dict(t) for t in tables])
-    elapsed = time.perf_counter() - started
-    assert elapsed < 3.0, elapsed
     assert_tiles(text, tree)
     assert not [n["id"] for n in iter_nodes(tree) if "~" in n["id"]]
     # Articles, per part (the document, then each annex that restarts numbering).

@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -47,8 +48,9 @@ def output_name(path: Path, sha256: str | None) -> str:
     return f"{stem}-{(sha256 or 'nohash')[:12]}.json"
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """Raised by the per-file deadline. A BaseException, so that the ``except Exception``
+    blocks of libraries and backends cannot swallow it."""
 
 
 class _deadline:
@@ -129,9 +131,9 @@ def ingest_file(path: Path | str, options: IngestOptions | None = None) -> dict[
         if size > opts.max_bytes:
             raise IngestError(
                 "too_large",
-                f"Tệp quá lớn ({size / 1e6:.1f} MB > giới hạn {opts.max_bytes / 1e6:.0f} MB); "
+                f"Tệp quá lớn ({size / 2**20:.1f} MB > giới hạn {opts.max_bytes / 2**20:.1f} MB); "
                 "tăng --max-mb nếu đây là văn bản thật.",
-                f"File too large ({size / 1e6:.1f} MB > limit {opts.max_bytes / 1e6:.0f} MB); "
+                f"File too large ({size / 2**20:.1f} MB > limit {opts.max_bytes / 2**20:.1f} MB); "
                 "raise --max-mb if this is a genuine document.",
             )
         with _deadline(opts.timeout_s):
@@ -165,7 +167,7 @@ def ingest_file(path: Path | str, options: IngestOptions | None = None) -> dict[
             metadata=metadata,
             structure=structure,
             warnings=[w.to_dict() for w in warnings],
-            info=extracted.info,
+            info={**extracted.info, "ingest_options": _options_fingerprint(opts)},
         )
     except IngestError as exc:
         record["error"] = exc.to_dict()
@@ -231,8 +233,17 @@ class BatchSummary:
     elapsed_s: float = 0.0
 
 
-def _cached(src: Path, out_dir: Path) -> tuple[Path, dict[str, Any]] | None:
-    """A previous good record of the same content by the same tool version, if any.
+def _options_fingerprint(opts: IngestOptions) -> dict[str, Any]:
+    """The options that change a record's content (limits and timeouts do not)."""
+    return {"ocr": opts.ocr, "ocr_dpi": opts.ocr_dpi}
+
+
+# A record with these warnings is incomplete (pages not OCR'd): never reuse it.
+_INCOMPLETE = {"ocr_skipped", "ocr_timeout", "ocr_unavailable", "ocr_failed", "page_unreadable"}
+
+
+def _cached(src: Path, out_dir: Path, opts: IngestOptions) -> tuple[Path, dict[str, Any]] | None:
+    """A previous complete record of the same content, tool version and options, if any.
 
     Monthly rescans re-read the same folders; unchanged files cost one hash, not an OCR run.
     """
@@ -241,7 +252,12 @@ def _cached(src: Path, out_dir: Path) -> tuple[Path, dict[str, Any]] | None:
         record = json.loads(target.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if record.get("error") is None and record.get("tool", {}).get("version") == __version__:
+    if (
+        record.get("error") is None
+        and record.get("tool", {}).get("version") == __version__
+        and (record.get("info") or {}).get("ingest_options") == _options_fingerprint(opts)
+        and not _INCOMPLETE & {w.get("code") for w in record.get("warnings") or []}
+    ):
         return target, record
     return None
 
@@ -249,7 +265,7 @@ def _cached(src: Path, out_dir: Path) -> tuple[Path, dict[str, Any]] | None:
 def _work(args: tuple[str, str, IngestOptions, bool]) -> tuple[str, str, dict[str, Any]]:
     """Pool worker: ingest and write; returns (input, output path, error and page stats)."""
     src, out_dir, opts, reuse = args
-    hit = _cached(Path(src), Path(out_dir)) if reuse else None
+    hit = _cached(Path(src), Path(out_dir), opts) if reuse else None
     if hit:
         target, record = hit
     else:
@@ -263,6 +279,31 @@ def _work(args: tuple[str, str, IngestOptions, bool]) -> tuple[str, str, dict[st
         "reused": hit is not None,
     }
     return src, str(target), {"error": record["error"], **stats}
+
+
+_FAILURES = {
+    "worker_crashed": ("Tiến trình xử lý bị dừng đột ngột", "The worker process died"),
+    "write_failed": ("Không ghi được tệp kết quả (kiểm tra dung lượng đĩa và quyền ghi)",
+                     "Could not write the output record (check disk space and permissions)"),
+}
+
+
+def _run_pool(tasks: list[tuple], jobs: int, account: Callable, failed: Callable) -> list[tuple]:
+    """Run ``tasks`` in a process pool; return the tasks lost to a broken pool."""
+    lost: list[tuple] = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_work, task): task for task in tasks}
+        for future in as_completed(futures):
+            task = futures[future]
+            try:
+                account(future.result())
+            except BrokenProcessPool:
+                lost.append(task)
+            except OSError as exc:
+                account(failed(task, "write_failed", exc))
+            except Exception as exc:  # noqa: BLE001 - one file's failure must not end the batch
+                account(failed(task, "worker_crashed", exc))
+    return lost
 
 
 def ingest_batch(
@@ -298,27 +339,36 @@ def ingest_batch(
         if on_done:
             on_done(Path(src), info)
 
+    def failed(task: tuple, code: str, exc: BaseException) -> tuple[str, str, dict]:
+        """Error record for a file whose worker died or whose record could not be written."""
+        src = task[0]
+        vi, en = _FAILURES[code]
+        error = IngestError(code, f"{vi} ({type(exc).__name__}: {exc})", f"{en} ({type(exc).__name__}: {exc})").to_dict()
+        record = base_record(Path(src))
+        record.update(error=error, elapsed_s=0.0)
+        target = out_dir / output_name(Path(src), None)
+        try:
+            write_json_atomic(target, record)
+        except OSError:
+            pass  # the failure is still counted and printed
+        return src, str(target), {"error": error, "pages": 0, "ocr_pages": 0}
+
+    def run_inline(task: tuple) -> None:
+        try:
+            account(_work(task))
+        except OSError as exc:
+            account(failed(task, "write_failed", exc))
+
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
-            account(_work(task))
+            run_inline(task)
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_work, task): task for task in tasks}
-            for future in as_completed(futures):
-                try:
-                    account(future.result())
-                except Exception as exc:  # noqa: BLE001 - a crashed worker must not end the batch
-                    src = futures[future][0]
-                    error = IngestError(
-                        "worker_crashed",
-                        f"Tiến trình xử lý bị dừng đột ngột ({type(exc).__name__}).",
-                        f"The worker process died ({type(exc).__name__}).",
-                    ).to_dict()
-                    record = base_record(Path(src))
-                    record["error"] = error
-                    record["elapsed_s"] = 0.0
-                    target = out_dir / output_name(Path(src), None)
-                    write_json_atomic(target, record)
-                    account((src, str(target), {"error": error, "pages": 0, "ocr_pages": 0}))
+        leftover = _run_pool(tasks, jobs, account, failed)
+        # A worker that dies (segfault, OOM kill) breaks the whole pool: every file still
+        # pending fails with it. Run those again one per fresh single-worker pool, so only
+        # the file that really kills its worker is reported as crashed.
+        for task in leftover:
+            if _run_pool([task], 1, account, failed):
+                account(failed(task, "worker_crashed", RuntimeError("worker process died")))
     summary.elapsed_s = time.perf_counter() - started
     return summary
