@@ -1,18 +1,23 @@
 """.doc/.rtf through LibreOffice: round trip, odd names, timeouts, clean-up, real Word 97 files.
 
 Each soffice start costs about 2 s, so conversions are shared through module-scoped fixtures.
+The module runs with its own temp dir (``tempfile.tempdir``), so the clean-up checks cannot
+be upset by a LibreOffice conversion running elsewhere on the machine.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
 import subprocess
 import tempfile
+import time
 import unicodedata
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tthc_pipeline.ingest.docx_reader import read_docx
@@ -42,8 +47,34 @@ def _blocks(ex) -> list:
     return [b.rows if b.kind == "table" else (b.kind, b.text) for b in ex.pages[0].blocks]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def private_tmp(tmp_path_factory) -> Path:
+    """Everything ``tempfile`` makes in this module goes to a dir of our own."""
+    folder = tmp_path_factory.mktemp("tempdir")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tempfile, "tempdir", str(folder))
+        yield folder
+
+
 def _tmp_dirs() -> set[str]:
+    """Conversion work dirs present in this module's private temp dir."""
+    assert "tempdir" in Path(tempfile.gettempdir()).name  # private_tmp is in force
     return {p.name for p in Path(tempfile.gettempdir()).glob("tthc-soffice-*")}
+
+
+def _soffice_left(work_root: Path) -> list[str]:
+    """soffice processes still alive from our conversions: our own children, and any process
+    (reparented soffice.bin included) whose command line points into our temp dir."""
+    left = []
+    for proc in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if proc.status() != psutil.STATUS_ZOMBIE and "soffice" in proc.name():
+                left.append(f"{proc.pid} {proc.name()}")
+    for proc in psutil.process_iter(["pid", "cmdline"]):
+        cmdline = " ".join(proc.info.get("cmdline") or [])
+        if str(work_root) in cmdline:
+            left.append(f"{proc.info['pid']} {cmdline[:120]}")
+    return left
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +143,7 @@ def test_doc_round_trip_keeps_legacy_font_names(word97_files):
 
 
 @needs_soffice
-def test_rtf_is_converted(tmp_path):
+def test_rtf_is_converted(tmp_path, private_tmp):
     rtf = tmp_path / "to-trinh.rtf"
     # RTF \uN escapes: "Cộng hòa" / "Điều 1. Hồ sơ"
     rtf.write_text(
@@ -120,6 +151,9 @@ def test_rtf_is_converted(tmp_path):
         r"\f0 C\u7897?ng h\u242?a\par \u272?i\u7873?u 1. H\u7891? s\u417?\par}",
         encoding="ascii",
     )
+    with converted_docx(rtf, fmt="rtf") as tmp_docx:  # the work dir is in our private temp dir
+        assert private_tmp in tmp_docx.parents
+        assert tmp_docx.parent.parent.name.startswith("tthc-soffice-")
     ex = read_doc(rtf, fmt="rtf")
     assert ex.format == "rtf"
     assert [b.text for b in ex.pages[0].blocks] == ["Cộng hòa", "Điều 1. Hồ sơ"]
@@ -135,13 +169,17 @@ def test_convert_to_docx_leaves_output_to_caller(word97_files, tmp_path):
 
 
 @needs_soffice
-def test_timeout_kills_soffice_and_cleans_up(word97_files):
+def test_timeout_kills_soffice_and_cleans_up(word97_files, private_tmp):
     before = _tmp_dirs()
     with pytest.raises(IngestError) as err:
         read_doc(word97_files["legal"], timeout_s=0.3)
     assert err.value.code == "converter_timeout"
     assert "Word" in err.value.message_vi and "0.3 s" in err.value.message_en
     assert _tmp_dirs() == before
+    deadline = time.monotonic() + 3  # SIGKILL is asynchronous: allow the kernel a moment
+    while _soffice_left(private_tmp) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _soffice_left(private_tmp) == []
 
 
 def test_missing_soffice_is_reported(tmp_path, monkeypatch):

@@ -3,13 +3,17 @@ real 22-page scan of Nghị định 154/2024/NĐ-CP (OCR'd once per session)."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from tthc_pipeline.ingest import ocr
+from tthc_pipeline.ingest.backends import IngestOptions
 from tthc_pipeline.ingest.models import IngestError
 from tthc_pipeline.ingest.pdf import read_pdf
 from tthc_pipeline.text.normalize import clean
@@ -74,10 +78,37 @@ def test_parse_tsv_groups_lines_and_paragraphs():
     assert ocr.parse_tsv(header).confidence is None
 
 
+def _tesseract_processes() -> list[psutil.Process]:
+    """tesseract processes started by this test process (zombies included: they must be reaped)."""
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if child.name() == "tesseract":
+                found.append(child)
+    return found
+
+
 @pytest.mark.slow
 def test_timeout_kills_tesseract(tesseract):
     with pytest.raises(ocr.OcrTimeout):
         ocr.ocr_image(_page_image(), dpi=300, timeout_s=0.01)
+    assert _tesseract_processes() == []
+
+
+def test_tesseract_error_exit_is_ocr_failed(tesseract, tmp_path, monkeypatch):
+    """A real tesseract exiting non-zero (its model file is not a model) gives OcrFailed."""
+    (tmp_path / "vie.traineddata").write_bytes(b"not a traineddata file")
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
+    with pytest.raises(ocr.OcrFailed, match="exited with 1"):
+        ocr.ocr_image(_page_image(), dpi=300, timeout_s=30)
+
+
+def test_killed_jobs_refuse_new_runs(tesseract):
+    jobs = ocr.TesseractJobs()
+    jobs.kill_all()
+    with pytest.raises(ocr.OcrFailed, match="cancelled"):
+        ocr.ocr_image(_page_image(), dpi=300, timeout_s=30, jobs=jobs)
+    assert _tesseract_processes() == []
 
 
 def _image_pdf(tmp_path: Path) -> Path:
@@ -94,6 +125,7 @@ def test_missing_tesseract_is_ocr_unavailable(tesseract, tmp_path, monkeypatch):
         read_pdf(scan)
     assert err.value.code == "ocr_unavailable"
     assert "scripts/setup" in err.value.message_en and "scripts/setup" in err.value.message_vi
+    assert "--no-ocr" in err.value.message_vi and "--no-ocr" in err.value.message_en
     # With OCR off, the same file still reads (the scanned page is reported, not fatal).
     skipped = read_pdf(scan, ocr=False)
     assert [w.code for w in skipped.warnings] == ["ocr_skipped"]
@@ -130,6 +162,26 @@ def test_nd154_scan_ocr_finds_number_and_final_article(nd154):
     assert "154/2024/NĐ-CP" in text
     assert "Điều 15. Hiệu lực thi hành" in text
     assert "Điều 1. Phạm vi điều chỉnh" in text
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+def test_file_deadline_stops_ocr_and_kills_tesseract():
+    """The runner's per-file deadline fires while pages are in tesseract: the record is a
+    timeout error at once (not after the running pages finish) and no tesseract survives."""
+    from tthc_pipeline.ingest.runner import ingest_file
+
+    scan = REALDATA / "pdf" / "ND-154-2024-ND-CP_cu-tru_SCAN.pdf"
+    if not scan.exists():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    if shutil.which("tesseract") is None:
+        pytest.skip("tesseract not installed (run scripts/setup)")
+    started = time.monotonic()
+    record = ingest_file(scan, IngestOptions(timeout_s=1.5))
+    elapsed = time.monotonic() - started
+    assert record["error"] is not None and record["error"]["code"] == "timeout"
+    assert elapsed < 5.0, elapsed  # one page takes ~2.3 s of tesseract: it was not awaited
+    assert _tesseract_processes() == []
 
 
 @pytest.mark.slow

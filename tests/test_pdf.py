@@ -3,6 +3,8 @@ real documents in ../shared/realdata/pdf."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import re
 import shutil
 import subprocess
@@ -10,9 +12,13 @@ import unicodedata
 import uuid
 from pathlib import Path
 
+import psutil
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
+from tthc_pipeline.ingest import ocr as ocr_engine
 from tthc_pipeline.ingest.models import IngestError
 from tthc_pipeline.ingest.pdf import clean_cell, lines_to_paragraphs, read_pdf
 from tthc_pipeline.ingest.syllables import is_syllable, rejoin_split_syllables
@@ -233,6 +239,143 @@ def test_ocr_timeout_is_a_page_warning_then_a_file_error(built):
     with pytest.raises(IngestError) as err:
         read_pdf(path, ocr_timeout_s=0.05)
     assert err.value.code == "converter_timeout"
+    assert _tesseract_children() == []  # the page still running was killed, not left behind
+
+
+# --------------------------------------------------------------------------- scanned pages keep their text layer
+
+SCAN_LINES = ["Điều 3. Thành phần hồ sơ đăng ký thường trú", "Thời hạn giải quyết: 07 ngày làm việc."]
+PAGE_LABEL = "Trang 2"  # a scan's own text layer: far fewer than 20 letters, so OCR is needed
+TEXT_PAGE = "Dieu 1. Pham vi dieu chinh cua van ban nay."
+
+
+def _add_text(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, text: str, x: float, y: float) -> None:
+    """A real text-layer object in a standard font (ASCII only: no embedded font needed)."""
+    obj = pdfium_c.FPDFPageObj_NewTextObj(pdf, b"Helvetica", 12.0)
+    raw = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+    pdfium_c.FPDFText_SetText(obj, ctypes.cast(raw, pdfium_c.FPDF_WIDESTRING))
+    pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, y)
+    pdfium_c.FPDFPage_InsertObject(page, obj)
+
+
+def _scan_image() -> Image.Image:
+    """The upper part of an A4 page at 300 dpi with 12 pt text, like a clean scan."""
+    font = None
+    for name in ("DejaVuSerif.ttf", "DejaVuSans.ttf", "LiberationSerif-Regular.ttf"):
+        found = sorted(Path("/usr/share/fonts/truetype").glob(f"*/{name}"))
+        if found:
+            font = ImageFont.truetype(str(found[0]), 50)
+            break
+    if font is None:
+        pytest.skip("no TrueType font with Vietnamese glyphs (fonts-dejavu-core)")
+    image = Image.new("L", (2480, 1200), 255)
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(SCAN_LINES):
+        draw.text((200, 200 + i * 110), line, font=font, fill=0)
+    return image
+
+
+def build_labelled_scan(path: Path, *, text_page_first: bool) -> Path:
+    """A scanned page carrying a short text layer (a page label), optionally after a text page."""
+    pdf = pdfium.PdfDocument.new()
+    if text_page_first:
+        page = pdf.new_page(595, 842)
+        _add_text(pdf, page, TEXT_PAGE, 50, 700)
+        page.gen_content()
+    page = pdf.new_page(595, 842)
+    image = pdfium.PdfImage.new(pdf)
+    image.set_bitmap(pdfium.PdfBitmap.from_pil(_scan_image()))
+    image.set_matrix(pdfium.PdfMatrix().scale(595, 288).translate(0, 554))
+    page.insert_obj(image)
+    _add_text(pdf, page, PAGE_LABEL, 500, 30)
+    page.gen_content()
+    pdf.save(str(path))
+    pdf.close()
+    return path
+
+
+@pytest.fixture
+def labelled(tmp_path) -> dict[str, Path]:
+    return {
+        "scan": build_labelled_scan(tmp_path / "scan.pdf", text_page_first=False),
+        "mixed": build_labelled_scan(tmp_path / "mixed.pdf", text_page_first=True),
+    }
+
+
+@pytest.fixture
+def fresh_tesseract_check():
+    """The tesseract check is cached per process: redo it under this test's environment."""
+    ocr_engine._check_tesseract.cache_clear()
+    yield
+    ocr_engine._check_tesseract.cache_clear()
+
+
+def _page_texts(page) -> list[str]:
+    return [b.text for b in page.blocks]
+
+
+def _tesseract_children() -> list[psutil.Process]:
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if child.name() == "tesseract":
+                found.append(child)
+    return found
+
+
+def test_ocr_off_keeps_text_layer_of_scanned_page(labelled):
+    extracted = read_pdf(labelled["mixed"], ocr=False)
+    assert _page_texts(extracted.pages[0]) == [TEXT_PAGE]
+    assert _page_texts(extracted.pages[1]) == [PAGE_LABEL]
+    assert extracted.pages[1].text_source == "text"
+    assert [(w.code, w.page) for w in extracted.warnings] == [("ocr_skipped", 2)]
+    assert extracted.info["ocr_pages"] == [] and extracted.info["ocr_needed_pages"] == [2]
+
+
+@pytest.mark.slow
+def test_ocr_replaces_text_layer_only_when_it_succeeds(labelled):
+    _need("tesseract")
+    timed_out = read_pdf(labelled["scan"], ocr_timeout_s=0.05)
+    assert [(w.code, w.page) for w in timed_out.warnings] == [("ocr_timeout", 1)]
+    assert _page_texts(timed_out.pages[0]) == [PAGE_LABEL]
+    assert timed_out.pages[0].text_source == "text" and timed_out.info["ocr_pages"] == []
+    read = read_pdf(labelled["scan"])
+    assert read.pages[0].text_source == "ocr" and read.info["ocr_pages"] == [1]
+    assert SCAN_LINES[1] in clean(_text_of(read))
+
+
+def test_missing_tesseract_warns_per_page_unless_every_page_is_a_scan(
+    labelled, tmp_path, monkeypatch, fresh_tesseract_check
+):
+    monkeypatch.setenv("PATH", str(tmp_path))  # a real environment without tesseract
+    extracted = read_pdf(labelled["mixed"])
+    assert _page_texts(extracted.pages[0]) == [TEXT_PAGE]
+    assert _page_texts(extracted.pages[1]) == [PAGE_LABEL]
+    assert [(w.code, w.page) for w in extracted.warnings] == [("ocr_unavailable", 2)]
+    warning = extracted.warnings[0]
+    assert "scripts/setup" in warning.message_vi and "scripts/setup" in warning.message_en
+    assert "tesseract" in warning.message_en
+    with pytest.raises(IngestError) as err:  # nothing but scans: the file cannot be read
+        read_pdf(labelled["scan"])
+    assert err.value.code == "ocr_unavailable"
+
+
+@pytest.mark.slow
+def test_tesseract_failure_is_a_page_warning(labelled, tmp_path, monkeypatch, fresh_tesseract_check):
+    """A real tesseract that exits non-zero: its Vietnamese model file is not a model."""
+    _need("tesseract")
+    broken = tmp_path / "tessdata"
+    broken.mkdir()
+    (broken / "vie.traineddata").write_bytes(b"not a traineddata file")
+    monkeypatch.setenv("TESSDATA_PREFIX", str(broken))
+    for name, label_page in (("mixed", 2), ("scan", 1)):
+        extracted = read_pdf(labelled[name])
+        assert [(w.code, w.page) for w in extracted.warnings] == [("ocr_failed", label_page)], name
+        assert _page_texts(extracted.pages[label_page - 1]) == [PAGE_LABEL]
+        assert "exited with" in extracted.warnings[0].message_en
+        assert "Tesseract báo lỗi" in extracted.warnings[0].message_vi
+    assert _tesseract_children() == []
+
 
 
 # --------------------------------------------------------------------------- broken files

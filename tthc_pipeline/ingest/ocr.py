@@ -16,12 +16,14 @@ Tesseract output is already NFC; nothing here normalises text (the assembler doe
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
 import os
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -34,6 +36,52 @@ OCR_PSM = "3"
 
 class OcrTimeout(Exception):
     """Tesseract did not finish one page within the time limit (the process was killed)."""
+
+
+class OcrFailed(RuntimeError):
+    """Tesseract could not read one page: it did not start, exited with an error, or was
+    killed because the caller gave up. The caller turns this into a page warning."""
+
+
+class TesseractJobs:
+    """The tesseract processes one caller started, so it can kill them all at once.
+
+    Why: the runner's per-file deadline interrupts the main thread while worker threads wait
+    on tesseract; without this the caller would wait for every running page (up to the
+    per-page timeout) and leave processes behind. After ``kill_all`` no new run may start.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[subprocess.Popen] = set()
+        self._closed = False
+
+    def add(self, proc: subprocess.Popen) -> bool:
+        """Track ``proc``; False (and the caller must kill it) once ``kill_all`` has run."""
+        with self._lock:
+            if self._closed:
+                return False
+            self._running.add(proc)
+            return True
+
+    def discard(self, proc: subprocess.Popen) -> None:
+        with self._lock:
+            self._running.discard(proc)
+
+    def kill_all(self) -> None:
+        """Kill and reap every tracked process; refuse new ones from now on."""
+        with self._lock:
+            self._closed = True
+            running = list(self._running)
+        for proc in running:
+            _kill(proc)
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        proc.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=5)
 
 
 @dataclass
@@ -66,20 +114,26 @@ class OcrResult:
     words: list[OcrWord] = field(default_factory=list)
 
 
+_REASONS = {
+    "tesseract": ("không tìm thấy chương trình tesseract", "tesseract is not installed"),
+    "vie": ("tesseract chưa có mô hình tiếng Việt (vie)", "tesseract has no Vietnamese model (vie)"),
+}
+
+
 def _unavailable(reason_vi: str, reason_en: str) -> IngestError:
     return IngestError(
         "ocr_unavailable",
         f"Không thể nhận dạng ký tự (OCR) cho trang scan: {reason_vi}. "
         "Hãy chạy scripts/setup để cài tesseract-ocr và gói tiếng Việt (tesseract-ocr-vie), "
-        "hoặc chạy lại với tùy chọn tắt OCR.",
+        "hoặc chạy lại với tùy chọn --no-ocr.",
         f"Cannot OCR scanned pages: {reason_en}. Run scripts/setup to install tesseract-ocr "
-        "and the Vietnamese model (tesseract-ocr-vie), or re-run with OCR disabled.",
+        "and the Vietnamese model (tesseract-ocr-vie), or re-run with --no-ocr.",
     )
 
 
 @functools.lru_cache(maxsize=1)
 def _check_tesseract() -> str | None:
-    """Return None if tesseract with ``vie`` is usable, else the English reason (cached)."""
+    """Return None if tesseract with ``vie`` is usable, else what is missing (cached)."""
     exe = shutil.which("tesseract")
     if exe is None:
         return "tesseract"
@@ -93,20 +147,30 @@ def _check_tesseract() -> str | None:
     return None if OCR_LANG in langs else "vie"
 
 
+def unavailable_reason() -> tuple[str, str] | None:
+    """None when tesseract and its ``vie`` model are usable, else the reason (vi, en)."""
+    missing = _check_tesseract()
+    return None if missing is None else _REASONS[missing]
+
+
 def ensure_tesseract() -> None:
     """Raise ``IngestError('ocr_unavailable')`` unless tesseract and its ``vie`` model exist."""
-    missing = _check_tesseract()
-    if missing == "tesseract":
-        raise _unavailable("không tìm thấy chương trình tesseract", "tesseract is not installed")
-    if missing == "vie":
-        raise _unavailable(
-            "tesseract chưa có mô hình tiếng Việt (vie)",
-            "tesseract has no Vietnamese model (vie)",
-        )
+    reason = unavailable_reason()
+    if reason is not None:
+        raise _unavailable(*reason)
 
 
-def ocr_image(image: Image.Image, *, dpi: int, timeout_s: float, psm: str = OCR_PSM) -> OcrResult:
-    """OCR one page image with tesseract; raise ``OcrTimeout`` after ``timeout_s`` seconds.
+def ocr_image(
+    image: Image.Image,
+    *,
+    dpi: int,
+    timeout_s: float,
+    psm: str = OCR_PSM,
+    jobs: TesseractJobs | None = None,
+) -> OcrResult:
+    """OCR one page image with tesseract; raise ``OcrTimeout`` after ``timeout_s`` seconds and
+    ``OcrFailed`` when tesseract fails. The process is killed on timeout or interruption
+    (any exception, the runner's deadline included) and tracked in ``jobs`` while it runs.
 
     ``psm`` other than the default is for special images (stacked table cells: "6")."""
     buf = io.BytesIO()
@@ -114,16 +178,30 @@ def ocr_image(image: Image.Image, *, dpi: int, timeout_s: float, psm: str = OCR_
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     cmd = ["tesseract", "stdin", "stdout", "-l", OCR_LANG, "--psm", psm, "--dpi", str(dpi), "tsv"]
     try:
-        proc = subprocess.run(
-            cmd, input=buf.getvalue(), capture_output=True, env=env, timeout=timeout_s, check=False
+        proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
         )
-    except subprocess.TimeoutExpired as exc:  # run() has already killed the child
-        raise OcrTimeout(f"tesseract exceeded {timeout_s:g} s") from exc
+    except OSError as exc:
+        raise OcrFailed(f"tesseract could not start: {exc}") from exc
+    with proc:
+        if jobs is not None and not jobs.add(proc):
+            _kill(proc)
+            raise OcrFailed("tesseract run cancelled")
+        try:
+            stdout, stderr = proc.communicate(buf.getvalue(), timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            raise OcrTimeout(f"tesseract exceeded {timeout_s:g} s") from None
+        except BaseException:
+            _kill(proc)
+            raise
+        finally:
+            if jobs is not None:
+                jobs.discard(proc)
     if proc.returncode != 0:
-        raise RuntimeError(
-            f"tesseract exited with {proc.returncode}: {proc.stderr.decode('utf-8', 'replace')[:300]}"
-        )
-    return parse_tsv(proc.stdout.decode("utf-8", "replace"))
+        detail = stderr.decode("utf-8", "replace").strip()[-300:] or "(no message)"
+        raise OcrFailed(f"tesseract exited with {proc.returncode}: {detail}")
+    return parse_tsv(stdout.decode("utf-8", "replace"))
 
 
 def parse_tsv(tsv: str) -> OcrResult:

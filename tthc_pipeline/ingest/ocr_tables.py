@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-from tthc_pipeline.ingest.ocr import OcrWord
+from tthc_pipeline.ingest.ocr import OcrWord, TesseractJobs
 
 DARK_LEVEL = 160  # grey level below which a pixel counts as ink (blurred rules stay < 160)
 STRIP_INCH = 0.16  # strip length: 48 px at 300 dpi
@@ -557,7 +557,7 @@ def _cell_boxes(grid: TableGrid) -> dict[tuple[int, int], tuple[int, int, int, i
 
 
 def reread_doubtful_cells(image: Image.Image, tables: list[TableGrid], words: list[OcrWord], *,
-                          dpi: int, timeout_s: float) -> list[OcrWord]:
+                          dpi: int, timeout_s: float, jobs: TesseractJobs | None = None) -> list[OcrWord]:
     """Words of the page with doubtful table items read again; at most one extra tesseract run.
 
     Why: on the page-wide run tesseract drops lone short items (the "2" of an STT column)
@@ -566,6 +566,7 @@ def reread_doubtful_cells(image: Image.Image, tables: list[TableGrid], words: li
     word below ``DOUBTFUL_CONF``) is cropped, the crops are set side by side on one line and
     OCR'd as one text line: a lone digit reads well among others. A doubtful word is replaced
     only when the new reading is more confident. ``image`` is the page with rules erased.
+    ``jobs`` tracks the tesseract process so an interrupted caller can kill it.
     """
     from tthc_pipeline.ingest.ocr import ocr_image
 
@@ -609,7 +610,7 @@ def reread_doubtful_cells(image: Image.Image, tables: list[TableGrid], words: li
         strip.paste(image.crop((x0, y0, x1, y1)), (x, top))
         slots.append((word, key, x, x + (x1 - x0), x0 - x, y0 - top))
         x += (x1 - x0) + gap
-    again = ocr_image(strip, dpi=dpi, timeout_s=timeout_s, psm=REREAD_PSM).words
+    again = ocr_image(strip, dpi=dpi, timeout_s=timeout_s, psm=REREAD_PSM, jobs=jobs).words
     replaced: set[int] = set()
     extra: list[OcrWord] = []
     for old, key, left, right, dx, dy in slots:

@@ -14,6 +14,9 @@ Why it is built this way (numbers from TOOLING-NOTES and scripts/bench_ingest.py
   around the tables.
 * A page with fewer than ``min_chars_for_text_page`` meaningful characters that shows an image
   is OCR'd (see ``ocr.py``); pages are OCR'd two at a time (one tesseract thread each).
+  Until OCR succeeds the page keeps its few text-layer characters: with OCR off, missing,
+  failing or timing out, those are still the page's text (a page warning says why).
+  Missing tesseract is a file error only when the scanned pages are all the file has.
   Ruled tables on such a page are found on the image (``ocr_tables.py``), their rules erased
   before the single page-wide tesseract run, and the words put back into the cells by their
   boxes; lone items it dropped or misread get one extra joint read (~0.2 s per table page).
@@ -78,7 +81,8 @@ def read_pdf(
                 continue
             objects = _scan_objects(page)
             if _meaningful_chars(raw_text) < min_chars_for_text_page and _may_hold_text_image(objects):
-                pages.append(Page(number=index + 1))
+                # keep the text layer's few characters; OCR replaces them only if it succeeds
+                pages.append(Page(number=index + 1, blocks=_paragraph_blocks(raw_text)))
                 to_ocr.append(index)
                 continue
             tables = _find_tables(objects.edges) if len(objects.edges) >= 4 else []
@@ -88,16 +92,23 @@ def read_pdf(
             else:
                 blocks = _paragraph_blocks(raw_text)
             pages.append(Page(number=index + 1, blocks=blocks))
-        if to_ocr:
-            if ocr:
-                _ocr_pages(doc, to_ocr, pages, warnings, dpi=ocr_dpi, timeout_s=ocr_timeout_s)
+        ocr_done: list[int] = []
+        if to_ocr and not ocr:
+            warnings.extend(_ocr_skipped(n + 1) for n in to_ocr)
+        elif to_ocr:
+            reason = ocr_engine.unavailable_reason()
+            if reason is None:
+                ocr_done = _ocr_pages(doc, to_ocr, pages, warnings, dpi=ocr_dpi, timeout_s=ocr_timeout_s)
+            elif _only_scans(pages, to_ocr):
+                ocr_engine.ensure_tesseract()  # raises ocr_unavailable: nothing else to read
             else:
-                warnings.extend(_ocr_skipped(n + 1) for n in to_ocr)
+                warnings.extend(_ocr_unavailable_warning(n + 1, reason) for n in to_ocr)
         info = {
             "extractor": "pypdfium2",
             "page_count": len(doc),
             "producer": doc.get_metadata_value("Producer") or None,
-            "ocr_pages": [n + 1 for n in to_ocr] if ocr else [],
+            "ocr_pages": ocr_done,  # pages whose text now comes from OCR
+            "ocr_needed_pages": [n + 1 for n in to_ocr],
             "table_pages": table_pages,
         }
         return Extracted(format="pdf", pages=pages, warnings=warnings, info=info)
@@ -148,13 +159,22 @@ def _zero_pages() -> IngestError:
 
 
 def _has_zero_pages(path: pathlib.Path) -> bool:
-    """PDFium refuses to open a PDF whose page tree is empty; pdfminer tells us why."""
+    """PDFium refuses to open a PDF whose page tree is empty; pdfminer tells us why.
+
+    Only parse failures mean "not a readable empty PDF" (pdfminer lets plain ValueError,
+    KeyError... out of damaged files): anything else (the runner's deadline, memory) must
+    propagate."""
     import pdfplumber
+    from pdfminer.psparser import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
     try:
         with pdfplumber.open(path) as pdf:
             return len(pdf.pages) == 0
-    except Exception:  # noqa: BLE001 - any failure here means "not a readable empty PDF"
+    except (
+        PdfminerException, MalformedPDFException, PSException, OSError,
+        ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
+    ):
         return False
 
 
@@ -437,29 +457,68 @@ def _page_unreadable(number: int, detail: str) -> Warning_:
     )
 
 
+def _only_scans(pages: list[Page], to_ocr: list[int]) -> bool:
+    """True when no page outside those needing OCR gave any text (blank pages give none)."""
+    needing = set(to_ocr)
+    return all(not page.blocks for i, page in enumerate(pages) if i not in needing)
+
+
 def _ocr_skipped(number: int) -> Warning_:
     return Warning_(
         "ocr_skipped",
-        "Trang này là ảnh scan, không có lớp chữ; đã bỏ qua vì OCR đang tắt. Bật OCR để đọc trang.",
-        "This page is a scanned image with no text layer; skipped because OCR is off. "
-        "Turn OCR on to read it.",
+        "Trang này là ảnh scan, (gần như) không có lớp chữ; chưa nhận dạng vì OCR đang tắt, "
+        "chỉ giữ phần chữ có sẵn (nếu có). Bật OCR để đọc trang.",
+        "This page is a scanned image with (almost) no text layer; not OCR'd because OCR is "
+        "off, only its own text (if any) is kept. Turn OCR on to read it.",
         page=number,
     )
 
 
-def _ocr_pages(doc, indexes, pages, warnings, *, dpi: int, timeout_s: float) -> None:
-    """Render each page in this thread (PDFium is not thread-safe), OCR in worker threads."""
-    ocr_engine.ensure_tesseract()
+def _ocr_unavailable_warning(number: int, reason: tuple[str, str]) -> Warning_:
+    return Warning_(
+        "ocr_unavailable",
+        f"Trang này là ảnh scan nhưng không nhận dạng ký tự (OCR) được: {reason[0]}; chỉ giữ "
+        "phần chữ có sẵn của trang (nếu có). Hãy chạy scripts/setup để cài tesseract-ocr và "
+        "gói tiếng Việt (tesseract-ocr-vie) rồi xử lý lại tệp.",
+        f"This page is a scanned image but cannot be OCR'd: {reason[1]}; only the page's own "
+        "text (if any) is kept. Run scripts/setup to install tesseract-ocr and the Vietnamese "
+        "model (tesseract-ocr-vie), then ingest the file again.",
+        page=number,
+    )
+
+
+def _ocr_failed_warning(number: int, detail: str) -> Warning_:
+    return Warning_(
+        "ocr_failed",
+        f"Tesseract báo lỗi khi nhận dạng ký tự (OCR) trang này ({detail}); chỉ giữ phần chữ có "
+        "sẵn của trang (nếu có). Hãy kiểm tra bản cài tesseract (scripts/setup) hoặc bản scan.",
+        f"Tesseract failed on this page ({detail}); only the page's own text (if any) is kept. "
+        "Check the tesseract installation (scripts/setup) or the scan.",
+        page=number,
+    )
+
+
+def _ocr_pages(doc, indexes, pages, warnings, *, dpi: int, timeout_s: float) -> list[int]:
+    """OCR ``indexes``; return the numbers of the pages whose text now comes from OCR.
+
+    Pages are rendered in this thread (PDFium is not thread-safe) and OCR'd in worker
+    threads. A page that times out or that tesseract fails on keeps its text-layer blocks
+    and gets a warning. If this thread is interrupted (the runner's deadline, too many
+    timeouts, any error), the running tesseract processes are killed and nothing waits on
+    them."""
     timeouts = 0
+    ocr_done: list[int] = []
+    jobs = ocr_engine.TesseractJobs()
     pool = cf.ThreadPoolExecutor(max_workers=OCR_WORKERS)
     pending: dict[cf.Future, int] = {}
     queue = list(indexes)
+    finished = False
     try:
         while queue or pending:
             while queue and len(pending) < OCR_WORKERS:
                 index = queue.pop(0)
                 image = doc[index].render(scale=dpi / 72, grayscale=True).to_pil()
-                pending[pool.submit(_ocr_with_tables, image, dpi, timeout_s)] = index
+                pending[pool.submit(_ocr_with_tables, image, dpi, timeout_s, jobs)] = index
             done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
             for future in done:
                 index = pending.pop(future)
@@ -467,26 +526,35 @@ def _ocr_pages(doc, indexes, pages, warnings, *, dpi: int, timeout_s: float) -> 
                     result, tables = future.result()
                 except ocr_engine.OcrTimeout:
                     timeouts += 1
-                    pages[index] = Page(number=index + 1, text_source="ocr", ocr_confidence=None)
                     warnings.append(_ocr_timeout_warning(index + 1, timeout_s))
                     if timeouts >= MAX_OCR_TIMEOUTS:
                         raise _converter_timeout(timeouts, timeout_s) from None
                     continue
+                except ocr_engine.OcrFailed as exc:
+                    warnings.append(_ocr_failed_warning(index + 1, str(exc)))
+                    continue
                 pages[index] = _ocr_page(index + 1, result, tables)
+                ocr_done.append(index + 1)
                 if result.confidence is not None and result.confidence < LOW_OCR_CONFIDENCE:
                     warnings.append(_low_confidence_warning(index + 1, result.confidence))
+        finished = True
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=finished, cancel_futures=True)
+        if not finished:
+            jobs.kill_all()
+    return sorted(ocr_done)
 
 
-def _ocr_with_tables(image, dpi: int, timeout_s: float):
+def _ocr_with_tables(image, dpi: int, timeout_s: float, jobs: ocr_engine.TesseractJobs | None = None):
     """Find ruled tables on the page image, erase their rules, OCR the page once (worker thread)."""
     tables = ocr_tables.find_tables(image, dpi)
     if not tables:
-        return ocr_engine.ocr_image(image, dpi=dpi, timeout_s=timeout_s), tables
+        return ocr_engine.ocr_image(image, dpi=dpi, timeout_s=timeout_s, jobs=jobs), tables
     image = ocr_tables.erase_lines(image, tables, dpi)
-    result = ocr_engine.ocr_image(image, dpi=dpi, timeout_s=timeout_s)
-    result.words = ocr_tables.reread_doubtful_cells(image, tables, result.words, dpi=dpi, timeout_s=timeout_s)
+    result = ocr_engine.ocr_image(image, dpi=dpi, timeout_s=timeout_s, jobs=jobs)
+    result.words = ocr_tables.reread_doubtful_cells(
+        image, tables, result.words, dpi=dpi, timeout_s=timeout_s, jobs=jobs
+    )
     return result, tables
 
 
@@ -508,8 +576,10 @@ def _ocr_page(number: int, result: ocr_engine.OcrResult, tables: list | None = N
 def _ocr_timeout_warning(number: int, timeout_s: float) -> Warning_:
     return Warning_(
         "ocr_timeout",
-        f"Nhận dạng ký tự (OCR) trang này quá {timeout_s:g} giây nên đã dừng; trang để trống.",
-        f"OCR of this page took longer than {timeout_s:g} s and was stopped; the page is empty.",
+        f"Nhận dạng ký tự (OCR) trang này quá {timeout_s:g} giây nên đã dừng; chỉ giữ phần chữ "
+        "có sẵn của trang (nếu có).",
+        f"OCR of this page took longer than {timeout_s:g} s and was stopped; only the page's "
+        "own text (if any) is kept.",
         page=number,
     )
 
