@@ -195,7 +195,10 @@ def test_cli_formats_and_exit_codes(tmp_path):
     runner = CliRunner()
     res = runner.invoke(extract, [str(tmp_path / "in"), "--out", str(tmp_path / "out")])
     assert res.exit_code == 0, res.output
-    doc = json.loads((tmp_path / "out" / "records-2.procedures.json").read_text())  # .csv sorts first
+    from tthc_pipeline.ingest.runner import sha256_file
+
+    name = f"records-{sha256_file(rows)[:12]}.procedures.json"  # named by content, not batch order
+    doc = json.loads((tmp_path / "out" / name).read_text())
     jsonschema.validate(doc, SCHEMA)
     assert doc["procedures"][0]["fees"][0]["amount"] == 20000
     res = runner.invoke(extract, [str(tmp_path / "in"), "--out", str(tmp_path / "o2"), "--format", "jsonl"])
@@ -208,3 +211,44 @@ def test_cli_formats_and_exit_codes(tmp_path):
     res = runner.invoke(extract, [str(bad), "--out", str(tmp_path / "o3")])
     assert res.exit_code == 1 and "bad.jsonl" in res.output and "Lỗi" in res.output
     assert runner.invoke(extract, []).exit_code == 2
+
+
+def test_failed_input_gets_an_error_document_replacing_a_stale_result(tmp_path):
+    from tthc_pipeline.ingest.runner import sha256_file
+
+    bad = tmp_path / "in" / "broken.docx"
+    bad.parent.mkdir()
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / f"broken-{sha256_file(bad)[:12]}.procedures.json"
+    target.write_text(json.dumps({"procedures": [{"id": "stale", "name": "Kết quả cũ"}]}), encoding="utf-8")
+    res = CliRunner().invoke(extract, [str(bad.parent), "--out", str(out)])
+    assert res.exit_code == 1
+    assert "Lỗi: không đọc được tệp" in res.stderr and "(corrupt_file)" in res.stderr
+    doc = json.loads(target.read_text(encoding="utf-8"))
+    assert doc["procedures"] == [] and doc["procedure_count"] == 0 and doc["source"] == str(bad)
+    assert doc["error"]["code"] == "corrupt_file"
+    assert "hỏng" in doc["error"]["message_vi"] and "corrupt" in doc["error"]["message_en"]
+    assert sorted(p.name for p in out.iterdir()) == [target.name]  # no temp file left behind
+    # apart from `error`, the error document has the shape of any extract output
+    jsonschema.validate({k: v for k, v in doc.items() if k != "error"}, SCHEMA)
+
+
+def test_output_names_do_not_depend_on_batch_order(tmp_path):
+    from tthc_pipeline.ingest.runner import sha256_file
+
+    a, b = tmp_path / "a" / "Quyết định.md", tmp_path / "b" / "Quyết định.md"
+    for path, name in [(a, "Thủ tục A"), (b, "Thủ tục B")]:
+        path.parent.mkdir()
+        path.write_text(f"# Quyết định\n\n{name}\n", encoding="utf-8")
+    (tmp_path / "a" / ".hidden").mkdir()
+    (tmp_path / "a" / ".hidden" / "x.md").write_text("# ẩn\n", encoding="utf-8")
+    runner = CliRunner()
+    expected = sorted(f"quyet-dinh-{sha256_file(p)[:12]}.procedures.json" for p in (a, b))
+    for order, out in [((a, b), "o1"), ((b, a), "o2")]:
+        res = runner.invoke(extract, [*map(str, order), "--out", str(tmp_path / out)])
+        assert res.exit_code == 0, res.output
+        assert sorted(p.name for p in (tmp_path / out).iterdir()) == expected
+    res = runner.invoke(extract, [str(tmp_path / "a"), "--out", str(tmp_path / "o3")])
+    assert "x.md" not in res.output and "1/1 files" in res.output  # hidden folders skipped

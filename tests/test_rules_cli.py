@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import jsonschema
@@ -75,8 +76,7 @@ def test_usage_errors_exit_2(tmp_path):
     assert runner.invoke(check, [str(path), "--as-of", "30/06/2026"]).exit_code == 2
     assert runner.invoke(check, [str(path), "--select", "ZZ9"]).exit_code == 2
     assert runner.invoke(check, [str(tmp_path / "missing.json")]).exit_code == 2
-    (tmp_path / "x.json").write_text('{"foo": 1}', encoding="utf-8")
-    assert runner.invoke(check, [str(tmp_path / "x.json")]).exit_code == 2
+    assert runner.invoke(check, [str(path), "--fail-on", "sometimes"]).exit_code == 2
 
 
 def test_rules_list_show_test_lint():
@@ -120,4 +120,142 @@ def test_check_reads_extract_output_and_documents(tmp_path):
     md = tmp_path / "qd.md"
     md.write_text("# Quyết định\n\nKhông có thủ tục nào.\n", encoding="utf-8")
     res = CliRunner().invoke(check, [str(md), "--as-of", "2026-06-30"])
-    assert res.exit_code in (0, 2), res.output  # a document without procedures is not an error of the checker
+    assert res.exit_code == 0, res.output  # a document without procedures is not an error of the checker
+    assert "Đã kiểm tra 0 thủ tục" in res.output
+
+
+# --- batch contract: every input attempted, per-file bilingual errors, exit codes -------------
+
+DECISION_MD = """# QUYẾT ĐỊNH
+
+Số: 12/QĐ-UBND
+
+Về việc công bố danh mục thủ tục hành chính mới ban hành lĩnh vực hộ tịch
+
+## PHẦN I. DANH MỤC THỦ TỤC HÀNH CHÍNH MỚI BAN HÀNH
+
+| STT | Mã số TTHC | Tên TTHC | Thời hạn giải quyết | Phí, lệ phí | Căn cứ pháp lý |
+|---|---|---|---|---|---|
+| 1 | 1.004222 | Đăng ký thường trú | 10 ngày làm việc | Không | Luật Cư trú 68/2020/QH14 |
+"""
+
+
+def _extracted_folder(tmp_path: Path) -> Path:
+    """``tthc extract`` of a small decision (good) and a corrupt .docx (error document)."""
+    from tthc_pipeline.procedures.extract_cli import extract
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "qd12.md").write_text(DECISION_MD, encoding="utf-8")
+    (src / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    out = tmp_path / "extracted"
+    res = CliRunner().invoke(extract, [str(src), "--out", str(out)])
+    assert res.exit_code == 1, res.output  # the corrupt .docx failed, the decision did not
+    return out
+
+
+def test_check_goes_on_after_bad_inputs_and_exits_3(tmp_path):
+    from tthc_pipeline.ingest.runner import ingest_file
+
+    folder = _extracted_folder(tmp_path)
+    nested = folder / "more" / "deeper"
+    nested.mkdir(parents=True)
+    bad_docx = tmp_path / "scan.docx"
+    bad_docx.write_bytes(b"PK\x03\x04 truncated")
+    (nested / "scan-ingest.json").write_text(json.dumps(ingest_file(bad_docx), ensure_ascii=False), encoding="utf-8")
+    (nested / "garbage.json").write_text("{not json", encoding="utf-8")
+    (nested / "foreign.json").write_text('{"foo": 1}', encoding="utf-8")
+    (nested / "good.json").write_text(json.dumps(CLEAN, ensure_ascii=False), encoding="utf-8")
+    (folder / ".hidden.json").write_text("{not json either", encoding="utf-8")
+
+    res = CliRunner().invoke(check, [str(folder), "--as-of", "2026-06-30"])
+    assert res.exit_code == 3, res.output
+    # the good inputs were checked: the extracted decision (TH002) and the nested portal record
+    assert "■ [1.004222] Đăng ký thường trú" in res.stdout and "TH002 CAO" in res.stdout
+    assert "Đã kiểm tra 2 thủ tục" in res.stdout
+    err = res.stderr
+    for name, code in [("scan-ingest.json", "corrupt_file"), ("garbage.json", "invalid_json"),
+                       ("foreign.json", "not_procedures"), ("broken-", "corrupt_file")]:
+        line = next((ln for ln in err.splitlines() if name in ln and ln.startswith("Lỗi: không đọc được tệp")), None)
+        assert line is not None and f"({code})" in line, (name, err)
+        assert any(name in ln and ln.startswith("Error: could not read") for ln in err.splitlines()), (name, err)
+    assert "ingest bị lỗi của tệp" in err and "kết quả trích xuất bị lỗi" in err
+    assert ".hidden.json" not in err  # hidden files are skipped, like ingest and extract
+    assert "4/6 tệp không đọc được / files could not be read" in err
+    assert "Traceback" not in res.output
+
+
+def test_unreadable_input_wins_over_findings_and_fail_on_never(tmp_path):
+    folder = _extracted_folder(tmp_path)  # a TH002 (high) finding and one error document
+    runner = CliRunner()
+    assert runner.invoke(check, [str(folder), "--as-of", "2026-06-30"]).exit_code == 3
+    good = next(p for p in folder.iterdir() if p.name.startswith("qd12-"))
+    assert runner.invoke(check, [str(good), "--as-of", "2026-06-30"]).exit_code == 1
+    never = runner.invoke(check, [str(good), "--as-of", "2026-06-30", "--fail-on", "never"])
+    assert never.exit_code == 0 and "TH002 CAO" in never.stdout  # still reported, not failing
+    res = runner.invoke(check, [str(folder), "--as-of", "2026-06-30", "--fail-on", "never", "--format", "json"])
+    assert res.exit_code == 3
+    doc = json.loads(res.stdout)
+    jsonschema.validate(doc, SCHEMA)
+    assert [e["code"] for e in doc["input_errors"]] == ["corrupt_file"]
+    assert doc["input_errors"][0]["file"].endswith(".procedures.json") and doc["procedures"] == 1
+    helped = runner.invoke(check, ["--help"])
+    assert "3 wins over 1" in helped.output and "never" in helped.output
+
+
+def test_empty_registry_is_warned_about(tmp_path, monkeypatch):
+    path = _write(tmp_path, "a.json", OUTDATED)
+    empty = tmp_path / "empty-corpus"
+    (empty / "registry").mkdir(parents=True)
+    runner = CliRunner()
+    res = runner.invoke(check, [str(path), "--as-of", "2026-06-30", "--corpus", str(empty)])
+    assert "Cảnh báo: registry văn bản pháp luật" in res.stderr and "CC001, CC002" in res.stderr
+    assert "Warning: the legal registry" in res.stderr and str(empty) in res.stderr
+    # $TTHC_CORPUS is the default corpus, as for `tthc corpus`
+    monkeypatch.setenv("TTHC_CORPUS", str(empty))
+    res = runner.invoke(check, [str(path), "--as-of", "2026-06-30"])
+    assert f"registry in {empty} is empty" in res.stderr
+    # no citation rule selected: nothing to warn about
+    res = runner.invoke(check, [str(path), "--as-of", "2026-06-30", "--select", "HS"])
+    assert "Warning" not in res.stderr
+    monkeypatch.delenv("TTHC_CORPUS")
+    res = runner.invoke(check, [str(path), "--as-of", "2026-06-30"])
+    assert "Warning" not in res.stderr  # the repository's corpus has documents
+
+
+def test_default_registry_follows_tthc_corpus(tmp_path, monkeypatch):
+    import warnings
+
+    from tthc_pipeline.rules.builtins import default_registry
+
+    assert len(default_registry()) > 0  # the repository's corpus/
+    monkeypatch.setenv("TTHC_CORPUS", str(tmp_path))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert len(default_registry()) == 0
+    assert any("CC001, CC002 cannot fire" in str(w.message) for w in caught)
+
+
+def test_time_limit_messages_name_their_unit():
+    from tthc_pipeline.rules.builtins import duration_vi
+
+    assert duration_vi(None, "trong_ngay") == "trong ngày"
+    assert duration_vi(10.0, "ngay_lam_viec") == "10 ngày làm việc"
+    assert duration_vi(48.0, "gio") == "48 giờ"
+
+
+def test_th002_compares_only_comparable_units(tmp_path):
+    from tthc_pipeline.procedures.model import Procedure, Provenance, TextSpan, TimeLimit
+    from tthc_pipeline.rules.engine import Engine
+
+    def proc(value, unit):
+        return Procedure(id="p", name="Đăng ký thường trú", code="1.004222",
+                         components={"time_limit": TextSpan(f"{value:g} đơn vị", Provenance(node_id="time_limit"))},
+                         time_limits=[TimeLimit(raw="x", value=value, unit=unit)])
+
+    engine = Engine.from_dir(select=["TH002"])
+    found = engine.check([proc(10, "ngay_lam_viec")], as_of=date(2026, 6, 30))
+    assert [f.message for f in found] == [
+        "Thời hạn 10 ngày làm việc dài hơn thời hạn tham chiếu 7 ngày làm việc cho cùng mã thủ tục "
+        "(cổng DVC quốc gia 2026 (đăng ký thường trú) [V: R6])."]
+    assert engine.check([proc(48, "gio")], as_of=date(2026, 6, 30)) == []  # hours vs working days

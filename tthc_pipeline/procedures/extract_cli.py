@@ -1,10 +1,13 @@
 """`tthc extract PATH... [--out DIR] [--format json|jsonl]`.
 
 Inputs: documents (ingested first, or a saved ingest JSON), record files (.jsonl/.csv/.xlsx,
-portal .json) and folders (recursively). Output: one ``<name>.procedures.json`` per input
-(format json) or one ``procedures.jsonl`` with a procedure per line (format jsonl), written
-atomically. Exit 0 when every input succeeded, 1 when any failed (a bilingual message names
-the file), 2 on usage errors (click).
+portal .json) and folders (recursively, hidden files skipped). Output (format json): one
+``<slug of input stem>-<12 hex of its sha256>.procedures.json`` per input, named like ingest's
+records so the name does not depend on the batch; a failed input gets an error document under
+the same name (zero procedures, ``error`` {code, message_vi, message_en}), so a stale result of
+an earlier run never survives. Format jsonl: one ``procedures.jsonl`` with a procedure per line.
+Every write is atomic. Exit 0 when every input succeeded, 1 when any failed (a bilingual
+message names the file and the reason), 2 on usage errors (click).
 """
 
 from __future__ import annotations
@@ -17,45 +20,31 @@ from pathlib import Path
 
 import click
 
-from tthc_pipeline.ingest.models import IngestError
-from tthc_pipeline.procedures.extract import DOCUMENT_SUFFIXES, RECORD_SUFFIXES, extract_path
-
-INPUT_SUFFIXES = DOCUMENT_SUFFIXES | RECORD_SUFFIXES | {".json"}
-
-
-def atomic_write(path: Path, data: str) -> None:
-    """Write via a temp file in the same folder, then rename (no half-written outputs)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+from tthc_pipeline.ingest.runner import sha256_file, write_json_atomic
+from tthc_pipeline.procedures.extract import (
+    error_document,
+    error_from_exception,
+    extract_path,
+    input_files,
+    procedures_output_name,
+)
 
 
 def collect_inputs(paths: tuple[str, ...]) -> list[Path]:
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES
-                              and not f.name.endswith(".procedures.json")))
-        else:
-            out.append(p)
-    return out
+    return input_files(paths, skip_outputs=True)
 
 
-def _out_name(src: Path, used: set[str]) -> str:
-    name = f"{src.stem}.procedures.json"
-    k = 2
-    while name in used:
-        name = f"{src.stem}-{k}.procedures.json"
-        k += 1
-    used.add(name)
-    return name
+def format_error(src: Path, error: dict[str, str]) -> str:
+    code = error.get("code", "error")
+    return (f"Lỗi: không đọc được tệp {src} ({code}): {error.get('message_vi', '')}\n"
+            f"Error: could not read {src} ({code}): {error.get('message_en', '')}")
+
+
+def _sha256_or_none(path: Path) -> str | None:
+    try:
+        return sha256_file(path)
+    except OSError:
+        return None
 
 
 @click.command("extract")
@@ -69,41 +58,49 @@ def extract(paths: tuple[str, ...], out_dir: str, fmt: str) -> None:
     out = Path(out_dir)
     inputs = collect_inputs(paths)
     failed = 0
-    used: set[str] = set()
     lines: list[str] = []
     total = 0
     for src in inputs:
+        sha = _sha256_or_none(src)
         try:
             doc = extract_path(src)
-        except IngestError as exc:  # ingest could not read the document: its own bilingual reason
+        except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
             failed += 1
-            click.echo(
-                f"Lỗi: không đọc được tệp {src} ({exc.code}): {exc.message_vi}\n"
-                f"Error: could not read {src} ({exc.code}): {exc.message_en}",
-                err=True,
-            )
-            continue
-        except Exception as exc:  # one bad input must not stop the batch
-            failed += 1
-            click.echo(
-                f"Lỗi: không trích xuất được thủ tục từ tệp {src}: {exc}\n"
-                f"Error: could not extract procedures from {src}: {exc}",
-                err=True,
-            )
+            error = error_from_exception(exc)
+            click.echo(format_error(src, error), err=True)
+            if fmt == "json":  # replaces any result of an earlier run under the same name
+                write_json_atomic(out / procedures_output_name(src, sha), error_document(src, sha, error))
             continue
         total += doc["procedure_count"]
         for w in doc["warnings"]:
             click.echo(f"{src}: {w}", err=True)
         if fmt == "json":
-            atomic_write(out / _out_name(src, used), json.dumps(doc, ensure_ascii=False, indent=1))
+            write_json_atomic(out / procedures_output_name(src, sha), doc)
         else:
-            for p in doc["procedures"]:
-                lines.append(json.dumps(p, ensure_ascii=False))
+            lines.extend(json.dumps(p, ensure_ascii=False) for p in doc["procedures"])
         click.echo(f"{src}: {doc['procedure_count']} thủ tục / procedures ({doc['kind']})")
     if fmt == "jsonl":
-        atomic_write(out / "procedures.jsonl", "\n".join(lines) + ("\n" if lines else ""))
+        _write_text_atomic(out / "procedures.jsonl", "\n".join(lines) + ("\n" if lines else ""))
     click.echo(f"Tổng / total: {total} thủ tục / procedures from {len(inputs) - failed}/{len(inputs)} files → {out}")
     sys.exit(1 if failed else 0)
+
+
+def _write_text_atomic(target: Path, text: str) -> None:
+    """JSONL is not one JSON value: same temp-file + fsync + rename as ``write_json_atomic``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
 
 
 main = extract

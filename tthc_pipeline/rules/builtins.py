@@ -4,12 +4,13 @@ plus the registry and fuzzy matchers.
 Each builtin declares the placeholders it fills (``vars``) so the catalogue lint can check
 message templates. Document statuses come only from the registry of legal documents
 (``tthc_pipeline.legal.registry``, ``corpus/registry/*.yaml``): the one passed to
-``Engine.check``, else the repository's ``corpus/``.
+``Engine.check``, else the one of ``legal.corpus_cli.default_corpus_dir()``.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,9 @@ from typing import Any, Callable
 
 from rapidfuzz import fuzz
 
+from tthc_pipeline.legal.citations import find_citations
+from tthc_pipeline.legal.corpus_cli import default_corpus_dir
+from tthc_pipeline.legal.registry import Registry
 from tthc_pipeline.rules.matchers import Context, Hit, ProcView
 from tthc_pipeline.rules.portal import cached_rows as portal_channel_rows, channel_kinds, time_values
 from tthc_pipeline.rules.schema import Rule, RuleError
@@ -74,21 +78,12 @@ def find_document_numbers(text: str) -> list[Cited]:
         out.append(Cited(number, citation_key(number), m.start(), m.end()))
     if out:
         return out
-    try:  # no number found: the citation module's parser (slower) knows more forms
-        from tthc_pipeline.legal.citations import find_citations  # type: ignore
-    except ImportError:
-        return out
-    known = {c.key for c in out}
-    try:
-        for c in find_citations(text):
-            number = getattr(c, "number", None)
-            if number and citation_key(number) not in known:
-                start = getattr(c, "start", 0) or 0
-                end = getattr(c, "end", start) or start
-                out.append(Cited(number, citation_key(number), start, end))
-                known.add(citation_key(number))
-    except Exception:  # noqa: BLE001 - a foreign parser must not break the checks
-        pass
+    # no number found: the citation module's parser (slower) knows more forms
+    known: set[str] = set()
+    for c in find_citations(text):
+        if c.number and citation_key(c.number) not in known:
+            out.append(Cited(c.number, citation_key(c.number), c.start, c.end))
+            known.add(citation_key(c.number))
     return out
 
 
@@ -107,28 +102,34 @@ STATUS_VI = {
 
 
 def default_registry() -> Any:
-    """The registry of legal documents in the repository's ``corpus/`` (loaded once).
+    """The registry of legal documents in ``default_corpus_dir()`` (loaded once per folder).
 
     Used when ``Engine.check`` is given no registry (inline rule tests, benchmarks), so the
-    citation rules always read document statuses from one place: ``corpus/registry/*.yaml``.
+    citation rules always read document statuses from the corpus ``tthc corpus`` shows:
+    $TTHC_CORPUS, ./corpus, else the repository's ``corpus/registry/*.yaml``. An empty registry
+    is warned about (bilingual) once: CC001/CC002 cannot fire without it.
     """
-    global _DEFAULT_REGISTRY
-    if _DEFAULT_REGISTRY is None:
-        from tthc_pipeline.legal.registry import Registry
+    directory = default_corpus_dir()
+    reg = _DEFAULT_REGISTRIES.get(directory)
+    if reg is None:
+        reg = _DEFAULT_REGISTRIES[directory] = Registry.load(directory)
+        if len(reg) == 0:
+            warnings.warn(
+                f"Registry văn bản pháp luật ở {directory} trống: CC001, CC002 không thể phát hiện gì / "
+                f"the legal registry in {directory} is empty: CC001, CC002 cannot fire",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+    return reg
 
-        _DEFAULT_REGISTRY = Registry.load(DEFAULT_CORPUS)
-    return _DEFAULT_REGISTRY
 
-
-DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-_DEFAULT_REGISTRY: Any = None
+_DEFAULT_REGISTRIES: dict[Path, Any] = {}
 
 
 def _status_of(registry: Any, number: str, as_of: date) -> Any:
-    try:
-        return registry.status(number, as_of)
-    except Exception:  # noqa: BLE001 - unknown id in a foreign registry → unknown
-        return None
+    """Status of ``number``; an unknown id is the registry's "unknown" status, and a registry
+    that fails propagates (a silent "no status" would hide every CC001/CC002 finding)."""
+    return registry.status(number, as_of)
 
 
 def _lower_first(text: str) -> str:
@@ -395,7 +396,7 @@ class VagueTimeLimit:
         return []
 
 
-_UNIT_VI = {"ngay": "ngày", "ngay_lam_viec": "ngày làm việc", "gio": "giờ", "thang": "tháng", "nam": "năm", None: ""}
+_UNIT_VI = {"ngay": "ngày", "ngay_lam_viec": "ngày làm việc", "trong_ngay": "trong ngày", "gio": "giờ", "thang": "tháng", "nam": "năm", None: ""}
 _CODE = re.compile(r"^(\d\.\d{6})")
 
 
@@ -410,6 +411,19 @@ def _reference_for(pv: ProcView, data: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def duration_vi(value: float | None, unit: str | None) -> str:
+    """Vietnamese duration for messages: "10 ngày làm việc", "48 giờ", "trong ngày"."""
+    if unit == "trong_ngay":
+        return _UNIT_VI["trong_ngay"]  # "within the day": the unit is the whole duration
+    number = f"{value:g}" if value is not None else "?"
+    return f"{number} {_UNIT_VI.get(unit, '')}".strip()
+
+
+def _comparable(unit: str | None, ref_unit: str | None) -> bool:
+    """Hours vs days are not comparable without a conversion rule; missing units are trusted."""
+    return not (unit and ref_unit and {unit, ref_unit} - {"ngay", "ngay_lam_viec"})
+
+
 class LongerThanReference:
     """TH002: a time limit longer than the reference for the same procedure code (§3.1)."""
 
@@ -420,26 +434,18 @@ class LongerThanReference:
         ref = _reference_for(pv, ctx.data)
         if ref is None or ref.get("value") is None:
             return []
+        limit, ref_unit = float(ref["value"]), ref.get("unit")
+        vars_ = {"reference": duration_vi(limit, ref_unit), "source": ref.get("source", "?")}
         text = pv.view(component).text
         hits = []
         for row in portal_channel_rows(text) if component == "channels" else []:
-            if row.value is None or row.value <= float(ref["value"]):
+            if row.value is None or row.value <= limit or not _comparable(row.unit, ref_unit):
                 continue
-            if ref.get("unit") and row.unit and {row.unit, ref["unit"]} - {"ngay", "ngay_lam_viec"}:
-                continue  # hours vs days: not comparable without a conversion rule
-            hits.append(Hit(component, row.start, row.end, {
-                "value": f"{row.value:g} {_UNIT_VI.get(row.unit, '')}".strip(),
-                "reference": f"{float(ref['value']):g} {_UNIT_VI.get(ref.get('unit'), '')}".strip(),
-                "source": ref.get("source", "?"),
-            }))
+            hits.append(Hit(component, row.start, row.end, {"value": duration_vi(row.value, row.unit), **vars_}))
         if component == "time_limit":
             for tl in pv.proc.time_limits:
-                if tl.value is not None and tl.value > float(ref["value"]):
-                    hits.append(Hit(component, 0, len(text), {
-                        "value": f"{tl.value:g} {_UNIT_VI.get(tl.unit, '')}".strip(),
-                        "reference": f"{float(ref['value']):g} {_UNIT_VI.get(ref.get('unit'), '')}".strip(),
-                        "source": ref.get("source", "?"),
-                    }))
+                if tl.value is not None and tl.value > limit and _comparable(tl.unit, ref_unit):
+                    hits.append(Hit(component, 0, len(text), {"value": duration_vi(tl.value, tl.unit), **vars_}))
         return hits
 
 

@@ -1,7 +1,14 @@
 """``tthc check PATH...``: run the rule catalogue on procedures, linter-style.
 
-Exit codes: 0 no finding at/above ``--fail-on``; 1 findings at/above it; 2 usage error
-(bad date, unknown rule id, unreadable input, invalid catalogue).
+Every input is attempted: a file that cannot be read (foreign or broken JSON, an ingest record
+of a document that failed, an error document of ``tthc extract``) is reported on stderr in
+Vietnamese and English and the other files are still checked.
+
+Exit codes (when several apply, the highest wins):
+  0  every input read, no finding at/above ``--fail-on`` (always 0 findings-wise with ``never``);
+  1  findings at/above ``--fail-on``;
+  2  usage error (bad date, unknown rule id, missing path, invalid catalogue, bad --corpus);
+  3  some input could not be read (the report covers the others).
 """
 
 from __future__ import annotations
@@ -11,15 +18,18 @@ import sys
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
+from tthc_pipeline.legal.corpus_cli import default_corpus_dir
+from tthc_pipeline.legal.registry import Registry
+from tthc_pipeline.rules.check_inputs import load_inputs
 from tthc_pipeline.rules.engine import Engine, at_or_above
 from tthc_pipeline.rules.findings import Finding
 from tthc_pipeline.rules.schema import SEVERITIES, RuleError, load_catalogue
 
 SEVERITY_VI = {"high": "CAO", "medium": "TRUNG BÌNH", "low": "THẤP"}
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE_INPUT = 0, 1, 2, 3
 
 
 def _split(values: tuple[str, ...]) -> list[str] | None:
@@ -27,31 +37,28 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     return out or None
 
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+def _load_registry(corpus: str | None) -> tuple[Registry, Path]:
+    """The legal registry of ``--corpus``, else of ``default_corpus_dir()`` ($TTHC_CORPUS,
+    ./corpus, the repository's corpus/): the same corpus ``tthc corpus`` shows."""
+    if corpus:
+        if not Path(corpus).is_dir():
+            raise click.UsageError(f"--corpus: không có thư mục / no such directory: {corpus}")
+        directory = Path(corpus)
+    else:
+        directory = default_corpus_dir()
+    return Registry.load(directory), directory
 
 
-def _load_registry(corpus: str | None) -> Any:
-    """The legal registry of ``--corpus`` (default: the repository's corpus/ when present).
+def _registry_rules(engine: Engine) -> list[str]:
+    return [cr.rule.id for cr in engine.rules if cr.rule.match.get("kind") == "registry"]
 
-    Without one, the citation rules (CC001, CC002) read the repository's corpus/ themselves.
-    """
-    if not corpus:
-        if not (DEFAULT_CORPUS / "registry").is_dir():
-            return None
-        try:
-            from tthc_pipeline.legal.registry import Registry  # type: ignore
-        except ImportError:
-            return None
-        return Registry.load(DEFAULT_CORPUS)
-    try:
-        from tthc_pipeline.legal.registry import Registry  # type: ignore
-    except ImportError as exc:
-        raise click.UsageError(
-            "--corpus cần module tthc_pipeline.legal.registry (chưa có) / needs the legal registry module"
-        ) from exc
-    if not Path(corpus).is_dir():
-        raise click.UsageError(f"--corpus: không có thư mục / no such directory: {corpus}")
-    return Registry.load(corpus)
+
+def empty_registry_warning(directory: Path, rule_ids: list[str]) -> str:
+    ids = ", ".join(rule_ids)
+    return (f"Cảnh báo: registry văn bản pháp luật ở {directory} không có văn bản nào, nên các quy tắc {ids} "
+            f"(văn bản hết hiệu lực, được sửa đổi) không thể phát hiện gì; chỉ định --corpus hoặc biến môi trường TTHC_CORPUS.\n"
+            f"Warning: the legal registry in {directory} is empty, so rules {ids} (outdated or amended documents) "
+            f"cannot fire; pass --corpus or set TTHC_CORPUS.")
 
 
 def render_text(findings: list[Finding], n_procs: int) -> str:
@@ -87,16 +94,25 @@ def render_text(findings: list[Finding], n_procs: int) -> str:
     return "\n".join(lines)
 
 
-@click.command("check")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+FAIL_ON = (*SEVERITIES, "never")
+
+
+@click.command("check", epilog=(
+    "Mã thoát / exit codes: 0 không có phát hiện từ mức --fail-on / no finding at or above --fail-on; "
+    "1 có phát hiện / findings at or above --fail-on; 2 lỗi cú pháp lệnh / usage error; "
+    "3 có tệp đầu vào không đọc được (thắng 1 khi cả hai) / some input could not be read (3 wins over 1). "
+    "--fail-on never: chỉ báo cáo, không thoát 1 vì phát hiện (chạy định kỳ) / report without failing on findings."))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--as-of", "as_of", default=None, help="Ngày rà soát YYYY-MM-DD (mặc định: hôm nay) / review date.")
 @click.option("--rules", "rules_dir", default=None, type=click.Path(), help="Thư mục quy tắc / rules directory.")
 @click.option("--corpus", default=None, type=click.Path(),
-              help="Kho văn bản cho registry (mặc định corpus/ của kho mã) / legal corpus directory (default: repo corpus/).")
+              help="Kho văn bản cho registry (mặc định: $TTHC_CORPUS, ./corpus hoặc corpus/ của kho mã) / "
+                   "legal corpus directory (default: $TTHC_CORPUS, ./corpus, the repository's corpus/).")
 @click.option("--select", multiple=True, help="Mã quy tắc hoặc họ (HS, CQ001), phân tách bằng dấu phẩy.")
 @click.option("--ignore", multiple=True, help="Bỏ qua quy tắc/họ quy tắc.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default="high", show_default=True)
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="high", show_default=True,
+              help="Mức nghiêm trọng làm thoát 1; never: không bao giờ / severity that makes the exit code 1; never: none.")
 def check(paths: tuple[str, ...], as_of: str | None, rules_dir: str | None, corpus: str | None,
           select: tuple[str, ...], ignore: tuple[str, ...], fmt: str, fail_on: str) -> None:
     """Kiểm tra thủ tục hành chính theo bộ quy tắc / check procedures against the rule catalogue."""
@@ -113,23 +129,31 @@ def check(paths: tuple[str, ...], as_of: str | None, rules_dir: str | None, corp
     for code in (sel or []) + (ign or []):
         if not any(k.startswith(code) for k in known):
             raise click.UsageError(f"Không có quy tắc '{code}' / unknown rule or family '{code}'")
-    from tthc_pipeline.rules.check_inputs import InputError, load_procedures
-
-    try:
-        procedures = load_procedures(paths)
-    except (InputError, OSError) as exc:
-        raise click.UsageError(str(exc)) from exc
     engine = Engine(catalogue, sel, ign)
-    findings = engine.check(procedures, as_of=review_date, registry=_load_registry(corpus))
+    registry, corpus_dir = _load_registry(corpus)
+    needs_registry = _registry_rules(engine)
+    if needs_registry and len(registry) == 0:
+        click.echo(empty_registry_warning(corpus_dir, needs_registry), err=True)
+
+    loaded = load_inputs(paths)
+    for failure in loaded.failures:
+        click.echo(failure.render(), err=True)
+    procedures = loaded.procedures
+    findings = engine.check(procedures, as_of=review_date, registry=registry)
     if fmt == "json":
         click.echo(json.dumps({"as_of": review_date.isoformat(), "procedures": len(procedures),
-                               "findings": [f.to_dict() for f in findings]}, ensure_ascii=False, indent=2))
+                               "findings": [f.to_dict() for f in findings],
+                               "input_errors": [f.to_dict() for f in loaded.failures]},
+                              ensure_ascii=False, indent=2))
     elif fmt == "jsonl":
         for f in findings:
             click.echo(json.dumps(f.to_dict(), ensure_ascii=False))
     else:
         click.echo(render_text(findings, len(procedures)))
-    sys.exit(1 if at_or_above(findings, fail_on) else 0)
+    if loaded.failures:
+        click.echo(f"{len(loaded.failures)}/{loaded.files} tệp không đọc được / files could not be read.", err=True)
+        sys.exit(EXIT_UNREADABLE_INPUT)
+    sys.exit(EXIT_FINDINGS if fail_on != "never" and at_or_above(findings, fail_on) else EXIT_OK)
 
 
 main = check

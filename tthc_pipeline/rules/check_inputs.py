@@ -1,158 +1,154 @@
-"""Procedure loading for ``tthc check``.
+"""Procedure loading for ``tthc check``, one file at a time.
 
-Uses ``tthc_pipeline.procedures.load.load_procedures`` if the extraction side provides it;
-otherwise routes each file itself: documents and ingest JSON to ``procedures.extract``,
-record files and portal JSON to ``procedures.records``, procedure JSON to
-``Procedure.from_dict``. If those modules are missing, portal JSON and procedure JSON are
-still read here (portal keys mapped to components as published, after ``clean()``).
+Routing per file: documents and ingest JSON → ``procedures.extract.extract_path``; record
+files (.csv/.xlsx/.ndjson) and portal JSON → ``procedures.records.read_records``; procedure
+JSON (``tthc extract`` output, ``Procedure.to_dict()`` objects, JSONL of them) →
+``Procedure.from_dict``. Folders are read recursively like ``ingest`` and ``extract``
+(sorted, supported suffixes, hidden files skipped).
+
+The batch contract: every input is attempted. ``load_inputs`` never raises for a bad file; it
+returns the procedures of the good ones and one ``InputFailure`` (stable code, Vietnamese and
+English reason) per bad one: unreadable or foreign JSON, an ingest record of a document that
+could not be read, an error document ``tthc extract`` wrote for a failed input.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan, procedure_id
-from tthc_pipeline.text.normalize import clean
-
-PORTAL_KEYS = {
-    "ten_thu_tuc": "name",
-    "trinh_tu_thuc_hien": "steps",
-    "cach_thuc_thuc_hien": "channels",
-    "thanh_phan_ho_so": "dossier",
-    "doi_tuong_thuc_hien": "subjects",
-    "co_quan_thuc_hien": "agencies",
-    "ket_qua_xu_ly": "result",
-    "can_cu_phap_ly": "legal_basis",
-    "yeu_cau_dieu_kien": "requirements",
-}
+from tthc_pipeline.procedures.docrecord import is_ingest_json
+from tthc_pipeline.procedures.extract import (
+    DOCUMENT_SUFFIXES,
+    RECORD_SUFFIXES,
+    error_from_exception,
+    extract_path,
+    input_files,
+)
+from tthc_pipeline.procedures.model import Procedure
+from tthc_pipeline.procedures.records import is_portal_record, read_records
 
 
 class InputError(ValueError):
-    """An input file that is neither a portal record nor procedure JSON."""
+    """An input file that yields no procedures for a known reason (bilingual, stable code)."""
+
+    def __init__(self, path: Path, code: str, message_vi: str, message_en: str) -> None:
+        super().__init__(f"{path}: {message_vi} / {message_en}")
+        self.path = path
+        self.code = code
+        self.message_vi = message_vi
+        self.message_en = message_en
 
 
-def procedure_from_portal(record: dict[str, Any], document: str | None = None, sha256: str | None = None) -> Procedure:
-    comps = {}
-    for key, comp in PORTAL_KEYS.items():
-        text = clean(record.get(key) or "")
-        if text:
-            comps[comp] = TextSpan(text, Provenance(document=document, sha256=sha256, node_id=key, start=0, end=len(text)))
-    code = (record.get("ma_thu_tuc") or "").strip() or None
-    name = clean(record.get("ten_thu_tuc") or "").strip()
-    levels = [s.strip() for s in clean(record.get("cap_thuc_hien") or "").split(",") if s.strip()]
-    return Procedure(
-        id=procedure_id(code, name, sha256),
-        name=name,
-        code=code,
-        levels=levels,
-        field=clean(record.get("linh_vuc") or "") or None,
-        announcing_decision=clean(record.get("so_quyet_dinh") or "") or None,
-        source=SourceRef(kind="record", document=document, sha256=sha256, record_key=code),
-        components=comps,
-        extra={"loai_thu_tuc": clean(record.get("loai_thu_tuc") or "")},
+@dataclass
+class InputFailure:
+    """One input that could not be read; the batch went on without it."""
+
+    path: Path
+    code: str
+    message_vi: str
+    message_en: str
+
+    def render(self) -> str:
+        return (f"Lỗi: không đọc được tệp {self.path} ({self.code}): {self.message_vi}\n"
+                f"Error: could not read {self.path} ({self.code}): {self.message_en}")
+
+    def to_dict(self) -> dict[str, str]:
+        return {"file": str(self.path), "code": self.code, "message_vi": self.message_vi, "message_en": self.message_en}
+
+
+@dataclass
+class LoadResult:
+    procedures: list[Procedure] = field(default_factory=list)
+    failures: list[InputFailure] = field(default_factory=list)
+    files: int = 0
+
+
+def _objects(path: Path, data: Any) -> list[Any]:
+    if path.suffix.lower() == ".jsonl":
+        return data
+    if isinstance(data, dict) and "procedures" in data:
+        data = data["procedures"]
+    return data if isinstance(data, list) else [data]
+
+
+def _read_json(path: Path) -> Any:
+    raw = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".jsonl":
+        return [json.loads(line) for line in raw.splitlines() if line.strip()]
+    return json.loads(raw)
+
+
+def _refuse_failed_outputs(path: Path, data: Any) -> None:
+    """An ingest record or ``tthc extract`` document that carries an ``error`` is a failed input
+    of an earlier stage: report that stage's reason instead of checking nothing silently."""
+    if not isinstance(data, dict) or not data.get("error"):
+        return
+    err = data["error"] if isinstance(data["error"], dict) else {"message_vi": str(data["error"]), "message_en": str(data["error"])}
+    source = data.get("source") or "?"
+    stage_vi, stage_en = ("ingest", "ingest") if is_ingest_json(data) else ("trích xuất", "extract")
+    raise InputError(
+        path,
+        err.get("code") or "failed_input",
+        f"đây là kết quả {stage_vi} bị lỗi của tệp {source}, không có thủ tục nào để kiểm tra: {err.get('message_vi', '')}",
+        f"this is a failed {stage_en} result of {source}, with no procedures to check: {err.get('message_en', '')}",
     )
 
 
-def _objects(path: Path) -> Iterable[dict[str, Any]]:
-    raw = path.read_text(encoding="utf-8")
-    if path.suffix == ".jsonl":
-        for line in raw.splitlines():
-            if line.strip():
-                yield json.loads(line)
-        return
-    data = json.loads(raw)
-    if isinstance(data, dict) and "procedures" in data:
-        data = data["procedures"]
-    yield from (data if isinstance(data, list) else [data])
-
-
-def _shared_reader():
-    try:
-        from tthc_pipeline.procedures.records import read_records  # the record importer
-    except ImportError:
-        return None
-    return read_records
-
-
-def _extractor():
-    try:
-        from tthc_pipeline.procedures.extract import extract_path  # documents → procedures
-    except ImportError:
-        return None
-    return extract_path
-
-
-RECORD_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".xlsx"}
-DOCUMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".md", ".txt", ".odt", ".rtf", ".html", ".htm"}
-INPUT_SUFFIXES = {".json"} | RECORD_SUFFIXES | DOCUMENT_SUFFIXES
-
-
-def _from_extraction(path: Path) -> list[Procedure]:
-    extract_path = _extractor()
-    if extract_path is None:
-        raise InputError(f"{path}: chưa có bộ trích xuất tài liệu / document extraction not available")
-    return [Procedure.from_dict(d) for d in extract_path(path)["procedures"]]
-
-
 def load_file(path: Path) -> list[Procedure]:
-    """Procedures of one input file.
-
-    * documents (.pdf/.docx/.doc/.md/…) and ingest JSON → ``procedures.extract.extract_path``;
-    * record files (.jsonl/.csv/.xlsx) and portal JSON → ``procedures.records.read_records``;
-    * procedure JSON (``tthc extract`` output or ``Procedure.to_dict()``) → ``Procedure.from_dict``.
-    Without those modules, portal JSON and procedure JSON are read here.
-    """
+    """Procedures of one input file; raises ``InputError``, ``IngestError``, ``ValueError`` or
+    ``OSError`` for a file that cannot be read (``load_inputs`` turns them into failures)."""
     suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InputError(path, "not_found", "không tìm thấy tệp hoặc không phải tệp thường",
+                         "file not found or not a regular file")
     if suffix in DOCUMENT_SUFFIXES:
-        return _from_extraction(path)
-    reader = _shared_reader()
-    if suffix in RECORD_SUFFIXES and suffix != ".jsonl" and reader is None:
-        raise InputError(f"{path}: chưa có bộ đọc bản ghi / record importer not available")
+        return [Procedure.from_dict(d) for d in extract_path(path)["procedures"]]
     if suffix in RECORD_SUFFIXES and suffix != ".jsonl":
-        return list(reader(path))
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        return list(read_records(path))
     try:
-        objects = list(_objects(path))
+        data = _read_json(path)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: không đọc được JSON / not readable JSON: {exc}") from exc
-    if len(objects) == 1 and isinstance(objects[0], dict) and "sha256" in objects[0] and "text" in objects[0]:
-        return _from_extraction(path)  # an ingest record of a document
-    if reader is not None and objects and all(isinstance(o, dict) and ("ma_thu_tuc" in o or "ten_thu_tuc" in o) for o in objects):
-        return list(reader(path))
-    out = []
-    for obj in objects:
-        if not isinstance(obj, dict):
-            raise InputError(f"{path}: không phải hồ sơ cổng DVC hay JSON thủ tục / neither a portal record nor procedure JSON")
-        if "ma_thu_tuc" in obj or "ten_thu_tuc" in obj:
-            out.append(procedure_from_portal(obj, str(path), sha))
-        elif "id" in obj and "name" in obj:
-            out.append(Procedure.from_dict(obj))
-        else:
-            raise InputError(f"{path}: không phải hồ sơ cổng DVC hay JSON thủ tục / neither a portal record nor procedure JSON")
-    return out
+        raise InputError(path, "invalid_json", f"không đọc được JSON: {exc}", f"not readable JSON: {exc}") from exc
+    _refuse_failed_outputs(path, data)
+    if is_ingest_json(data):
+        return [Procedure.from_dict(d) for d in extract_path(path)["procedures"]]  # an ingest record of a document
+    objects = _objects(path, data)
+    if objects and all(is_portal_record(o) for o in objects):
+        return list(read_records(path))
+    if not all(isinstance(o, dict) and "id" in o and "name" in o for o in objects):
+        raise InputError(path, "not_procedures",
+                         "không phải hồ sơ cổng DVC, bản ghi ingest hay JSON thủ tục",
+                         "neither a portal record, an ingest record nor procedure JSON")
+    return [Procedure.from_dict(o) for o in objects]
+
+
+def _failure(path: Path, exc: Exception) -> InputFailure:
+    if isinstance(exc, InputError):
+        return InputFailure(path, exc.code, exc.message_vi, exc.message_en)
+    err = error_from_exception(exc)
+    return InputFailure(path, err["code"], err["message_vi"], err["message_en"])
+
+
+def load_inputs(paths: Iterable[str | Path]) -> LoadResult:
+    """Procedures of every readable input, and one failure per input that is not."""
+    result = LoadResult()
+    for f in input_files(paths, skip_outputs=False):
+        result.files += 1
+        try:
+            result.procedures.extend(load_file(f))
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+            result.failures.append(_failure(f, exc))
+    return result
 
 
 def load_procedures(paths: Iterable[str | Path]) -> list[Procedure]:
-    """Procedures from files or directories (``*.json``, ``*.jsonl``), shared loader first."""
-    paths = [Path(p) for p in paths]
-    try:
-        from tthc_pipeline.procedures.load import load_procedures as shared  # type: ignore
-    except ImportError:
-        shared = None
-    if shared is not None:
-        return list(shared(paths))
-    files: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            files.extend(sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES))
-        elif p.exists():
-            files.append(p)
-        else:
-            raise InputError(f"{p}: không tìm thấy tệp / file not found")
-    procs: list[Procedure] = []
-    for f in files:
-        procs.extend(load_file(f))
-    return procs
+    """All procedures of ``paths``, strictly: raises ``InputError`` for the first bad input
+    (benchmarks, tests and scripts that expect every input to be good)."""
+    result = load_inputs(paths)
+    if result.failures:
+        f = result.failures[0]
+        raise InputError(f.path, f.code, f.message_vi, f.message_en)
+    return result.procedures
