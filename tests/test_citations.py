@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tthc_pipeline.legal.citations import canonical_number, find_citations, type_from_symbol, unique_ids
+from tthc_pipeline.legal.citations import canonical_number, find_citations, number_key, type_from_symbol, unique_ids
+from tthc_pipeline.legal.dates import iso_date, parse_date
 from tthc_pipeline.legal.registry import Registry
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
@@ -28,10 +29,25 @@ REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
         ("63/2O10/NĐ-CP", "63/2010/NĐ-CP"),
         ("31/2025/TT_BCA", "31/2025/TT-BCA"),
         ("05/2015/TTLT-BTP-BCA-BYT", "05/2015/TTLT-BTP-BCA-BYT"),
+        ("201102/2011/QH13", "02/2011/QH13"),  # "năm 2011" glued to the next table cell
+        ("12345/QĐ-BCA", "12345/QĐ-BCA"),  # 5 digits: a number, not a glued year
     ],
 )
 def test_canonical_number(raw: str, expected: str) -> None:
     assert canonical_number(raw) == expected
+
+
+def test_number_key_ignores_padding_only() -> None:
+    assert number_key("5/2012/nd-cp") == number_key("05/2012/NĐ-CP") == "5/2012/NĐ-CP"
+    assert number_key("05/2012/NĐ-CP") != number_key("50/2012/NĐ-CP")
+    assert number_key("66.7/2025/NQ-CP") == "66.7/2025/NQ-CP"
+    assert number_key("2729/QD-BCT") == "2729/QĐ-BCT"
+
+
+def test_shared_date_parser() -> None:
+    assert iso_date("1", "3", "2026") == "2026-03-01" and iso_date("31", "2", "2020") is None
+    assert parse_date("ngày 01 tháng 3 năm 2026") == parse_date("01/3/2026") == parse_date("2026-03-01") == "2026-03-01"
+    assert parse_date("không rõ") is None
 
 
 def test_type_words_numbers_dates_and_issuer() -> None:

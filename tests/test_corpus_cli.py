@@ -82,13 +82,10 @@ def test_not_found_is_exit_1_and_usage_errors_exit_2(tmp_corpus: Path) -> None:
 
 def test_add_docx_and_ingest_json_then_next_load_sees_it(tmp_corpus: Path, tmp_path: Path) -> None:
     docx_path = make_decree_docx(tmp_path / "nd12.docx")
-    try:
-        from tthc_pipeline.ingest.runner import ingest_file  # noqa: F401
-    except ImportError:
-        pytest.skip("ingest runner not available yet")
     res = run("add", str(docx_path), "--corpus", str(tmp_corpus))
     assert res.exit_code == 0, res.output
-    assert "Đã học Nghị định 12/2026/NĐ-CP" in res.output and "expires 99/2020/NĐ-CP từ 01/03/2026" in res.output
+    assert "Đã học Nghị định 12/2026/NĐ-CP" in res.output and "làm hết hiệu lực 99/2020/NĐ-CP từ 01/03/2026" in res.output
+    assert "sửa đổi, bổ sung 63/2010/NĐ-CP từ 01/03/2026" in res.output and "expires" not in res.output
     learned = yaml.safe_load((tmp_corpus / "learned" / "12-2026-ND-CP.yaml").read_text("utf-8"))
     assert learned["origin"] == "learned" and learned["provenance"]["sha256"]
     res = run("status", "63/2010/NĐ-CP", "--as-of", "2026-03-01", "--corpus", str(tmp_corpus))
@@ -106,10 +103,6 @@ def test_add_docx_and_ingest_json_then_next_load_sees_it(tmp_corpus: Path, tmp_p
 
 
 def test_dropped_document_is_learned_on_next_list(tmp_corpus: Path) -> None:
-    try:
-        from tthc_pipeline.ingest.runner import ingest_file  # noqa: F401
-    except ImportError:
-        pytest.skip("ingest runner not available yet")
     (tmp_corpus / "documents").mkdir()
     make_decree_docx(tmp_corpus / "documents" / "nd12.docx")
     res = run("list", "--corpus", str(tmp_corpus), "--as-of", "2026-03-01")
@@ -131,3 +124,18 @@ def test_help_texts() -> None:
     for cmd in ("list", "show", "status", "add", "lint"):
         res = run(cmd, "--help")
         assert res.exit_code == 0 and "--corpus" in res.output
+
+
+def test_document_that_fails_to_ingest_is_listed_not_skipped(tmp_corpus: Path) -> None:
+    (tmp_corpus / "documents").mkdir()
+    broken = tmp_corpus / "documents" / "hong.pdf"
+    broken.write_bytes(b"%PDF-1.4 this is not a real pdf")
+    res = run("list", "--corpus", str(tmp_corpus), "--as-of", "2026-03-01")
+    assert res.exit_code == 0
+    line = next(x for x in res.output.splitlines() if "hong.pdf" in x)
+    assert line.startswith("LỖI ") and "chưa học văn bản này" in line and "/ ERROR " in line and "not learned" in line
+    assert not list((tmp_corpus / "learned").glob("*.yaml"))
+    data = json.loads(run("list", "--corpus", str(tmp_corpus), "--format", "json").output)
+    assert [Path(f["path"]).name for f in data["not_learned"]] == ["hong.pdf"]
+    res = run("add", str(broken), "--corpus", str(tmp_corpus))
+    assert res.exit_code == 1 and "LỖI" in res.output and "ERROR" in res.output

@@ -297,3 +297,12 @@ def test_part2_only_decision_change_groups():
     assert [d.name for d in procs[1].dossier] == [
         "Tờ khai đăng ký khai tử theo mẫu", "giấy báo tử hoặc giấy tờ thay thế giấy báo tử"]
     assert all(p.extra["part2_only"] and "listing_only" not in p.extra for p in procs)
+
+
+def test_announcing_decision_number_is_canonical():
+    """The decision number goes through legal.citations.canonical_number, from metadata or the text."""
+    from tthc_pipeline.procedures.announcement import decision_number
+
+    assert decision_number({"metadata": {"number": "5/2024/QD-UBND"}, "text": ""}) == "05/2024/QĐ-UBND"
+    text = "ỦY BAN NHÂN DÂN TỈNH X\nSố: 1766/QD - UBND\nQUYẾT ĐỊNH"
+    assert decision_number({"metadata": {}, "text": text}) == "1766/QĐ-UBND"

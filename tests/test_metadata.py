@@ -96,7 +96,8 @@ def test_header_printed_as_separate_lines_and_ascii_number():
         ("Số : 66.7/2025/NQ-CP", "66.7/2025/NQ-CP"),
         ("Số: 12/2017/TT – BGTVT", "12/2017/TT-BGTVT"),
         ("Số: 26/2023/qh15", "26/2023/QH15"),
-        ("Số: 9/2016/NÐ-CP", "9/2016/NĐ-CP"),  # U+00D0 look-alike, cleaned by clean()
+        # U+00D0 look-alike, cleaned by clean(); padded like the registry ids (canonical_number)
+        ("Số: 9/2016/NÐ-CP", "09/2016/NĐ-CP"),
     ],
 )
 def test_number_is_canonicalised(printed, canonical):
@@ -116,6 +117,20 @@ def test_effective_clause_tolerates_ocr_noise():
     assert eff["raw"].startswith("Nghị định này có hiệu lục thị hành kế từ ngày 10 tháng 01. năm 2025")
     assert eff["expires"] == ["Nghị định số 62/2021/ND-CP ngày 29 tháng 6 năm 2021 quy định chi tiết một số điêu Luật Cư trú"]
     assert eff["numbers"]["expires"] == ["62/2021/NĐ-CP"]
+    assert eff["expiry_dates"] == {}  # it ends when this decree takes effect: no date of its own
+
+
+def test_explicit_expiry_date_per_document():
+    text = (
+        "Điều 9. Hiệu lực thi hành\n"
+        "1. Thông tư này có hiệu lực thi hành từ ngày 01 tháng 5 năm 2026.\n"
+        "2. Thông tư số 7/2019/TT-BCA hết hiệu lực thi hành kể từ ngày 01/7/2026.\n"
+        "3. Thông tư số 24/2023/TT-BCA hết hiệu lực kể từ ngày Thông tư này có hiệu lực thi hành.\n"
+    )
+    eff = extract_metadata(text)["effective"]
+    assert eff["date"] == "2026-05-01"
+    assert eff["numbers"]["expires"] == ["07/2019/TT-BCA", "24/2023/TT-BCA"]
+    assert eff["expiry_dates"] == {"07/2019/TT-BCA": "2026-07-01"}
 
 
 def test_effective_clause_with_merged_spaces_and_numeric_date():

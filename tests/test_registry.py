@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tthc_pipeline.ingest.runner import ingest_file
 from tthc_pipeline.legal.registry import Registry
 from tthc_pipeline.legal.relations import relations_from_ingest, write_learned
 
@@ -153,19 +154,8 @@ def make_decree_docx(path: Path) -> Path:
     return path
 
 
-def _ingest():
-    try:
-        from tthc_pipeline.ingest.runner import ingest_file
-    except ImportError:
-        return None
-    return ingest_file
-
-
 def _record_for(path: Path) -> dict:
-    ingest = _ingest()
-    if ingest is not None:
-        return ingest(path)
-    return {"metadata": {}, "text": "\n".join(DECREE_PARAGRAPHS), "sha256": "0" * 64, "source": str(path)}
+    return ingest_file(path)
 
 
 def _check_learned_decree(entry) -> None:
@@ -192,6 +182,22 @@ def test_learning_tolerates_ocr_noise_without_metadata() -> None:
     assert entry.id == "55/2026/TT-BCA" and entry.effective == "2026-04-01"
     assert set(rel) == {("replaces", "24/2023/TT-BCA"), ("repeals", "17/2024/TT-BCA")}  # not the one in ( )
     assert rel[("repeals", "17/2024/TT-BCA")].articles == [{"dieu": "5", "khoan": "2"}, {"dieu": "5", "khoan": "3"}]
+
+
+def test_explicit_expiry_date_beats_the_effective_date() -> None:
+    # OCR merged "hiệu lực" into "hiệulực"; the quoted amendment text must not count; the
+    # decree ends on its own date (01/7/2026), not on this one's effective date (01/5/2026).
+    text = ("Số: 20/2026/NĐ-CP Hà Nội, ngày 10 tháng 3 năm 2026\n"
+            "Điều 1. Sửa đổi Điều 3 như sau:\n"
+            "“Điều 3. Nghị định số 11/2011/NĐ-CP hết hiệu lực kể từ ngày 01 tháng 01 năm 2030.”\n"
+            "Điều 2. Hiệu lực thi hành\n"
+            "1. Nghị định này có hiệulực thi hành từ ngày 01 tháng 5 năm 2026.\n"
+            "2. Nghị định số 5/2012/NĐ-CP hết hiệu lực thi hành kể từ ngày 01 tháng 7 năm 2026.\n"
+            "3. Nghị định số 99/2020/NĐ-CP hết hiệu lực kể từ ngày Nghị định này có hiệu lực thi hành.")
+    entry = relations_from_ingest({"metadata": {}, "text": text})
+    assert (entry.id, entry.issued, entry.effective) == ("20/2026/NĐ-CP", "2026-03-10", "2026-05-01")
+    rel = {(r.type, r.target): r.date for r in entry.relations}
+    assert rel == {("expires", "05/2012/NĐ-CP"): "2026-07-01", ("expires", "99/2020/NĐ-CP"): "2026-05-01"}
 
 
 def test_load_with_documents_learns_once(tmp_path: Path) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from datetime import date
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 import yaml
 
 from tthc_pipeline.legal.citations import canonical_number, find_citations, type_from_symbol
+from tthc_pipeline.legal.dates import iso_date
 from tthc_pipeline.text.normalize import fold
 
 HEADER_CHARS = 3000
@@ -117,6 +117,8 @@ _RELATIVE = re.compile(
     r"(?:sau\s*\d+\s*ngay\s*,?\s*)?(?:ke\s*)?tu\s*ngay\s*(?:ky|thong\s*qua|cong\s*bo|dang\s*cong\s*bao)(?:\s*ban\s*hanh)?"
 )
 _EXPIRES = re.compile(r"het\s*hieu\s*luc")
+# "… hết hiệu lực (thi hành) kể từ ngày 01 tháng 7 năm 2025": a date of its own for that document.
+_EXPIRY_DATE = re.compile(r"het\s*hieu\s*luc[^.;\n]{0,40}?\btu\s*(?=ngay\s*\d)")
 _REPLACES = re.compile(rf"(?<![a-z])thay\s*the(?:\s*cho)?\s*(?=(?:cac\s*)?{_TYPES_FOLD}|dieu\s*\d|khoan\s*\d)")
 _REPEALS = re.compile(
     rf"""(?<![a-z])bai\s*bo\s*
@@ -149,17 +151,10 @@ _DECOR = re.compile(r"[-_=*.…]{3,}|[|*#]")
 # --------------------------------------------------------------------------- helpers
 
 
-def _iso(d: str, m: str, y: str) -> str | None:
-    try:
-        return date(int(y), int(m), int(d)).isoformat()
-    except ValueError:
-        return None
-
-
 def _date_of(match: re.Match[str]) -> str | None:
     if match.group("d"):
-        return _iso(match.group("d"), match.group("m"), match.group("y"))
-    return _iso(match.group("d2"), match.group("m2"), match.group("y2"))
+        return iso_date(match.group("d"), match.group("m"), match.group("y"))
+    return iso_date(match.group("d2"), match.group("m2"), match.group("y2"))
 
 
 def _squeeze(text: str) -> str:
@@ -295,11 +290,7 @@ def _number(text: str, ftext: str, limit: int) -> tuple[str, int, int, bool] | N
             raw = v.group(0)
             return _squeeze(raw), v.start(), v.end(), True
         raw = f"{v.group('num')}/{v.group('year') + '/' if v.group('year') else ''}{sym}"
-        number = canonical_number(raw)
-        # canonical_number pads "5/…" to "05/…"; keep the number as printed in the header.
-        head = v.group("num")
-        number = head + number[number.index("/") :] if "/" in number else number
-        return number, v.start(), v.end(), False
+        return canonical_number(raw), v.start(), v.end(), False
     q = _QCVN.search(text, 0, limit)
     if q:
         raw = f"{q.group('kind')} {q.group('num')}:{q.group('year')}" + (f"/{q.group('sym')}" if q.group("sym") else "")
@@ -671,23 +662,32 @@ def _effective(text: str, ftext: str, quoted: list[tuple[int, int]]) -> dict[str
             region_end = min(region_end, cut)
     numbers: dict[str, list[str]] = {"replaces": [], "expires": [], "repeals": []}
 
-    def add(kind: str, raw_doc: str) -> None:
+    expiry_dates: dict[str, str] = {}
+
+    def add(kind: str, raw_doc: str) -> str | None:
+        """Record one document; returns its number when one is cited."""
         raw_doc = _squeeze(raw_doc).strip(" ,;:.")
         if not raw_doc or not _HAS_REF.search(raw_doc) or raw_doc in info[kind]:
-            return
+            return None
         info[kind].append(raw_doc)
         for c in find_citations(raw_doc):
             if c.number and c.number not in numbers[kind]:
                 numbers[kind].append(c.number)
-                break
+                return c.number
+        return None
 
     for m2 in _EXPIRES.finditer(ftext, region_start, region_end):
         if inside_quote(m2.start()):
             continue
         got = _subject_before(text, ftext, m2.start(), region_start)
         if got:
+            own = _EXPIRY_DATE.match(ftext, m2.start())
+            own_date = _DATE.match(ftext, own.end()) if own else None
+            when = _date_of(own_date) if own_date else None
             for part in _split_docs(got[0]):
-                add("expires", part)
+                number = add("expires", part)
+                if number and when:
+                    expiry_dates[number] = when
     for kind, regex in (("replaces", _REPLACES), ("repeals", _REPEALS)):
         for m2 in regex.finditer(ftext, region_start, region_end):
             if inside_quote(m2.start()) or _PASSIVE.search(ftext[max(0, m2.start() - 12) : m2.start()]):
@@ -696,6 +696,8 @@ def _effective(text: str, ftext: str, quoted: list[tuple[int, int]]) -> dict[str
                 for part in _split_docs(raw_doc):
                     add(kind, part)
     info["numbers"] = numbers
+    # Only documents given their own end date; the others end when this one takes effect.
+    info["expiry_dates"] = expiry_dates
     return info
 
 

@@ -7,6 +7,6 @@
 * ``corpus_cli``: the ``tthc corpus`` command group.
 """
 
-from tthc_pipeline.legal.citations import Citation, canonical_number, find_citations
+from tthc_pipeline.legal.citations import Citation, canonical_number, find_citations, number_key
 
-__all__ = ["Citation", "canonical_number", "find_citations"]
+__all__ = ["Citation", "canonical_number", "find_citations", "number_key"]

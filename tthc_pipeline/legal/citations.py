@@ -23,13 +23,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
+from tthc_pipeline.legal.dates import iso_date
 from tthc_pipeline.text.normalize import canon, clean, fold
 
 
@@ -161,14 +161,28 @@ def _canonical_num(num: str) -> str:
     return f"{int(num):02d}" if num.isdigit() else num
 
 
+# Portal tables glue "năm 2011" to the next cell "02/2011/QH13" → "201102/2011/QH13". A number
+# has at most 5 digits, so a 6+ digit head starting with a year is a glued year.
+_GLUED_YEAR_HEAD = re.compile(r"(?<!\d)(?:19|20)\d{2}(?=\d{2,5}\s{0,3}/)")
+
+
 def canonical_number(raw: str) -> str:
     """Canonical document number: "số 154 /2024/ NĐ - CP" → "154/2024/NĐ-CP".
 
+    The only canonicaliser of document numbers in the package (metadata, registry, relations,
+    procedure extraction and the announcement reader all call it), so a number read from a
+    header and the same number cited elsewhere compare equal.
+
     Folds Đ look-alikes, ASCII "ND"/"QD" to "NĐ"/"QĐ", spaces and dashes; keeps dotted
-    numbers ("66.7/2025/NQ-CP"); pads one-digit numbers ("5/2012" → "05/2012") because
-    official texts write them with a leading zero; fixes O/I/l in the year (OCR).
+    numbers ("66.7/2025/NQ-CP"); fixes O/I/l in the year (OCR); drops a year glued to the
+    number by crawled tables ("201102/2011/QH13" → "02/2011/QH13").
+
+    Padding policy: one-digit numbers are padded ("5/2012" → "05/2012") because official
+    texts print them with a leading zero and the registry ids in corpus/registry/*.yaml are
+    written that way ("07/2025/NĐ-CP"). To compare numbers whatever their padding, use
+    ``number_key``.
     """
-    text = clean(raw)
+    text = _GLUED_YEAR_HEAD.sub("", clean(raw), count=1)
     m = _NUMBER_ANYCASE.search(text)
     if not m:
         return re.sub(r"\s+", "", text).upper()
@@ -177,6 +191,19 @@ def canonical_number(raw: str) -> str:
         parts.append(_fix_year(m.group("year")))
     parts.append(_canonical_symbol(m.group("sym")))
     return "/".join(parts)
+
+
+def number_key(number: str) -> str:
+    """Padding-insensitive comparison key: "05/2012/nd-cp" and "5/2012/NĐ-CP" → "5/2012/NĐ-CP".
+
+    For matching numbers that come from sources with other padding conventions (portal rows,
+    hand-typed lists); display and registry ids use ``canonical_number``.
+    """
+    canonical = canonical_number(number)
+    head, sep, rest = canonical.partition("/")
+    if not sep or not head.isdigit():
+        return canonical
+    return f"{int(head)}/{rest}"
 
 
 def type_from_symbol(symbol: str | None) -> str | None:
@@ -288,19 +315,12 @@ def _articles_before(ctext: str, start: int) -> list[dict[str, str]]:
     return _parse_articles(m.group("chain")) if m else []
 
 
-def _iso(d: str, m: str, y: str) -> str | None:
-    try:
-        return date(int(y), int(m), int(d)).isoformat()
-    except ValueError:
-        return None
-
-
 def _tail_info(text: str, ctext: str, end: int) -> tuple[str | None, str | None, int]:
     """(issued ISO date, issuer, end offset of what was consumed) after a citation."""
     issued = issuer = None
     m = _ISSUED_AFTER.match(ctext, end)
     if m:
-        issued = _iso(m.group("d"), m.group("m1") or m.group("m2"), m.group("y"))
+        issued = iso_date(m.group("d"), m.group("m1") or m.group("m2"), m.group("y"))
     after = m.end() if m else end
     w = _ISSUER_AFTER.match(ctext, after)
     if w and text[w.start("who")].isupper():

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from tthc_pipeline.legal.registry import Entry, Registry, Status
+from tthc_pipeline.legal.registry import RELATION_NAMES_VI, Entry, Registry, Status
 
 
 def default_corpus_dir() -> Path:
@@ -59,11 +59,22 @@ _learn_option = click.option("--learn/--no-learn", default=True, show_default=Tr
                              help="Học trước các văn bản PDF/DOCX mới thả vào thư mục corpus.")
 
 
-def _load(corpus_dir: Path | None, learn: bool) -> Registry:
+def _load(corpus_dir: Path | None, learn: bool, report_failures: bool = True) -> Registry:
+    """The registry; documents that failed to ingest are reported on stderr unless the caller
+    reports them itself (``list``)."""
     corpus = corpus_dir or default_corpus_dir()
     if not corpus.is_dir():
         raise click.UsageError(f"Không tìm thấy thư mục corpus: {corpus} / corpus directory not found")
-    return Registry.load_with_documents(corpus) if learn else Registry.load(corpus)
+    reg = Registry.load_with_documents(corpus) if learn else Registry.load(corpus)
+    if report_failures:
+        for line in _failure_lines(reg.learn_failures):
+            click.echo(line, err=True)
+    return reg
+
+
+def _failure_lines(failures: list[Any]) -> list[str]:
+    return [f"LỖI {f.path}: {f.message_vi}; chưa học văn bản này. / ERROR {f.path}: {f.message_en}; not learned."
+            for f in failures]
 
 
 def _fmt_date(d: Any) -> str:
@@ -101,19 +112,23 @@ def corpus() -> None:
 @_learn_option
 def list_cmd(corpus_dir: Path | None, as_of: date | None, fmt: str, learn: bool) -> None:
     """Liệt kê các văn bản và tình trạng hiệu lực tại một ngày."""
-    reg = _load(corpus_dir, learn)
+    reg = _load(corpus_dir, learn, report_failures=False)
     when = as_of or date.today()
     entries = sorted(reg.entries.values(), key=lambda e: (e.type or "", e.id))
     statuses = [reg.status(e.id, when) for e in entries]
     if fmt == "json":
         rows = [{"id": e.id, "type": e.type, "title": e.title, "origin": e.origin, "confidence": e.confidence,
                  "status": s.to_dict()} for e, s in zip(entries, statuses)]
-        click.echo(json.dumps({"as_of": when.isoformat(), "documents": rows}, ensure_ascii=False, indent=2))
+        failed = [{"path": str(f.path), "message_vi": f.message_vi, "message_en": f.message_en} for f in reg.learn_failures]
+        click.echo(json.dumps({"as_of": when.isoformat(), "documents": rows, "not_learned": failed},
+                              ensure_ascii=False, indent=2))
         return
     click.echo(f"Tình trạng hiệu lực tại ngày {_fmt_date(when)} — {len(entries)} văn bản")
     for e, s in zip(entries, statuses):
         learned = " (học tự động)" if e.origin == "learned" else ""
         click.echo(f"- {e.type or '?'} {e.id}{learned}: {_status_line(s)}")
+    for line in _failure_lines(reg.learn_failures):
+        click.echo(line)
 
 
 @corpus.command("show")
@@ -144,9 +159,7 @@ def _print_entry(entry: Entry, today: Status) -> None:
         if value:
             click.echo(f"  {label}: {value}")
     click.echo(f"  Tình trạng hôm nay: {_status_line(today)}")
-    names = {"replaces": "thay thế", "replaced_by": "bị thay thế bởi", "amends": "sửa đổi, bổ sung",
-             "amended_by": "được sửa đổi, bổ sung bởi", "repeals": "bãi bỏ", "repealed_by": "bị bãi bỏ bởi",
-             "expires": "làm hết hiệu lực", "expired_by": "hết hiệu lực do"}
+    names = RELATION_NAMES_VI
     if entry.relations:
         click.echo("  Quan hệ:")
     for r in entry.relations:
@@ -182,16 +195,16 @@ def status_cmd(doc_id: str, as_of: date, corpus_dir: Path | None, fmt: str, lear
 @_corpus_option
 def add_cmd(files: tuple[Path, ...], corpus_dir: Path | None) -> None:
     """Học văn bản mới (PDF/DOCX/DOC hoặc bản ghi JSON của ingest) vào corpus/learned/."""
-    from tthc_pipeline.legal.relations import record_from_file, relations_from_ingest, write_learned
+    from tthc_pipeline.legal.relations import ingest_failure, record_from_file, relations_from_ingest, write_learned
 
     corpus_path = corpus_dir or default_corpus_dir()
     failed = 0
     for path in files:
         record = record_from_file(path)
-        if record.get("error") or not record.get("text"):
-            err = record.get("error") or {}
-            msg = err.get("message_vi") if isinstance(err, dict) else str(err)
-            click.echo(f"LỖI {path}: không đọc được văn bản ({msg or 'không có nội dung'}).", err=True)
+        failure = ingest_failure(path, record)
+        if failure:
+            for line in _failure_lines([failure]):
+                click.echo(line, err=True)
             failed += 1
             continue
         entry = relations_from_ingest(record)
@@ -199,7 +212,7 @@ def add_cmd(files: tuple[Path, ...], corpus_dir: Path | None) -> None:
         click.echo(f"Đã học {entry.type or 'văn bản'} {entry.id} → {target}")
         click.echo(f"  Ngày ban hành: {_fmt_date(entry.issued)}; có hiệu lực: {_fmt_date(entry.effective)}")
         for r in entry.relations:
-            click.echo(f"  - {r.type} {r.target} từ {_fmt_date(r.date)}")
+            click.echo(f"  - {RELATION_NAMES_VI.get(r.type, r.type)} {r.target} từ {_fmt_date(r.date)}")
     if failed:
         sys.exit(1)
 

@@ -23,6 +23,7 @@ from typing import Any, Iterable
 import yaml
 
 from tthc_pipeline.legal.citations import Citation, canonical_number, type_from_symbol
+from tthc_pipeline.legal.dates import parse_date
 from tthc_pipeline.text.normalize import normalize_for_match
 
 INVERSE = {
@@ -34,6 +35,13 @@ INVERSE = {
     "repealed_by": "repeals",
     "expires": "expired_by",
     "expired_by": "expires",
+}
+# Vietnamese names of relation types, for every user-facing message (CLI, lint).
+RELATION_NAMES_VI = {
+    "replaces": "thay thế", "replaced_by": "bị thay thế bởi",
+    "amends": "sửa đổi, bổ sung", "amended_by": "được sửa đổi, bổ sung bởi",
+    "repeals": "bãi bỏ", "repealed_by": "bị bãi bỏ bởi",
+    "expires": "làm hết hiệu lực", "expired_by": "hết hiệu lực do",
 }
 # Relation seen from the affected document → status code it causes.
 _TERMINAL = {"replaced_by": "replaced", "repealed_by": "repealed", "expired_by": "expired"}
@@ -122,13 +130,11 @@ def _iso(value: Any) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     text = str(value).strip()
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
-        if m:
-            return date(int(m[3]), int(m[2]), int(m[1])).isoformat()
-        raise ValueError(f"bad date {value!r}") from None
+    # Strict on the form (a YAML typo must be reported), shared parser for the value.
+    got = parse_date(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4}", text) else None
+    if got is None:
+        raise ValueError(f"bad date {value!r}")
+    return got
 
 
 def _canonical_id(raw: str) -> str:
@@ -186,6 +192,8 @@ class Registry:
         self.entries: dict[str, Entry] = {}
         self.issues: list[LintIssue] = []
         self.sources: list[Path] = []
+        # Documents under the corpus that could not be ingested (load_with_documents).
+        self.learn_failures: list[Any] = []
 
     # ------------------------------------------------------------------ loading
 
@@ -219,8 +227,10 @@ class Registry:
         """
         from tthc_pipeline.legal.relations import learn_documents
 
-        learn_documents(Path(corpus_dir), ingest=ingest)
-        return cls.load(corpus_dir)
+        report = learn_documents(Path(corpus_dir), ingest=ingest)
+        reg = cls.load(corpus_dir)
+        reg.learn_failures = report.failed
+        return reg
 
     def _read_file(self, path: Path, origin: str) -> None:
         self.sources.append(path)
@@ -286,7 +296,7 @@ class Registry:
                 hand.overridden.append({"relation": r.type, "target": r.target, "date": r.date,
                                         "source": r.source or learned.path})
                 self._issue("warning", "learned_conflict", hand.id,
-                            f"Dữ liệu học được ({r.type} {r.target} ngày {r.date}) khác dữ liệu nhập tay (ngày {mine.date}); dùng dữ liệu nhập tay.",
+                            f"Dữ liệu học được ({RELATION_NAMES_VI.get(r.type, r.type)} {r.target} ngày {r.date}) khác dữ liệu nhập tay (ngày {mine.date}); dùng dữ liệu nhập tay.",
                             f"Learned fact ({r.type} {r.target} on {r.date}) differs from the hand-written one ({mine.date}); hand-written wins.",
                             learned.path)
         hand.provenance = hand.provenance or learned.provenance
@@ -301,7 +311,7 @@ class Registry:
                 target = self.entries.get(r.target)
                 if target is None:
                     self._issue("warning", "dangling_target", entry.id,
-                                f"{entry.id} {r.type} {r.target}, nhưng {r.target} chưa có trong danh mục.",
+                                f"{entry.id} {RELATION_NAMES_VI.get(r.type, r.type)} {r.target}, nhưng {r.target} chưa có trong danh mục.",
                                 f"{entry.id} {r.type} {r.target}, but {r.target} is not in the registry.", entry.path)
                     continue
                 inverse = INVERSE[r.type]
@@ -315,7 +325,8 @@ class Registry:
                         continue
                     reported.add(pair)
                     self._issue("error", "relation_conflict", entry.id,
-                                f"Ngày không khớp: {entry.id} {r.type} {r.target} ({r.date}) và {target.id} {inverse} {entry.id} ({mirror.date}).",
+                                f"Ngày không khớp: {entry.id} {RELATION_NAMES_VI.get(r.type, r.type)} {r.target} ({r.date}) và "
+                                f"{target.id} {RELATION_NAMES_VI.get(inverse, inverse)} {entry.id} ({mirror.date}).",
                                 f"Dates disagree: {entry.id} {r.type} {r.target} ({r.date}) vs {target.id} {inverse} {entry.id} ({mirror.date}).",
                                 entry.path)
                 elif mirror.date is None and r.date:

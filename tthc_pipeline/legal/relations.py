@@ -1,11 +1,10 @@
 """Learn a registry entry (number, dates, relations) from a newly ingested regulation.
 
-Why scan the text ourselves: the ingest metadata may carry only raw strings, and the facts
-that matter for staleness sit in the closing articles ("Nghị định này có hiệu lực thi hành
-từ ngày…", "Nghị định số 62/2021/NĐ-CP … hết hiệu lực kể từ ngày Nghị định này có hiệu
-lực", "Thông tư này thay thế…", "bãi bỏ Điều 3… Thông tư số…"). Keywords are found on
-``fold()`` text so OCR slips in diacritics ("thị hành", "kế từ", "hiệu lục") still match;
-numbers come from the citation extractor, which reads the original text.
+The closing-article facts (effective date, what the document replaces, repeals or ends, and
+an end date given to one document) are read by ONE implementation: ``ingest.metadata``
+(``record["metadata"]["effective"]``; ``extract_metadata(text)`` when a record lacks it).
+This module only adds what metadata does not read: "sửa đổi, bổ sung một số điều của …"
+amendments with the articles they touch, and the registry entry around them.
 """
 
 from __future__ import annotations
@@ -14,30 +13,23 @@ import hashlib
 import os
 import re
 import tempfile
-from datetime import date, datetime, timezone
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import yaml
 
-from tthc_pipeline.legal.citations import Citation, _parse_articles, canonical_number, find_citations, type_from_symbol
+from tthc_pipeline.legal.citations import _parse_articles, canonical_number, find_citations, number_key, type_from_symbol
+from tthc_pipeline.legal.dates import iso_date, parse_date
 from tthc_pipeline.legal.registry import Entry, Relation, entry_to_yaml_dict
 from tthc_pipeline.text.normalize import canon, clean, fold
 
-_TYPES_FOLD = r"(?:nghi dinh|thong tu lien tich|thong tu|bo luat|luat|quyet dinh|nghi quyet|phap lenh|chi thi)"
-_DATE_FOLD = r"(?P<d>\d{1,2})\s*(?:thang\s*(?P<m1>\d{1,2})\s*[.,]?\s*nam\s*|/\s*(?P<m2>\d{1,2})\s*/\s*)(?P<y>\d{4})"
-_EFFECTIVE = re.compile(
-    rf"{_TYPES_FOLD}\s+nay\s+co\s+hieu\s+l\w{{2,3}}(?:\s+thi\s+hanh)?\s*,?\s*(?:ke\s+)?tu\s+ngay\s+"
-    rf"(?:{_DATE_FOLD}|(?P<sign>ky))"
-)
-_EXPIRES = re.compile(r"het\s+hieu\s+l\w{2,3}")
-_EXPIRY_DATE = re.compile(rf"het\s+hieu\s+l\w{{2,3}}[^.;]{{0,40}}?tu\s+ngay\s+{_DATE_FOLD}")
-_REPLACES = re.compile(rf"{_TYPES_FOLD}\s+nay\s+thay\s+the")
-_REPEALS = re.compile(rf"{_TYPES_FOLD}\s+nay\s+bai\s+bo|^\s*(?:\d+\.\s*)?bai\s+bo\b")
 _AMENDED_BEFORE = re.compile(r"sua\s+doi\s*,?\s*(?:bo\s+sung\s+)?(?:mot\s+so\s+dieu\s+)?(?:cua\s+)?(?:cac\s+)?$")
-_CLAUSE_SPLIT = re.compile(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ0-9])|\n(?=\s*(?:\d+\.\s|[a-zđ]\)\s|Điều\s+\d))")
 _HEADER_NUMBER = re.compile(r"S[ốô]\s*:\s*(?P<num>[^\n|]{3,40})")
 _HEADER_DATE = re.compile(r"ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*[.,]?\s*năm\s*(?P<y>\d{4})")
+# "kể từ ngày ký / thông qua": in force on the issue date ("sau 45 ngày kể từ …" is not).
+_FROM_ISSUE = re.compile(r"^(?:ke\s*)?tu\s*ngay\s*(?:ky|thong\s*qua)")
 _TOUCHED = re.compile(
     r"^\s*(?:\d+\.\s*)?(?:sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the)\s+"
     r"(?:mot\s+so\s+(?:diem|khoan|dieu)(?:\s*,\s*(?:diem|khoan))?\s+(?:cua\s+)?)?"
@@ -48,52 +40,11 @@ _TOUCHED = re.compile(
 LEARNED_CONFIDENCE = "S"  # machine-read from the official text: needs a human check to be V
 
 
-def _iso(d: str, m: str, y: str) -> str | None:
-    try:
-        return date(int(y), int(m), int(d)).isoformat()
-    except ValueError:
-        return None
-
-
-def _parse_date(value: Any) -> str | None:
-    if not value:
-        return None
-    text = str(value)
-    try:
-        return date.fromisoformat(text[:10]).isoformat()
-    except ValueError:
-        pass
-    m = re.search(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", text)
-    if m:
-        return _iso(m[1], m[2], m[3])
-    m = _HEADER_DATE.search(clean(text))
-    return _iso(m["d"], m["m"], m["y"]) if m else None
-
-
-def _clauses(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in _CLAUSE_SPLIT.finditer(text):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return spans
-
-
-def _outside_parentheses(text: str, start: int, pos: int) -> bool:
-    depth = 0
-    for ch in text[start:pos]:
-        depth += ch == "("
-        depth -= ch == ")" and depth > 0
-    return depth == 0
-
-
-def own_number(record: dict[str, Any], text: str) -> str | None:
+def own_number(meta: dict[str, Any], text: str) -> str | None:
     """The document's own number: metadata first, else the "Số: …" line of the header."""
-    meta = record.get("metadata") or {}
     if meta.get("number"):
         return canonical_number(str(meta["number"]))
-    head = text[:1500]
-    m = _HEADER_NUMBER.search(head)
+    m = _HEADER_NUMBER.search(text[:1500])
     if m:
         found = find_citations(m.group("num"))
         if found and found[0].number:
@@ -101,52 +52,44 @@ def own_number(record: dict[str, Any], text: str) -> str | None:
     return None
 
 
-def effective_from_text(text: str, issued: str | None) -> str | None:
-    """Date of the "(Nghị định) này có hiệu lực (thi hành) (kể) từ ngày …" clause."""
-    folded = fold(text)
-    for m in _EFFECTIVE.finditer(folded):
-        if m.group("sign"):
-            return issued
-        got = _iso(m["d"], m["m1"] or m["m2"], m["y"])
-        if got:
-            return got
-    return None
+def metadata_for(record: dict[str, Any], text: str) -> dict[str, Any]:
+    """The record's metadata, completed by ``extract_metadata(text)`` when it lacks the
+    effective clause as metadata writes it (a hand-built record, an old ingest JSON)."""
+    meta = record.get("metadata") or {}
+    eff = meta.get("effective")
+    if isinstance(eff, dict) and isinstance(eff.get("numbers"), dict):
+        return meta
+    if eff is None and "effective" in meta and "provenance" in meta:
+        return meta  # metadata ran and found no effective clause: nothing to redo
+    from tthc_pipeline.ingest.metadata import extract_metadata  # ingest imports legal: import late
+
+    merged = extract_metadata(text)
+    merged.update({k: v for k, v in meta.items() if k != "effective" and v not in (None, "", [], {})})
+    return merged
 
 
-def _relations_from_text(text: str, own_id: str | None, effective: str | None, source: str) -> list[Relation]:
-    folded = fold(text)
-    cites = [c for c in find_citations(text) if not c.is_self_reference and c.canonical_id and c.canonical_id != own_id]
-    found: list[Relation] = []
+def _effective_date(eff: dict[str, Any], issued: str | None) -> str | None:
+    when = parse_date(eff.get("date"))
+    if when is None and eff.get("relative") and _FROM_ISSUE.search(fold(str(eff["relative"])).lower()):
+        return issued
+    return when
 
-    def add(kind: str, c: Citation, when: str | None, articles: list[dict[str, str]] | None = None) -> None:
-        found.append(Relation(kind, c.canonical_id, when, articles or [], source, LEARNED_CONFIDENCE, "learned"))
 
-    for start, end in _clauses(text):
-        clause = folded[start:end]
-        inside = [c for c in cites if start <= c.start < end and _outside_parentheses(text, start, c.start)]
-        if not inside:
-            continue
-        exp = _EXPIRES.search(clause)
-        if exp:
-            explicit = _EXPIRY_DATE.search(clause)
-            when = _iso(explicit["d"], explicit["m1"] or explicit["m2"], explicit["y"]) if explicit else effective
-            for c in inside:
-                if c.start < start + exp.start():
-                    add("expires", c, when, c.articles)
-            continue
-        rep = _REPLACES.search(clause)
-        if rep:
-            for c in inside:
-                if c.start > start + rep.start():
-                    add("replaces", c, effective)
-            continue
-        rpl = _REPEALS.search(clause)
-        if rpl:
-            for c in inside:
-                if c.start > start + rpl.start():
-                    add("repeals", c, effective, c.articles)
-            continue
-    return found
+def _metadata_relations(eff: dict[str, Any], own_id: str | None, effective: str | None, source: str) -> list[Relation]:
+    """Relations from metadata's replaces/expires/repeals; each raw item names one document
+    (its first citation, as metadata's ``numbers`` does), with the articles cited before it."""
+    expiry_dates = {number_key(k): v for k, v in (eff.get("expiry_dates") or {}).items()}
+    out = []
+    for kind in ("replaces", "expires", "repeals"):
+        values = eff.get(kind) or []
+        for raw in [values] if isinstance(values, str) else values:
+            for c in find_citations(str(raw)):
+                if c.canonical_id and not c.is_self_reference and c.canonical_id != own_id:
+                    when = parse_date(expiry_dates.get(number_key(c.number or ""))) if kind == "expires" else None
+                    out.append(Relation(kind, c.canonical_id, when or effective, c.articles, source,
+                                        LEARNED_CONFIDENCE, "learned"))
+                    break
+    return out
 
 
 def _amended_targets(text: str, title: str | None, own_id: str | None, effective: str | None, source: str) -> list[Relation]:
@@ -170,36 +113,21 @@ def _amended_targets(text: str, title: str | None, own_id: str | None, effective
     return out
 
 
-def _metadata_relations(meta: dict[str, Any], effective: str | None, source: str) -> list[Relation]:
-    eff = meta.get("effective") or {}
-    if not isinstance(eff, dict):
-        return []
-    out = []
-    for key, kind in (("replaces", "replaces"), ("expires", "expires"), ("repeals", "repeals")):
-        values = eff.get(key) or []
-        for raw in [values] if isinstance(values, str) else values:
-            for c in find_citations(str(raw)):
-                if c.canonical_id and not c.is_self_reference:
-                    out.append(Relation(kind, c.canonical_id, effective, c.articles, source, LEARNED_CONFIDENCE, "learned"))
-    return out
-
-
 def relations_from_ingest(record: dict[str, Any]) -> Entry:
     """Registry entry (origin "learned") for one ingest output record."""
-    meta = record.get("metadata") or {}
     text = clean(record.get("text") or "")
+    meta = metadata_for(record, text)
     source = str(record.get("source") or record.get("path") or "ingest")
-    own = own_number(record, text)
-    issued = _parse_date(meta.get("issued"))
+    own = own_number(meta, text)
+    issued = parse_date(meta.get("issued"))
     if issued is None:
         m = _HEADER_DATE.search(text[:1500])
-        issued = _iso(m["d"], m["m"], m["y"]) if m else None
-    eff_meta = meta.get("effective") if isinstance(meta.get("effective"), dict) else {}
-    effective = _parse_date(eff_meta.get("date")) or effective_from_text(text, issued)
+        issued = iso_date(m["d"], m["m"], m["y"]) if m else None
+    eff = meta.get("effective") if isinstance(meta.get("effective"), dict) else {}
+    effective = _effective_date(eff, issued)
     relations: list[Relation] = []
     seen: set[tuple[str, str]] = set()
-    for r in _metadata_relations(meta, effective, source) + _relations_from_text(text, own, effective, source) + \
-            _amended_targets(text, meta.get("title"), own, effective, source):
+    for r in _metadata_relations(eff, own, effective, source) + _amended_targets(text, meta.get("title"), own, effective, source):
         if r.key() not in seen:
             seen.add(r.key())
             relations.append(r)
@@ -277,22 +205,58 @@ def corpus_documents(corpus_dir: Path) -> Iterable[Path]:
             yield p
 
 
-def learn_documents(corpus_dir: Path, ingest: Callable[[Path], dict[str, Any]] | None = None) -> list[Path]:
-    """Ingest and learn every regulation under ``corpus_dir`` whose sha256 is not yet learned."""
+@dataclass
+class LearnFailure:
+    """A document under the corpus that could not be ingested, with the reason in both languages."""
+
+    path: Path
+    message_vi: str
+    message_en: str
+
+
+@dataclass
+class LearnReport:
+    written: list[Path] = field(default_factory=list)
+    failed: list[LearnFailure] = field(default_factory=list)
+
+
+def ingest_failure(path: Path, record: dict[str, Any]) -> LearnFailure | None:
+    """Why ``record`` cannot be learned (ingest error or no text), else None."""
+    err = record.get("error")
+    if not err and record.get("text"):
+        return None
+    if isinstance(err, dict):
+        vi = err.get("message_vi") or err.get("code") or "lỗi không rõ"
+        en = err.get("message_en") or err.get("code") or "unknown error"
+    elif err:
+        vi = en = str(err)
+    else:
+        vi, en = "không có nội dung văn bản", "no text"
+    return LearnFailure(path, f"không đọc được văn bản ({vi})", f"could not read the document ({en})")
+
+
+def learn_documents(corpus_dir: Path, ingest: Callable[[Path], dict[str, Any]] | None = None) -> LearnReport:
+    """Ingest and learn every regulation under ``corpus_dir`` whose sha256 is not yet learned.
+
+    Documents that fail to ingest are returned in ``failed`` (and retried on the next load),
+    so the CLI can tell the reviewer instead of silently leaving them out.
+    """
+    from tthc_pipeline.ingest.runner import sha256_file
+
     learned_dir = corpus_dir / "learned"
     known = learned_hashes(learned_dir)
-    written = []
+    report = LearnReport()
     for path in corpus_documents(corpus_dir):
-        from tthc_pipeline.ingest.runner import sha256_file
-
         sha = sha256_file(path)
         if sha in known:
             continue
         record = record_from_file(path, ingest)
-        if record.get("error") or not record.get("text"):
+        failure = ingest_failure(path, record)
+        if failure:
+            report.failed.append(failure)
             continue
         record.setdefault("sha256", sha)
         entry = relations_from_ingest(record)
-        written.append(write_learned(entry, learned_dir))
+        report.written.append(write_learned(entry, learned_dir))
         known.add(sha)
-    return written
+    return report

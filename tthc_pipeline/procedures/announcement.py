@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tthc_pipeline.legal.citations import canonical_number
 from tthc_pipeline.procedures import change_type as CT
 from tthc_pipeline.procedures import sections
 from tthc_pipeline.procedures.announcement_match import pair_blocks, strip_thu_tuc
@@ -48,18 +49,19 @@ COLUMN_KEYS: list[tuple[str, re.Pattern[str]]] = [
 _COUNT_RE = re.compile(r"\(\s*(\d+)\s*(?:tthc|thủ\s+tục(?:\s+hành\s+chính)?)\s*\)")
 _LEVEL_RE = re.compile(r"cấp\s+(tỉnh|huyện|xã|bộ)|(áp\s+dụng\s+chung)")
 _FIELD_RE = re.compile(r"lĩnh\s+vực\s*:?\s*(.+)")
-_DECISION_NO = re.compile(r"số\s*:?\s*(\d+/(?:\d{4}/)?qđ-[a-zđ0-9-]+)")
+# ASCII "QD" and spaced dashes ("1766/QD - UBND") too: canonical_number folds them.
+_DECISION_NO = re.compile(r"số\s*:?\s*(\d+\s*/\s*(?:\d{4}\s*/\s*)?q[đd]\s*-\s*[a-zđ0-9]+(?:\s*-\s*[a-zđ0-9]+)*)")
 
 
 def decision_number(rec: dict[str, Any]) -> str | None:
+    """The announcing decision's number, canonical (``legal.citations.canonical_number``)."""
     md = rec.get("metadata") or {}
     if md.get("number"):
-        return md["number"]
+        return canonical_number(str(md["number"]))
     m = _DECISION_NO.search(canon(rec.get("text", "")[:3000]))
     if not m:
         return None
-    raw = rec["text"][m.start(1) : m.end(1)]
-    return raw.replace("QD", "QĐ")
+    return canonical_number(rec["text"][m.start(1) : m.end(1)])
 
 
 def _header_map(cells: list[str]) -> dict[str, int]:

@@ -1,27 +1,20 @@
 """Thin adapter over ``tthc_pipeline.legal.citations.find_citations``.
 
-The legal-citation parser is owned by another module. Until it exists (or if importing it
-fails) we fall back to a small regex finder that understands document numbers
-("63/2010/NĐ-CP", "118/TTg", "2729/QĐ-BCT"), the preceding document type and a following
-date. Integration is one line: ``_load_external()``.
+Procedure extraction wants a small, flat citation record (``Cite``) and, for the portal tables
+it reads with its own regexes, the end offset of a matched number. Numbers are canonicalised
+by ``tthc_pipeline.legal.citations.canonical_number`` only, so a number found here equals
+the registry id and the ingest metadata number.
 
 Regex, not spaCy: numbers are structured tokens (TOOLING-NOTES §1).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
-from tthc_pipeline.procedures.patterns import (
-    DATE_NUM_RE,
-    DATE_WORDS_RE,
-    DOC_NUMBER_RE,
-    DOC_TYPE_CANON,
-    DOC_TYPE_RE,
-)
-from tthc_pipeline.text.normalize import canon
+from tthc_pipeline.legal.citations import canonical_number
+from tthc_pipeline.legal.citations import find_citations as _legal_find_citations
 
 # Lower-case words that a symbol is often glued to in crawled text ("TT-BCAngày").
 _GLUED_WORDS = ("ngày", "của", "năm", "về", "và", "được", "quy", "sửa", "hướng", "ban", "do", "tại", "số")
@@ -39,24 +32,6 @@ class Cite:
     canonical_id: str | None = None
 
 
-@functools.lru_cache(maxsize=1)
-def _load_external():
-    try:
-        from tthc_pipeline.legal.citations import find_citations  # type: ignore
-    except Exception:  # not written yet, or broken: fall back
-        return None
-    return find_citations
-
-
-def canonical_symbol(sym: str) -> str:
-    parts = []
-    for seg in sym.split("-"):
-        up = seg if seg == "TTg" else seg.upper()
-        up = {"ND": "NĐ", "QD": "QĐ", "TTLT": "TTLT"}.get(up, up)
-        parts.append(up)
-    return "-".join(parts)
-
-
 def trim_glued(text: str, m: re.Match[str]) -> int:
     """End offset of a number match, dropping an upper-case letter glued to the next word.
 
@@ -72,63 +47,27 @@ def trim_glued(text: str, m: re.Match[str]) -> int:
     return end
 
 
-def split_year_glue(num: str) -> str:
-    """'201102' (a year glued to the number '02' in crawled tables) → '02'."""
-    if len(num) >= 5 and num.isdigit() and num[:2] in ("19", "20") and int(num[:4]) <= 2035:
-        return num[4:]
-    return num
-
-
-def number_from_match(text: str, m: re.Match[str], fix_year_glue: bool = False) -> tuple[str, int]:
+def number_from_match(text: str, m: re.Match[str]) -> tuple[str, int]:
+    """(canonical number, end offset) of a ``DOC_NUMBER_RE`` match in ``text``."""
     end = trim_glued(text, m)
     num = m.group("num")
-    if fix_year_glue:
-        num = split_year_glue(num)
-    sym_text = text[m.start("sym") : end]
     year = m.group("year")
-    number = f"{num}/{year}/{canonical_symbol(sym_text)}" if year else f"{num}/{canonical_symbol(sym_text)}"
-    return number, end
-
-
-def _fallback(text: str) -> list[Cite]:
-    low = canon(text)
-    out: list[Cite] = []
-    for m in DOC_NUMBER_RE.finditer(text):
-        number, end = number_from_match(text, m)
-        start = m.start()
-        doc_type = None
-        tm = DOC_TYPE_RE.search(low, max(0, start - 40), start)
-        if tm:
-            doc_type = DOC_TYPE_CANON.get(re.sub(r"\s+", " ", tm.group("type")))
-            start = tm.start()
-        issued = None
-        dm = DATE_NUM_RE.match(text, end) or DATE_WORDS_RE.match(low, end)
-        if dm:
-            d, mo, y = (int(g) for g in dm.groups())
-            if 1 <= d <= 31 and 1 <= mo <= 12:
-                issued = f"{y:04d}-{mo:02d}-{d:02d}"
-        out.append(Cite(raw=text[start:end], start=start, end=end, number=number, doc_type=doc_type, issued=issued))
-    return out
+    sym_text = text[m.start("sym") : end]
+    return canonical_number(f"{num}/{year}/{sym_text}" if year else f"{num}/{sym_text}"), end
 
 
 def find_citations(text: str) -> list[Cite]:
-    """Citations in ``text`` with offsets; uses the legal module when importable."""
-    external = _load_external()
-    if external is None:
-        return _fallback(text)
-    out = []
-    for c in external(text):
-        get = (lambda k: c.get(k)) if isinstance(c, dict) else (lambda k: getattr(c, k, None))
-        out.append(
-            Cite(
-                raw=get("raw") or text[get("start") : get("end")],
-                start=get("start"),
-                end=get("end"),
-                number=get("number"),
-                doc_type=get("doc_type"),
-                issued=get("issued"),
-                articles=list(get("articles") or []),
-                canonical_id=get("canonical_id"),
-            )
+    """Citations in ``text`` with offsets, from the legal citation extractor."""
+    return [
+        Cite(
+            raw=c.raw or text[c.start : c.end],
+            start=c.start,
+            end=c.end,
+            number=c.number,
+            doc_type=c.doc_type,
+            issued=c.issued,
+            articles=list(c.articles or []),
+            canonical_id=c.canonical_id,
         )
-    return out
+        for c in _legal_find_citations(text)
+    ]

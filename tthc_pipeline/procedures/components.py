@@ -993,7 +993,7 @@ def _legal_export_table(text: str, start: int, base, piped: str | None = None) -
     tables) or the date cell; OCR'd pages have no cells, so a wrapped 'Trích yếu' line that
     starts with a cited number ("65/2013/NĐ-CP của Chính phủ") is not taken for a row.
     """
-    from tthc_pipeline.procedures.citations_adapter import canonical_symbol
+    from tthc_pipeline.legal.citations import canonical_number
 
     piped = piped if piped is not None and len(piped) == len(text) else text
 
@@ -1019,8 +1019,7 @@ def _legal_export_table(text: str, start: int, base, piped: str | None = None) -
                 if not nxt:
                     continue
                 number = number + nxt.group(1)
-        parts = number.split("/")
-        number = "/".join(parts[:-1] + [canonical_symbol(parts[-1])])
+        number = canonical_number(number)
         if number in seen:
             continue
         seen.add(number)
