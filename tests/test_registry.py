@@ -213,7 +213,8 @@ def test_load_with_documents_learns_once(tmp_path: Path) -> None:
 
     reg = Registry.load_with_documents(corpus, ingest=counting_ingest)
     assert len(calls) == 1 and reg.get("12/2026/NĐ-CP").origin == "learned"
-    assert reg.status("99/2020/NĐ-CP", D("2026-03-01")).code == "unknown"  # target not registered
+    # the target is not registered, but the learned relation makes its status known (a stub entry)
+    assert reg.status("99/2020/NĐ-CP", D("2026-03-01")).code == "expired"
     assert reg.status("63/2010/NĐ-CP", D("2026-03-02")).by[-1] == "12/2026/NĐ-CP"
     learned = list((corpus / "learned").glob("*.yaml"))
     assert [p.name for p in learned] == ["12-2026-ND-CP.yaml"]

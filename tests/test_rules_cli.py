@@ -259,3 +259,40 @@ def test_th002_compares_only_comparable_units(tmp_path):
         "Thời hạn 10 ngày làm việc dài hơn thời hạn tham chiếu 7 ngày làm việc cho cùng mã thủ tục "
         "(cổng DVC quốc gia 2026 (đăng ký thường trú) [V: R6])."]
     assert engine.check([proc(48, "gio")], as_of=date(2026, 6, 30)) == []  # hours vs working days
+
+
+def test_regulation_dropped_into_the_corpus_is_picked_up_by_the_next_check(tmp_path):
+    """A new decree saying an old one has expired, dropped as DOCX into the corpus folder,
+    makes CC001 flag a procedure that still cites the old one."""
+    import shutil
+
+    import docx
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "corpus" / "registry", corpus / "registry")
+    (corpus / "documents").mkdir()
+    d = docx.Document()
+    for line in [
+        "CHÍNH PHỦ", "Số: 77/2026/NĐ-CP", "Hà Nội, ngày 02 tháng 02 năm 2026", "NGHỊ ĐỊNH",
+        "Về thủ tục thử nghiệm", "Điều 1. Phạm vi điều chỉnh", "Nghị định này quy định thủ tục thử nghiệm.",
+        "Điều 2. Hiệu lực thi hành",
+        "1. Nghị định này có hiệu lực thi hành kể từ ngày 01 tháng 3 năm 2026.",
+        "2. Nghị định số 88/2019/NĐ-CP ngày 14 tháng 11 năm 2019 của Chính phủ hết hiệu lực kể từ ngày Nghị định này có hiệu lực thi hành.",
+    ]:
+        d.add_paragraph(line)
+    d.save(corpus / "documents" / "nd-77-2026.docx")
+    records = tmp_path / "records.jsonl"
+    records.write_text(json.dumps({
+        "code": "9.999999", "name": "Thủ tục thử nghiệm",
+        "legal_basis": "Nghị định số 88/2019/NĐ-CP ngày 14 tháng 11 năm 2019 của Chính phủ",
+    }, ensure_ascii=False) + "\n", encoding="utf-8")
+    args = [str(records), "--corpus", str(corpus), "--select", "CC001", "--format", "json",
+            "--as-of", "2026-06-01", "--fail-on", "never"]
+    before = CliRunner().invoke(check, args + ["--no-learn"])
+    assert before.exit_code == 0, before.output
+    assert not json.loads(before.stdout)["findings"]
+    after = CliRunner().invoke(check, args)
+    assert after.exit_code == 0, after.output
+    (finding,) = json.loads(after.stdout)["findings"]
+    assert finding["rule_id"] == "CC001" and "88/2019/NĐ-CP" in finding["message"]
+    assert list((corpus / "learned").glob("*.yaml")), "the learned entry is written for the next runs"

@@ -310,10 +310,16 @@ class Registry:
                     continue
                 target = self.entries.get(r.target)
                 if target is None:
-                    self._issue("warning", "dangling_target", entry.id,
-                                f"{entry.id} {RELATION_NAMES_VI.get(r.type, r.type)} {r.target}, nhưng {r.target} chưa có trong danh mục.",
-                                f"{entry.id} {r.type} {r.target}, but {r.target} is not in the registry.", entry.path)
-                    continue
+                    if r.origin != "learned":
+                        self._issue("warning", "dangling_target", entry.id,
+                                    f"{entry.id} {RELATION_NAMES_VI.get(r.type, r.type)} {r.target}, nhưng {r.target} chưa có trong danh mục.",
+                                    f"{entry.id} {r.type} {r.target}, but {r.target} is not in the registry.", entry.path)
+                    # A stub, so that the status of the target is known: a new regulation
+                    # often ends documents that nobody has entered in the registry yet.
+                    target = self.entries[r.target] = Entry(
+                        id=r.target, confidence=r.confidence, origin="derived",
+                        notes=f"Chỉ biết qua quan hệ của {entry.id}. / Known only from {entry.id}'s relation.",
+                    )
                 inverse = INVERSE[r.type]
                 mirror = next((x for x in target.relations if x.type == inverse and x.target == entry.id), None)
                 if mirror is None:

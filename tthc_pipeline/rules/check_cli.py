@@ -37,16 +37,26 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     return out or None
 
 
-def _load_registry(corpus: str | None) -> tuple[Registry, Path]:
+def _load_registry(corpus: str | None, learn: bool = True) -> tuple[Registry, Path]:
     """The legal registry of ``--corpus``, else of ``default_corpus_dir()`` ($TTHC_CORPUS,
-    ./corpus, the repository's corpus/): the same corpus ``tthc corpus`` shows."""
+    ./corpus, the repository's corpus/): the same corpus ``tthc corpus`` shows.
+
+    With ``learn`` a regulation dropped into the corpus folder since the last run is
+    ingested and learned first, so the check already knows what it replaced or repealed.
+    """
     if corpus:
         if not Path(corpus).is_dir():
             raise click.UsageError(f"--corpus: không có thư mục / no such directory: {corpus}")
         directory = Path(corpus)
     else:
         directory = default_corpus_dir()
-    return Registry.load(directory), directory
+    if not learn:
+        return Registry.load(directory), directory
+    registry = Registry.load_with_documents(directory)
+    for failure in getattr(registry, "learn_failures", None) or []:
+        click.echo(f"Cảnh báo: chưa học văn bản {failure.path}: {failure.message_vi} / "
+                   f"warning: not learned {failure.path}: {failure.message_en}", err=True)
+    return registry, directory
 
 
 def _registry_rules(engine: Engine) -> list[str]:
@@ -108,12 +118,15 @@ FAIL_ON = (*SEVERITIES, "never")
 @click.option("--corpus", default=None, type=click.Path(),
               help="Kho văn bản cho registry (mặc định: $TTHC_CORPUS, ./corpus hoặc corpus/ của kho mã) / "
                    "legal corpus directory (default: $TTHC_CORPUS, ./corpus, the repository's corpus/).")
+@click.option("--learn/--no-learn", default=True, show_default=True,
+              help="Học văn bản mới thả vào thư mục kho trước khi kiểm tra / learn regulations newly dropped "
+                   "into the corpus folder before checking.")
 @click.option("--select", multiple=True, help="Mã quy tắc hoặc họ (HS, CQ001), phân tách bằng dấu phẩy.")
 @click.option("--ignore", multiple=True, help="Bỏ qua quy tắc/họ quy tắc.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="high", show_default=True,
               help="Mức nghiêm trọng làm thoát 1; never: không bao giờ / severity that makes the exit code 1; never: none.")
-def check(paths: tuple[str, ...], as_of: str | None, rules_dir: str | None, corpus: str | None,
+def check(paths: tuple[str, ...], as_of: str | None, rules_dir: str | None, corpus: str | None, learn: bool,
           select: tuple[str, ...], ignore: tuple[str, ...], fmt: str, fail_on: str) -> None:
     """Kiểm tra thủ tục hành chính theo bộ quy tắc / check procedures against the rule catalogue."""
     try:
@@ -130,7 +143,7 @@ def check(paths: tuple[str, ...], as_of: str | None, rules_dir: str | None, corp
         if not any(k.startswith(code) for k in known):
             raise click.UsageError(f"Không có quy tắc '{code}' / unknown rule or family '{code}'")
     engine = Engine(catalogue, sel, ign)
-    registry, corpus_dir = _load_registry(corpus)
+    registry, corpus_dir = _load_registry(corpus, learn)
     needs_registry = _registry_rules(engine)
     if needs_registry and len(registry) == 0:
         click.echo(empty_registry_warning(corpus_dir, needs_registry), err=True)

@@ -97,6 +97,12 @@ def _refuse_failed_outputs(path: Path, data: Any) -> None:
     )
 
 
+def _is_generic_record(obj: Any) -> bool:
+    """A record of the documented columns (code, name, dossier, ...) rather than procedure
+    JSON from ``tthc extract`` (which always carries an ``id``)."""
+    return isinstance(obj, dict) and "name" in obj and "id" not in obj
+
+
 def load_file(path: Path) -> list[Procedure]:
     """Procedures of one input file; raises ``InputError``, ``IngestError``, ``ValueError`` or
     ``OSError`` for a file that cannot be read (``load_inputs`` turns them into failures)."""
@@ -116,7 +122,7 @@ def load_file(path: Path) -> list[Procedure]:
     if is_ingest_json(data):
         return [Procedure.from_dict(d) for d in extract_path(path)["procedures"]]  # an ingest record of a document
     objects = _objects(path, data)
-    if objects and all(is_portal_record(o) for o in objects):
+    if objects and all(is_portal_record(o) or _is_generic_record(o) for o in objects):
         return list(read_records(path))
     if not all(isinstance(o, dict) and "id" in o and "name" in o for o in objects):
         raise InputError(path, "not_procedures",
