@@ -45,3 +45,16 @@ def test_row_broken_across_the_page_is_joined_in_rows_but_text_is_kept():
     (table,) = out.tables
     assert table["rows"] == [["STT", "Tên thủ tục hành"], ["1", "Cấp giấy xác nhận đủ điều kiện"], ["2", "Cấp lại"]]
     assert " | điều kiện" in out.text
+
+
+def test_row_spans_point_at_each_rendered_row():
+    pages = [
+        Page(1, [Block("paragraph", "Danh mục"), _table(("STT", "Tên"), ("1", "Cấp giấy xác nhận"))]),
+        Page(2, [_table(("", "đủ điều kiện"), ("2", "Cấp lại"))]),
+    ]
+    out = assemble(Extracted("pdf", pages))
+    (table,) = out.tables
+    assert len(table["row_spans"]) == len(table["rows"]) == 3
+    assert out.text[slice(*table["row_spans"][0])] == "STT | Tên"
+    assert out.text[slice(*table["row_spans"][1])] == "1 | Cấp giấy xác nhận\n | đủ điều kiện"
+    assert out.text[slice(*table["row_spans"][2])] == "2 | Cấp lại"

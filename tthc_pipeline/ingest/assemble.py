@@ -74,7 +74,18 @@ def _cell(text: str) -> str:
     return " ".join(clean(text or "").split())
 
 
-def _continue_rows(rows: list[list[str]], more: list[list[str]]) -> None:
+def _row_spans(start: int, rows: list[list[str]]) -> list[list[int]]:
+    """[start, end) of each rendered row line, for the provenance of table rows."""
+    spans, pos = [], start
+    for row in rows:
+        end = pos + len(render_row(row))
+        spans.append([pos, end])
+        pos = end + 1
+    return spans
+
+
+def _continue_rows(rows: list[list[str]], more: list[list[str]], spans: list[list[int]],
+                   more_spans: list[list[int]]) -> None:
     """Append a table's continuation rows; join a row that Word broke across the page.
 
     A broken row shows up as a first row whose first cell (STT) is empty while the
@@ -84,8 +95,10 @@ def _continue_rows(rows: list[list[str]], more: list[list[str]]) -> None:
     first, last = more[0], rows[-1]
     if not first[0] and last[0] and len(first) == len(last):
         rows[-1] = [" ".join(filter(None, (a, b))) for a, b in zip(last, first)]
-        more = more[1:]
+        spans[-1] = [spans[-1][0], more_spans[0][1]]  # the two printed lines are adjacent
+        more, more_spans = more[1:], more_spans[1:]
     rows.extend(more)
+    spans.extend(more_spans)
 
 
 def render_row(cells: list[str]) -> str:
@@ -134,14 +147,14 @@ def assemble(extracted: Extracted) -> Assembled:
                     continue
                 if not emitted and open_table is not None and len(rows[0]) == len(open_table["rows"][-1]):
                     start, end = emit("\n".join(render_row(r) for r in rows))
-                    _continue_rows(open_table["rows"], rows)
+                    _continue_rows(open_table["rows"], rows, open_table["row_spans"], _row_spans(start, rows))
                     open_table["end"] = end
                     open_table["pages"].append(page.number)
                     page_start = start
                 else:
                     start, end = emit("\n".join(render_row(r) for r in rows))
                     open_table = {"id": f"table-{len(tables) + 1}", "page": page.number, "pages": [page.number],
-                                  "start": start, "end": end, "rows": rows}
+                                  "start": start, "end": end, "rows": rows, "row_spans": _row_spans(start, rows)}
                     tables.append(open_table)
                 emitted = True
             else:
