@@ -191,13 +191,13 @@ def ingest_file(path: Path | str, options: IngestOptions | None = None) -> dict[
     return record
 
 
-def write_json_atomic(target: Path, data: Any) -> None:
-    """Write JSON so that readers see the old file or the whole new one, never a half."""
+def write_text_atomic(target: Path, text: str) -> None:
+    """Write so that readers see the old file or the whole new one, never a half."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
+            fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -207,6 +207,10 @@ def write_json_atomic(target: Path, data: Any) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def write_json_atomic(target: Path, data: Any) -> None:
+    write_text_atomic(target, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def iter_inputs(paths: Iterable[Path]) -> Iterator[Path]:

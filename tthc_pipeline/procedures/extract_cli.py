@@ -13,14 +13,12 @@ message names the file and the reason), 2 on usage errors (click).
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
-from tthc_pipeline.ingest.runner import sha256_file, write_json_atomic
+from tthc_pipeline.ingest.runner import sha256_file, write_json_atomic, write_text_atomic
 from tthc_pipeline.procedures.extract import (
     error_document,
     error_from_exception,
@@ -80,27 +78,9 @@ def extract(paths: tuple[str, ...], out_dir: str, fmt: str) -> None:
             lines.extend(json.dumps(p, ensure_ascii=False) for p in doc["procedures"])
         click.echo(f"{src}: {doc['procedure_count']} thủ tục / procedures ({doc['kind']})")
     if fmt == "jsonl":
-        _write_text_atomic(out / "procedures.jsonl", "\n".join(lines) + ("\n" if lines else ""))
+        write_text_atomic(out / "procedures.jsonl", "\n".join(lines) + ("\n" if lines else ""))
     click.echo(f"Tổng / total: {total} thủ tục / procedures from {len(inputs) - failed}/{len(inputs)} files → {out}")
     sys.exit(1 if failed else 0)
-
-
-def _write_text_atomic(target: Path, text: str) -> None:
-    """JSONL is not one JSON value: same temp-file + fsync + rename as ``write_json_atomic``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 main = extract

@@ -129,7 +129,6 @@ def extract_regulation(rec: dict[str, Any]) -> list[Procedure]:
         dm = _DOSSIER_INTRO.search(low, s, e)
         if dm:
             comps["dossier"] = span(dm.start(), _list_end(text, dm.end(), e), "dossier")
-        lead = canon(body[:400])
         extra = {"candidate": True, "how": how, "node_label": node_id}
         p = build_procedure(
             name=name, code=None, components=comps,
