@@ -117,18 +117,25 @@ class Engine:
             for pv, hit in pairs:
                 if guards and any(g.suppresses(pv, hit) for g in guards):
                     continue
-                finding = self._finding(cr, pv, hit)
-                if finding.fingerprint not in seen:
-                    seen.add(finding.fingerprint)
+                finding = self._finding(cr, pv, hit, seen)
+                if finding is not None:
                     findings.append(finding)
         return findings
 
     @staticmethod
-    def _finding(cr: CompiledRule, pv: ProcView, hit: Hit) -> Finding:
+    def _finding(cr: CompiledRule, pv: ProcView, hit: Hit, seen: set[str] | None = None) -> Finding | None:
+        """Build the finding for ``hit``; with ``seen``, return None (and build nothing but
+        the fingerprint) when that fingerprint was already reported in this run."""
         rule = cr.rule
         proc = pv.proc
         view = pv.view(hit.component)
         quote = view.text[hit.start : hit.end]
+        fp_quote = quote if quote.strip() else "<absent>"
+        fp = fingerprint(rule.id, proc.id, hit.component, fp_quote + str(hit.vars.get("key", "")))
+        if seen is not None:
+            if fp in seen:
+                return None
+            seen.add(fp)
         seg_s, seg_e = view.segment(hit.start, hit.end) if view.text else (0, 0)
         context = view.text[seg_s:seg_e].strip()
         if len(context) > 300:
@@ -148,7 +155,6 @@ class Engine:
             "rule_id": rule.id,
             **{k: v for k, v in hit.vars.items() if not k.startswith("_")},
         })
-        fp_quote = quote if quote.strip() else "<absent>"
         return Finding(
             rule_id=rule.id,
             rule_name=rule.name,
@@ -165,7 +171,7 @@ class Engine:
             legal_basis=[lb.__dict__.copy() for lb in rule.legal_basis],
             confidence=_weakest(rule.confidence, hit.vars.get("_confidence")),
             status=rule.status,
-            fingerprint=fingerprint(rule.id, proc.id, hit.component, fp_quote + str(hit.vars.get("key", ""))),
+            fingerprint=fp,
             cost_delta=dict(rule.cost_delta),
         )
 

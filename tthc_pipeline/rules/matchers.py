@@ -258,6 +258,86 @@ def _confirm_fold(candidate: str, term_canon: str) -> bool:
     return True
 
 
+try:  # the regex parser: how a required literal is read out of a pattern
+    from re import _constants as _sre_c, _parser as _sre_parse
+except ImportError:  # Python < 3.11
+    import sre_constants as _sre_c  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_REPEATS = tuple(getattr(_sre_c, n) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(_sre_c, n))
+
+
+def _required_in(items: Any) -> tuple[str, ...] | None:
+    """Strings one of which every match of the parsed sequence ``items`` contains."""
+    best: tuple[str, ...] | None = None
+
+    def consider(alts: tuple[str, ...] | None) -> None:
+        nonlocal best
+        if alts and all(alts) and (best is None or min(map(len, alts)) > min(map(len, best))):
+            best = alts
+
+    run: list[str] = []
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            consider(("".join(run),))
+            run = []
+        if op is _sre_c.SUBPATTERN:
+            _group, add_flags, _del_flags, sub = av
+            if not add_flags & re.IGNORECASE:
+                consider(_required_in(sub))
+        elif op is _sre_c.BRANCH:
+            alts: list[str] = []
+            for branch in av[1]:
+                got = _required_in(branch)
+                if not got:
+                    break
+                alts.extend(got)
+            else:
+                consider(tuple(dict.fromkeys(alts)))
+        elif op in _REPEATS and av[0] >= 1:
+            consider(_required_in(av[2]))
+        # anything else (classes, assertions, back-references…) only ends the literal run
+    if run:
+        consider(("".join(run),))
+    return best
+
+
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Literals one of which every match of ``pattern`` contains (None: none known).
+
+    Read from the parsed regex, so sound by construction: consecutive literal items are
+    matched contiguously, a group or a repeat with a minimum of one is required, and a
+    branch contributes the union of its alternatives' literals. Case-insensitive patterns
+    give None.
+    """
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except Exception:  # noqa: BLE001 - compile_regex reports bad patterns
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    return _required_in(list(parsed))
+
+
+def _literal_gate(pattern: str) -> tuple[str, ...] | None:
+    """The required literals of a regex the regex engine cannot scan for by itself.
+
+    A pattern that starts with a literal gets the engine's fast prefix scan, which costs
+    about what ``in`` does: no gate. One that starts with an alternation or a class is tried
+    at every position; an ``in`` check of its required literal skips texts that cannot match.
+    """
+    try:
+        parsed = list(_sre_parse.parse(pattern))
+    except Exception:  # noqa: BLE001
+        return None
+    if parsed and parsed[0][0] is _sre_c.LITERAL:
+        return None
+    return required_literals(pattern)
+
+
 class Guard:
     """Context that suppresses a hit: a regex within a scope around the hit."""
 
@@ -303,13 +383,18 @@ class PatternMatcher:
         where = f"{rule.id}.match"
         spec = rule.match
         self.regexes: list[tuple[re.Pattern[str], bool]] = []
+        # (regex, needs a word start, gate): the gate is None or literals one of which the
+        # canon text must contain for the regex to match at all (see _literal_gate)
+        self.gated: list[tuple[re.Pattern[str], bool, tuple[str, ...] | None]] = []
         for p in spec.get("any", []):
             body, needs_ws = _split_word_start(p)
             self.regexes.append((compile_regex(body, where), needs_ws))
+            self.gated.append((self.regexes[-1][0], needs_ws, _literal_gate(body)))
         self.terms = [normalize_for_match(t) for t in spec.get("terms", [])]
         if self.terms:
             body = "|".join(term_regex(t, left_boundary=False) for t in self.terms)
             self.regexes.append((compile_regex(body, where), True))
+            self.gated.append((self.regexes[-1][0], True, _literal_gate(body)))
             self.fold_regex = compile_regex("|".join(term_regex(fold(t)) for t in self.terms), where)
         else:
             self.fold_regex = None
@@ -319,15 +404,34 @@ class PatternMatcher:
         self.require = [compile_regex(p, where) for p in spec.get("require_in_segment", [])]
 
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
-        view = pv.view(component)
+        # the hottest call of a run (rules x components x procedures): attribute look-ups
+        # are bound once and ComponentView.may_contain is inlined (same result, same cache)
+        view = pv._views.get(component) or pv.view(component)
         if not view.text:
             return []
-        if self.prefilter and not view.unaccented and not view.may_contain(self.prefilter):
-            return []
-        text = view.canon
-        unaccented = view.unaccented
+        unaccented = view._unaccented
+        if unaccented is None:
+            unaccented = view.unaccented
+        text = view._canon or view.canon
+        prefilter = self.prefilter
+        if prefilter and not unaccented:
+            known = view._literals
+            for lit in prefilter:
+                got = known.get(lit)
+                if got is None:
+                    got = known[lit] = lit in text
+                if got:
+                    break
+            else:
+                return []
         hits = []
-        for rx, needs_ws in self.regexes:
+        for rx, needs_ws, gate in self.gated:
+            if gate is not None:
+                for lit in gate:
+                    if lit in text:
+                        break
+                else:
+                    continue
             for m in rx.finditer(text):
                 if needs_ws and not word_start(view, m.start()):
                     continue

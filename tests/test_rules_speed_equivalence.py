@@ -1,0 +1,113 @@
+"""The rule engine's speed-ups must not change a single finding.
+
+* ``required_literals`` (the per-regex literal gate) is sound: whenever a rule regex
+  matches a text, the text contains one of the literals derived from it (hand-made cases,
+  every rule's inline examples, and every component of the 339 portal records);
+* the engine with the gates switched off (every regex scanned on every text) reports
+  exactly the same findings, in the same order, as the gated engine on the portal records;
+* deduplication before building a finding keeps the first finding of each fingerprint.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tthc_pipeline.rules.engine import Engine
+from tthc_pipeline.rules.matchers import PatternMatcher, _literal_gate, required_literals
+from tthc_pipeline.rules.testing import example_procedures
+from tthc_pipeline.text.normalize import canon
+
+PORTAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "portal-json" / "bo-cong-an"
+ENGINE = Engine.from_dir()
+PATTERN_RULES = [cr for cr in ENGINE.rules if isinstance(cr.matcher, PatternMatcher)]
+
+
+@pytest.fixture(scope="module")
+def portal_procedures():
+    if not PORTAL.is_dir():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    from tthc_pipeline.rules.check_inputs import load_procedures
+
+    return load_procedures([PORTAL])
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(hai|ba|bốn|năm)\s+bộ(?!\w)", ("hai", "ba", "bốn", "năm")),
+        (r"[0-9]+ bản (chính|sao)", (" bản ",)),
+        (r"(ubnd|ủy ban nhân dân) (cấp )?huyện", ("huyện",)),  # the longest shortest-alternative wins
+        (r"(giấy tờ)?\s*khác", ("khác",)),  # an optional group is not required
+        (r"(?i)giấy tờ", None),  # case-insensitive: no literal is safe
+        (r"[a-z]+\d", None),
+    ],
+)
+def test_required_literals_reads_the_pattern(pattern, expected):
+    assert required_literals(pattern) == expected
+
+
+def test_gate_only_for_patterns_without_literal_prefix():
+    assert _literal_gate("khai sinh[^.;]{0,80}thường trú") is None  # the engine scans for "khai sinh" itself
+    assert _literal_gate(r"(cmnd|cmtnd)(?!\w)") == ("cm",)
+
+
+def _texts_of(procedures):
+    for proc in procedures:
+        for span in proc.components.values():
+            if span.text:
+                yield canon(span.text)
+
+
+def _assert_gates_sound(texts) -> int:
+    checked = 0
+    for text in texts:
+        for cr in PATTERN_RULES:
+            for rx, _needs_ws, gate in cr.matcher.gated:
+                if gate is None:
+                    continue
+                if rx.search(text):
+                    checked += 1
+                    assert any(lit in text for lit in gate), (cr.rule.id, rx.pattern, gate, text[:200])
+    return checked
+
+
+def test_gates_sound_on_inline_examples():
+    texts = []
+    for cr in ENGINE.rules:
+        for kind in ("fires", "passes"):
+            for example in cr.rule.tests.get(kind, []):
+                texts.extend(_texts_of(example_procedures(example, cr.rule)))
+    assert _assert_gates_sound(texts) > 0
+
+
+def test_gates_sound_on_portal_records(portal_procedures):
+    assert _assert_gates_sound(_texts_of(portal_procedures)) > 50
+
+
+def _key(findings):
+    return [(f.rule_id, f.procedure_id, f.component, f.evidence.start, f.evidence.end, f.fingerprint, f.message)
+            for f in findings]
+
+
+def test_ungated_engine_finds_the_same(portal_procedures):
+    as_of = date(2026, 11, 28)
+    fast = ENGINE.check(portal_procedures, as_of=as_of)
+    slow_engine = Engine.from_dir()
+    for cr in slow_engine.rules:
+        if isinstance(cr.matcher, PatternMatcher):
+            cr.matcher.gated = [(rx, ws, None) for rx, ws, _gate in cr.matcher.gated]
+    slow = slow_engine.check(portal_procedures, as_of=as_of)
+    assert len(fast) > 100
+    assert _key(fast) == _key(slow)
+
+
+def test_duplicate_hits_give_one_finding(portal_procedures):
+    """The same procedure twice (same id): every finding is reported once, as before."""
+    as_of = date(2026, 11, 28)
+    once = ENGINE.check(portal_procedures[:20], as_of=as_of)
+    twice = ENGINE.check(portal_procedures[:20] * 2, as_of=as_of)
+    assert _key(once) == _key(twice)
+    assert len({f.fingerprint for f in twice}) == len(twice)
