@@ -174,7 +174,9 @@ def ocr_image(
 
     ``psm`` other than the default is for special images (stacked table cells: "6")."""
     buf = io.BytesIO()
-    image.convert("L").save(buf, "PPM")  # binary PGM
+    # BMP, not PGM: tesseract (leptonica) reads a PGM from stdin ~0.4 s/page slower (measured:
+    # 2.93 vs 2.54 CPU s/page on the NĐ 154/2024 scan at 300 dpi); encoding BMP costs ~10 ms.
+    image.convert("L").save(buf, "BMP")
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     cmd = ["tesseract", "stdin", "stdout", "-l", OCR_LANG, "--psm", psm, "--dpi", str(dpi), "tsv"]
     try:
