@@ -27,7 +27,7 @@ from tthc_pipeline.procedures.announcement_match import pair_blocks, strip_thu_t
 from tthc_pipeline.procedures.builder import build_procedure, clean_code, normalise_level
 from tthc_pipeline.procedures.citations_adapter import find_citations
 from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan
-from tthc_pipeline.procedures.patterns import CODE_RE
+from tthc_pipeline.procedures.patterns import CODE_RE, GROUP_COUNT_RE
 from tthc_pipeline.text.normalize import canon
 
 _WS = re.compile(r"\s+")
@@ -46,7 +46,6 @@ COLUMN_KEYS: list[tuple[str, re.Pattern[str]]] = [
     ("stt", re.compile(r"^(?:stt|tt|số\s+tt|số\s+thứ\s+tự)$")),
 ]
 
-_COUNT_RE = re.compile(r"\(\s*(\d+)\s*(?:tthc|thủ\s+tục(?:\s+hành\s+chính)?)\s*\)")
 _LEVEL_RE = re.compile(r"cấp\s+(tỉnh|huyện|xã|bộ)|(áp\s+dụng\s+chung)")
 _FIELD_RE = re.compile(r"lĩnh\s+vực\s*:?\s*(.+)")
 # ASCII "QD" and spaced dashes ("1766/QD - UBND") too: canonical_number folds them.
@@ -100,7 +99,7 @@ def _group_info(cells: list[str]) -> dict[str, Any] | None:
     fm = _FIELD_RE.search(low)
     if fm:
         val = joined[fm.start(1) : fm.end(1)]
-        val = _COUNT_RE.sub("", canon(val)) and re.sub(r"\(\s*\d+\s*(?:TTHC|tthc|thủ tục[^)]*)\s*\)", "", val)
+        val = GROUP_COUNT_RE.sub("", canon(val)) and re.sub(r"\(\s*\d+\s*(?:TTHC|tthc|thủ tục[^)]*)\s*\)", "", val)
         val = _WS.sub(" ", val).strip(" .:")
         if val.isupper():
             val = val.lower()  # "CHỨNG THỰC" → "Chứng thực"
@@ -113,7 +112,7 @@ def _group_info(cells: list[str]) -> dict[str, Any] | None:
     ct = CT.change_type_of(low)
     if ct and "danh mục" in low:
         info["change_type"] = ct
-    cm = _COUNT_RE.search(low)
+    cm = GROUP_COUNT_RE.search(low)
     if cm:
         info["count"] = int(cm.group(1))
     if len(info) == 1 and not re.match(r"^[a-z]\.?$|^[ivx]+(?:\.\d+)?\.?$", canon(distinct[0]).split(" ")[0]):

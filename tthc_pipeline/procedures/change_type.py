@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from tthc_pipeline.procedures.docrecord import iter_nodes
+from tthc_pipeline.procedures.patterns import GROUP_COUNT_RE
 from tthc_pipeline.text.normalize import canon
 
 CHANGE_WORDS: list[tuple[str, re.Pattern[str]]] = [
@@ -25,7 +26,6 @@ CHANGE_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("new", re.compile(r"mới\s+ban\s+hành|ban\s+hành\s+mới")),
     ("standardised", re.compile(r"chuẩn\s+hóa")),
 ]
-_COUNT_RE = re.compile(r"\(\s*(\d+)\s*(?:tthc|thủ\s+tục(?:\s+hành\s+chính)?)\s*\)")
 # lines above a table that are not headings: article text, the "(Kèm theo Quyết định …)" line
 _NOT_HEADING = re.compile(r"^\s*(?:điều\s+\d|\(?\s*kèm\s+theo|ban\s+hành\s+kèm\s+theo)")
 AMBIGUOUS = "ambiguous"
@@ -70,7 +70,7 @@ def heading_before(text: str, start: int, limit: int) -> tuple[str | None, int |
             continue
         ct = _heading_change(low)
         if not counted and (ct or "danh mục" in low):
-            cm = _COUNT_RE.search(low)
+            cm = GROUP_COUNT_RE.search(low)
             count, counted = (int(cm.group(1)) if cm else None), True
         if ct:
             return ct, count

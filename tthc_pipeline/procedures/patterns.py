@@ -56,6 +56,8 @@ FREE_RE = re.compile(
     r"|miễn\s+phí|không\s+thu\s+(?:phí|lệ\s+phí)|miễn\s+(?:phí|lệ\s+phí)"
 )
 NO_INFO_RE = re.compile(r"không\s+có\s+thông\s+tin")
+# "(17 TTHC)" in a lĩnh vực / cấp group heading: the count checked against the rows found.
+GROUP_COUNT_RE = re.compile(r"\(\s*(\d+)\s*(?:tthc|thủ\s+tục(?:\s+hành\s+chính)?)\s*\)")
 
 COPY_KIND_RES: list[tuple[str, re.Pattern[str]]] = [
     ("ban_sao_chung_thuc", re.compile(r"bản\s+sao\s+(?:có\s+)?chứng\s+thực|bản\s+sao\s+được\s+chứng\s+thực")),
