@@ -11,31 +11,9 @@ import yaml
 from click.testing import CliRunner
 
 from tthc_pipeline.legal.corpus_cli import corpus
+from conftest import make_decree_docx
 
 REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-
-DECREE_PARAGRAPHS = [
-    "CHÍNH PHỦ", "Số: 12/2026/NĐ-CP", "Hà Nội, ngày 15 tháng 01 năm 2026", "NGHỊ ĐỊNH",
-    "Sửa đổi, bổ sung một số điều của Nghị định số 63/2010/NĐ-CP ngày 08 tháng 6 năm 2010 của Chính phủ "
-    "về kiểm soát thủ tục hành chính",
-    "Điều 1. Sửa đổi, bổ sung một số điều của Nghị định số 63/2010/NĐ-CP",
-    "1. Sửa đổi, bổ sung khoản 2 Điều 8 như sau:",
-    "Điều 2. Hiệu lực thi hành",
-    "1. Nghị định này có hiệu lực thi hành kể từ ngày 01 tháng 3 năm 2026.",
-    "2. Nghị định số 99/2020/NĐ-CP ngày 20 tháng 8 năm 2020 của Chính phủ quy định về thử nghiệm hết hiệu "
-    "lực kể từ ngày Nghị định này có hiệu lực thi hành.",
-]
-
-
-def make_decree_docx(path: Path) -> Path:
-    import docx
-
-    document = docx.Document()
-    for text in DECREE_PARAGRAPHS:
-        document.add_paragraph(text)
-    document.save(str(path))
-    return path
-
 
 @pytest.fixture()
 def tmp_corpus(tmp_path: Path) -> Path:

@@ -22,7 +22,8 @@ def validate(record: dict) -> None:
 
 
 def _records(out: Path) -> dict[str, dict]:
-    return {json.loads(p.read_text(encoding="utf-8"))["file_name"]: json.loads(p.read_text(encoding="utf-8")) for p in out.glob("*.json")}
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in out.glob("*.json")]
+    return {rec["file_name"]: rec for rec in records}
 
 
 def _good_docx(path: Path) -> Path:

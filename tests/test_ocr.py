@@ -3,12 +3,10 @@ real 22-page scan of Nghị định 154/2024/NĐ-CP (OCR'd once per session)."""
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -17,6 +15,7 @@ from tthc_pipeline.ingest.backends import IngestOptions
 from tthc_pipeline.ingest.models import IngestError
 from tthc_pipeline.ingest.pdf import read_pdf
 from tthc_pipeline.text.normalize import clean
+from conftest import tesseract_children
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 LINES = [
@@ -78,21 +77,11 @@ def test_parse_tsv_groups_lines_and_paragraphs():
     assert ocr.parse_tsv(header).confidence is None
 
 
-def _tesseract_processes() -> list[psutil.Process]:
-    """tesseract processes started by this test process (zombies included: they must be reaped)."""
-    found = []
-    for child in psutil.Process().children(recursive=True):
-        with contextlib.suppress(psutil.Error):
-            if child.name() == "tesseract":
-                found.append(child)
-    return found
-
-
 @pytest.mark.slow
 def test_timeout_kills_tesseract(tesseract):
     with pytest.raises(ocr.OcrTimeout):
         ocr.ocr_image(_page_image(), dpi=300, timeout_s=0.01)
-    assert _tesseract_processes() == []
+    assert tesseract_children() == []
 
 
 def test_tesseract_error_exit_is_ocr_failed(tesseract, tmp_path, monkeypatch):
@@ -108,7 +97,7 @@ def test_killed_jobs_refuse_new_runs(tesseract):
     jobs.kill_all()
     with pytest.raises(ocr.OcrFailed, match="cancelled"):
         ocr.ocr_image(_page_image(), dpi=300, timeout_s=30, jobs=jobs)
-    assert _tesseract_processes() == []
+    assert tesseract_children() == []
 
 
 def _image_pdf(tmp_path: Path) -> Path:
@@ -181,7 +170,7 @@ def test_file_deadline_stops_ocr_and_kills_tesseract():
     elapsed = time.monotonic() - started
     assert record["error"] is not None and record["error"]["code"] == "timeout"
     assert elapsed < 5.0, elapsed  # one page takes ~2.3 s of tesseract: it was not awaited
-    assert _tesseract_processes() == []
+    assert tesseract_children() == []
 
 
 @pytest.mark.slow

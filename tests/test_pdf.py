@@ -3,7 +3,6 @@ real documents in ../shared/realdata/pdf."""
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import re
 import shutil
@@ -12,7 +11,6 @@ import unicodedata
 import uuid
 from pathlib import Path
 
-import psutil
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
@@ -23,6 +21,7 @@ from tthc_pipeline.ingest.models import IngestError
 from tthc_pipeline.ingest.pdf import clean_cell, lines_to_paragraphs, read_pdf
 from tthc_pipeline.ingest.syllables import is_syllable, rejoin_split_syllables
 from tthc_pipeline.text.normalize import clean
+from conftest import tesseract_children
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 REAL_PDF = REALDATA / "pdf"
@@ -239,7 +238,7 @@ def test_ocr_timeout_is_a_page_warning_then_a_file_error(built):
     with pytest.raises(IngestError) as err:
         read_pdf(path, ocr_timeout_s=0.05)
     assert err.value.code == "converter_timeout"
-    assert _tesseract_children() == []  # the page still running was killed, not left behind
+    assert tesseract_children() == []  # the page still running was killed, not left behind
 
 
 # --------------------------------------------------------------------------- scanned pages keep their text layer
@@ -314,15 +313,6 @@ def _page_texts(page) -> list[str]:
     return [b.text for b in page.blocks]
 
 
-def _tesseract_children() -> list[psutil.Process]:
-    found = []
-    for child in psutil.Process().children(recursive=True):
-        with contextlib.suppress(psutil.Error):
-            if child.name() == "tesseract":
-                found.append(child)
-    return found
-
-
 def test_ocr_off_keeps_text_layer_of_scanned_page(labelled):
     extracted = read_pdf(labelled["mixed"], ocr=False)
     assert _page_texts(extracted.pages[0]) == [TEXT_PAGE]
@@ -374,7 +364,7 @@ def test_tesseract_failure_is_a_page_warning(labelled, tmp_path, monkeypatch, fr
         assert _page_texts(extracted.pages[label_page - 1]) == [PAGE_LABEL]
         assert "exited with" in extracted.warnings[0].message_en
         assert "Tesseract báo lỗi" in extracted.warnings[0].message_vi
-    assert _tesseract_children() == []
+    assert tesseract_children() == []
 
 
 

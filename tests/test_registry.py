@@ -14,6 +14,7 @@ import yaml
 from tthc_pipeline.ingest.runner import ingest_file
 from tthc_pipeline.legal.registry import Registry
 from tthc_pipeline.legal.relations import relations_from_ingest, write_learned
+from conftest import DECREE_PARAGRAPHS, make_decree_docx
 
 REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
@@ -128,30 +129,6 @@ def test_learned_merges_under_hand_written(tmp_path: Path) -> None:
     assert reg.status("01/2010/NĐ-CP", D("2020-04-15")).code == "in_force"
     assert reg.status("02/2011/NĐ-CP", D("2020-05-01")).code == "repealed"  # learned fact added
     assert "learned_conflict" in [i.code for i in reg.lint()]
-
-
-DECREE_PARAGRAPHS = [
-    "CHÍNH PHỦ", "Số: 12/2026/NĐ-CP", "Hà Nội, ngày 15 tháng 01 năm 2026", "NGHỊ ĐỊNH",
-    "Sửa đổi, bổ sung một số điều của Nghị định số 63/2010/NĐ-CP ngày 08 tháng 6 năm 2010 của Chính phủ "
-    "về kiểm soát thủ tục hành chính",
-    "Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;",
-    "Điều 1. Sửa đổi, bổ sung một số điều của Nghị định số 63/2010/NĐ-CP",
-    "1. Sửa đổi, bổ sung khoản 2 Điều 8 như sau:",
-    "Điều 2. Hiệu lực thi hành",
-    "1. Nghị định này có hiệu lực thi hành kể từ ngày 01 tháng 3 năm 2026.",
-    "2. Nghị định số 99/2020/NĐ-CP ngày 20 tháng 8 năm 2020 của Chính phủ quy định về thử nghiệm hết hiệu "
-    "lực kể từ ngày Nghị định này có hiệu lực thi hành.",
-]
-
-
-def make_decree_docx(path: Path) -> Path:
-    import docx
-
-    document = docx.Document()
-    for text in DECREE_PARAGRAPHS:
-        document.add_paragraph(text)
-    document.save(str(path))
-    return path
 
 
 def _record_for(path: Path) -> dict:
