@@ -102,6 +102,22 @@ def test_fast_cuts_equal_the_reference_regexes(portal_procedures):
         assert sorted(matchers._item_cuts(text)) == sorted(m.end() for m in matchers._ITEM_BOUNDARY.finditer(text)), text
 
 
+_QTY_REFERENCE = re.compile(r"\d+ bản (?:chính|sao)(?:, ?\d+ bản (?:chính|sao))?")
+
+
+def test_quantity_cells_equal_the_reference_regex(portal_procedures):
+    rng = random.Random(11)
+    parts = ["1", "02", "٣", " bản chính", " bản sao", " bản ", "bản", ", ", ",", "x", " ", "\n", "1 bản chính, 2 bản sao"]
+    texts = _texts(portal_procedures)
+    texts += ["".join(rng.choice(parts) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    found = 0
+    for text in texts:
+        want = [m.span() for m in _QTY_REFERENCE.finditer(text)]
+        assert matchers.quantity_cells(text) == want, repr(text)
+        found += len(want)
+    assert found > 1000  # the comparison ran on texts that have cells
+
+
 def test_header_check_equals_the_header_regex(portal_procedures):
     samples = [part[-220:] for text in _texts(portal_procedures) for part in re.split(r"(?<=[.;\n])", text)]
     samples += ["hồ sơ gồm:", "bao gồm: \t", "a:\u2003", "gồm", ":x", ""]

@@ -22,6 +22,7 @@ from typing import Any, Iterable
 from tthc_pipeline.procedures.model import COMPONENT_LABELS_VI, Procedure
 from tthc_pipeline.rules.findings import Evidence, Finding, fingerprint
 from tthc_pipeline.rules.matchers import Context, Guard, Hit, ProcView, build_matcher, compile_regex
+from tthc_pipeline.rules.prescan import Prescan
 from tthc_pipeline.rules.schema import SEVERITY_RANK, Catalogue, Rule, load_catalogue
 
 
@@ -81,21 +82,24 @@ def compile_rule(rule: Rule, data: dict[str, Any]) -> CompiledRule:
 
 
 class Engine:
-    def __init__(self, catalogue: Catalogue, select: list[str] | None = None, ignore: list[str] | None = None) -> None:
+    def __init__(self, catalogue: Catalogue, select: list[str] | None = None, ignore: list[str] | None = None,
+                 prescan: bool = True) -> None:
         self.catalogue = catalogue
         self.rules = [compile_rule(r, catalogue.data) for r in catalogue.select(select, ignore)]
+        self.prescan = _build_prescan(self.rules) if prescan and Prescan.available() else None
 
     @classmethod
     def from_dir(cls, rules_dir: str | Path | None = None, select: list[str] | None = None,
-                 ignore: list[str] | None = None) -> "Engine":
-        return cls(load_catalogue(rules_dir), select, ignore)
+                 ignore: list[str] | None = None, prescan: bool = True) -> "Engine":
+        return cls(load_catalogue(rules_dir), select, ignore, prescan=prescan)
 
     def check(self, procedures: Iterable[Procedure], as_of: date | None = None, registry: Any = None) -> list[Finding]:
         ctx = Context(as_of=as_of or date.today(), registry=registry, data=self.catalogue.data)
         views = [ProcView(p) for p in procedures]
+        todo = _prescanned_work(self.prescan, self.rules, views) if self.prescan is not None else {}
         findings: list[Finding] = []
         seen: set[str] = set()
-        for cr in self.rules:
+        for index, cr in enumerate(self.rules):
             rule = cr.rule
             if rule.effective_from and ctx.as_of < rule.effective_from:
                 continue
@@ -105,14 +109,19 @@ class Engine:
                 pairs = []
                 matcher, components = cr.matcher, rule.components
                 filtered = bool(cr.name_any or cr.name_none or cr.published_content_only)
-                for pv in views:
-                    if filtered and not cr.applies_to(pv):
+                work = todo.get(index)
+                if work is None:  # not prescanned: every procedure, every component
+                    work = ((pv, comp) for pv in views for comp in components)
+                last = None
+                for pv, comp in work:
+                    if filtered and pv is not last:
+                        last, ok = pv, cr.applies_to(pv)
+                    if filtered and not ok:
                         continue
-                    for comp in components:
-                        hits = matcher(pv, comp, ctx)
-                        if hits:
-                            for hit in _drop_overlaps(hits):
-                                pairs.append((pv, hit))
+                    hits = matcher(pv, comp, ctx)
+                    if hits:
+                        for hit in _drop_overlaps(hits):
+                            pairs.append((pv, hit))
             guards = cr.guards
             for pv, hit in pairs:
                 if guards and any(g.suppresses(pv, hit) for g in guards):
@@ -174,6 +183,45 @@ class Engine:
             fingerprint=fp,
             cost_delta=dict(rule.cost_delta),
         )
+
+
+def _build_prescan(rules: list[CompiledRule]) -> Prescan | None:
+    """Register every pattern/catalogue rule whose regexes RE2 can over-approximate."""
+    prescan = Prescan()
+    for index, cr in enumerate(rules):
+        patterns = getattr(cr.matcher, "scan_patterns", None)
+        if patterns is not None and not cr.set_level:
+            prescan.add(index, cr.rule.components, patterns())
+    return prescan.compile() if prescan.keys else None
+
+
+def _prescanned_work(prescan: Prescan, rules: list[CompiledRule], views: list[ProcView]) -> dict[int, list]:
+    """(procedure, component) pairs to evaluate, per prescanned rule, in the order the
+    unfiltered loop would visit them (procedure order, then the rule's component order)."""
+    keys = prescan.keys
+    todo: dict[int, list] = {i: [] for i in keys}
+    rank = {i: {c: n for n, c in enumerate(rules[i].rule.components)} for i in keys}
+    components = prescan.components()
+    for pv in views:
+        found: list[tuple[int, int, str]] = []
+        present = pv.proc.components
+        for comp in components:
+            if comp not in present and comp != "name":
+                continue  # no text: pattern matchers find nothing there
+            view = pv.view(comp)
+            if not view.text:
+                continue
+            if view.unaccented:  # terms are also matched on fold() text: no skipping
+                cands = prescan.candidates_all(comp)
+            else:
+                cands = prescan.candidates(comp, view.canon)
+            for i in cands:
+                found.append((i, rank[i][comp], comp))
+        if found:
+            found.sort()
+            for i, _, comp in found:
+                todo[i].append((pv, comp))
+    return todo
 
 
 _CONF_RANK = {"U": 0, "S": 1, "V": 2}

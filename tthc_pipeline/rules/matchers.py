@@ -60,27 +60,55 @@ class Hit:
 # of ``_BOUNDARY.finditer`` (none of the alternatives can overlap another's match).
 _PUNCT_CUT = re.compile(r"[\n.;!?](?:(?<=\n)|(?<=\.)(?!\d)|(?<!\d.)(?!\d))")
 _STEP_CUT = re.compile(r"bước \d")
-_QTY_CUT = re.compile(r"\d\d* bản (?:chính|sao)(?:, ?\d+ bản (?:chính|sao))?")
 _NL_CUT = re.compile(r"\n")
+_QTY_TAIL = re.compile(r" bản (?:chính|sao)(?:, ?\d+ bản (?:chính|sao))?")
 
 
-def _segment_cuts(canon_text: str) -> list[int]:
+def quantity_cells(canon_text: str) -> list[tuple[int, int]]:
+    r"""Spans of the portal's quantity cells: exactly the matches of
+    ``re.finditer(r"\d+ bản (?:chính|sao)(?:, ?\d+ bản (?:chính|sao))?", canon_text)``.
+
+    Found from the literal " bản " (``str.find``) and the digits before it, because the
+    regex engine tries a leading ``\d`` at every position (~20 ns a character, the single
+    largest cost of splitting a dossier). ``str.isdecimal`` is the test ``\d`` uses. Matches
+    do not overlap: the search resumes at the end of the previous one, as ``finditer`` does.
+    """
+    out: list[tuple[int, int]] = []
+    find = canon_text.find
+    floor = 0
+    i = find(" bản ")
+    while i != -1:
+        j = i
+        while j > floor and canon_text[j - 1].isdecimal():
+            j -= 1
+        if j < i:
+            m = _QTY_TAIL.match(canon_text, i)
+            if m is not None:
+                out.append((j, m.end()))
+                floor = m.end()
+                i = find(" bản ", floor)
+                continue
+        i = find(" bản ", i + 1)
+    return out
+
+
+def _segment_cuts(canon_text: str, cells: list[tuple[int, int]] | None = None) -> list[int]:
     ends = [m.end() for m in _PUNCT_CUT.finditer(canon_text)]
     ends += [m.start() for m in _STEP_CUT.finditer(canon_text)]
-    ends += [m.end() for m in _QTY_CUT.finditer(canon_text)]
+    ends += [e for _, e in (quantity_cells(canon_text) if cells is None else cells)]
     return ends
 
 
-def _item_cuts(canon_text: str) -> list[int]:
+def _item_cuts(canon_text: str, cells: list[tuple[int, int]] | None = None) -> list[int]:
     ends = [m.end() for m in _NL_CUT.finditer(canon_text)]
-    ends += [m.end() for m in _QTY_CUT.finditer(canon_text)]
+    ends += [e for _, e in (quantity_cells(canon_text) if cells is None else cells)]
     return ends
 
 
 class ComponentView:
     """Lazily computed matching forms of one component's text, shared by all rules."""
 
-    __slots__ = ("text", "prov", "_canon", "_fold", "_bounds", "_items", "_unaccented", "_literals", "cache")
+    __slots__ = ("text", "prov", "_canon", "_fold", "_bounds", "_items", "_cells", "_unaccented", "_literals", "cache")
 
     def __init__(self, text: str, prov: Any) -> None:
         self.text = text
@@ -89,6 +117,7 @@ class ComponentView:
         self._fold: str | None = None
         self._bounds: list[int] | None = None
         self._items: list[int] | None = None
+        self._cells: list[tuple[int, int]] | None = None
         self._literals: dict[str, bool] = {}  # prefilter literal -> found in canon (catalogue-wide)
         self.cache: dict[str, Any] = {}  # per-component results shared by rules (citations …)
         self._unaccented: bool | None = None
@@ -128,13 +157,25 @@ class ComponentView:
             sample = self.text[:2000]
             if len(sample) < 20:
                 self._unaccented = False
+            elif (len(sample.encode("utf-8", "surrogatepass")) - len(sample)) * 100 >= 3 * len(sample):
+                # a non-ASCII character takes 1-3 extra UTF-8 bytes, so this many extra bytes
+                # mean ≥ 1 % non-ASCII characters: accented text, the usual case, decided
+                # without the slow "ignore" encode (which calls its error handler per character)
+                self._unaccented = False
             else:
                 non_ascii = len(sample) - len(sample.encode("ascii", "ignore"))
                 self._unaccented = non_ascii / len(sample) < 0.01
         return self._unaccented
 
-    def _cuts(self, finder: Callable[[str], list[int]]) -> list[int]:
-        bounds = finder(self.canon)
+    @property
+    def quantity_cells(self) -> list[tuple[int, int]]:
+        """Quantity cells ("1 bản chính") of the canon text (see ``quantity_cells``)."""
+        if self._cells is None:
+            self._cells = quantity_cells(self.canon)
+        return self._cells
+
+    def _cuts(self, finder: Callable[[str, list[tuple[int, int]]], list[int]]) -> list[int]:
+        bounds = finder(self.canon, self.quantity_cells)
         bounds.append(0)
         bounds.append(len(self.text))
         return sorted(set(bounds))
@@ -403,6 +444,10 @@ class PatternMatcher:
         self.prefilter = literal_check(spec.get("prefilter", []))
         self.require = [compile_regex(p, where) for p in spec.get("require_in_segment", [])]
 
+    def scan_patterns(self) -> list[str]:
+        """Every regex run on canon text (for the engine's prescan, see prescan.py)."""
+        return [rx.pattern for rx, _, _ in self.gated]
+
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
         # the hottest call of a run (rules x components x procedures): attribute look-ups
         # are bound once and ComponentView.may_contain is inlined (same result, same cache)
@@ -483,6 +528,10 @@ class CatalogueMatcher:
             parts.append(f"(?P<e{i}>" + "|".join(f"(?:{p})" for p in pats) + ")")
             self.vars[f"e{i}"] = dict(entry.get("vars", {}))
         self.regex = compile_regex("|".join(parts), where) if parts else None
+
+    def scan_patterns(self) -> list[str]:
+        """The one alternation run on canon text (for the engine's prescan)."""
+        return [self.regex.pattern] if self.regex is not None else []
 
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
         if self.regex is None:

@@ -1,0 +1,125 @@
+"""The RE2 prescan (rules/prescan.py) may only skip rules that cannot match.
+
+* the translated patterns over-approximate Python's: every character class is checked over
+  every Unicode code point, and hand-made regexes with look-arounds, anchors and repeats
+  still "match" wherever Python's do;
+* the engine with and without the prescan reports the same findings, in the same order, on
+  every rule's inline examples and on the 339 portal records;
+* untranslatable patterns make their rule run unconditionally.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+re2 = pytest.importorskip("re2", reason="google-re2 not installed: the engine runs without its prescan")
+
+from tthc_pipeline.rules.engine import Engine  # noqa: E402
+from tthc_pipeline.rules.prescan import Prescan, to_re2  # noqa: E402
+from tthc_pipeline.rules.testing import example_as_of, example_procedures  # noqa: E402
+
+PORTAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "portal-json" / "bo-cong-an"
+WITH = Engine.from_dir()
+WITHOUT = Engine.from_dir(prescan=False)
+
+
+@functools.lru_cache(maxsize=1)
+def _all_characters() -> str:
+    return "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+
+
+@pytest.mark.parametrize("python_class", [r"\d", r"\w", r"\s", r"\D", r"\W", r"\S", r"[^\d]", r"[^\w.]",
+                                          r"[^\s,]", r"[\d,]", r"[^\S]", r"[a-zà-ỹ ]", r"[^.;]"])
+def test_classes_cover_every_character_python_matches(python_class):
+    python = "".join(re.findall(python_class, _all_characters()))
+    assert python
+    translated = to_re2(python_class)
+    if re2.fullmatch(f"(?:{translated})*", python):  # one C++ pass over every matched character
+        return
+    missing = [hex(ord(c)) for c in python if not re2.fullmatch(translated, c)]
+    pytest.fail(f"{python_class} → {translated} misses {missing[:10]}")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (r"(?<!\w)kt3(?!\w)", "giấy KT3 cũ: kt3"),
+        (r"(hai|ba|bốn|năm)\s+bộ(?!\w)", "nộp hai\u00a0bộ hồ sơ"),
+        (r"[02-9](?:(?<=0)[2-9]|(?<!0))\s*(\([a-zà-ỹ ]+\)\s*)?bộ", "02 (hai) bộ"),
+        (r"nộp[^.;]{0,80}(nơi|theo) (\S+ ){0,3}(thường trú|cư trú)", "nộp hồ sơ tại nơi đăng ký thường trú"),
+        (r"\bcấp huyện\b$", "ủy ban nhân dân cấp huyện"),
+        (r"(a)b\1", "aba"),
+        (r"x{2,40}y", "x" * 30 + "y"),
+        (r"(?s)đơn.đề nghị", "đơn\nđề nghị"),
+        (r"(?>ab|a)c", "ac"),  # atomic: Python fails here, the over-approximation may not
+    ],
+)
+def test_translation_matches_where_python_matches(pattern, text):
+    translated = to_re2(pattern)
+    assert translated is not None
+    if re.search(pattern, text):
+        assert re2.search(translated, text), (pattern, translated)
+
+
+def test_case_insensitive_patterns_are_not_prescanned():
+    assert to_re2(r"(?i)sổ hộ khẩu") is None
+    assert to_re2(r"(?i:sổ) hộ khẩu") is None
+    prescan = Prescan()
+    assert prescan.add(0, ["dossier"], [r"(?i)sổ hộ khẩu"]) is False
+    assert prescan.add(1, ["dossier"], [r"sổ hộ khẩu"]) is True
+    prescan.compile()
+    assert prescan.keys == {1}
+    assert prescan.candidates("dossier", "bản sao sổ hộ khẩu") == {1}
+    assert prescan.candidates("dossier", "giấy khai sinh") == set()
+    assert prescan.candidates("steps", "sổ hộ khẩu") == frozenset()  # nothing registered there
+
+
+def test_most_pattern_rules_are_prescanned():
+    prescanned = {WITH.rules[i].rule.id for i in WITH.prescan.keys}
+    assert {"HS001", "HS002", "HS003", "HS005", "HS008", "HS010", "CQ001", "CT002", "CQ003", "HS013"} <= prescanned
+
+
+def _findings(engine: Engine, procedures, as_of: date) -> list[tuple]:
+    return [(f.rule_id, f.procedure_id, f.component, f.evidence.start, f.evidence.end, f.message, f.fingerprint)
+            for f in engine.check(procedures, as_of=as_of)]
+
+
+def test_inline_examples_give_the_same_findings_with_and_without_prescan():
+    checked = fired = 0
+    for cr in WITH.rules:
+        rule = cr.rule
+        for kind in ("fires", "passes"):
+            for example in rule.tests.get(kind, []):
+                procs = example_procedures(example, rule)
+                as_of = example_as_of(example)
+                got = _findings(WITH, procs, as_of)
+                assert got == _findings(WITHOUT, procs, as_of), (rule.id, kind, example)
+                checked += 1
+                fired += bool(got)
+    assert checked > 150 and fired > 60
+
+
+def test_unaccented_text_still_reaches_the_fold_matcher():
+    from tthc_pipeline.procedures.model import Procedure, Provenance, TextSpan
+
+    text = "Ban sao so ho khau cua nguoi de nghi; don de nghi theo mau; giay to chung minh thu nhap hop phap."
+    proc = Procedure(id="p", name="Thủ tục", code=None,
+                     components={"dossier": TextSpan(text, Provenance(document="t", node_id="dossier", start=0, end=len(text)))})
+    assert "HS001" in {f.rule_id for f in WITH.check([proc], as_of=date(2026, 6, 30))}
+
+
+def test_portal_records_give_the_same_findings_with_and_without_prescan():
+    if not PORTAL.is_dir():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    from tthc_pipeline.rules.check_inputs import load_procedures
+
+    procs = load_procedures([PORTAL])
+    got = _findings(WITH, procs, date(2026, 6, 30))
+    assert got == _findings(WITHOUT, procs, date(2026, 6, 30))
+    assert len(got) > 300

@@ -1,0 +1,213 @@
+"""One pass per component that tells which pattern rules can match at all.
+
+Why: a procedure has ~4,500 characters in a dozen components and the catalogue runs ~25
+pattern and catalogue rules on them. Asking each rule in turn (literal prefilters, then its
+regexes) costs a Python call and a scan of the text per rule and component, although a
+procedure triggers only two or three rules. Like Semgrep, Hyperscan-based scanners and
+ripgrep, we first run every rule's regexes together in one automaton (RE2's ``Set``: a DFA
+over all patterns, one pass over the text in C++) and only then evaluate, with Python's
+``re`` and the full rule semantics, the rules that matched somewhere in the component.
+
+Soundness: the RE2 patterns are *over-approximations* of the rules' regexes, built from
+Python's own parse of each regex: look-arounds and anchors are dropped, long bounded repeats
+become unbounded, Unicode classes are widened, and anything we cannot translate makes the
+rule run unconditionally. So a rule the prescan skips cannot have matched, and findings are
+identical with and without the prescan (tests/test_rules_prescan.py checks both paths on the
+real records). Without the ``re2`` module (``google-re2``) every rule simply runs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+try:  # the regex parser Python itself uses
+    from re import _constants as _c, _parser as _parse
+except ImportError:  # Python < 3.11
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _parse  # type: ignore[no-redef]
+
+try:
+    import re2  # google-re2
+except ImportError:  # pragma: no cover - exercised by forcing ``available=False`` in tests
+    re2 = None
+
+ANY = "(?s:.)"
+_LONG_REPEAT = 20  # bounded repeats above this become * / + (keeps the DFA small)
+
+# Unicode supersets of Python's categories (for positive classes) and ASCII subsets (for
+# negated classes, whose complement must stay a superset). Checked over every code point in
+# the tests.
+_SUPERSET = {
+    _c.CATEGORY_DIGIT: r"\p{N}",
+    _c.CATEGORY_WORD: r"\p{L}\p{M}\p{N}_",
+    _c.CATEGORY_SPACE: r"\x{9}-\x{d}\x{1c}-\x{20}\x{85}\p{Z}",
+}
+_ASCII_SUBSET = {
+    _c.CATEGORY_DIGIT: "0-9",
+    _c.CATEGORY_WORD: "0-9A-Za-z_",
+    _c.CATEGORY_SPACE: r"\x{9}-\x{d} ",
+}
+_NEGATED = {
+    _c.CATEGORY_NOT_DIGIT: _c.CATEGORY_DIGIT,
+    _c.CATEGORY_NOT_WORD: _c.CATEGORY_WORD,
+    _c.CATEGORY_NOT_SPACE: _c.CATEGORY_SPACE,
+}
+_REPEATS = tuple(getattr(_c, n) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(_c, n))
+
+
+class _Untranslatable(Exception):
+    pass
+
+
+def _char(code: int) -> str:
+    ch = chr(code)
+    return ch if ch.isascii() and ch.isalnum() else f"\\x{{{code:x}}}"
+
+
+def _in(items: list[Any]) -> str:
+    negated = bool(items) and items[0][0] is _c.NEGATE
+    if negated:
+        items = items[1:]
+    parts = []
+    for op, av in items:
+        if op is _c.LITERAL:
+            parts.append(_char(av))
+        elif op is _c.RANGE:
+            parts.append(f"{_char(av[0])}-{_char(av[1])}")
+        elif op is _c.CATEGORY and av in _SUPERSET:
+            parts.append(_ASCII_SUBSET[av] if negated else _SUPERSET[av])
+        elif op is _c.CATEGORY and av in _NEGATED and not negated:
+            # [\S…], [\W…], [\D…]: the ASCII complement is a superset of Python's
+            return ANY if len(items) > 1 else "[^" + _ASCII_SUBSET[_NEGATED[av]] + "]"
+        else:
+            return ANY  # anything else: any character (still a superset)
+    if not parts:
+        return ANY if negated else "[^\\x{0}-\\x{10ffff}]"
+    return ("[^" if negated else "[") + "".join(parts) + "]"
+
+
+def _emit(items: Iterable[Any]) -> str:
+    out = []
+    for op, av in items:
+        if op is _c.LITERAL:
+            out.append(_char(av))
+        elif op is _c.NOT_LITERAL:
+            out.append(f"[^{_char(av)}]")
+        elif op is _c.ANY:
+            out.append(ANY)
+        elif op is _c.IN:
+            out.append(_in(av))
+        elif op is _c.BRANCH:
+            out.append("(?:" + "|".join(_emit(b) for b in av[1]) + ")")
+        elif op is _c.SUBPATTERN:
+            _group, add_flags, _del_flags, sub = av
+            if add_flags & re.IGNORECASE:
+                raise _Untranslatable("case-insensitive group")
+            out.append("(?:" + _emit(sub) + ")")
+        elif op in _REPEATS:
+            lo, hi, sub = av
+            body = "(?:" + _emit(sub) + ")"
+            if hi is _c.MAXREPEAT or hi > _LONG_REPEAT:
+                out.append(body + ("*" if lo == 0 else "+"))
+            else:
+                out.append(f"{body}{{{lo},{hi}}}")
+        elif op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue  # anchors and look-arounds only narrow a match: dropped
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            out.append("(?:" + _emit(av) + ")")
+        elif op is _c.GROUPREF:
+            out.append(ANY + "*")
+        else:
+            raise _Untranslatable(str(op))
+    return "".join(out)
+
+
+def to_re2(pattern: str) -> str | None:
+    """An RE2 pattern matching (at least) wherever Python's ``pattern`` matches; None when
+    the pattern cannot be over-approximated (the rule then always runs)."""
+    try:
+        parsed = _parse.parse(pattern)
+    except Exception:  # noqa: BLE001 - compile_regex reports bad patterns
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    try:
+        return _emit(parsed)
+    except _Untranslatable:
+        return None
+
+
+@dataclass
+class _ComponentSet:
+    regex_set: Any
+    keys: list[int]  # set index -> rule key (index 0 is the always-matching sentinel)
+    all_keys: frozenset[int] = field(default_factory=frozenset)
+
+
+class Prescan:
+    """RE2 sets, one per component, over the regexes of the rules registered for it.
+
+    ``candidates(component, text)`` returns the keys of rules that may match in ``text``.
+    Rules registered with ``add`` are the only ones answered for; a key whose patterns do
+    not all translate is not registered and its rule must always run.
+    """
+
+    def __init__(self) -> None:
+        self._patterns: dict[str, list[tuple[int, str]]] = {}
+        self._sets: dict[str, _ComponentSet] = {}
+        self.keys: set[int] = set()
+
+    @staticmethod
+    def available() -> bool:
+        return re2 is not None
+
+    def add(self, key: int, components: Iterable[str], patterns: Iterable[str]) -> bool:
+        """Register rule ``key``; False (not registered) when a pattern cannot be translated."""
+        translated = [to_re2(p) for p in patterns]
+        if re2 is None or not translated or any(t is None for t in translated):
+            return False
+        for comp in components:
+            self._patterns.setdefault(comp, []).extend((key, t) for t in translated)
+        self.keys.add(key)
+        return True
+
+    def compile(self) -> "Prescan":
+        if re2 is None:
+            return self
+        options = re2.Options()
+        options.max_mem = 64 << 20
+        options.log_errors = False
+        for comp, entries in self._patterns.items():
+            regex_set = re2.Set.SearchSet(options)
+            regex_set.Add("")  # sentinel: always matches, so its absence means the DFA gave up
+            keys = [-1]
+            for key, pattern in entries:
+                regex_set.Add(pattern)
+                keys.append(key)
+            regex_set.Compile()
+            self._sets[comp] = _ComponentSet(regex_set, keys, frozenset(k for k, _ in entries))
+        return self
+
+    def components(self) -> list[str]:
+        return list(self._sets)
+
+    def candidates_all(self, component: str) -> frozenset[int]:
+        got = self._sets.get(component)
+        return got.all_keys if got is not None else frozenset()
+
+    def candidates(self, component: str, text: str) -> frozenset[int] | set[int]:
+        """Keys of the registered rules that may match in ``text`` (all of them when RE2
+        could not decide: out of memory, unencodable text)."""
+        got = self._sets.get(component)
+        if got is None:
+            return frozenset()
+        try:
+            matched = got.regex_set.Match(text)
+        except Exception:  # noqa: BLE001 - e.g. lone surrogates that UTF-8 cannot encode
+            return got.all_keys
+        if not matched or 0 not in matched:
+            return got.all_keys
+        keys = got.keys
+        return {keys[i] for i in matched if i}
