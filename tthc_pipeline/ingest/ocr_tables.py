@@ -101,8 +101,13 @@ class TableGrid:
 # --------------------------------------------------------------------------- line finding
 
 
+def _grey(image: Image.Image) -> Image.Image:
+    """The image in 8-bit grey; pages come rendered in grey already (no copy then)."""
+    return image if image.mode == "L" else image.convert("L")
+
+
 def _ink(image: Image.Image) -> np.ndarray:
-    return np.asarray(image.convert("L")) < DARK_LEVEL
+    return np.asarray(_grey(image)) < DARK_LEVEL
 
 
 def _pieces(ink: np.ndarray, step: int, vertical: bool) -> list[tuple[int, float]]:
@@ -384,7 +389,7 @@ def erase_lines(image: Image.Image, tables: list[TableGrid], dpi: int = 300) -> 
     Only pixels that lie on a long straight run parallel to the rule are whitened: text
     often touches a rule ("BTC" set right against a cell's left border), and wiping a fixed
     band would clip those glyphs ("NĐ-CP" read as "NĐ-GK")."""
-    arr = np.array(image.convert("L"))
+    arr = np.array(_grey(image))
     height, width = arr.shape
     half = max(3, round(dpi / 60))  # 5 px at 300 dpi: fit error plus blurred 2-3 px rules
     min_run = round(0.12 * dpi)  # 36 px at 300 dpi: longer than a glyph stem in the band

@@ -68,14 +68,26 @@ def cited_in(pv: ProcView, component: str) -> list[Cited]:
     return got
 
 
+# (number, year, symbol) as written -> (canonical number, key): the same few hundred
+# documents are cited by thousands of procedures (a pure function of three short strings)
+_NUMBERS: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+
 def find_document_numbers(text: str) -> list[Cited]:
     """Document numbers in ``text`` (tolerates the portal's glued cells)."""
     out = []
     for m in _DOC_NO.finditer(text):
-        if m.start() and text[m.start() - 1] in "/." :
+        start = m.start()
+        if start and text[start - 1] in "/.":
             continue  # inside a longer token ("abc/12/2020/…", "1.2/…")
-        number = _canonical_number(m.group(1), m.group(2), m.group(3))
-        out.append(Cited(number, citation_key(number), m.start(), m.end()))
+        parts = m.groups()
+        got = _NUMBERS.get(parts)
+        if got is None:
+            number = _canonical_number(*parts)
+            got = (number, citation_key(number))
+            if len(_NUMBERS) < 50_000:
+                _NUMBERS[parts] = got
+        out.append(Cited(got[0], got[1], start, m.end()))
     if out:
         return out
     # no number found: the citation module's parser (slower) knows more forms

@@ -13,6 +13,7 @@ fingerprint.
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -94,6 +95,24 @@ class Engine:
         return cls(load_catalogue(rules_dir), select, ignore, prescan=prescan)
 
     def check(self, procedures: Iterable[Procedure], as_of: date | None = None, registry: Any = None) -> list[Finding]:
+        """Findings of every rule on ``procedures``, rule by rule, in procedure order.
+
+        The cyclic garbage collector is paused meanwhile: a run allocates millions of
+        short-lived objects (views, hits, findings) that stay referenced until it returns
+        and hold no reference cycles, so each collection traversed them for nothing
+        (measured: ~20 % of a 5,000-procedure run, 170 µs a procedure). Reference counting
+        still frees everything as usual; the collector resumes when the run ends.
+        """
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            return self._check(procedures, as_of, registry)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _check(self, procedures: Iterable[Procedure], as_of: date | None, registry: Any) -> list[Finding]:
         ctx = Context(as_of=as_of or date.today(), registry=registry, data=self.catalogue.data)
         views = [ProcView(p) for p in procedures]
         todo = _prescanned_work(self.prescan, self.rules, views) if self.prescan is not None else {}
@@ -197,29 +216,32 @@ def _build_prescan(rules: list[CompiledRule]) -> Prescan | None:
 
 def _prescanned_work(prescan: Prescan, rules: list[CompiledRule], views: list[ProcView]) -> dict[int, list]:
     """(procedure, component) pairs to evaluate, per prescanned rule, in the order the
-    unfiltered loop would visit them (procedure order, then the rule's component order)."""
+    unfiltered loop would visit them (procedure order, then the rule's component order).
+
+    Component by component, so one RE2 automaton stays in the CPU cache while it scans
+    every procedure (procedure by procedure was ~1.5x slower, measured)."""
     keys = prescan.keys
-    todo: dict[int, list] = {i: [] for i in keys}
     rank = {i: {c: n for n, c in enumerate(rules[i].rule.components)} for i in keys}
-    components = prescan.components()
-    for pv in views:
-        found: list[tuple[int, int, str]] = []
-        present = pv.proc.components
-        for comp in components:
-            if comp not in present and comp != "name":
+    found: list[list[tuple[int, int, str]]] = [[] for _ in views]
+    for comp in prescan.components():
+        for n, pv in enumerate(views):
+            if comp not in pv.proc.components and comp != "name":
                 continue  # no text: pattern matchers find nothing there
             view = pv.view(comp)
             if not view.text:
                 continue
-            if view.unaccented:  # terms are also matched on fold() text: no skipping
+            data = view.canon_utf8
+            if data is None or view.unaccented:  # terms also match on fold() text: no skipping
                 cands = prescan.candidates_all(comp)
             else:
-                cands = prescan.candidates(comp, view.canon)
-            for i in cands:
-                found.append((i, rank[i][comp], comp))
-        if found:
-            found.sort()
-            for i, _, comp in found:
+                cands = prescan.candidates(comp, data)
+            if cands:
+                found[n].extend((i, rank[i][comp], comp) for i in cands)
+    todo: dict[int, list] = {i: [] for i in keys}
+    for pv, hits in zip(views, found):
+        if hits:
+            hits.sort()
+            for i, _, comp in hits:
                 todo[i].append((pv, comp))
     return todo
 
