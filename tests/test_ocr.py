@@ -4,6 +4,7 @@ real 22-page scan of Nghị định 154/2024/NĐ-CP (OCR'd once per session)."""
 from __future__ import annotations
 
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -82,6 +83,32 @@ def test_timeout_kills_tesseract(tesseract):
     with pytest.raises(ocr.OcrTimeout):
         ocr.ocr_image(_page_image(), dpi=300, timeout_s=0.01)
     assert tesseract_children() == []
+
+
+@pytest.mark.slow
+def test_page_image_file_is_removed_after_every_outcome(tesseract, tmp_path, monkeypatch):
+    """tesseract reads the page from a temporary BMP file (stdin costs ~0.2 CPU s per page);
+    the file is gone after a run that succeeds, times out or is cancelled. A colour image
+    is converted to grey first and reads the same."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    result = ocr.ocr_image(_page_image().convert("RGB"), dpi=300, timeout_s=60)
+    assert [line for line in result.lines if line] == LINES
+    with pytest.raises(ocr.OcrTimeout):
+        ocr.ocr_image(_page_image(), dpi=300, timeout_s=0.01)
+    jobs = ocr.TesseractJobs()
+    jobs.kill_all()
+    with pytest.raises(ocr.OcrFailed, match="cancelled"):
+        ocr.ocr_image(_page_image(), dpi=300, timeout_s=30, jobs=jobs)
+    assert list(tmp_path.iterdir()) == []
+    assert tesseract_children() == []
+
+
+def test_no_temporary_folder_is_ocr_failed(tmp_path, monkeypatch):
+    """Without a writable temporary folder the page cannot be handed to tesseract: that is
+    one page's OcrFailed (a page warning for the caller), not a crash."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    with pytest.raises(ocr.OcrFailed, match="temporary file"):
+        ocr.ocr_image(_page_image(), dpi=300, timeout_s=30)
 
 
 def test_tesseract_error_exit_is_ocr_failed(tesseract, tmp_path, monkeypatch):
@@ -182,3 +209,16 @@ def test_nd154_confidence_is_recorded_per_page(nd154):
     assert sum(body) / len(body) > 85
     low = {w.page for w in nd154.warnings if w.code == "ocr_low_confidence"}
     assert low == {i + 1 for i, c in enumerate(confidences) if c < 60}
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+def test_nd154_appendix_page_keeps_its_ruled_table(nd154):
+    """Page 18 lists the forms in a ruled 2-column table (Mẫu số | Tên mẫu): the grid is
+    found on the scan and each form comes out as one table row, not as prose."""
+    tables = [b for b in nd154.pages[17].blocks if b.kind == "table"]
+    assert tables, [b.text for b in nd154.pages[17].blocks]
+    rows = [row for table in tables for row in table.rows]
+    form_02 = [row for row in rows if "Mẫu số 02" in row[0]]
+    assert len(form_02) == 1 and len(form_02[0]) == 2
+    assert "đăng ký thường trú" in form_02[0][1]

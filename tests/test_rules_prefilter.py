@@ -160,3 +160,15 @@ def test_document_number_regex_matches_like_the_original(portal_procedures):
     assert original.pattern != builtins._DOC_NO.pattern
     for text in [s.text for p in portal_procedures for s in p.components.values()]:
         assert [m.span() for m in original.finditer(text)] == [m.span() for m in builtins._DOC_NO.finditer(text)]
+
+
+def test_similar_length_pairs_equal_the_all_pairs_loop():
+    rng = random.Random(5)
+    for _ in range(2000):
+        n = rng.randint(0, 12)
+        groups = sorted(rng.randint(0, 3) for _ in range(n))
+        items = [(0, 0, g, "x" * rng.randint(18, 40)) for g in groups]
+        brute = [(i, j) for i in range(n) for j in range(i + 1, n)
+                 if items[i][2] == items[j][2]
+                 and abs(len(items[i][3]) - len(items[j][3])) <= 0.1 * max(len(items[i][3]), len(items[j][3]))]
+        assert sorted(builtins._similar_length_pairs(items)) == brute, items

@@ -287,22 +287,35 @@ class DuplicatePaperMatcher:
             name = name.strip()
             if len(name) >= min_len:
                 items.append((s, e, g, name))
+        found = []
+        for i, j in _similar_length_pairs(items):
+            score = fuzz.token_sort_ratio(items[i][3], items[j][3], score_cutoff=self.threshold)
+            if score >= self.threshold:
+                found.append((i, j, score))
         hits = []
-        n_items = len(items)
-        for i, (s1, e1, g1, n1) in enumerate(items):
-            len1 = len(n1)
-            for j in range(i + 1, n_items):
-                s2, e2, g2, n2 = items[j]
-                if g1 != g2:
-                    break  # groups only grow along the dossier: no later item is in g1
-                len2 = len(n2)
-                if abs(len1 - len2) > 0.1 * max(len1, len2):
-                    continue  # token_sort_ratio ≥ 95 is impossible with >10 % length difference
-                score = fuzz.token_sort_ratio(n1, n2, score_cutoff=self.threshold)
-                if score >= self.threshold:
-                    other = view.text[s1:e1].strip()[:160]
-                    hits.append(Hit(component, s2, e2, {"other": other, "score": f"{score:.0f}"}))
+        for i, j, score in sorted(found):
+            s1, e1 = items[i][0], items[i][1]
+            other = view.text[s1:e1].strip()[:160]
+            hits.append(Hit(component, items[j][0], items[j][1], {"other": other, "score": f"{score:.0f}"}))
         return hits
+
+
+def _similar_length_pairs(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of items in the same group whose names differ in length by at most
+    10 % of the longer one: token_sort_ratio cannot reach 95 otherwise. Sorting each group
+    by length makes this a window scan instead of comparing every pair in Python."""
+    by_group: dict[int, list[tuple[int, int]]] = {}
+    for index, item in enumerate(items):
+        by_group.setdefault(item[2], []).append((len(item[3]), index))
+    pairs = []
+    for members in by_group.values():
+        members.sort()
+        for a, (len1, i) in enumerate(members):
+            for len2, j in members[a + 1:]:
+                if len2 - len1 > 0.1 * len2:
+                    break  # longer still: even further from len1
+                pairs.append((i, j) if i < j else (j, i))
+    return pairs
 
 
 # --- presence fallbacks (for ``absent``) --------------------------------------------
