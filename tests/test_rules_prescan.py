@@ -73,11 +73,23 @@ def test_case_insensitive_patterns_are_not_prescanned():
     prescan = Prescan()
     assert prescan.add(0, ["dossier"], [r"(?i)sổ hộ khẩu"]) is False
     assert prescan.add(1, ["dossier"], [r"sổ hộ khẩu"]) is True
+    assert prescan.add(2, ["steps"], [r"nộp trực tiếp"]) is True
     prescan.compile()
-    assert prescan.keys == {1}
-    assert prescan.candidates("dossier", "bản sao sổ hộ khẩu") == {1}
-    assert prescan.candidates("dossier", "giấy khai sinh") == set()
-    assert prescan.candidates("steps", "sổ hộ khẩu") == frozenset()  # nothing registered there
+    assert prescan.keys == {1, 2}
+    assert prescan.scan([("dossier", "bản sao sổ hộ khẩu")]) == {(1, "dossier")}
+    assert prescan.scan([("dossier", "giấy khai sinh")]) == set()
+    # one pass over both components: each pattern only counts in its own component
+    assert prescan.scan([("dossier", "nộp trực tiếp"), ("steps", "sổ hộ khẩu")]) == set()
+    assert prescan.scan([("dossier", "sổ hộ khẩu"), ("steps", "nộp trực tiếp")]) == {(1, "dossier"), (2, "steps")}
+
+
+def test_a_text_holding_the_separator_runs_every_rule_of_its_components():
+    prescan = Prescan()
+    prescan.add(1, ["dossier"], [r"sổ hộ khẩu"])
+    prescan.add(2, ["steps"], [r"nộp trực tiếp"])
+    prescan.compile()
+    assert prescan.scan([("dossier", "sổ hộ\x03 khẩu")]) == {(1, "dossier")}
+    assert prescan.scan([("dossier", "x"), ("steps", "a\udcff")]) == {(1, "dossier"), (2, "steps")}  # unencodable
 
 
 def test_most_pattern_rules_are_prescanned():

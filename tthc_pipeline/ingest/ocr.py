@@ -176,9 +176,10 @@ def ocr_image(
 
     ``psm`` other than the default is for special images (stacked table cells: "6")."""
     # A BMP file, not stdin: tesseract copies stdin into memory one character at a time
-    # (std::istreambuf_iterator), ~0.2 CPU s for a 9 MB page (measured on the NĐ 154/2024
-    # scan: blank A4 page 0.57 → 0.35 s, text page 2.73 → 2.13 s, best of 4; same TSV).
-    # BMP, not PGM: leptonica reads PGM pixel by pixel (~0.4 s/page slower, measured).
+    # (std::istreambuf_iterator). Measured, same TSV: a blank 300 dpi A4 page 0.57 → 0.35
+    # CPU s (best of 5); read_pdf on 3 pages of the NĐ 154/2024 scan, one worker, 3.09 →
+    # 2.73 CPU s/page (median of 6 alternating runs). BMP, not PGM: leptonica reads PGM
+    # pixel by pixel (~0.4 s/page slower, measured).
     try:
         fd, path = tempfile.mkstemp(prefix="tthc-ocr-", suffix=".bmp")
     except OSError as exc:

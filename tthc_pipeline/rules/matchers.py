@@ -108,14 +108,12 @@ def _item_cuts(canon_text: str, cells: list[tuple[int, int]] | None = None) -> l
 class ComponentView:
     """Lazily computed matching forms of one component's text, shared by all rules."""
 
-    __slots__ = ("text", "prov", "_canon", "_utf8", "_fold", "_bounds", "_items", "_cells", "_unaccented", "_literals",
-                 "cache")
+    __slots__ = ("text", "prov", "_canon", "_fold", "_bounds", "_items", "_cells", "_unaccented", "_literals", "cache")
 
     def __init__(self, text: str, prov: Any) -> None:
         self.text = text
         self.prov = prov
         self._canon: str | None = None
-        self._utf8: bytes | None = None
         self._fold: str | None = None
         self._bounds: list[int] | None = None
         self._items: list[int] | None = None
@@ -153,17 +151,6 @@ class ComponentView:
         return self._fold
 
     @property
-    def canon_utf8(self) -> bytes | None:
-        """The canon text as UTF-8 (what RE2 scans); None when it cannot be encoded
-        (lone surrogates from a broken source)."""
-        if self._utf8 is None:
-            try:
-                self._utf8 = self.canon.encode("utf-8")
-            except UnicodeEncodeError:
-                self._utf8 = b""
-        return self._utf8 or None if self.text else b""
-
-    @property
     def unaccented(self) -> bool:
         """True for text that has (almost) no diacritics: OCR or typed without marks."""
         if self._unaccented is None:
@@ -171,11 +158,10 @@ class ComponentView:
             n = len(sample)
             if n < 20:
                 self._unaccented = False
-            elif n == len(self.text) and (len(self.canon_utf8 or b"") - n) * 100 >= 3 * n:
+            elif (len(sample.encode("utf-8", "surrogatepass")) - n) * 100 >= 3 * n:
                 # a non-ASCII character takes 1-3 extra UTF-8 bytes, so this many extra bytes
-                # mean ≥ 1 % non-ASCII characters: accented text, the usual case, decided from
-                # the bytes the prescan needs anyway (canon has no more non-ASCII characters
-                # than the text: lower case and moved tone marks never add one)
+                # mean ≥ 1 % non-ASCII characters: accented text, the usual case, decided
+                # without the slow "ignore" encode (which calls its error handler per character)
                 self._unaccented = False
             else:
                 non_ascii = n - len(sample.encode("ascii", "ignore"))

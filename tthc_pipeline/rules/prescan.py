@@ -19,7 +19,6 @@ real records). Without the ``re2`` module (``google-re2``) every rule simply run
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 try:  # the regex parser Python itself uses
@@ -142,78 +141,99 @@ def to_re2(pattern: str) -> str | None:
         return None
 
 
-@dataclass
-class _ComponentSet:
-    regex_set: Any
-    keys: list[int]  # set index -> rule key (index 0 is the always-matching sentinel)
-    all_keys: frozenset[int] = field(default_factory=frozenset)
+# Component texts are scanned in one pass, each behind a tag ("\x01<n>\x02") and closed by
+# "\x03"; a component's patterns only match after its own tag and before the next "\x03".
+_OPEN, _SEP, _CLOSE = "\x01", "\x02", "\x03"
 
 
 class Prescan:
-    """RE2 sets, one per component, over the regexes of the rules registered for it.
+    """One RE2 set over the (tagged) regexes of every registered rule and component.
 
-    ``candidates(component, text)`` returns the keys of rules that may match in ``text``.
-    Rules registered with ``add`` are the only ones answered for; a key whose patterns do
-    not all translate is not registered and its rule must always run.
+    ``scan([(component, canon_text), ...])`` returns the (key, component) pairs whose rule
+    may match in that component. Rules registered with ``add`` are the only ones answered
+    for; a key whose patterns do not all translate is not registered and must always run.
     """
 
     def __init__(self) -> None:
-        self._patterns: dict[str, list[tuple[int, str]]] = {}
-        self._sets: dict[str, _ComponentSet] = {}
+        self._patterns: list[tuple[int, str, str]] = []  # (key, component, RE2 pattern)
+        self._set: Any = None
+        self._entries: list[tuple[int, str] | None] = []
+        self._tags: dict[str, str] = {}
+        self._by_component: dict[str, frozenset[tuple[int, str]]] = {}
         self.keys: set[int] = set()
+        self.fold_components: set[str] = set()  # where a registered rule also matches fold() text
 
     @staticmethod
     def available() -> bool:
         return re2 is not None
 
-    def add(self, key: int, components: Iterable[str], patterns: Iterable[str]) -> bool:
-        """Register rule ``key``; False (not registered) when a pattern cannot be translated."""
+    def add(self, key: int, components: Iterable[str], patterns: Iterable[str], on_fold: bool = False) -> bool:
+        """Register rule ``key``; False (not registered) when a pattern cannot be translated.
+        ``on_fold``: the rule also matches diacritic-free text, so components without
+        diacritics are never skipped for it."""
         translated = [to_re2(p) for p in patterns]
         if re2 is None or not translated or any(t is None for t in translated):
             return False
         for comp in components:
-            self._patterns.setdefault(comp, []).extend((key, t) for t in translated)
+            self._patterns.extend((key, comp, t) for t in translated)
+            if on_fold:
+                self.fold_components.add(comp)
         self.keys.add(key)
         return True
 
     def compile(self) -> "Prescan":
-        if re2 is None:
+        if re2 is None or not self._patterns:
             return self
         options = re2.Options()
-        options.max_mem = 64 << 20
+        options.max_mem = 256 << 20
         options.log_errors = False
-        for comp, entries in self._patterns.items():
-            regex_set = re2.Set.SearchSet(options)
-            # sentinel: a NUL appended to every text, so a search that gave up (RE2 reports
-            # no match at all then) is told apart from one that found nothing
-            regex_set.Add(r"\x00")
-            keys = [-1]
-            for key, pattern in entries:
-                regex_set.Add(pattern)
-                keys.append(key)
-            regex_set.Compile()
-            self._sets[comp] = _ComponentSet(regex_set, keys, frozenset(k for k, _ in entries))
+        regex_set = re2.Set.SearchSet(options)
+        # sentinel: a NUL ends every scanned text, so a search that gave up (RE2 then reports
+        # no match at all) is told apart from one that found nothing
+        regex_set.Add(r"\x00")
+        self._entries = [None]
+        by_component: dict[str, set[tuple[int, str]]] = {}
+        for key, comp, pattern in self._patterns:
+            tag = self._tags.setdefault(comp, f"{_OPEN}{len(self._tags)}{_SEP}")
+            regex_set.Add(f"{re2.escape(tag)}[^{_CLOSE}]*(?:{pattern})")
+            self._entries.append((key, comp))
+            by_component.setdefault(comp, set()).add((key, comp))
+        regex_set.Compile()
+        self._set = regex_set
+        self._by_component = {c: frozenset(v) for c, v in by_component.items()}
         return self
 
     def components(self) -> list[str]:
-        return list(self._sets)
+        return list(self._tags)
 
-    def candidates_all(self, component: str) -> frozenset[int]:
-        got = self._sets.get(component)
-        return got.all_keys if got is not None else frozenset()
+    def all_pairs(self, component: str) -> frozenset[tuple[int, str]]:
+        """Every registered (key, component) pair of ``component``: nothing may be skipped."""
+        return self._by_component.get(component, frozenset())
 
-    def candidates(self, component: str, text: str | bytes) -> frozenset[int] | set[int]:
-        """Keys of the registered rules that may match in ``text`` (str, or its UTF-8
-        bytes); all of them when RE2 could not decide (out of memory, unencodable text)."""
-        got = self._sets.get(component)
-        if got is None:
-            return frozenset()
+    def scan(self, texts: list[tuple[str, str]]) -> set[tuple[int, str]]:
+        """(key, component) pairs that may match, for the (component, canon text) pairs of
+        one procedure; every registered pair of those components when RE2 cannot decide
+        (a text holding the separator, unencodable text, a search that gave up)."""
+        if not texts or self._set is None:
+            return set()
+        parts = []
+        tags = self._tags
+        for comp, text in texts:
+            parts.append(tags[comp])
+            parts.append(text)
+            parts.append(_CLOSE)
+        parts.append("\x00")
+        joined = "".join(parts)
         try:
-            data = text.encode("utf-8") if isinstance(text, str) else text
-            matched = got.regex_set.Match(data + b"\x00")
-        except Exception:  # noqa: BLE001 - e.g. lone surrogates that UTF-8 cannot encode
-            return got.all_keys
+            if joined.count(_CLOSE) != len(texts):
+                raise ValueError("separator inside a text")
+            matched = self._set.Match(joined.encode("utf-8"))
+        except (ValueError, UnicodeEncodeError):
+            matched = None
         if not matched or 0 not in matched:
-            return got.all_keys
-        keys = got.keys
-        return {keys[i] for i in matched if i}
+            out: set[tuple[int, str]] = set()
+            for comp, _ in texts:
+                out |= self.all_pairs(comp)
+            return out
+        entries = self._entries
+        return {entries[i] for i in matched if i}
