@@ -434,15 +434,17 @@ _UNIT_VI = {"ngay": "ngày", "ngay_lam_viec": "ngày làm việc", "trong_ngay":
 _CODE = re.compile(r"^(\d\.\d{6})")
 
 
-def _reference_for(pv: ProcView, data: dict[str, Any]) -> dict[str, Any] | None:
+def _reference_for(pv: ProcView, ctx: Context) -> dict[str, Any] | None:
     code = pv.proc.code or ""
     m = _CODE.match(code)
     if not m:
         return None
-    for entry in (data.get("reference_time_limits") or {}).get("entries", []):
-        if str(entry.get("code")) == m.group(1):
-            return entry
-    return None
+    by_code = ctx.cache.get("reference_time_limits")
+    if by_code is None:  # code -> first entry, built once per run
+        by_code = ctx.cache["reference_time_limits"] = {}
+        for entry in (ctx.data.get("reference_time_limits") or {}).get("entries", []):
+            by_code.setdefault(str(entry.get("code")), entry)
+    return by_code.get(m.group(1))
 
 
 def duration_vi(value: float | None, unit: str | None) -> str:
@@ -465,7 +467,7 @@ class LongerThanReference:
         pass
 
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
-        ref = _reference_for(pv, ctx.data)
+        ref = _reference_for(pv, ctx)
         if ref is None or ref.get("value") is None:
             return []
         limit, ref_unit = float(ref["value"]), ref.get("unit")
@@ -495,7 +497,7 @@ class CalendarDays:
         bare = [r for r in rows if r.unit == "ngay"]
         if not bare:
             return []
-        ref = _reference_for(pv, ctx.data)
+        ref = _reference_for(pv, ctx)
         working_in_text = "ngày làm việc" in view.canon
         if not working_in_text and not (ref and ref.get("unit") == "ngay_lam_viec"):
             return []

@@ -125,22 +125,7 @@ class Engine:
             if cr.set_level:
                 pairs = [(pv, hit) for pv, hit in cr.matcher.check_set(views, ctx) if cr.applies_to(pv)]
             else:
-                pairs = []
-                matcher, components = cr.matcher, rule.components
-                filtered = bool(cr.name_any or cr.name_none or cr.published_content_only)
-                work = todo.get(index)
-                if work is None:  # not prescanned: every procedure, every component
-                    work = ((pv, comp) for pv in views for comp in components)
-                last = None
-                for pv, comp in work:
-                    if filtered and pv is not last:
-                        last, ok = pv, cr.applies_to(pv)
-                    if filtered and not ok:
-                        continue
-                    hits = matcher(pv, comp, ctx)
-                    if hits:
-                        for hit in _drop_overlaps(hits):
-                            pairs.append((pv, hit))
+                pairs = self._run_matcher(cr, todo.get(index), views, ctx)
             guards = cr.guards
             for pv, hit in pairs:
                 if guards and any(g.suppresses(pv, hit) for g in guards):
@@ -149,6 +134,33 @@ class Engine:
                 if finding is not None:
                     findings.append(finding)
         return findings
+
+    @staticmethod
+    def _run_matcher(cr: CompiledRule, work: list | None, views: list[ProcView], ctx: Context) -> list[tuple[ProcView, Hit]]:
+        """Hits of one rule: on the prescanned (procedure, component) pairs ``work``, or, for
+        a rule the prescan does not cover, on every component of every procedure."""
+        pairs: list[tuple[ProcView, Hit]] = []
+        matcher, components = cr.matcher, cr.rule.components
+        filtered = bool(cr.name_any or cr.name_none or cr.published_content_only)
+        if work is None:
+            for pv in views:
+                if filtered and not cr.applies_to(pv):
+                    continue
+                for comp in components:
+                    hits = matcher(pv, comp, ctx)
+                    if hits:
+                        pairs.extend((pv, hit) for hit in _drop_overlaps(hits))
+            return pairs
+        last = ok = None
+        for pv, comp in work:
+            if filtered and pv is not last:
+                last, ok = pv, cr.applies_to(pv)
+            if filtered and not ok:
+                continue
+            hits = matcher(pv, comp, ctx)
+            if hits:
+                pairs.extend((pv, hit) for hit in _drop_overlaps(hits))
+        return pairs
 
     @staticmethod
     def _finding(cr: CompiledRule, pv: ProcView, hit: Hit, seen: set[str] | None = None) -> Finding | None:
