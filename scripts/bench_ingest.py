@@ -4,7 +4,9 @@
 Measures, in one run on the same files:
   (a) read_pdf and whole-ingest pages/s on text-layer PDFs against bare pypdfium2 get_text_range
       (target ≥ 0.3×);
-  (b) OCR seconds per page on 3 pages of the ND-154 scan (read_pdf, OCR workers as shipped);
+  (b) OCR seconds per page on 3 pages of the ND-154 scan (read_pdf, OCR workers as shipped,
+      then one worker = per core): CPU = this process + its reaped children (tesseract), the
+      median of the runs with the range, and the load average (other jobs inflate CPU time);
   (c) .doc → .docx seconds per file via tthc_pipeline.ingest.libreoffice.convert_to_docx;
   (d) peak RSS (VmHWM; ru_maxrss printed too) of a fresh process reading a 200-page PDF
       built from TT-35 pages.
@@ -17,7 +19,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -89,8 +93,11 @@ def subset_pdf(src: Path, indexes: list[int], out: Path) -> Path:
     return out
 
 
-def bench_ocr(tmp: Path, workers: int | None = None) -> tuple[float, list]:
-    """OCR of 3 scanned pages; ``workers`` overrides the OCR threads (1 = one core, no
+def bench_ocr(tmp: Path, workers: int | None = None) -> tuple[float, float, float, list]:
+    """OCR of 3 scanned pages: (wall s/page, CPU s/page, tesseract CPU s/page, confidences).
+
+    CPU counts this process (rendering, table grids, parsing; all threads) and its reaped
+    children (every tesseract run). ``workers`` overrides the OCR threads (1 = one core, no
     contention between two tesseract processes for caches and memory bandwidth)."""
     import tthc_pipeline.ingest.pdf as pdf_module
     from tthc_pipeline.ingest.pdf import read_pdf
@@ -107,10 +114,21 @@ def bench_ocr(tmp: Path, workers: int | None = None) -> tuple[float, list]:
     elapsed = time.perf_counter() - start
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     own_after = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = (children_after.ru_utime + children_after.ru_stime - children.ru_utime - children.ru_stime
-           + own_after.ru_utime + own_after.ru_stime - own.ru_utime - own.ru_stime)
+    child_cpu = children_after.ru_utime + children_after.ru_stime - children.ru_utime - children.ru_stime
+    cpu = child_cpu + own_after.ru_utime + own_after.ru_stime - own.ru_utime - own.ru_stime
     pdf_module.OCR_WORKERS = shipped
-    return elapsed / 3, cpu / 3, [p.ocr_confidence for p in extracted.pages]
+    return elapsed / 3, cpu / 3, child_cpu / 3, [p.ocr_confidence for p in extracted.pages]
+
+
+def ocr_line(rows: list[tuple]) -> str:
+    """Median (min–max) of wall, CPU and tesseract CPU s/page over the runs."""
+
+    def stat(values) -> str:
+        return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
+
+    walls, cpus, tess = ([row[i] for row in rows] for i in range(3))
+    return (f"{stat(walls)} s/page wall, {stat(cpus)} CPU s/page, of which tesseract "
+            f"{stat(tess)}; median (min–max) of {len(rows)}")
 
 
 def bench_doc(tmp: Path) -> str:
@@ -174,11 +192,13 @@ def main() -> int:
         for name, pages, bare, ours, whole, ratio, ratio_whole in bench_text(runs):
             print(f"    {name:34} {pages:5d} {bare:11.0f} {ours:13.0f} {whole:11.0f} {ratio:10.2f} {ratio_whole:12.2f}")
         print("    (ingest = ingest_file: read + assemble + metadata + structure, OCR off)")
-        per_page, cpu_per_page, confidences = bench_ocr(tmp)
-        print(f"(b) OCR, 3 pages of {SCAN_PDF[:20]}: {per_page:.2f} s/page wall "
-              f"(2 tesseract workers), {cpu_per_page:.2f} CPU s/page, confidences {confidences}")
-        one_wall, one_cpu, _ = bench_ocr(tmp, workers=1)
-        print(f"    one worker (s/page/core): {one_wall:.2f} s/page wall, {one_cpu:.2f} CPU s/page")
+        bench_ocr(tmp, workers=1)  # warm-up: tesseract check, model file in the page cache
+        shipped = [bench_ocr(tmp) for _ in range(runs)]
+        print(f"(b) OCR, 3 pages of {SCAN_PDF[:20]}, load average {os.getloadavg()[0]:.2f}, "
+              f"confidences {shipped[0][3]}")
+        print(f"    2 tesseract workers: {ocr_line(shipped)}")
+        one = [bench_ocr(tmp, workers=1) for _ in range(runs)]
+        print(f"    one worker (s/page/core): {ocr_line(one)}")
         print(f"(c) .doc → .docx: {bench_doc(tmp)}")
         rss = bench_rss(tmp)
         print(f"(d) 200-page PDF (TT-35 pages repeated): {rss['seconds']:.1f} s, peak RSS "
