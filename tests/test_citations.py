@@ -31,6 +31,9 @@ REPO_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
         ("05/2015/TTLT-BTP-BCA-BYT", "05/2015/TTLT-BTP-BCA-BYT"),
         ("201102/2011/QH13", "02/2011/QH13"),  # "năm 2011" glued to the next table cell
         ("12345/QĐ-BCA", "12345/QĐ-BCA"),  # 5 digits: a number, not a glued year
+        ("15a/2020/NĐ-CP", "15a/2020/NĐ-CP"),  # a letter suffix is part of the number
+        ("số 1766B/QĐ-UBND", "1766b/QĐ-UBND"),
+        ("5a/2012/ND-CP", "05a/2012/NĐ-CP"),
     ],
 )
 def test_canonical_number(raw: str, expected: str) -> None:
@@ -42,6 +45,13 @@ def test_number_key_ignores_padding_only() -> None:
     assert number_key("05/2012/NĐ-CP") != number_key("50/2012/NĐ-CP")
     assert number_key("66.7/2025/NQ-CP") == "66.7/2025/NQ-CP"
     assert number_key("2729/QD-BCT") == "2729/QĐ-BCT"
+    assert number_key("05a/2012/NĐ-CP") == number_key("5a/2012/nd-cp") == "5a/2012/NĐ-CP"
+    assert number_key("15a/2020/NĐ-CP") != number_key("15/2020/NĐ-CP")
+
+
+def test_letter_suffixed_numbers_are_found_whole_in_running_text() -> None:
+    text = "Căn cứ Nghị định số 15a/2020/NĐ-CP và Quyết định 1766B/QĐ-UBND ngày 5/3/2021; khoản 2a Điều 5."
+    assert [c.number for c in find_citations(text)] == ["15a/2020/NĐ-CP", "1766b/QĐ-UBND"]
 
 
 def test_shared_date_parser() -> None:

@@ -132,6 +132,21 @@ def test_explicit_expiry_date_per_document():
     assert eff["expiry_dates"] == {"07/2019/TT-BCA": "2026-07-01"}
 
 
+def test_expiry_date_written_before_the_document():
+    text = (
+        "Điều 15. Hiệu lực thi hành\n"
+        "1. Nghị định này có hiệu lực thi hành kể từ ngày 10 tháng 01 năm 2025.\n"
+        "2. Kể từ ngày 01 tháng 7 năm 2025, Nghị định số 62/2021/NĐ-CP ngày 29 tháng 6 năm 2021 "
+        "của Chính phủ hết hiệu lực thi hành.\n"
+        "3. Nghị định số 31/2014/NĐ-CP hết hiệu lực.\n"
+    )
+    eff = extract_metadata(text)["effective"]
+    assert eff["date"] == "2025-01-10"
+    assert eff["numbers"]["expires"] == ["62/2021/NĐ-CP", "31/2014/NĐ-CP"]
+    # the issue date "ngày 29 tháng 6 năm 2021" after the number is not the expiry date
+    assert eff["expiry_dates"] == {"62/2021/NĐ-CP": "2025-07-01"}
+
+
 def test_effective_clause_with_merged_spaces_and_numeric_date():
     eff = extract_metadata("Điều 9. Nghị định này cóhiệu lực thi hànhtừ ngày 01/7/2024.\n")["effective"]
     assert eff["date"] == "2024-07-01"

@@ -598,8 +598,13 @@ def _objects_after(text: str, pos: int, region_end: int) -> list[tuple[str, int,
     return [(part, pos, end) for part in _split_docs(body)]
 
 
-def _subject_before(text: str, ftext: str, pos: int, floor: int) -> tuple[str, int] | None:
-    """The document named before "hết hiệu lực": from the clause start to ``pos``."""
+# "Kể từ ngày 01 tháng 7 năm 2025, Nghị định số … hết hiệu lực": the date comes first
+_LEADING_DATE = re.compile(r"(?:ke\s*)?tu\s*(?=ngay\s*\d)")
+
+
+def _subject_before(text: str, ftext: str, pos: int, floor: int) -> tuple[str, int, str | None] | None:
+    """The document named before "hết hiệu lực" (from the clause start to ``pos``), its
+    start, and the date the clause gives before it ("Kể từ ngày X, …"), if any."""
     seg_start = floor
     for m in re.finditer(r"(?:^|\n)[ \t]*(?:\d{1,2}\s*[.)]|[a-z]\))\s*|[.;]\s+", ftext[floor:pos]):
         seg_start = floor + m.end()
@@ -608,7 +613,9 @@ def _subject_before(text: str, ftext: str, pos: int, floor: int) -> tuple[str, i
     if not d:
         return None
     start = seg_start + d.start()
-    return text[start:pos], start
+    lead = _LEADING_DATE.search(ftext, seg_start, start)
+    date_m = _DATE.match(ftext, lead.end()) if lead else None
+    return text[start:pos], start, _date_of(date_m) if date_m else None
 
 
 def _effective(text: str, ftext: str, quoted: list[tuple[int, int]]) -> dict[str, Any] | None:
@@ -683,7 +690,7 @@ def _effective(text: str, ftext: str, quoted: list[tuple[int, int]]) -> dict[str
         if got:
             own = _EXPIRY_DATE.match(ftext, m2.start())
             own_date = _DATE.match(ftext, own.end()) if own else None
-            when = _date_of(own_date) if own_date else None
+            when = _date_of(own_date) if own_date else got[2]
             for part in _split_docs(got[0]):
                 number = add("expires", part)
                 if number and when:

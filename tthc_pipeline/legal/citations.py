@@ -74,7 +74,8 @@ _SEG = r"(?:(?i:cp|ttg)(?![a-zđ])|[A-ZĐ]+(?:\d{1,2}(?!\d|\s*[/.]\s*\d))?)"
 _PREFIX = r"(?i:t\s?t\s?l\s?t|t\s?t|n\s?[đd]|q\s?[đd]|nq|ct|pl|cđ|vbhn)"
 _SYM_STRICT = rf"(?:{_PREFIX}(?:{_HY}{_SEG})+|(?i:q\s?h)\s?\d{{2}}|UBTVQH\d{{2}})"
 _SYM_LOOSE = rf"(?:TTg(?![a-zđ])|[A-ZĐ]{{2,}}\d{{0,2}}(?:{_HY}{_SEG})*)"
-_NUM_HEAD = rf"(?P<num>\d{{1,5}}(?:\.\d{{1,3}})?)(?:{_SL}(?P<year>(?:19|2[0O])[0-9OIl]{{2}}))?{_SL}"
+# "15a/2020/NĐ-CP", "1766b/QĐ-UBND": a one-letter suffix belongs to the number
+_NUM_HEAD = rf"(?P<num>\d{{1,5}}(?:\.\d{{1,3}}|(?i:[a-zđ])(?![a-zA-ZđĐ]))?)(?:{_SL}(?P<year>(?:19|2[0O])[0-9OIl]{{2}}))?{_SL}"
 
 NUMBER_RE = re.compile(rf"{_NUM_HEAD}(?P<sym>{_SYM_STRICT})")
 LOOSE_NUMBER_RE = re.compile(rf"{_NUM_HEAD}(?P<sym>{_SYM_LOOSE})")
@@ -158,7 +159,11 @@ def _canonical_symbol(sym: str) -> str:
 
 
 def _canonical_num(num: str) -> str:
-    return f"{int(num):02d}" if num.isdigit() else num
+    if num.isdigit():
+        return f"{int(num):02d}"
+    if num[:-1].isdigit() and num[-1].isalpha():  # "5a" → "05a", as "5" → "05"
+        return f"{int(num[:-1]):02d}{num[-1].lower()}"
+    return num
 
 
 # Portal tables glue "năm 2011" to the next cell "02/2011/QH13" → "201102/2011/QH13". A number
@@ -201,9 +206,10 @@ def number_key(number: str) -> str:
     """
     canonical = canonical_number(number)
     head, sep, rest = canonical.partition("/")
-    if not sep or not head.isdigit():
+    digits = head.rstrip("abcdefghijklmnopqrstuvwxyzđ")
+    if not sep or not digits.isdigit():
         return canonical
-    return f"{int(head)}/{rest}"
+    return f"{int(digits)}{head[len(digits):]}/{rest}"
 
 
 def type_from_symbol(symbol: str | None) -> str | None:
