@@ -8,7 +8,9 @@ Usage::
 A rule whose ``effective_from`` is after ``as_of`` is skipped (the newer regulation was not
 yet in force). ``when`` filters procedures by name (``name_any`` / ``name_none`` regexes on
 the canonical name). Guards suppress hits in context. Findings are deduplicated by
-fingerprint.
+fingerprint. Pattern and catalogue rules are first screened by one RE2 pass per procedure
+(``prescan.py``): a rule runs only on the components where it can match, with identical
+findings (``Engine(..., prescan=False)`` runs every rule everywhere).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""One pass per component that tells which pattern rules can match at all.
+"""One pass per procedure that tells which pattern rules can match, and in which component.
 
 Why: a procedure has ~4,500 characters in a dozen components and the catalogue runs ~25
 pattern and catalogue rules on them. Asking each rule in turn (literal prefilters, then its
@@ -7,6 +7,8 @@ procedure triggers only two or three rules. Like Semgrep, Hyperscan-based scanne
 ripgrep, we first run every rule's regexes together in one automaton (RE2's ``Set``: a DFA
 over all patterns, one pass over the text in C++) and only then evaluate, with Python's
 ``re`` and the full rule semantics, the rules that matched somewhere in the component.
+All components of a procedure go through the automaton in one call, each behind a tag that
+only its own rules' patterns accept.
 
 Soundness: the RE2 patterns are *over-approximations* of the rules' regexes, built from
 Python's own parse of each regex: look-arounds and anchors are dropped, long bounded repeats
@@ -29,17 +31,16 @@ except ImportError:  # Python < 3.11
 
 try:
     import re2  # google-re2
-except ImportError:  # pragma: no cover - exercised by forcing ``available=False`` in tests
+except ImportError:  # the optional "fast" extra; Engine(prescan=False) is the same path
     re2 = None
 
 ANY = "(?s:.)"
 _LONG_REPEAT = 20  # bounded repeats above this become * / + (keeps the DFA small)
 
-# Unicode supersets of Python's categories (for positive classes) and ASCII subsets (for
-# negated classes, whose complement must stay a superset). Checked over every code point in
-# the tests.
-# Outside ASCII the supersets take every character: a few UTF-8 byte ranges instead of the
-# hundreds behind \p{L}, which kept RE2's automata (and the CPU cache) several times larger.
+# Supersets of Python's categories (for positive classes) and ASCII subsets (for negated
+# classes, whose complement must stay a superset); checked over every code point in the
+# tests. Outside ASCII the supersets take every character: a few UTF-8 byte ranges instead of
+# the hundreds behind \p{L}, which make RE2's automata larger.
 _NON_ASCII = r"\x{80}-\x{10ffff}"
 _SUPERSET = {
     _c.CATEGORY_DIGIT: "0-9" + _NON_ASCII,
