@@ -92,6 +92,14 @@ def test_a_text_holding_the_separator_runs_every_rule_of_its_components():
     assert prescan.scan([("dossier", "x"), ("steps", "a\udcff")]) == {(1, "dossier"), (2, "steps")}  # unencodable
 
 
+def test_a_pattern_re2_rejects_makes_its_rule_run_always():
+    nested = r"(?:(?:sổ{20}){20}){20}"  # fine for Python's re; RE2 caps repeat sizes at 1000
+    assert re.compile(nested) and to_re2(nested) is not None
+    prescan = Prescan()
+    assert prescan.add(0, ["dossier"], [nested]) is False
+    assert prescan.keys == set()
+
+
 def test_most_pattern_rules_are_prescanned():
     prescanned = {WITH.rules[i].rule.id for i in WITH.prescan.keys}
     assert {"HS001", "HS002", "HS003", "HS005", "HS008", "HS010", "CQ001", "CT002", "CQ003", "HS013"} <= prescanned

@@ -228,7 +228,7 @@ def _build_prescan(rules: list[CompiledRule]) -> Prescan | None:
         if patterns is not None and not cr.set_level:
             on_fold = getattr(cr.matcher, "fold_regex", None) is not None
             prescan.add(index, cr.rule.components, patterns(), on_fold=on_fold)
-    return prescan.compile() if prescan.keys else None
+    return prescan if prescan.keys and prescan.compile().keys else None
 
 
 def _prescanned_work(prescan: Prescan, rules: list[CompiledRule], views: list[ProcView]) -> dict[int, list]:

@@ -175,6 +175,13 @@ class Prescan:
         translated = [to_re2(p) for p in patterns]
         if re2 is None or not translated or any(t is None for t in translated):
             return False
+        try:  # RE2 has limits Python's re has not (repeat counts, program size)
+            options = re2.Options()
+            options.log_errors = False
+            for t in translated:
+                re2.compile(t, options)
+        except Exception:  # noqa: BLE001 - re2.error and friends: the rule just always runs
+            return False
         for comp in components:
             self._patterns.extend((key, comp, t) for t in translated)
             if on_fold:
@@ -199,7 +206,11 @@ class Prescan:
             regex_set.Add(f"{re2.escape(tag)}[^{_CLOSE}]*(?:{pattern})")
             self._entries.append((key, comp))
             by_component.setdefault(comp, set()).add((key, comp))
-        regex_set.Compile()
+        try:
+            regex_set.Compile()
+        except Exception:  # noqa: BLE001 - too large for RE2: no prescan, every rule runs
+            self.keys = set()
+            return self
         self._set = regex_set
         self._by_component = {c: frozenset(v) for c, v in by_component.items()}
         return self
