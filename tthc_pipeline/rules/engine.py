@@ -184,11 +184,9 @@ class Engine:
             lo = max(seg_s, hit.start - 120)
             context = view.text[lo : min(seg_e, hit.end + 160)].strip()
         prov: dict[str, Any] = {}
-        src = view.prov
-        if src is not None:  # src.shifted(hit.start, length), without dataclasses.replace
-            start = None if src.start is None else src.start + hit.start
-            end = None if start is None else start + (hit.end - hit.start)
-            prov = {"document": src.document, "page": src.page, "node_id": src.node_id, "start": start, "end": end}
+        if view.prov is not None:
+            sub = view.prov.shifted(hit.start, hit.end - hit.start)
+            prov = {"document": sub.document, "page": sub.page, "node_id": sub.node_id, "start": sub.start, "end": sub.end}
         component_vi = COMPONENT_LABELS_VI.get(hit.component, hit.component)
         values = _SafeDict({
             "evidence": (quote or context).strip(),
