@@ -222,3 +222,23 @@ def test_nd154_appendix_page_keeps_its_ruled_table(nd154):
     form_02 = [row for row in rows if "Mẫu số 02" in row[0]]
     assert len(form_02) == 1 and len(form_02[0]) == 2
     assert "đăng ký thường trú" in form_02[0][1]
+
+
+def test_stale_page_images_of_a_killed_run_are_removed(tmp_path, monkeypatch):
+    import os
+    import tempfile
+    import time
+
+    from tthc_pipeline.ingest.ocr import remove_stale_images
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    stale = tmp_path / "tthc-ocr-abc123.bmp"
+    fresh = tmp_path / "tthc-ocr-def456.bmp"  # a page another batch is OCR-ing right now
+    other = tmp_path / "someone-else.bmp"
+    for f in (stale, fresh, other):
+        f.write_bytes(b"BM")
+    two_hours_ago = time.time() - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    os.utime(other, (two_hours_ago, two_hours_ago))
+    assert remove_stale_images() == 1
+    assert not stale.exists() and fresh.exists() and other.exists()

@@ -327,6 +327,10 @@ def ingest_batch(
     opts = options or IngestOptions()
     summary = BatchSummary()
     started = time.perf_counter()
+    if opts.ocr:
+        from tthc_pipeline.ingest.ocr import remove_stale_images
+
+        remove_stale_images()  # page images a killed earlier run could not delete
     tasks = [(str(p), str(out_dir), opts, reuse) for p in inputs]
 
     def account(result: tuple[str, str, dict]) -> None:
