@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from tthc_pipeline.legal.citations import find_citations
 from tthc_pipeline.legal.corpus_cli import default_corpus_dir
 from tthc_pipeline.legal.registry import Registry
-from tthc_pipeline.rules.matchers import Context, Hit, ProcView, quantity_cells
+from tthc_pipeline.rules.matchers import ComponentView, Context, Hit, ProcView, quantity_cells
 from tthc_pipeline.rules.portal import cached_rows as portal_channel_rows, channel_kinds, time_values
 from tthc_pipeline.rules.schema import Rule, RuleError
 from tthc_pipeline.text.normalize import canon
@@ -509,14 +509,41 @@ _FEE_AMOUNT = re.compile(r"\d{1,3}(?:[.,]\d{3})+|\d+ ?(?:usd|vnđ|vnd|đồng)")
 _FEE_DOC = re.compile(r"phí|lệ phí|tt-btc")
 
 
+# an amount in a fee description, with its unit when written ("15.000.000 đồng")
+_AMOUNT_WITH_UNIT = re.compile(rf"(?:{_FEE_AMOUNT.pattern})(?:\s?(?:việt nam đồng|đồng|vnđ|vnd|usd|đ)(?!\w))?")
+
+
+def _amount_in_description(view: ComponentView, cell_end: int, row_end: int) -> tuple[int, int] | None:
+    """A non-zero amount in the "(…)" description the portal prints right after a fee cell,
+    read up to the next channel row (``row_end``; the description may hold "a)" items, so
+    its own closing parenthesis cannot be told apart).
+
+    The portal's fee cell can say "Miễn phí" while its description lists the real charges
+    ("Miễn phí(- Cấp lại do thay đổi nội dung: 15.000.000 đồng/lần …)"): 7 of 16 labelled
+    fee-bearing records without a fee document were missed when only the cell was read."""
+    text = view.canon
+    if not text.startswith("(", cell_end):
+        return None
+    for m in _AMOUNT_WITH_UNIT.finditer(text, cell_end + 1, min(row_end, cell_end + 600)):
+        if any(ch in "123456789" for ch in m.group()):
+            return m.start(), m.end()
+    return None
+
+
 def _fee_hits(pv: ProcView, component: str) -> list[Hit]:
     view = pv.view(component)
     hits = []
     if component == "channels":
-        for row in portal_channel_rows(view.text):
-            if row.fee and _FEE_AMOUNT.search(row.fee.lower()):
-                s = view.text.find(row.fee, row.end)
+        rows = portal_channel_rows(view.text)
+        for n, row in enumerate(rows):
+            if not row.fee:
+                continue
+            s = view.text.find(row.fee, row.end)
+            row_end = rows[n + 1].start if n + 1 < len(rows) else len(view.text)
+            if _FEE_AMOUNT.search(row.fee.lower()):
                 hits.append(Hit(component, s, s + len(row.fee), {"fee": row.fee}))
+            elif s != -1 and (span := _amount_in_description(view, s + len(row.fee), row_end)):
+                hits.append(Hit(component, span[0], span[1], {"fee": view.text[span[0] : span[1]]}))
     elif component == "fees" and not pv.is_empty("fees"):
         m = _FEE_AMOUNT.search(view.canon)
         if m:
