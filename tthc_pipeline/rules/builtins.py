@@ -282,7 +282,7 @@ class DuplicatePaperMatcher:
             if len(paper) < min_len:
                 continue  # stripping only shortens it
             name = paper.strip(" -+.;\n")
-            if "." in name and any(ext in name for ext in _FILE_EXTENSIONS):
+            if any(ext in name for ext in _FILE_EXTENSIONS):
                 name = _FILE_NAME.sub("", name)  # its \S+ is retried at every position: only when needed
             name = name.strip()
             if len(name) >= min_len:

@@ -141,18 +141,11 @@ class Engine:
     def _run_matcher(cr: CompiledRule, work: list | None, views: list[ProcView], ctx: Context) -> list[tuple[ProcView, Hit]]:
         """Hits of one rule: on the prescanned (procedure, component) pairs ``work``, or, for
         a rule the prescan does not cover, on every component of every procedure."""
-        pairs: list[tuple[ProcView, Hit]] = []
-        matcher, components = cr.matcher, cr.rule.components
-        filtered = bool(cr.name_any or cr.name_none or cr.published_content_only)
+        matcher = cr.matcher
         if work is None:
-            for pv in views:
-                if filtered and not cr.applies_to(pv):
-                    continue
-                for comp in components:
-                    hits = matcher(pv, comp, ctx)
-                    if hits:
-                        pairs.extend((pv, hit) for hit in _drop_overlaps(hits))
-            return pairs
+            work = [(pv, comp) for pv in views for comp in cr.rule.components]
+        filtered = bool(cr.name_any or cr.name_none or cr.published_content_only)
+        pairs: list[tuple[ProcView, Hit]] = []
         last = ok = None
         for pv, comp in work:
             if filtered and pv is not last:
