@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from tthc_pipeline.procedures.model import Procedure
 from tthc_pipeline.rules.schema import Rule, RuleError
-from tthc_pipeline.text.normalize import canon, fold, normalize_for_match
+from tthc_pipeline.text.normalize import canon, count_non_ascii, fold, normalize_for_match
 
 # Placeholders each matcher kind can fill (the lint checks templates against these).
 KIND_VARS = {
@@ -154,18 +154,9 @@ class ComponentView:
     def unaccented(self) -> bool:
         """True for text that has (almost) no diacritics: OCR or typed without marks."""
         if self._unaccented is None:
-            sample = self.text[:2000]
-            n = len(sample)
-            if n < 20:
-                self._unaccented = False
-            elif (len(sample.encode("utf-8", "surrogatepass")) - n) * 100 >= 3 * n:
-                # a non-ASCII character takes 1-3 extra UTF-8 bytes, so this many extra bytes
-                # mean ≥ 1 % non-ASCII characters: accented text, the usual case, decided
-                # without the slow "ignore" encode (which calls its error handler per character)
-                self._unaccented = False
-            else:
-                non_ascii = n - len(sample.encode("ascii", "ignore"))
-                self._unaccented = non_ascii / n < 0.01
+            n = min(len(self.text), 2000)
+            # fewer than 1 % non-ASCII characters in the first 2,000
+            self._unaccented = n >= 20 and count_non_ascii(self.text, 2000) * 100 < n
         return self._unaccented
 
     @property

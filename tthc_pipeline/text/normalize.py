@@ -13,8 +13,11 @@ Three layers, each with a different job:
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
+from array import array
+from typing import Callable
 
 # Characters removed outright: they carry no text and break matching.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -116,10 +119,11 @@ def _lower_same_length(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
-def canon(text: str) -> str:
+def canon_py(text: str) -> str:
     """Matching form of already-``clean`` text: one tone convention, lower case.
 
-    Guaranteed ``len(canon(t)) == len(t)`` for clean (NFC) input.
+    Guaranteed ``len(canon(t)) == len(t)`` for clean (NFC) input. The reference
+    implementation; ``canon`` is its compiled twin when the extension is built.
     """
     return _lower_same_length(classic_tones(text))
 
@@ -139,9 +143,70 @@ def _fold_table() -> dict[int, str]:
 _FOLD = _fold_table()
 
 
-def fold(text: str) -> str:
+def fold_py(text: str) -> str:
     """Diacritic-free lower-case form, length-preserving. For candidate search only."""
-    return canon(text).translate(_FOLD)
+    return canon_py(text).translate(_FOLD)
+
+
+def _native_tables() -> tuple[bytes, bytes, dict[str, str]]:
+    """The Python implementation's behaviour, as tables for the compiled twin.
+
+    ``lower``: ``_lower_same_length`` per BMP code point (a character whose lower case is
+    longer keeps itself, as ``_lower_same_length`` does), except the capital sigma, whose
+    lower case depends on its neighbours: marked "ask Python". ``moves``: every o/u + toned
+    vowel pair that ``_move_tone`` rewrites (outside "qu").
+    """
+    # one str.lower() call for all code points (a NUL between them keeps each one's lower
+    # case apart and gives no casing context: the sigma is overridden below anyway)
+    joined = "\0".join(map(chr, range(1, 0x10000))).lower()
+    lowered = ["\0"] + joined.split("\0")
+    # the few whose lower case is longer (or outside the BMP) keep themselves, as
+    # _lower_same_length does; found without a Python loop over every code point
+    keep = [m.start() for m in re.finditer(b"[^\x01]", bytes(map(len, lowered)))]
+    keep += [joined.count("\0", 0, m.start()) + 1 for m in re.finditer("[\U00010000-\U0010ffff]", joined)]
+    for code in keep:
+        lowered[code] = chr(code)
+    lower = array("I")
+    lower.frombytes("".join(lowered).encode("utf-32-le", "surrogatepass"))
+    assert lower.itemsize == 4 and len(lower) == 0x10000
+    lower[0x03A3] = 0xFFFFFFFF
+    folded = array("I", range(0x10000))
+    for code, base in _FOLD.items():
+        folded[code] = ord(base)
+    moves = {}
+    for first in "oOuU":
+        for second in _TONED_A_E + _TONED_Y:
+            pair = first + second
+            moved = _NEW_STYLE.sub(_move_tone, pair)
+            if moved != pair:
+                moves[pair] = moved
+    return lower.tobytes(), folded.tobytes(), moves
+
+
+def count_non_ascii_py(text: str, limit: int) -> int:
+    """Characters above U+007F among the first ``limit`` of ``text``."""
+    sample = text[: max(limit, 0)]
+    return 0 if sample.isascii() else len(sample) - len(sample.encode("ascii", "ignore"))
+
+
+def _load_native() -> tuple[Callable[[str], str], Callable[[str], str], Callable[[str, int], int]]:
+    """The compiled ``canon``/``fold``/``count_non_ascii`` (tthc_pipeline/text/_native.c) when built
+    (``pip install`` compiles it where a C compiler is present); else the Python ones.
+    ``TTHC_NO_NATIVE=1`` forces the Python implementation."""
+    python = canon_py, fold_py, count_non_ascii_py
+    if os.environ.get("TTHC_NO_NATIVE"):
+        return python
+    try:
+        from tthc_pipeline.text import _native
+    except ImportError:
+        return python
+    lower, folded, moves = _native_tables()
+    _native.init(lower, folded, moves, canon_py)
+    return _native.canon, _native.fold, _native.count_non_ascii
+
+
+canon, fold, count_non_ascii = _load_native()
+NATIVE = canon is not canon_py
 
 
 def normalize_for_match(text: str) -> str:

@@ -1,0 +1,104 @@
+"""The compiled canon()/fold() (text/_native.c) give exactly what the Python ones give.
+
+The C code gets its semantics from tables read off the Python implementation, so these
+tests compare outputs, never a hand-written expectation: every code point alone and in the
+contexts the tone rule looks at, random texts over the characters that matter, and every
+real text in ../shared/realdata.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO, realdata
+from tthc_pipeline.text import normalize
+from tthc_pipeline.text.normalize import canon_py, fold_py
+
+pytestmark = pytest.mark.skipif(
+    not normalize.NATIVE,
+    reason="tthc_pipeline.text._native not built (no C compiler at install?): the Python canon/fold run",
+)
+
+
+def _same(texts: list[str]) -> None:
+    for text in texts:
+        assert normalize.canon(text) == canon_py(text), repr(text)
+        assert normalize.fold(text) == fold_py(text), repr(text)
+
+
+def test_every_code_point_alone_and_in_the_tone_rule_contexts():
+    # the capital sigma and characters outside the BMP send the whole text to Python: kept
+    # out of the chunks so that the compiled path is what is compared for every other one
+    points = [chr(c) for c in range(0x10000) if c != 0x3A3]
+    _same(["\u03a3", "ΑΣ", "ΑΣ Α", "oà\u03a3"] + [chr(c) for c in range(0x10000, 0x110000, 97)])
+    chunk = 2000
+    for i in range(0, len(points), chunk):
+        part = points[i : i + chunk]
+        joined = "".join(part)
+        # alone (the joined text too: neighbours must not change a character's lower case)
+        assert normalize.canon(joined) == canon_py(joined)
+        assert normalize.fold(joined) == fold_py(joined)
+        # each point as the character after "oà"/"uý" (the look-ahead), after "o"/"U" (the
+        # toned vowel's slot) and before "oà" (the "qu" check)
+        for contexts in (("oà", ""), ("Uý", ""), ("o", ""), ("U", ""), ("", "oà"), ("q", "uý")):
+            text = "".join(contexts[0] + p + contexts[1] + " " for p in part)
+            assert normalize.canon(text) == canon_py(text)
+
+
+def test_every_pair_of_first_and_toned_vowel_in_every_surrounding():
+    toned = normalize._TONED_A_E + normalize._TONED_Y
+    before = ["", " ", "q", "Q", "h", "1", "_"]
+    after = ["", " ", "n", "_", "1", ".", "\u0301", "Σ"]
+    texts = [b + f + t + a for f in "oOuUaeiy" for t in toned + "aey" for b in before for a in after]
+    _same(texts)
+
+
+def test_random_texts_over_the_characters_that_matter():
+    alphabet = list("oOuUqQaAeEyYiIhH _1.\n") + list(normalize._TONED_A_E + normalize._TONED_Y)
+    alphabet += ["Σ", "σ", "İ", "ß", "ŉ", "\u0301", "\ud800", "\U0001d400", "Ⱥ", "Đ", "ǅ", "ẞ", "K"]
+    rng = random.Random(20261128)
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(20000)]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(500, 3000))) for _ in range(50)]
+    _same(texts)
+
+
+def test_every_real_text():
+    texts = []
+    for path in sorted(realdata("portal-json", "bo-cong-an").glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        texts.extend(v for v in record.values() if isinstance(v, str))
+    for path in sorted(realdata("md").glob("*.md")):
+        texts.append(path.read_text(encoding="utf-8"))
+    assert len(texts) > 3000
+    _same(texts)
+    _same([normalize.clean(t) for t in texts])
+
+
+def test_type_errors_are_python_errors():
+    with pytest.raises(TypeError):
+        normalize.canon(b"bytes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        normalize.fold(None)  # type: ignore[arg-type]
+
+
+def test_the_python_implementation_can_be_forced():
+    code = "from tthc_pipeline.text import normalize as n; print(n.NATIVE, n.canon('Hoà'))"
+    env = {"TTHC_NO_NATIVE": "1", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "hòa"]
+
+
+def test_count_non_ascii_matches_python():
+    from tthc_pipeline.text.normalize import count_non_ascii_py
+
+    rng = random.Random(7)
+    alphabet = ["a", " ", "à", "ệ", "\U0001d400", "\x7f", "\x80", "ÿ"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(3000)]
+    for text in texts:
+        for limit in (0, 1, 7, 20, 2000, -3):
+            assert normalize.count_non_ascii(text, limit) == count_non_ascii_py(text, limit), (text, limit)
