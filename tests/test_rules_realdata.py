@@ -96,3 +96,11 @@ def test_whole_portal_set_runs_and_never_flags_residence_mentions_as_the_book():
     assert len(fps) == len(set(fps))
     again = Engine.from_dir().check(load_procedures([PORTAL]), as_of=date(2026, 6, 30))
     assert {f.fingerprint for f in again} == set(fps)
+    # CT004 quotes the result's name, not the code and empty fields the portal glued to it
+    paper_only = [f.evidence.quote for f in findings if f.rule_id == "CT004"]
+    assert len(paper_only) > 30
+    assert all(q.strip() and "Mã:" not in q and "Từ khóa" not in q for q in paper_only), paper_only
+    # "đã cấp cứu" (gave emergency care) is not an issued result (HS011)
+    for f in (f for f in findings if f.rule_id == "HS011"):
+        after = f.evidence.context.find(f.evidence.quote) + len(f.evidence.quote)
+        assert not f.evidence.context[after:].startswith(" cứu"), f.procedure_code

@@ -398,7 +398,21 @@ class PaperOnlyResult:
         if re.search(r"(trả|nhận) kết quả[^.]{0,80}(" + _ELECTRONIC.pattern + ")", steps):
             return []
         text = pv.view("result").text
-        return [Hit(component, 0, min(len(text), 160), {})]
+        return [Hit(component, 0, _first_result_end(text), {})]
+
+
+# the portal glues each result's code and empty fields to its name: "Thẻ thường trúMã:
+# KQ.G01.000088Từ khóaKhông có thông tin…", "Quyết định hành chínhMã: 000.00.00.G11-KQ1711…";
+# the evidence is the name
+_RESULT_NAME_END = re.compile(r"Mã:|\n")
+
+
+def _first_result_end(text: str) -> int:
+    end = min(len(text), 160)
+    m = _RESULT_NAME_END.search(text, 0, end)
+    if m and text[: m.start()].strip():
+        end = len(text[: m.start()].rstrip())
+    return end
 
 
 _VAGUE_TIME = re.compile(r"theo quy định|kịp thời|sớm nhất|ngay khi|tùy theo|tuỳ theo|không quy định")
