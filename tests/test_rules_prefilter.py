@@ -137,7 +137,7 @@ REWRITES = {
         (r"(các |những )?(giấy tờ|tài liệu|văn bản) khác( theo quy định| nếu có| cần thiết)?(?!\w)", 1),
     ],
     "HS004": [(r"(?<!\d )bản (sao|chụp|photo)[^.;]{0,40}(chứng minh nhân dân|căn cước|cccd|cmnd)", 0)],
-    "HS011": [(r"(bản sao |bản chính )?(giấy phép|giấy chứng nhận|quyết định|chứng nhận)[^.;]{0,40}(đã (được )?cấp|(?<!\w)cũ(?!\w))", 0)],
+    "HS011": [(r"(bản sao |bản chính )?(giấy phép|giấy chứng nhận|quyết định|chứng nhận)[^.;]{0,40}(đã (được )?cấp(?![^\W\d_])(?! cứu)|(?<!\w)cũ(?!\w))", 0)],
 }
 
 
@@ -146,7 +146,7 @@ def test_rewritten_patterns_match_like_the_originals(rule_id, portal_procedures)
     rule = CATALOGUE.get(rule_id)
     rng = random.Random(3)
     pieces = ["0", "02", "12", "2", " ", "(", ")", "bộ", "bản", " chính", " sao", "các ", "những ", "giấy tờ",
-              "tài liệu", " khác", " liên quan", " đến", ":", "cmnd", "căn cước", "giấy phép", " đã cấp", " cũ", ".", "x"]
+              "tài liệu", " khác", " liên quan", " đến", ":", "cmnd", "căn cước", "giấy phép", " đã cấp", " cũ", ".", "x", " cứu", "1"]
     texts = _texts(portal_procedures) + ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(5000)]
     for original, index in REWRITES[rule_id]:
         old, new = re.compile(original), re.compile(rule.match["any"][index])
@@ -155,11 +155,34 @@ def test_rewritten_patterns_match_like_the_originals(rule_id, portal_procedures)
             assert [m.span() for m in old.finditer(text)] == [m.span() for m in new.finditer(text)], (rule_id, text)
 
 
-def test_document_number_regex_matches_like_the_original(portal_procedures):
-    original = re.compile(builtins._DOC_NO.pattern.replace(r"(\d\d*", r"(\d+", 1))
-    assert original.pattern != builtins._DOC_NO.pattern
+def test_rules_read_the_numbers_the_citation_parser_reads(portal_procedures):
+    """The rule engine's numbers-only pass (legal.citations.document_numbers) gives exactly the
+    numbers of find_citations, in every component of the real records; it replaced a faster
+    regex twin that misread 75 of the 334 legal bases ("53/2025/TT-BCAngày" → "TT-BC")."""
+    from tthc_pipeline.legal.citations import find_citations
+
+    compared = 0
     for text in [s.text for p in portal_procedures for s in p.components.values()]:
-        assert [m.span() for m in original.finditer(text)] == [m.span() for m in builtins._DOC_NO.finditer(text)]
+        full = [(c.number, c.end) for c in find_citations(text) if c.number]
+        fast = [(n.number, n.end) for n in builtins.find_document_numbers(text)]
+        assert sorted(fast) == sorted(full), text[:200]
+        compared += len(full)
+    assert compared > 2000
+
+
+@pytest.mark.parametrize(
+    "text, numbers",
+    [
+        ("Thông tư số 53/2025/TT-BCAngày 01/7/2025 của Bộ Công an", ["53/2025/TT-BCA"]),
+        ("Thông tư 22/2023/TT-BCAQuy định về", ["22/2023/TT-BCA"]),
+        ("Nghị quyết 190/2025/NQ-QH15 của Quốc hội", ["190/2025/NQ-QH15"]),
+        ("Pháp lệnh 26/2005/PL-UBTVQH11", ["26/2005/PL-UBTVQH11"]),
+        ("đường thủy nội địa.13/2025/TT-BCALuật Trật tự", ["13/2025/TT-BCA"]),
+        ("Thông tư 03/2025/TT-VPCPquy định", ["03/2025/TT-VPCP"]),
+    ],
+)
+def test_glued_portal_numbers(text, numbers):
+    assert [c.number for c in builtins.find_document_numbers(text)] == numbers
 
 
 def test_similar_length_pairs_equal_the_all_pairs_loop():

@@ -20,12 +20,13 @@ convention) which has the same length, so every offset is an offset in the calle
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -171,6 +172,7 @@ def _canonical_num(num: str) -> str:
 _GLUED_YEAR_HEAD = re.compile(r"(?<!\d)(?:19|20)\d{2}(?=\d{2,5}\s{0,3}/)")
 
 
+@lru_cache(maxsize=65536)
 def canonical_number(raw: str) -> str:
     """Canonical document number: "số 154 /2024/ NĐ - CP" → "154/2024/NĐ-CP".
 
@@ -185,7 +187,8 @@ def canonical_number(raw: str) -> str:
     Padding policy: one-digit numbers are padded ("5/2012" → "05/2012") because official
     texts print them with a leading zero and the registry ids in corpus/registry/*.yaml are
     written that way ("07/2025/NĐ-CP"). To compare numbers whatever their padding, use
-    ``number_key``.
+    ``number_key``. Memoised: a pure function of a short string, and the same few hundred
+    documents are cited by thousands of procedures.
     """
     text = _GLUED_YEAR_HEAD.sub("", clean(raw), count=1)
     m = _NUMBER_ANYCASE.search(text)
@@ -260,6 +263,10 @@ def _syllable(word: str) -> bool:
     return bool(word) and bool(_SYLLABLE.match(fold(word).lower()))
 
 
+_DIGITS = re.compile(r"\d+")
+_LETTERS = re.compile(r"[^\W\d_]*")
+
+
 def _trim_glued(text: str, sym_start: int, sym_end: int) -> int:
     """Cut a glued word off the symbol end: "TT-BCALuật" → "TT-BCA", "NĐ-CPQUY ĐỊNH" → "NĐ-CP".
 
@@ -273,7 +280,7 @@ def _trim_glued(text: str, sym_start: int, sym_end: int) -> int:
     while seg_start < sym_end and text[seg_start].isspace():
         seg_start += 1
     seg = text[seg_start:sym_end]
-    tail = re.match(r"[^\W\d_]*", text[sym_end:]).group(0)
+    tail = _LETTERS.match(text, sym_end).group(0)
     if not seg.isalpha() or (seg in _KNOWN_CODES and (not tail or tail[0].islower())):
         return sym_end
     for cut in range(len(seg) - 1, 0, -1):
@@ -357,9 +364,11 @@ def _type_before(text: str, ctext: str, pos: int) -> tuple[str | None, int]:
 def _unglue_year(text: str, ctext: str, m: re.Match[str], strict: bool) -> re.Match[str] | None:
     """Re-match after a year glued to the number ("năm 201102/2011/QH13" → "02/2011/QH13")."""
     run = m.start()
+    if (run == 0 or not text[run - 1].isdigit()) and len(m.group("num")) < 5:
+        return None  # no digit before a short number: nothing glued (the check below, early)
     while run > 0 and text[run - 1].isdigit():
         run -= 1
-    digits = re.match(r"\d+", text[run:]).group(0)
+    digits = _DIGITS.match(text, run).group(0)
     if len(digits) < 5 or not re.match(r"(?:19[4-9]\d|20[0-4]\d)", digits):
         return None
     glued_to_year = _YEAR_GLUE.search(ctext[max(0, run - 8):run]) or len(digits) > 5 or digits[:4] == m.group("year")
@@ -368,26 +377,55 @@ def _unglue_year(text: str, ctext: str, m: re.Match[str], strict: bool) -> re.Ma
     return (NUMBER_RE if strict else LOOSE_NUMBER_RE).match(text, run + 4)
 
 
-def _number_citations(text: str, ctext: str) -> list[Citation]:
-    found: list[Citation] = []
+def _numbers(text: str, ctext: str, with_type: bool = True) -> Iterator[tuple[re.Match[str], int, int, str, str | None]]:
+    """(match, start with the type word, end, canonical number, type word) of every document
+    number in ``text``, in reading order: the one reading of numbers that ``find_citations``
+    and ``document_numbers`` share. ``with_type=False``: the type word is only looked for
+    where it decides whether a loose match is a number (start and type are then unset)."""
     taken = 0
     matches = [(m, True) for m in NUMBER_RE.finditer(text)]
-    strict_spans = [(m.start(), m.end()) for m, _ in matches]
+    strict_starts = [m.start() for m, _ in matches]  # strict matches do not overlap: sorted
     for m in LOOSE_NUMBER_RE.finditer(text):
-        if any(s <= m.start() < e for s, e in strict_spans):
-            continue
+        i = bisect.bisect_right(strict_starts, m.start()) - 1
+        if i >= 0 and m.start() < matches[i][0].end():
+            continue  # starts inside a strict match
         matches.append((m, False))
     matches.sort(key=lambda pair: pair[0].start())
     for m, strict in matches:
         if m.start() < taken:
             continue
         m = _unglue_year(text, ctext, m, strict) or m
-        sym_end = _trim_glued(text, m.start("sym"), m.end("sym"))
-        end = sym_end
-        type_word, start = _type_before(text, ctext, m.start())
-        if not strict and not type_word:
-            continue  # "481/BTP-HTQTCT" is a number only after "Công văn số"
-        number = canonical_number(text[m.start():end])
+        end = _trim_glued(text, m.start("sym"), m.end("sym"))
+        if with_type or not strict:
+            type_word, start = _type_before(text, ctext, m.start())
+            if not strict and not type_word:
+                continue  # "481/BTP-HTQTCT" is a number only after "Công văn số"
+        else:
+            type_word, start = None, m.start()
+        yield m, start, end, canonical_number(text[m.start():end]), type_word
+        taken = end
+
+
+def document_numbers(text: str) -> list[tuple[str, int, int]]:
+    """(canonical number, start, end) of each document number in ``text``: the numbers
+    ``find_citations`` reads, without the rest of a citation (type, date, issuer, articles),
+    which the rule engine does not need on its hot path. Offsets index ``text`` and span the
+    number itself ("53/2025/TT-BCA", not "Thông tư số …")."""
+    if not text:
+        return []
+    cleaned, origin = _aligned_clean(text)
+    out = []
+    for m, _start, end, number, _type in _numbers(cleaned, canon(cleaned), with_type=False):
+        start = m.start()
+        if origin is not None:
+            start, end = origin[start], origin[end]
+        out.append((number, start, end))
+    return out
+
+
+def _number_citations(text: str, ctext: str) -> list[Citation]:
+    found: list[Citation] = []
+    for m, start, end, number, type_word in _numbers(text, ctext):
         symbol = number.split("/")[-1]
         implied = type_from_symbol(symbol)
         doc_type = type_word or implied
@@ -411,7 +449,6 @@ def _number_citations(text: str, ctext: str) -> list[Citation]:
                 articles=_articles_before(ctext, start), canonical_id=number, confidence=confidence,
             )
         )
-        taken = end
     return found
 
 

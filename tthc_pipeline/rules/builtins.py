@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from rapidfuzz import fuzz
 
-from tthc_pipeline.legal.citations import find_citations
+from tthc_pipeline.legal.citations import document_numbers, number_key
 from tthc_pipeline.legal.corpus_cli import default_corpus_dir
 from tthc_pipeline.legal.registry import Registry
 from tthc_pipeline.rules.matchers import ComponentView, Context, Hit, ProcView, quantity_cells
@@ -28,35 +28,12 @@ from tthc_pipeline.text.normalize import canon
 
 # --- citations -----------------------------------------------------------------------
 
-_DOC_NO = re.compile(
-    r"(\d\d*(?:\.\d+)?[a-z]?)/(\d{4})/"  # "\d\d*" = "\d+", but lets the regex engine skip to digits
-    r"(QH\d{2}|NĐ-CP|ND-CP|QĐ-TTg|QD-TTg|NQ-CP|UBTVQH\d{2}"
-    r"|(?:TTLT|TT|QĐ|QD|NQ|CT|PL|NĐ|ND)(?:-[A-ZĐ]+(?:QH\d{2})?)+(?![a-zà-ỹ]))"
-)
-_UNIT_FIX = {"ND-CP": "NĐ-CP", "QD-": "QĐ-", "_": "-"}
-
-
 @dataclass
 class Cited:
     number: str  # canonical "68/2013/TT-BCA"
-    key: str  # comparison key without leading zeros
+    key: str  # legal.citations.number_key: padding-insensitive comparison key
     start: int
     end: int
-
-
-def _canonical_number(num: str, year: str, symbol: str) -> str:
-    if len(num) > 4 and num[:4].isdigit() and 1945 <= int(num[:4]) <= 2100:
-        num = num[4:]  # portal glue "năm 2011" + "02/2011/QH13" → "201102/2011/QH13"
-    for bad, good in _UNIT_FIX.items():
-        symbol = symbol.replace(bad, good)
-    if symbol.startswith("ND-") or symbol == "ND":
-        symbol = "NĐ" + symbol[2:]
-    return f"{num}/{year}/{symbol}"
-
-
-def citation_key(number: str) -> str:
-    head, _, rest = number.partition("/")
-    return (head.lstrip("0") or "0") + "/" + rest.upper().replace("ND-CP", "NĐ-CP")
 
 
 def cited_in(pv: ProcView, component: str) -> list[Cited]:
@@ -68,35 +45,10 @@ def cited_in(pv: ProcView, component: str) -> list[Cited]:
     return got
 
 
-# (number, year, symbol) as written -> (canonical number, key): the same few hundred
-# documents are cited by thousands of procedures (a pure function of three short strings)
-_NUMBERS: dict[tuple[str, str, str], tuple[str, str]] = {}
-
-
 def find_document_numbers(text: str) -> list[Cited]:
-    """Document numbers in ``text`` (tolerates the portal's glued cells)."""
-    out = []
-    for m in _DOC_NO.finditer(text):
-        start = m.start()
-        if start and text[start - 1] in "/.":
-            continue  # inside a longer token ("abc/12/2020/…", "1.2/…")
-        parts = m.groups()
-        got = _NUMBERS.get(parts)
-        if got is None:
-            number = _canonical_number(*parts)
-            got = (number, citation_key(number))
-            if len(_NUMBERS) < 50_000:
-                _NUMBERS[parts] = got
-        out.append(Cited(got[0], got[1], start, m.end()))
-    if out:
-        return out
-    # no number found: the citation module's parser (slower) knows more forms
-    known: set[str] = set()
-    for c in find_citations(text):
-        if c.number and citation_key(c.number) not in known:
-            out.append(Cited(c.number, citation_key(c.number), c.start, c.end))
-            known.add(citation_key(c.number))
-    return out
+    """Document numbers in ``text``, read by the citation parser (legal/citations.py), which
+    knows the portal's glued cells ("53/2025/TT-BCAngày", "TT-BCAQuy định", "NQ-QH15")."""
+    return [Cited(number, number_key(number), start, end) for number, start, end in document_numbers(text)]
 
 
 # --- registries ----------------------------------------------------------------------
@@ -193,7 +145,7 @@ class RegistryMatcher:
             if self.by_not_cited:
                 # report the amending documents that are not cited (a basis that cites the
                 # 2023 amendment but not the 2025 one is still out of date)
-                by = [b for b in by if citation_key(b) not in cited_keys]
+                by = [b for b in by if number_key(b) not in cited_keys]
                 if not by:
                     continue
             since = getattr(st, "since", None)
@@ -592,7 +544,7 @@ class NoOnlineRate:
             return []
         basis_keys = {c.key for c in cited_in(pv, "legal_basis")}
         entries = [e for e in (ctx.data.get("fee_online_rates") or {}).get("entries", [])
-                   if citation_key(e["document"]) in basis_keys]
+                   if number_key(e["document"]) in basis_keys]
         if not entries:
             return []
         rows = portal_channel_rows(pv.view(component).text)
