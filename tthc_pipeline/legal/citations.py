@@ -381,7 +381,8 @@ def _numbers(text: str, ctext: str, with_type: bool = True) -> Iterator[tuple[re
     """(match, start with the type word, end, canonical number, type word) of every document
     number in ``text``, in reading order: the one reading of numbers that ``find_citations``
     and ``document_numbers`` share. ``with_type=False``: the type word is only looked for
-    where it decides whether a loose match is a number (start and type are then unset)."""
+    where it decides whether a loose match is a number; elsewhere the start is the number's
+    own and the type word None."""
     taken = 0
     matches = [(m, True) for m in NUMBER_RE.finditer(text)]
     strict_starts = [m.start() for m, _ in matches]  # strict matches do not overlap: sorted
