@@ -83,13 +83,13 @@ def test_case_insensitive_patterns_are_not_prescanned():
     assert prescan.scan([("dossier", "sổ hộ khẩu"), ("steps", "nộp trực tiếp")]) == {(1, "dossier"), (2, "steps")}
 
 
-def test_a_text_holding_the_separator_runs_every_rule_of_its_components():
+def test_an_unencodable_text_runs_every_rule_of_its_component():
     prescan = Prescan()
     prescan.add(1, ["dossier"], [r"sổ hộ khẩu"])
     prescan.add(2, ["steps"], [r"nộp trực tiếp"])
     prescan.compile()
-    assert prescan.scan([("dossier", "sổ hộ\x03 khẩu")]) == {(1, "dossier")}
-    assert prescan.scan([("dossier", "x"), ("steps", "a\udcff")]) == {(1, "dossier"), (2, "steps")}  # unencodable
+    assert prescan.scan([("dossier", "x"), ("steps", "a\udcff")]) == {(2, "steps")}
+    assert prescan.scan([("dossier", "sổ hộ khẩu\x00"), ("steps", "nộp trực tiếp")]) == {(1, "dossier"), (2, "steps")}
 
 
 def test_a_pattern_re2_rejects_makes_its_rule_run_always():

@@ -7,8 +7,7 @@ procedure triggers only two or three rules. Like Semgrep, Hyperscan-based scanne
 ripgrep, we first run every rule's regexes together in one automaton (RE2's ``Set``: a DFA
 over all patterns, one pass over the text in C++) and only then evaluate, with Python's
 ``re`` and the full rule semantics, the rules that matched somewhere in the component.
-All components of a procedure go through the automaton in one call, each behind a tag that
-only its own rules' patterns accept.
+Each component goes through one automaton: the patterns of the rules that read it.
 
 Soundness: the RE2 patterns are *over-approximations* of the rules' regexes, built from
 Python's own parse of each regex: look-arounds and anchors are dropped, long bounded repeats
@@ -142,24 +141,23 @@ def to_re2(pattern: str) -> str | None:
         return None
 
 
-# Component texts are scanned in one pass, each behind a tag ("\x01<n>\x02") and closed by
-# "\x03"; a component's patterns only match after its own tag and before the next "\x03".
-_OPEN, _SEP, _CLOSE = "\x01", "\x02", "\x03"
-
-
 class Prescan:
-    """One RE2 set over the (tagged) regexes of every registered rule and component.
+    """One RE2 set per component over the regexes of every registered rule reading it.
 
     ``scan([(component, canon_text), ...])`` returns the (key, component) pairs whose rule
     may match in that component. Rules registered with ``add`` are the only ones answered
     for; a key whose patterns do not all translate is not registered and must always run.
+
+    One set per component rather than one set over all components behind tags: equal on
+    a warm automaton, but RE2 builds its DFA states lazily, and over distinct procedures
+    (a real run, where every text is new) the per-component automata cost 2.3x less to
+    build (measured on the 339 portal records: ~175 against ~405 µs a procedure).
     """
 
     def __init__(self) -> None:
         self._patterns: list[tuple[int, str, str]] = []  # (key, component, RE2 pattern)
-        self._set: Any = None
-        self._entries: list[tuple[int, str] | None] = []
-        self._tags: dict[str, str] = {}
+        self._sets: dict[str, Any] = {}
+        self._entries: dict[str, list[tuple[int, str] | None]] = {}
         self._by_component: dict[str, frozenset[tuple[int, str]]] = {}
         self.keys: set[int] = set()
         self.fold_components: set[str] = set()  # where a registered rule also matches fold() text
@@ -193,30 +191,31 @@ class Prescan:
         if re2 is None or not self._patterns:
             return self
         options = re2.Options()
-        options.max_mem = 256 << 20
+        options.max_mem = 64 << 20
         options.log_errors = False
-        regex_set = re2.Set.SearchSet(options)
-        # sentinel: a NUL ends every scanned text, so a search that gave up (RE2 then reports
-        # no match at all) is told apart from one that found nothing
-        regex_set.Add(r"\x00")
-        self._entries = [None]
-        by_component: dict[str, set[tuple[int, str]]] = {}
+        sets: dict[str, Any] = {}
+        entries: dict[str, list[tuple[int, str] | None]] = {}
         for key, comp, pattern in self._patterns:
-            tag = self._tags.setdefault(comp, f"{_OPEN}{len(self._tags)}{_SEP}")
-            regex_set.Add(f"{re2.escape(tag)}[^{_CLOSE}]*(?:{pattern})")
-            self._entries.append((key, comp))
-            by_component.setdefault(comp, set()).add((key, comp))
+            if comp not in sets:
+                sets[comp] = re2.Set.SearchSet(options)
+                # sentinel: a NUL ends every scanned text, so a search that gave up (RE2 then
+                # reports no match at all) is told apart from one that found nothing
+                sets[comp].Add(r"\x00")
+                entries[comp] = [None]
+            sets[comp].Add(pattern)
+            entries[comp].append((key, comp))
         try:
-            regex_set.Compile()
+            for regex_set in sets.values():
+                regex_set.Compile()
         except Exception:  # noqa: BLE001 - too large for RE2: no prescan, every rule runs
             self.keys = set()
             return self
-        self._set = regex_set
-        self._by_component = {c: frozenset(v) for c, v in by_component.items()}
+        self._sets, self._entries = sets, entries
+        self._by_component = {c: frozenset(e for e in v if e) for c, v in entries.items()}
         return self
 
     def components(self) -> list[str]:
-        return list(self._tags)
+        return list(self._sets)
 
     def all_pairs(self, component: str) -> frozenset[tuple[int, str]]:
         """Every registered (key, component) pair of ``component``: nothing may be skipped."""
@@ -224,28 +223,21 @@ class Prescan:
 
     def scan(self, texts: list[tuple[str, str]]) -> set[tuple[int, str]]:
         """(key, component) pairs that may match, for the (component, canon text) pairs of
-        one procedure; every registered pair of those components when RE2 cannot decide
-        (a text holding the separator, unencodable text, a search that gave up)."""
-        if not texts or self._set is None:
-            return set()
-        parts = []
-        tags = self._tags
+        one procedure; every registered pair of a component when RE2 cannot decide for it
+        (unencodable text, a search that gave up)."""
+        out: set[tuple[int, str]] = set()
+        sets, all_entries = self._sets, self._entries
         for comp, text in texts:
-            parts.append(tags[comp])
-            parts.append(text)
-            parts.append(_CLOSE)
-        parts.append("\x00")
-        joined = "".join(parts)
-        try:
-            if joined.count(_CLOSE) != len(texts):
-                raise ValueError("separator inside a text")
-            matched = self._set.Match(joined.encode("utf-8"))
-        except (ValueError, UnicodeEncodeError):
-            matched = None
-        if not matched or 0 not in matched:
-            out: set[tuple[int, str]] = set()
-            for comp, _ in texts:
-                out |= self.all_pairs(comp)
-            return out
-        entries = self._entries
-        return {entries[i] for i in matched if i}
+            regex_set = sets.get(comp)
+            if regex_set is None:
+                continue
+            try:
+                matched = regex_set.Match((text + "\x00").encode("utf-8"))
+            except UnicodeEncodeError:
+                matched = None
+            if not matched or 0 not in matched:
+                out |= self._by_component[comp]
+                continue
+            entries = all_entries[comp]
+            out.update(entries[i] for i in matched if i)
+        return out
