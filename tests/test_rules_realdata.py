@@ -100,6 +100,12 @@ def test_whole_portal_set_runs_and_never_flags_residence_mentions_as_the_book():
     paper_only = [f.evidence.quote for f in findings if f.rule_id == "CT004"]
     assert len(paper_only) > 30
     assert all(q.strip() and "Mã:" not in q and "Từ khóa" not in q for q in paper_only), paper_only
+    # portal channel rows: CT001 quotes the channel label, not the time cell glued to it, and
+    # PL001 names the amount with its unit ("10,000 Việt Nam Đồng", not "10,000 ")
+    assert {f.evidence.quote for f in findings if f.rule_id == "CT001"} == {"Trực tiếp"}
+    fees = [f.message for f in findings if f.rule_id == "PL001"]
+    assert len(fees) >= 16 and not [m for m in fees if "  " in m]
+    assert any("Việt Nam Đồng nhưng" in m for m in fees)
     # "đã cấp cứu" (gave emergency care) is not an issued result (HS011)
     for f in (f for f in findings if f.rule_id == "HS011"):
         after = f.evidence.context.find(f.evidence.quote) + len(f.evidence.quote)

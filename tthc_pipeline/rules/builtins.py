@@ -306,10 +306,12 @@ class Builtin:
 
 
 def _first_row_hit(pv: ProcView, component: str, vars_: dict[str, Any]) -> Hit:
+    """The first channel row's label ("Trực tiếp", without the time cell glued to it), else
+    the start of the component."""
     text = pv.view(component).text
     rows = portal_channel_rows(text)
     if rows:
-        return Hit(component, rows[0].start, rows[0].end, vars_)
+        return Hit(component, rows[0].start, rows[0].label_end, vars_)
     return Hit(component, 0, min(len(text), 200), vars_)
 
 

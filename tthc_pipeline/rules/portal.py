@@ -21,7 +21,8 @@ _ROW = re.compile(
     r"(Trực tiếp|Trực tuyến|Dịch vụ bưu chính)"
     r"(?:(\d+(?:[.,]\d+)?) ?(Ngày làm việc|Ngày|Giờ|Tháng|Năm)|(?=Không có thông tin))"
 )
-_FEE_CELL = re.compile(r"(Miễn phí|Không có thông tin|Không|[\d.,]+ ?(?:VNĐ|VND|đồng|USD|Đồng)?)")
+# the amount with its unit as the portal writes it ("10,000 Việt Nam Đồng", "100 VNĐ", "10 USD")
+_FEE_CELL = re.compile(r"(Miễn phí|Không có thông tin|Không|[\d.,]+(?: ?(?:Việt Nam Đồng|VNĐ|VND|đồng|USD|Đồng))?)")
 
 
 @dataclass
@@ -31,7 +32,8 @@ class ChannelRow:
     unit: str | None
     fee: str | None  # fee cell as written ("Miễn phí", "20.000 VNĐ", "Không có thông tin")
     start: int
-    end: int
+    end: int  # after the time cell
+    label_end: int  # after the channel label ("Trực tiếp"), which the time cell is glued to
 
 
 def portal_channel_rows(text: str) -> list[ChannelRow]:
@@ -44,7 +46,7 @@ def portal_channel_rows(text: str) -> list[ChannelRow]:
         if m.group(2) is None:  # "Trực tiếpKhông có thông tin": time cell empty, fee follows
             fee_m = _FEE_CELL.match(text, m.end() + len("Không có thông tin"))
         fee = fee_m.group(1) if fee_m and fee_m.group(1) else None
-        rows.append(ChannelRow(KIND_BY_LABEL[m.group(1).lower()], value, unit, fee, m.start(), m.end()))
+        rows.append(ChannelRow(KIND_BY_LABEL[m.group(1).lower()], value, unit, fee, m.start(), m.end(), m.end(1)))
     return rows
 
 
