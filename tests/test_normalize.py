@@ -37,3 +37,9 @@ def test_fold_makes_so_and_so_equal_but_canon_does_not():
     assert fold("sổ hộ khẩu") == fold("số hộ khẩu")
     assert canon("sổ hộ khẩu") != canon("số hộ khẩu")
     assert normalize_for_match("SỔ HỘ KHẨU") == "sổ hộ khẩu"
+
+
+def test_clean_replaces_lone_surrogates():
+    # json.loads accepts "\ud800" escapes; UTF-8 cannot encode them
+    assert clean("Tờ khai\ud800 theo mẫu\udfff") == "Tờ khai\ufffd theo mẫu\ufffd"
+    assert clean("😀") == "😀"  # a real astral character is kept

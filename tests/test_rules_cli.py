@@ -296,3 +296,20 @@ def test_regulation_dropped_into_the_corpus_is_picked_up_by_the_next_check(tmp_p
     (finding,) = json.loads(after.stdout)["findings"]
     assert finding["rule_id"] == "CC001" and "88/2019/NĐ-CP" in finding["message"]
     assert list((corpus / "learned").glob("*.yaml")), "the learned entry is written for the next runs"
+
+
+def test_a_record_with_lone_surrogates_is_checked_not_crashed(tmp_path):
+    """Crawled JSON can hold invalid UTF-16 escapes ("\\ud800"): json.loads accepts them, UTF-8
+    cannot encode them. clean() turns them into U+FFFD, so the record is checked and written."""
+    path = tmp_path / "s.json"
+    broken = dict(OUTDATED, thanh_phan_ho_so="Tờ khai\ud800 theo mẫu1 bản chínhSổ hộ khẩu (bản chính)\udfff1 bản chính")
+    path.write_text(json.dumps(broken), encoding="ascii")  # escapes kept as \uXXXX
+    res = CliRunner().invoke(check, [str(path), "--as-of", "2026-06-30", "--format", "json"])
+    assert res.exit_code == 1, res.output
+    doc = json.loads(res.output)
+    hs001 = [f for f in doc["findings"] if f["rule_id"] == "HS001"]
+    assert hs001 and "\ufffd" in hs001[0]["evidence"]["context"]
+    out = tmp_path / "out.txt"
+    res = CliRunner().invoke(check, [str(path), "--as-of", "2026-06-30"])
+    out.write_text(res.output, encoding="utf-8")  # the text report is valid UTF-8 too
+    assert "HS001" in out.read_text(encoding="utf-8")

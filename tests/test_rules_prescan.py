@@ -143,3 +143,42 @@ def test_portal_records_give_the_same_findings_with_and_without_prescan():
     got = _findings(WITH, procs, date(2026, 6, 30))
     assert got == _findings(WITHOUT, procs, date(2026, 6, 30))
     assert len(got) > 300
+
+
+def test_mutated_real_records_give_the_same_findings_and_never_crash():
+    """Real records with junk spliced in (NUL, the old tag separators, lone surrogates,
+    astral and combining characters, glued portal cells, rule trigger words): the engine
+    neither crashes nor lets the prescan change a finding. Texts bypass clean() on purpose,
+    as an API caller's might."""
+    if not PORTAL.is_dir():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    import random
+
+    from tthc_pipeline.procedures.model import Procedure, Provenance, TextSpan
+    from tthc_pipeline.rules.check_inputs import load_procedures
+
+    base = load_procedures([PORTAL])
+    rng = random.Random(11)
+    junk = ["\x00", "\x03", "\ud800", "\U0001F600", "Σ", "İ", "\u0301", "\n", "Trực tiếp", "5 Ngày", "Mã:", "(",
+            "đã cấp", " cứu", "1 bản chính", "/2025/TT-BCA", "53", "NĐ-CP", "QH15", "huyện", "sổ hộ khẩu",
+            "xác nhận của cơ quan", "giáp lai", "Miễn phí", "10,000 Việt Nam Đồng", "chứng minh nhân dân"]
+
+    def mutate(text: str) -> str:
+        chars = list(text)
+        for _ in range(rng.randint(1, 30)):
+            i = rng.randint(0, len(chars))
+            chars[i:i] = list(rng.choice(junk))
+        return "".join(chars)
+
+    total = 0
+    for k in range(150):
+        p = rng.choice(base)
+        comps = {}
+        for c, s in p.components.items():
+            text = mutate(s.text) if rng.random() < 0.7 else s.text
+            comps[c] = TextSpan(text, Provenance(document="fuzz", node_id=c, start=0, end=len(text)))
+        proc = Procedure(id=f"fuzz-{k}", name=mutate(p.name), code=p.code, components=comps)
+        got = _findings(WITH, [proc], date(2026, 6, 30))
+        assert got == _findings(WITHOUT, [proc], date(2026, 6, 30)), k
+        total += len(got)
+    assert total > 100

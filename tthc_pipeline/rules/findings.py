@@ -20,7 +20,8 @@ _WS = re.compile(r"\s+")
 def fingerprint(rule_id: str, procedure_id: str, component: str, quote: str) -> str:
     quote_key = _WS.sub(" ", canon(quote)).strip()
     payload = "\x1f".join((rule_id, procedure_id, component, quote_key))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate in text that bypassed clean() still hashes (stably)
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass

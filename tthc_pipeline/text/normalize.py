@@ -48,6 +48,9 @@ _LOOKALIKE = str.maketrans(
         # Control characters (but newline) become spaces so offsets stay sane.
         **{chr(i): " " for i in range(32) if i != 10},
         "\x7f": " ",
+        # Lone surrogates (JSON "\ud800" escapes in crawled records) cannot be written as
+        # UTF-8: the replacement character, as a decoder would give.
+        **{chr(i): "\ufffd" for i in range(0xD800, 0xE000)},
     }
 )
 
