@@ -77,3 +77,25 @@ def test_unicode_document_with_latin1_symbols_is_left_alone(tmp_path):
     record = ingest_file(f)
     assert "2 × 2,5" in record["text"] and "3 × 2,5 m²" in record["text"]
     assert "legacy_encoding_converted" not in {w["code"] for w in record["warnings"]}
+
+
+def test_utf8_with_a_few_bad_bytes_stays_utf8_with_a_warning(tmp_path):
+    """A stray or truncated byte must not send the whole file to cp1258 (every Vietnamese letter
+    garbled): the bad bytes become U+FFFD, the rest reads, and the reviewer is told."""
+    from tthc_pipeline.ingest.runner import ingest_file
+
+    good = (UNICODE_LINE + "\n") * 3
+    f = tmp_path / "hong.txt"
+    data = good.encode("utf-8")
+    f.write_bytes(data[:40] + b"\xff\xfe" + data[40:])
+    extracted = read_text(f)
+    assert [w.code for w in extracted.warnings] == ["invalid_utf8_bytes"]
+    record = ingest_file(f)
+    assert "Cộng hoà xã hội chủ nghĩa Việt Nam" in record["text"] and "\ufffd" in record["text"]
+    assert record["text"].count("\ufffd") == 2
+    # a legacy file read as UTF-8 has almost no valid letters: still decoded as legacy
+    from tthc_pipeline.text.legacy import encode
+
+    legacy = tmp_path / "tcvn3.txt"
+    legacy.write_bytes(encode(good, "tcvn3").encode("latin-1") + b"\xff")
+    assert "invalid_utf8_bytes" not in {w.code for w in read_text(legacy).warnings}

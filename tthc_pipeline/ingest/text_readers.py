@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from tthc_pipeline.ingest.models import Block, Extracted, Page, Warning_
+from tthc_pipeline.text.normalize import count_non_ascii
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 
@@ -32,6 +33,14 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
             return data.decode(enc), enc
         except (UnicodeDecodeError, LookupError):
             continue
+    # UTF-8 with a few damaged bytes (a truncated copy, a stray byte): reading the whole file
+    # in a legacy code page would garble every Vietnamese letter to save a handful. A legacy
+    # file read as UTF-8 has few valid multi-byte letters and many errors, so the ratio decides.
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    valid = count_non_ascii(text, len(text)) - text.count("\ufffd")
+    if 0 < bad and bad * UTF8_DAMAGE_RATIO <= valid:
+        return text, UTF8_REPLACED
     # Not UTF-8. A TCVN3/VNI file is Latin-1 bytes in a legacy font: keep the Latin-1
     # reading for the legacy converter; otherwise it is the Vietnamese Windows code page.
     from tthc_pipeline.text.legacy import detect_encoding
@@ -42,22 +51,29 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     return data.decode("cp1258", "replace"), "cp1258"
 
 
+UTF8_REPLACED = "utf-8 (invalid bytes replaced)"
+UTF8_DAMAGE_RATIO = 5  # valid non-ASCII letters per invalid byte, at least (legacy files: ~0)
+
+
+def encoding_warnings(enc: str) -> list[Warning_]:
+    """What a reviewer must know about how a text file was decoded."""
+    if enc in ("cp1258", "latin-1"):
+        return [Warning_("non_utf8_text", f"Tệp văn bản không phải UTF-8; đã đọc theo bảng mã {enc}.",
+                         f"Text file is not UTF-8; decoded as {enc}.")]
+    if enc == UTF8_REPLACED:
+        return [Warning_("invalid_utf8_bytes",
+                         "Tệp UTF-8 có byte không hợp lệ; đã thay bằng ký tự \ufffd, phần còn lại đọc bình thường.",
+                         "UTF-8 file with invalid bytes; they were replaced with \ufffd, the rest reads normally.")]
+    return []
+
+
 def _paragraph_blocks(text: str) -> list[Block]:
     return [Block("paragraph", line) for line in text.split("\n") if line.strip()]
 
 
 def read_text(path: Path) -> Extracted:
     text, enc = decode_bytes(path.read_bytes())
-    warnings = []
-    if enc in ("cp1258", "latin-1"):
-        warnings.append(
-            Warning_(
-                "non_utf8_text",
-                f"Tệp văn bản không phải UTF-8; đã đọc theo bảng mã {enc}.",
-                f"Text file is not UTF-8; decoded as {enc}.",
-            )
-        )
-    return Extracted("text", [Page(1, _paragraph_blocks(text))], warnings, {"encoding": enc})
+    return Extracted("text", [Page(1, _paragraph_blocks(text))], encoding_warnings(enc), {"encoding": enc})
 
 
 _MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -100,7 +116,7 @@ def read_markdown(path: Path) -> Extracted:
         else:
             blocks.append(Block("paragraph", _MD_EMPHASIS.sub(r"\2", stripped)))
     flush_table()
-    return Extracted("markdown", [Page(1, blocks)], [], {"encoding": enc})
+    return Extracted("markdown", [Page(1, blocks)], encoding_warnings(enc), {"encoding": enc})
 
 
 _BLOCK_TAGS = {
@@ -189,4 +205,4 @@ def read_html(path: Path) -> Extracted:
     parser = _HtmlBlocks()
     parser.feed(text)
     parser.close()
-    return Extracted("html", [Page(1, parser.blocks)], [], {"encoding": enc})
+    return Extracted("html", [Page(1, parser.blocks)], encoding_warnings(enc), {"encoding": enc})
