@@ -16,12 +16,16 @@ from tthc_pipeline.text.normalize import count_non_ascii
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 
 
+UTF8_REPLACED = "utf-8 (invalid bytes replaced)"
+UTF8_DAMAGE_RATIO = 5  # valid non-ASCII letters per invalid byte, at least (legacy files: ~0)
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode text bytes; return (text, encoding used).
 
-    Order: BOM, declared charset, UTF-8, Latin-1 when the content reads as legacy TCVN3/VNI,
-    then cp1258 (Vietnamese Windows code page). The last two map every byte, so decoding
-    never fails and never drops text.
+    Order: BOM, declared charset, UTF-8, UTF-8 with its few invalid bytes replaced, Latin-1
+    when the content reads as legacy TCVN3/VNI, then cp1258 (Vietnamese Windows code page).
+    The last two map every byte, so decoding never fails and never drops text.
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", "replace"), "utf-8-sig"
@@ -49,10 +53,6 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     if detect_encoding(latin1[:60_000]) != "unicode":
         return latin1, "latin-1"
     return data.decode("cp1258", "replace"), "cp1258"
-
-
-UTF8_REPLACED = "utf-8 (invalid bytes replaced)"
-UTF8_DAMAGE_RATIO = 5  # valid non-ASCII letters per invalid byte, at least (legacy files: ~0)
 
 
 def encoding_warnings(enc: str) -> list[Warning_]:
