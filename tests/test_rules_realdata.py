@@ -106,6 +106,9 @@ def test_whole_portal_set_runs_and_never_flags_residence_mentions_as_the_book():
     fees = [f.message for f in findings if f.rule_id == "PL001"]
     assert len(fees) >= 16 and not [m for m in fees if "  " in m]
     assert any("Việt Nam Đồng nhưng" in m for m in fees)
+    # HS009 quotes the paper without the quantity cell glued after it
+    papers = [f.evidence.quote for f in findings if f.rule_id == "HS009"]
+    assert papers and not [q for q in papers if q.rstrip().endswith(("bản chính", "bản sao"))]
     # "đã cấp cứu" (gave emergency care) is not an issued result (HS011)
     for f in (f for f in findings if f.rule_id == "HS011"):
         after = f.evidence.context.find(f.evidence.quote) + len(f.evidence.quote)

@@ -238,7 +238,8 @@ class DuplicatePaperMatcher:
                 name = _FILE_NAME.sub("", name)  # its \S+ is retried at every position: only when needed
             name = name.strip()
             if len(name) >= min_len:
-                items.append((s, e, g, name))
+                # quoted without its quantity cell ("…1 bản chính,1 bản sao")
+                items.append((s, s + len(paper.rstrip()), g, name))
         found = []
         for i, j in _similar_length_pairs(items):
             score = fuzz.token_sort_ratio(items[i][3], items[j][3], score_cutoff=self.threshold)
