@@ -160,3 +160,17 @@ def test_bp001_skips_listing_only_rows_but_not_published_procedures():
     published = Procedure(id="x", name="Đăng ký khai sinh", components={"name": TextSpan("Đăng ký khai sinh")})
     findings = engine.check([listed, published])
     assert findings and {f.procedure_id for f in findings} == {"x"}
+
+
+def test_the_same_source_words_in_two_components_are_reported_once(engine):
+    """A decree article extracted as both the steps and the dossier (same document span):
+    one HS001 finding, on the first component the rule reads; distinct spans still count."""
+    article = clean("Hồ sơ gồm: Sổ hộ khẩu (bản sao có công chứng).")
+    span = Provenance(document="nd.doc", node_id="dieu-22", start=500, end=500 + len(article))
+    shared = Procedure(id="p", name="Thủ tục", code=None,
+                       components={"steps": TextSpan(article, span), "dossier": TextSpan(article, span)})
+    hs001 = [f for f in engine.check([shared], as_of=AS_OF) if f.rule_id == "HS001"]
+    assert [f.component for f in hs001] == ["dossier"]
+    # the same words at two places of the document are two findings
+    apart = proc(dossier="Sổ hộ khẩu (bản chính).", steps="Nộp Sổ hộ khẩu (bản chính).")
+    assert len([f for f in engine.check([apart], as_of=AS_OF) if f.rule_id == "HS001"]) == 2

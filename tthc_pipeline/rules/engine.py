@@ -120,6 +120,9 @@ class Engine:
         todo = _prescanned_work(self.prescan, self.rules, views) if self.prescan is not None else {}
         findings: list[Finding] = []
         seen: set[str] = set()
+        # (rule, procedure, source span): the same words of a document extracted into two
+        # components (an article read as both the steps and the dossier) are reported once
+        spans: set[tuple] = set()
         for index, cr in enumerate(self.rules):
             rule = cr.rule
             if rule.effective_from and ctx.as_of < rule.effective_from:
@@ -133,7 +136,7 @@ class Engine:
                 if guards and any(g.suppresses(pv, hit) for g in guards):
                     continue
                 finding = self._finding(cr, pv, hit, seen)
-                if finding is not None:
+                if finding is not None and not _same_source_reported(finding, spans):
                     findings.append(finding)
         return findings
 
@@ -252,6 +255,19 @@ def _prescanned_work(prescan: Prescan, rules: list[CompiledRule], views: list[Pr
             for i, _, comp in sorted((i, rank[i][comp], comp) for i, comp in pairs):
                 todo[i].append((pv, comp))
     return todo
+
+
+def _same_source_reported(finding: Finding, spans: set[tuple]) -> bool:
+    """Was this rule already reported on the same words of the same source document for this
+    procedure (through another component)? Records spans as it goes."""
+    prov = finding.evidence.prov
+    if not prov or prov.get("start") is None or not prov.get("document"):
+        return False
+    key = (finding.rule_id, finding.procedure_id, prov["document"], prov.get("node_id"), prov["start"], prov.get("end"))
+    if key in spans:
+        return True
+    spans.add(key)
+    return False
 
 
 _CONF_RANK = {"U": 0, "S": 1, "V": 2}
