@@ -136,7 +136,7 @@ REWRITES = {
         (r"(các |những )?(giấy tờ|tài liệu|văn bản|hồ sơ)( khác)? (có )?liên quan(?!\s*(đến|tới|về|thể hiện|chứng minh|đối với|khác (như|chứng minh|thể hiện)|như|:))", 0),
         (r"(các |những )?(giấy tờ|tài liệu|văn bản) khác( theo quy định| nếu có| cần thiết)?(?!\w)", 1),
     ],
-    "HS004": [(r"(?<!\d )bản (sao|chụp|photo)[^.;]{0,40}(chứng minh nhân dân|căn cước|cccd|cmnd)", 0)],
+    "HS004": [(r"(?<!\d )bản (sao|chụp|photo|phôtô|phô tô)[^.;]{0,40}(chứng minh nhân dân|căn cước|cccd|cmnd)", 0)],
     "HS011": [(r"(bản sao |bản chính )?(giấy phép|giấy chứng nhận|quyết định|chứng nhận)[^.;]{0,40}(đã (được )?cấp(?![^\W\d_])(?! cứu)|(?<!\w)cũ(?!\w))", 0)],
 }
 
