@@ -131,6 +131,25 @@ def test_lint_reports_real_problems(tmp_path):
     assert "duplicate name" in problems
 
 
+def test_lint_reports_an_unknown_superseding_rule(tmp_path):
+    _write_rule(tmp_path, _minimal("HS905", superseded_by=["HS999", "HS905"]))
+    problems = "\n".join(lint_catalogue(load_catalogue(tmp_path)))
+    assert "superseded_by names unknown rules (or itself): ['HS999', 'HS905']" in problems
+
+
+def test_a_generic_rule_yields_to_the_specific_one_on_the_same_words():
+    """HS013 (any paper whose data is published) and HS004 (identity copies) both read "Bản sao
+    thẻ căn cước công dân": one finding, HS004's; HS013 alone still reports it."""
+    p = proc(dossier="Đơn đề nghị; Bản sao thẻ căn cước công dân của người đề nghị.")
+    both = {f.rule_id for f in Engine.from_dir(select=["HS004", "HS013"]).check([p], as_of=AS_OF)}
+    assert both == {"HS004"}
+    alone = {f.rule_id for f in Engine.from_dir(select=["HS013"]).check([p], as_of=AS_OF)}
+    assert alone == {"HS013"}
+    # not superseded where the specific rule did not fire: a residence paper HS002 does not read
+    other = proc(dossier="Giấy xác nhận thông tin về cư trú.")
+    assert "HS013" in {f.rule_id for f in Engine.from_dir(select=["HS004", "HS013"]).check([other], as_of=AS_OF)}
+
+
 def test_rule_that_never_fires_on_its_own_tests_is_caught(tmp_path):
     _write_rule(tmp_path, _minimal("HS904", tests={"fires": ["Đơn đề nghị"], "passes": ["Các giấy tờ khác"]}))
     cat = load_catalogue(tmp_path)

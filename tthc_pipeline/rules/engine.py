@@ -138,7 +138,7 @@ class Engine:
                 finding = self._finding(cr, pv, hit, seen)
                 if finding is not None and not _same_source_reported(finding, spans):
                     findings.append(finding)
-        return findings
+        return _drop_superseded(findings, {cr.rule.id: cr.rule.superseded_by for cr in self.rules if cr.rule.superseded_by})
 
     @staticmethod
     def _run_matcher(cr: CompiledRule, work: list | None, views: list[ProcView], ctx: Context) -> list[tuple[ProcView, Hit]]:
@@ -255,6 +255,28 @@ def _prescanned_work(prescan: Prescan, rules: list[CompiledRule], views: list[Pr
             for i, _, comp in sorted((i, rank[i][comp], comp) for i, comp in pairs):
                 todo[i].append((pv, comp))
     return todo
+
+
+def _drop_superseded(findings: list[Finding], superseded_by: dict[str, list[str]]) -> list[Finding]:
+    """Drop a finding when a more specific rule (the rule's ``superseded_by``) reported
+    overlapping words of the same component of the same procedure: HS013 (any paper whose
+    data is published) says less than HS004 (identity copies) about "Bản sao thẻ căn cước"."""
+    if not superseded_by:
+        return findings
+    specific = {x for ids in superseded_by.values() for x in ids}
+    spans: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
+    for f in findings:
+        if f.rule_id in specific:
+            spans.setdefault((f.rule_id, f.procedure_id, f.component), []).append((f.evidence.start, f.evidence.end))
+
+    def covered(f: Finding) -> bool:
+        for other in superseded_by.get(f.rule_id, ()):
+            for s, e in spans.get((other, f.procedure_id, f.component), ()):
+                if s < f.evidence.end and f.evidence.start < e:
+                    return True
+        return False
+
+    return [f for f in findings if not covered(f)]
 
 
 def _same_source_reported(finding: Finding, spans: set[tuple]) -> bool:

@@ -64,6 +64,9 @@ class Rule:
     cost_delta: dict[str, float] = field(default_factory=dict)
     docs: dict[str, str] = field(default_factory=dict)
     tests: dict[str, list[Any]] = field(default_factory=dict)
+    # more specific rules that report the same words better: where one of them has a finding
+    # overlapping this rule's in the same component, this rule's is dropped (one flag per issue)
+    superseded_by: list[str] = field(default_factory=list)
     path: str | None = None
 
     @property
@@ -192,6 +195,7 @@ def rule_from_dict(data: dict[str, Any], where: str = "<rule>") -> Rule:
         cost_delta=dict(data.get("cost_delta") or {}),
         docs={k: str(v) for k, v in (data.get("docs") or {}).items()},
         tests={k: list(v or []) for k, v in (data.get("tests") or {}).items()},
+        superseded_by=[str(x) for x in (data.get("superseded_by") or [])],
         path=None,
     )
 
@@ -232,7 +236,8 @@ def lint_catalogue(catalogue: Catalogue) -> list[str]:
 
     Checks: duplicate ids and names, missing legal basis, missing message/recommendation
     parts, placeholders that no matcher fills, missing docs/tests, data files referenced
-    by ``catalogue`` rules that do not exist, stable rules resting on [U] evidence only.
+    by ``catalogue`` rules that do not exist, stable rules resting on [U] evidence only,
+    ``superseded_by`` naming rules that do not exist.
     """
     from tthc_pipeline.rules.matchers import vars_for  # local: matchers imports schema
 
@@ -278,4 +283,8 @@ def lint_catalogue(catalogue: Catalogue) -> list[str]:
                 problems.append(f"{where}: match.data '{name}' not found in rules/data/")
         if rule.status == "stable" and rule.confidence == "U":
             problems.append(f"{where}: a stable rule needs [V] or [S] legal basis, has [U]")
+    for rule in catalogue.rules:
+        unknown = [x for x in rule.superseded_by if x not in seen_ids or x == rule.id]
+        if unknown:
+            problems.append(f"{rule.id}: superseded_by names unknown rules (or itself): {unknown}")
     return problems
