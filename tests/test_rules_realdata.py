@@ -38,8 +38,9 @@ def test_stable_rule_meets_the_gate(stats, rule_id):
 
 # Labelled on all 339 records after the rule existed, so kept preview for want of a held-out
 # set; checked here so the fixes do not regress. PL001: 16 positives (the 7 it missed led to
-# reading the fee description). HS014: 18 positives (reading every "xác nhận"/"giáp lai" of the
-# dossiers led to the agency confirmations R21 names and to two issuer-seal guards). CT003: 12
+# reading the fee description). HS014: 17 positives (reading every "xác nhận"/"giáp lai" of the
+# dossiers led to the agency confirmations R21 names and to two issuer-seal guards; residence
+# confirmations are HS002's). CT003: 12
 # positives (reading every residence-bound place in the steps and channels: long agency lists,
 # "gửi … nơi cư trú", the province-level agency NĐ 118/2025 leaves in place). CC002: 7
 # positives, found by plain substring search of every registry-amended number and its amenders
