@@ -454,6 +454,9 @@ class LongerThanReference:
         return hits
 
 
+_WORKING_DAYS_LIMIT = re.compile(r"\d\s*ngày làm việc")
+
+
 class CalendarDays:
     """TH003: "ngày" without "làm việc" where the same text or the reference uses working days."""
 
@@ -467,7 +470,9 @@ class CalendarDays:
         if not bare:
             return []
         ref = _reference_for(pv, ctx)
-        working_in_text = "ngày làm việc" in view.canon
+        # a limit stated in working days elsewhere in the text ("07 ngày làm việc, kể từ…"), not
+        # office hours ("giờ hành chính các ngày làm việc")
+        working_in_text = bool(_WORKING_DAYS_LIMIT.search(view.canon))
         if not working_in_text and not (ref and ref.get("unit") == "ngay_lam_viec"):
             return []
         r = bare[0]
