@@ -156,9 +156,10 @@ def test_rewritten_patterns_match_like_the_originals(rule_id, portal_procedures)
 
 
 def test_rules_read_the_numbers_the_citation_parser_reads(portal_procedures):
-    """The rule engine's numbers-only pass (legal.citations.document_numbers) gives exactly the
-    numbers of find_citations, in every component of the real records; it replaced a faster
-    regex twin that misread 75 of the 334 legal bases ("53/2025/TT-BCAngày" → "TT-BC")."""
+    """The rule engine's numbers-only pass (legal.citations.document_numbers: no type-word
+    look-up for strict matches, offsets mapped back) gives exactly the numbers and ends of
+    find_citations in every component of the real records. It replaced a regex twin that
+    misread 75 of the 334 legal bases; the glued cases below are what that twin got wrong."""
     from tthc_pipeline.legal.citations import find_citations
 
     compared = 0

@@ -332,6 +332,7 @@ class InPersonOnly:
 
 
 _ELECTRONIC = re.compile(r"điện tử|vneid|trực tuyến|qua mạng|bưu chính|bưu điện|thư điện tử|email")
+_ELECTRONIC_RETURN = re.compile(r"(trả|nhận) kết quả[^.]{0,80}(" + _ELECTRONIC.pattern + ")")
 
 
 class PaperOnlyResult:
@@ -349,8 +350,7 @@ class PaperOnlyResult:
             return []
         if channel_kinds(pv.proc) & {"truc_tuyen", "buu_chinh"}:
             return []
-        steps = pv.view("steps").canon
-        if re.search(r"(trả|nhận) kết quả[^.]{0,80}(" + _ELECTRONIC.pattern + ")", steps):
+        if _ELECTRONIC_RETURN.search(pv.view("steps").canon):
             return []
         text = pv.view("result").text
         return [Hit(component, 0, _first_result_end(text), {})]

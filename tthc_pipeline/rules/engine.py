@@ -89,6 +89,7 @@ class Engine:
                  prescan: bool = True) -> None:
         self.catalogue = catalogue
         self.rules = [compile_rule(r, catalogue.data) for r in catalogue.select(select, ignore)]
+        self.superseded_by = {cr.rule.id: cr.rule.superseded_by for cr in self.rules if cr.rule.superseded_by}
         self.prescan = _build_prescan(self.rules) if prescan and Prescan.available() else None
 
     @classmethod
@@ -138,7 +139,7 @@ class Engine:
                 finding = self._finding(cr, pv, hit, seen)
                 if finding is not None and not _same_source_reported(finding, spans):
                     findings.append(finding)
-        return _drop_superseded(findings, {cr.rule.id: cr.rule.superseded_by for cr in self.rules if cr.rule.superseded_by})
+        return _drop_superseded(findings, self.superseded_by)
 
     @staticmethod
     def _run_matcher(cr: CompiledRule, work: list | None, views: list[ProcView], ctx: Context) -> list[tuple[ProcView, Hit]]:

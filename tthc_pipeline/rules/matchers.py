@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any, Callable
 
 from tthc_pipeline.procedures.model import Procedure
+from tthc_pipeline.rules.regex_parse import REPEATS, parse_case_sensitive, sre
 from tthc_pipeline.rules.schema import Rule, RuleError
 from tthc_pipeline.text.normalize import canon, count_non_ascii, fold, normalize_for_match
 
@@ -291,15 +292,6 @@ def _confirm_fold(candidate: str, term_canon: str) -> bool:
     return True
 
 
-try:  # the regex parser: how a required literal is read out of a pattern
-    from re import _constants as _sre_c, _parser as _sre_parse
-except ImportError:  # Python < 3.11
-    import sre_constants as _sre_c  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
-
-_REPEATS = tuple(getattr(_sre_c, n) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(_sre_c, n))
-
-
 def _required_in(items: Any) -> tuple[str, ...] | None:
     """Strings one of which every match of the parsed sequence ``items`` contains."""
     best: tuple[str, ...] | None = None
@@ -311,17 +303,17 @@ def _required_in(items: Any) -> tuple[str, ...] | None:
 
     run: list[str] = []
     for op, av in items:
-        if op is _sre_c.LITERAL:
+        if op is sre.LITERAL:
             run.append(chr(av))
             continue
         if run:
             consider(("".join(run),))
             run = []
-        if op is _sre_c.SUBPATTERN:
+        if op is sre.SUBPATTERN:
             _group, add_flags, _del_flags, sub = av
             if not add_flags & re.IGNORECASE:
                 consider(_required_in(sub))
-        elif op is _sre_c.BRANCH:
+        elif op is sre.BRANCH:
             alts: list[str] = []
             for branch in av[1]:
                 got = _required_in(branch)
@@ -330,7 +322,7 @@ def _required_in(items: Any) -> tuple[str, ...] | None:
                 alts.extend(got)
             else:
                 consider(tuple(dict.fromkeys(alts)))
-        elif op in _REPEATS and av[0] >= 1:
+        elif op in REPEATS and av[0] >= 1:
             consider(_required_in(av[2]))
         # anything else (classes, assertions, back-references…) only ends the literal run
     if run:
@@ -346,13 +338,8 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     branch contributes the union of its alternatives' literals. Case-insensitive patterns
     give None.
     """
-    try:
-        parsed = _sre_parse.parse(pattern)
-    except Exception:  # noqa: BLE001 - compile_regex reports bad patterns
-        return None
-    if parsed.state.flags & re.IGNORECASE:
-        return None
-    return _required_in(list(parsed))
+    parsed = parse_case_sensitive(pattern)
+    return None if parsed is None else _required_in(list(parsed))
 
 
 def _literal_gate(pattern: str) -> tuple[str, ...] | None:
@@ -362,13 +349,10 @@ def _literal_gate(pattern: str) -> tuple[str, ...] | None:
     about what ``in`` does: no gate. One that starts with an alternation or a class is tried
     at every position; an ``in`` check of its required literal skips texts that cannot match.
     """
-    try:
-        parsed = list(_sre_parse.parse(pattern))
-    except Exception:  # noqa: BLE001
+    parsed = parse_case_sensitive(pattern)
+    if parsed is None or (len(parsed) and parsed[0][0] is sre.LITERAL):
         return None
-    if parsed and parsed[0][0] is _sre_c.LITERAL:
-        return None
-    return required_literals(pattern)
+    return _required_in(list(parsed))
 
 
 class Guard:

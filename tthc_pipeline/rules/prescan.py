@@ -22,11 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-try:  # the regex parser Python itself uses
-    from re import _constants as _c, _parser as _parse
-except ImportError:  # Python < 3.11
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _parse  # type: ignore[no-redef]
+from tthc_pipeline.rules.regex_parse import REPEATS as _REPEATS, parse_case_sensitive, sre as _c
 
 try:
     import re2  # google-re2
@@ -56,7 +52,6 @@ _NEGATED = {
     _c.CATEGORY_NOT_WORD: _c.CATEGORY_WORD,
     _c.CATEGORY_NOT_SPACE: _c.CATEGORY_SPACE,
 }
-_REPEATS = tuple(getattr(_c, n) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(_c, n))
 
 
 class _Untranslatable(Exception):
@@ -129,11 +124,8 @@ def _emit(items: Iterable[Any]) -> str:
 def to_re2(pattern: str) -> str | None:
     """An RE2 pattern matching (at least) wherever Python's ``pattern`` matches; None when
     the pattern cannot be over-approximated (the rule then always runs)."""
-    try:
-        parsed = _parse.parse(pattern)
-    except Exception:  # noqa: BLE001 - compile_regex reports bad patterns
-        return None
-    if parsed.state.flags & re.IGNORECASE:
+    parsed = parse_case_sensitive(pattern)
+    if parsed is None:
         return None
     try:
         return _emit(parsed)
