@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         dt, cpu = time.perf_counter() - t0, time.process_time() - c0
         if args.profile:
             prof.disable()
-            pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+            pstats.Stats(prof).sort_stats(os.environ.get("PSORT", "tottime")).print_stats(int(os.environ.get("PN", "25")))
         best = dt if best is None else min(best, dt)
         best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
         print(f"  {args.n} procedures: {dt:.2f}s wall, {cpu:.2f}s CPU, {len(findings)} findings")

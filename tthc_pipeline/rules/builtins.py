@@ -18,10 +18,11 @@ from typing import Any, Callable
 
 from rapidfuzz import fuzz
 
-from tthc_pipeline.legal.citations import document_numbers, number_key
+from tthc_pipeline.legal.citations import canonical_number, document_numbers, number_key
 from tthc_pipeline.legal.corpus_cli import default_corpus_dir
 from tthc_pipeline.legal.registry import Registry
 from tthc_pipeline.rules.matchers import ComponentView, Context, Hit, ProcView, quantity_cells
+from tthc_pipeline.rules.number_screen import NumberScreen
 from tthc_pipeline.rules.portal import cached_rows as portal_channel_rows, channel_kinds, time_values
 from tthc_pipeline.rules.schema import Rule, RuleError
 from tthc_pipeline.text.normalize import canon
@@ -127,9 +128,28 @@ class RegistryMatcher:
             got = cache[number] = _status_of(cache["registry"], number, ctx.as_of)
         return got
 
+    def _screen(self, ctx: Context) -> NumberScreen:
+        """The run's screen for the registry documents whose status at ``as_of`` is one of
+        ``statuses`` (only their citations can be hits); none for "unknown", which any
+        number not in the registry has."""
+        key = ("registry_screen", frozenset(self.statuses))
+        got = ctx.cache.get(key)
+        if got is None:
+            if "unknown" in self.statuses:
+                got = NumberScreen(frozenset(), [], screening=False)
+            else:
+                got = NumberScreen.for_registry(
+                    self._registry(ctx), lambda doc_id: getattr(self._status(ctx, doc_id), "code", None) in self.statuses
+                )
+            ctx.cache[key] = got
+        return got
+
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
-        text = pv.view(component).text
+        view = pv.view(component)
+        text = view.text
         if not text:
+            return []
+        if "cited" not in view.cache and not self._screen(ctx).may_cite(view):
             return []
         cited = cited_in(pv, component)
         if not cited:
@@ -550,9 +570,16 @@ class NoOnlineRate:
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
         if component != "channels":
             return []
+        all_entries = (ctx.data.get("fee_online_rates") or {}).get("entries", [])
+        screen = ctx.cache.get("fee_online_rates_screen")
+        if screen is None:
+            screen = ctx.cache["fee_online_rates_screen"] = NumberScreen.for_ids(
+                canonical_number(e["document"]) for e in all_entries)
+        basis = pv.view("legal_basis")
+        if not basis.text or ("cited" not in basis.cache and not screen.may_cite(basis)):
+            return []
         basis_keys = {c.key for c in cited_in(pv, "legal_basis")}
-        entries = [e for e in (ctx.data.get("fee_online_rates") or {}).get("entries", [])
-                   if number_key(e["document"]) in basis_keys]
+        entries = [e for e in all_entries if number_key(e["document"]) in basis_keys]
         if not entries:
             return []
         rows = portal_channel_rows(pv.view(component).text)
@@ -576,13 +603,14 @@ class LocalBasisOnly:
         pass
 
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
-        cited = cited_in(pv, component)
-        if not cited or not all(_LOCAL_DOC.search(c.number) for c in cited):
-            return []
         kind = canon(str(pv.proc.extra.get("loai_thu_tuc") or pv.proc.extra.get("procedure_type") or ""))
         # portal "Loại thủ tục": only "không được luật giao cho địa phương quy định" says the
-        # locality may not set the procedure (meaning of the types: TTHC-DOMAIN §1.4 [O/U])
+        # locality may not set the procedure (meaning of the types: TTHC-DOMAIN §1.4 [O/U]);
+        # read before the citations, which cost ~50x more
         if "không được luật giao cho địa phương" not in kind:
+            return []
+        cited = cited_in(pv, component)
+        if not cited or not all(_LOCAL_DOC.search(c.number) for c in cited):
             return []
         c = cited[0]
         return [Hit(component, c.start, c.end, {"document": c.number})]

@@ -1,0 +1,116 @@
+"""The number screen in front of the citation parser must be sound: whenever the parser
+(``legal.citations.document_numbers``) reads a number in a text, the screen for that number
+passes the text. Checked on every component of the 339 portal records, on hand-made
+glued/OCR/invisible-character cases, and on generated texts; and it must actually screen
+(texts citing other documents are refused), or it would only cost time.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from tthc_pipeline.legal.citations import document_numbers
+from tthc_pipeline.rules.matchers import ComponentView
+from tthc_pipeline.rules.number_screen import NumberScreen
+
+PORTAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "portal-json" / "bo-cong-an"
+_SCREENS: dict[str, NumberScreen] = {}
+
+
+def passes(number: str, text: str) -> bool:
+    screen = _SCREENS.get(number)
+    if screen is None:
+        screen = _SCREENS[number] = NumberScreen.for_ids([number])
+    return screen.may_cite(ComponentView(text, None))
+
+
+def unsound(text: str) -> list[str]:
+    """Numbers the parser reads in ``text`` that the screen for that number refuses."""
+    return [number for number, _, _ in document_numbers(text) if not passes(number, text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Luật Khiếu nại năm 201161/2018/NĐ-CP", "61/2018/NĐ-CP"),  # year glued before the number
+        ("Nghị định số 061 / 2O18 / NĐ-CP", "61/2018/NĐ-CP"),  # padding, spaces, OCR year
+        ("Nghị định 6\u200b1/2Ol8/NĐ-CP", "61/2018/NĐ-CP"),  # invisible character, OCR "l"
+        ("Nghị định số ６１/2018/NĐ-CP", "61/2018/NĐ-CP"),  # fullwidth digits: int() reads them
+        ("Thông tư 5/2014/TT-BCA", "05/2014/TT-BCA"),
+        ("Nghị định 15a/2020/NĐ-CP", "15a/2020/NĐ-CP"),
+        ("Nghị quyết 66.7/2025/NQ-CP", "66.7/2025/NQ-CP"),
+        ("Quyết định 1699/QĐ-TTg", "1699/QĐ-TTg"),
+        ("Luật Cư trú68/2020/QH14Nghị định 62/2021/NĐ-CP", "62/2021/NĐ-CP"),
+    ],
+)
+def test_screen_passes_what_the_parser_reads(text: str, number: str) -> None:
+    assert number in [n for n, _, _ in document_numbers(text)], "the case must be one the parser reads"
+    assert passes(number, text)
+
+
+def test_screen_refuses_texts_citing_other_documents() -> None:
+    basis = "Luật Cư trú số 68/2020/QH14; Nghị định 154/2024/NĐ-CP; ngày 12/6/2018; Thông tư 61/2019/TT-BCA"
+    assert not passes("61/2018/NĐ-CP", basis)
+    assert not passes("15a/2020/NĐ-CP", basis)
+    assert not passes("1699/QĐ-TTg", basis)
+    assert passes("154/2024/NĐ-CP", basis)
+    assert not NumberScreen.for_ids([]).may_cite(ComponentView(basis, None))
+
+
+def test_screen_steps_aside_when_it_cannot_read_an_id_or_the_registry() -> None:
+    view = ComponentView("Nghị định 99/2030/NĐ-CP", None)
+    assert NumberScreen.for_ids(["VBHN-01/2020"]).may_cite(view)  # an id shape it does not know
+    assert NumberScreen.for_registry(object(), lambda _id: True).may_cite(view)  # no .entries
+
+
+def test_registry_matcher_does_not_screen_for_unknown_status() -> None:
+    """Every number missing from the registry has status "unknown": no screen can list them."""
+    from datetime import date
+
+    from tthc_pipeline.rules.builtins import RegistryMatcher
+    from tthc_pipeline.rules.matchers import Context
+    from tthc_pipeline.rules.schema import Rule
+
+    rule = Rule(id="X001", name="x", status="preview", severity="low", category="outdated",
+                components=["legal_basis"], match={"kind": "registry", "statuses": ["unknown"]},
+                message="", recommendation={}, legal_basis=[])
+    screen = RegistryMatcher(rule)._screen(Context(as_of=date(2026, 1, 1), registry=object()))
+    assert screen.may_cite(ComponentView("Nghị định 99/2030/NĐ-CP", None))
+
+
+def test_screen_is_sound_on_every_real_component() -> None:
+    if not PORTAL.is_dir():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    from tthc_pipeline.rules.check_inputs import load_procedures
+
+    checked = 0
+    for proc in load_procedures([PORTAL]):
+        for span in proc.components.values():
+            assert unsound(span.text) == [], (proc.id, span.text[:200])
+            checked += len(document_numbers(span.text))
+    assert checked > 1500  # the records cite ~2,000 numbers
+
+
+def test_screen_is_sound_on_generated_texts() -> None:
+    rng = random.Random(20261128)
+    pieces = ["năm ", "Nghị định số ", "Luật", "QH14", "TT-BCA", "NĐ-CP", "QĐ-UBND", ", ", "; ", "\n", " ",
+              "ngày 12/6/", "Điều 5 ", "\u200b", "\u00a0", "a", "B", ".", "-"]
+    made = 0
+    for _ in range(4000):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            parts.append(rng.choice(pieces))
+            digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 7)))
+            if rng.random() < 0.05:
+                digits = digits.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+            year = rng.choice(["2018", "2O18", "2Ol8", "1999", "2025", "201", "20188"])
+            sep = lambda: " " * rng.choice([0, 0, 0, 1, 3, 4])  # noqa: E731
+            parts.append(f"{digits}{sep()}/{sep()}{year}{sep()}/{sep()}" if rng.random() < 0.8 else f"{digits}{sep()}/")
+            parts.append(rng.choice(["NĐ-CP", "QĐ-TTg", "TT-BCAngày", "QH14", "nd-cp", "X"]))
+        text = "".join(parts)
+        made += len(document_numbers(text))
+        assert unsound(text) == [], text
+    assert made > 3000
