@@ -181,7 +181,7 @@ def test_check_goes_on_after_bad_inputs_and_exits_3(tmp_path):
         assert any(name in ln and ln.startswith("Error: could not read") for ln in err.splitlines()), (name, err)
     assert "ingest bị lỗi của tệp" in err and "kết quả trích xuất bị lỗi" in err
     assert ".hidden.json" not in err  # hidden files are skipped, like ingest and extract
-    assert "4/6 tệp không đọc được / files could not be read" in err
+    assert "4/6 tệp không đọc được / 4/6 files could not be read" in err
     assert "Traceback" not in res.output
 
 
@@ -200,7 +200,7 @@ def test_unreadable_input_wins_over_findings_and_fail_on_never(tmp_path):
     assert [e["code"] for e in doc["input_errors"]] == ["corrupt_file"]
     assert doc["input_errors"][0]["file"].endswith(".procedures.json") and doc["procedures"] == 1
     helped = runner.invoke(check, ["--help"])
-    assert "3 wins over 1" in helped.output and "never" in helped.output
+    assert "3 wins over 1" in " ".join(helped.output.split()) and "never" in helped.output  # as wrapped by click
 
 
 def test_empty_registry_is_warned_about(tmp_path, monkeypatch):

@@ -21,6 +21,7 @@ from tthc_pipeline.ingest.runner import output_name
 from tthc_pipeline.procedures import announcement, portal_export, records, regulation
 from tthc_pipeline.procedures.docrecord import is_ingest_json, load_document
 from tthc_pipeline.procedures.model import Procedure
+from tthc_pipeline.procedures.record_text import read_text
 
 SCHEMA_VERSION = "tthc.procedures/1"
 RECORD_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".xlsx"}
@@ -114,8 +115,7 @@ def _ingest_warning(w: Any) -> str:
 
 
 def _json_kind(path: Path) -> str:
-    with open(path, encoding="utf-8-sig") as fh:
-        obj = json.load(fh)
+    obj = json.loads(read_text(path, []))  # invalid bytes are reported by the reader that follows
     if is_ingest_json(obj):
         return "ingest"
     return "records"
@@ -127,7 +127,9 @@ def extract_path(path: str | Path) -> dict[str, Any]:
     suffix = path.suffix.lower()
     warnings: list[str] = []
     if suffix in RECORD_SUFFIXES or (suffix == ".json" and _json_kind(path) == "records"):
-        procs = records.read_records(path)
+        procs, issues = records.read_records_report(path)
+        # skipped lines and replaced bytes travel with the procedures, like ingest's warnings
+        warnings = [issue.render() for issue in issues]
         kind = "records"
         sha = records.sha256_file(path)
     else:

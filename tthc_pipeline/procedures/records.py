@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import io
 import json
 import re
 import unicodedata
@@ -24,6 +25,7 @@ from typing import Any, Iterable
 
 from tthc_pipeline.procedures.builder import build_procedure, clean_code, normalise_level
 from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan
+from tthc_pipeline.procedures.record_text import RecordIssue, jsonl_objects, read_text
 from tthc_pipeline.text.normalize import _INVISIBLE, _LOOKALIKE, clean, normalize_for_match
 
 # canonical key -> accepted column names
@@ -152,28 +154,22 @@ def procedure_from_row(row: dict[str, Any], document: str, sha256: str, index: i
     )
 
 
-def _rows_jsonl(path: Path) -> Iterable[dict]:
-    with open(path, encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, 1):
-            if line.strip():
-                obj = json.loads(line)
-                if not isinstance(obj, dict):
-                    raise ValueError(f"line {n}: not a JSON object")
-                yield obj
+def _rows_jsonl(path: Path, issues: list[RecordIssue]) -> Iterable[tuple[int, dict]]:
+    yield from jsonl_objects(path, issues)
 
 
-def _rows_csv(path: Path) -> Iterable[dict]:
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        sample = fh.read(4096)
-        fh.seek(0)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        yield from csv.DictReader(fh, dialect=dialect)
+def _rows_csv(path: Path, issues: list[RecordIssue]) -> Iterable[dict]:
+    fh = io.StringIO(read_text(path, issues), newline="")
+    sample = fh.read(4096)
+    fh.seek(0)
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    yield from csv.DictReader(fh, dialect=dialect)
 
 
-def _rows_xlsx(path: Path) -> Iterable[dict]:
+def _rows_xlsx(path: Path, issues: list[RecordIssue]) -> Iterable[dict]:
     import openpyxl
 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -194,9 +190,8 @@ def _rows_xlsx(path: Path) -> Iterable[dict]:
         wb.close()
 
 
-def _rows_json(path: Path) -> Iterable[dict]:
-    with open(path, encoding="utf-8-sig") as fh:
-        obj = json.load(fh)
+def _rows_json(path: Path, issues: list[RecordIssue]) -> Iterable[dict]:
+    obj = json.loads(read_text(path, issues))
     if isinstance(obj, dict) and isinstance(obj.get("procedures"), list) and not is_portal_record(obj):
         obj = obj["procedures"]
     if isinstance(obj, dict):
@@ -210,10 +205,21 @@ READERS = {".jsonl": _rows_jsonl, ".ndjson": _rows_jsonl, ".csv": _rows_csv, ".x
 
 
 def read_records(path: str | Path) -> list[Procedure]:
-    """All procedures in a record file (JSONL, CSV, XLSX, portal JSON)."""
+    """All procedures in a record file (JSONL, CSV, XLSX, portal JSON); what could not be
+    read is dropped silently: use ``read_records_report`` to hear about it."""
+    return read_records_report(path)[0]
+
+
+def read_records_report(path: str | Path) -> tuple[list[Procedure], list[RecordIssue]]:
+    """Procedures of a record file, and the issues met while reading it (skipped JSONL
+    lines, replaced bytes: see ``record_text``). A JSONL record's index is its line."""
     path = Path(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise ValueError(f"not a record file: {path.name}")
     sha = sha256_file(path)
-    return [procedure_from_row(row, str(path), sha, i) for i, row in enumerate(reader(path), 1)]
+    issues: list[RecordIssue] = []
+    rows = reader(path, issues)
+    numbered = rows if reader is _rows_jsonl else enumerate(rows, 1)
+    procs = [procedure_from_row(row, str(path), sha, i) for i, row in numbered]
+    return procs, issues

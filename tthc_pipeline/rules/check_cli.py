@@ -110,7 +110,7 @@ FAIL_ON = (*SEVERITIES, "never")
 @click.command("check", epilog=(
     "Mã thoát / exit codes: 0 không có phát hiện từ mức --fail-on / no finding at or above --fail-on; "
     "1 có phát hiện / findings at or above --fail-on; 2 lỗi cú pháp lệnh / usage error; "
-    "3 có tệp đầu vào không đọc được (thắng 1 khi cả hai) / some input could not be read (3 wins over 1). "
+    "3 có tệp đầu vào (hoặc dòng của tệp) không đọc được (thắng 1 khi cả hai) / some input (or a line of it) could not be read (3 wins over 1). "
     "--fail-on never: chỉ báo cáo, không thoát 1 vì phát hiện (chạy định kỳ) / report without failing on findings."))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--as-of", "as_of", default=None, help="Ngày rà soát YYYY-MM-DD (mặc định: hôm nay) / review date.")
@@ -151,12 +151,15 @@ def check(paths: tuple[str, ...], as_of: str | None, rules_dir: str | None, corp
     loaded = load_inputs(paths)
     for failure in loaded.failures:
         click.echo(failure.render(), err=True)
+    for warning in loaded.warnings:
+        click.echo(warning.render_warning(), err=True)
     procedures = loaded.procedures
     findings = engine.check(procedures, as_of=review_date, registry=registry)
     if fmt == "json":
         click.echo(json.dumps({"as_of": review_date.isoformat(), "procedures": len(procedures),
                                "findings": [f.to_dict() for f in findings],
-                               "input_errors": [f.to_dict() for f in loaded.failures]},
+                               "input_errors": [f.to_dict() for f in loaded.failures],
+                               "input_warnings": [w.to_dict() for w in loaded.warnings]},
                               ensure_ascii=False, indent=2))
     elif fmt == "jsonl":
         for f in findings:
@@ -164,7 +167,7 @@ def check(paths: tuple[str, ...], as_of: str | None, rules_dir: str | None, corp
     else:
         click.echo(render_text(findings, len(procedures)))
     if loaded.failures:
-        click.echo(f"{len(loaded.failures)}/{loaded.files} tệp không đọc được / files could not be read.", err=True)
+        click.echo(loaded.failure_summary(), err=True)
         sys.exit(EXIT_UNREADABLE_INPUT)
     sys.exit(EXIT_FINDINGS if fail_on != "never" and at_or_above(findings, fail_on) else EXIT_OK)
 

@@ -9,7 +9,9 @@ JSON (``tthc extract`` output, ``Procedure.to_dict()`` objects, JSONL of them) �
 The batch contract: every input is attempted. ``load_inputs`` never raises for a bad file; it
 returns the procedures of the good ones and one ``InputFailure`` (stable code, Vietnamese and
 English reason) per bad one: unreadable or foreign JSON, an ingest record of a document that
-could not be read, an error document ``tthc extract`` wrote for a failed input.
+could not be read, an error document ``tthc extract`` wrote for a failed input. Inside a
+record file that can be read, one failure per skipped JSONL line (with its number) and a
+warning for bytes that are not UTF-8 (replaced): the other records are kept.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from tthc_pipeline.procedures.extract import (
     input_files,
 )
 from tthc_pipeline.procedures.model import Procedure
-from tthc_pipeline.procedures.records import is_portal_record, read_records
+from tthc_pipeline.procedures.record_text import RecordIssue, jsonl_objects, read_text
+from tthc_pipeline.procedures.records import is_portal_record, read_records_report
 
 
 class InputError(ValueError):
@@ -44,26 +47,55 @@ class InputError(ValueError):
 
 @dataclass
 class InputFailure:
-    """One input that could not be read; the batch went on without it."""
+    """One input, or one line of it, that could not be read; the batch went on without it.
+    As a warning (``LoadResult.warnings``): something repaired while reading (bytes that are
+    not UTF-8 replaced)."""
 
     path: Path
     code: str
     message_vi: str
     message_en: str
+    line: int | None = None
 
     def render(self) -> str:
+        if self.line is not None:
+            return (f"Lỗi: bỏ qua dòng {self.line} của tệp {self.path} ({self.code}): {self.message_vi}\n"
+                    f"Error: skipped line {self.line} of {self.path} ({self.code}): {self.message_en}")
         return (f"Lỗi: không đọc được tệp {self.path} ({self.code}): {self.message_vi}\n"
                 f"Error: could not read {self.path} ({self.code}): {self.message_en}")
 
-    def to_dict(self) -> dict[str, str]:
-        return {"file": str(self.path), "code": self.code, "message_vi": self.message_vi, "message_en": self.message_en}
+    def render_warning(self) -> str:
+        return (f"Cảnh báo: tệp {self.path} ({self.code}): {self.message_vi}\n"
+                f"Warning: {self.path} ({self.code}): {self.message_en}")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"file": str(self.path), "code": self.code, "message_vi": self.message_vi,
+                               "message_en": self.message_en}
+        if self.line is not None:
+            out["line"] = self.line
+        return out
 
 
 @dataclass
 class LoadResult:
     procedures: list[Procedure] = field(default_factory=list)
     failures: list[InputFailure] = field(default_factory=list)
+    warnings: list[InputFailure] = field(default_factory=list)
     files: int = 0
+
+    def failure_summary(self) -> str:
+        """"2/40 tệp không đọc được; bỏ qua 3 dòng của 1 tệp" (bilingual), for stderr."""
+        whole = sum(1 for f in self.failures if f.line is None)
+        lines = [f for f in self.failures if f.line is not None]
+        vi, en = [], []
+        if whole:
+            vi.append(f"{whole}/{self.files} tệp không đọc được")
+            en.append(f"{whole}/{self.files} files could not be read")
+        if lines:
+            n_files = len({f.path for f in lines})
+            vi.append(f"bỏ qua {len(lines)} dòng của {n_files} tệp")
+            en.append(f"{len(lines)} lines of {n_files} files skipped")
+        return "; ".join(vi) + " / " + "; ".join(en) + "."
 
 
 def _objects(path: Path, data: Any) -> list[Any]:
@@ -74,11 +106,12 @@ def _objects(path: Path, data: Any) -> list[Any]:
     return data if isinstance(data, list) else [data]
 
 
-def _read_json(path: Path) -> Any:
-    raw = path.read_text(encoding="utf-8-sig")
+def _read_json(path: Path, issues: list[RecordIssue]) -> Any:
+    """JSON or JSONL, tolerantly (see ``procedures.record_text``): unreadable JSONL lines and
+    replaced bytes go to ``issues``."""
     if path.suffix.lower() == ".jsonl":
-        return [json.loads(line) for line in raw.splitlines() if line.strip()]
-    return json.loads(raw)
+        return [obj for _, obj in jsonl_objects(path, issues)]
+    return json.loads(read_text(path, issues))
 
 
 def _refuse_failed_outputs(path: Path, data: Any) -> None:
@@ -103,9 +136,11 @@ def _is_generic_record(obj: Any) -> bool:
     return isinstance(obj, dict) and "name" in obj and "id" not in obj
 
 
-def load_file(path: Path) -> list[Procedure]:
+def load_file(path: Path, issues: list[RecordIssue] | None = None) -> list[Procedure]:
     """Procedures of one input file; raises ``InputError``, ``IngestError``, ``ValueError`` or
-    ``OSError`` for a file that cannot be read (``load_inputs`` turns them into failures)."""
+    ``OSError`` for a file that cannot be read (``load_inputs`` turns them into failures).
+    What was skipped or repaired in a file that could be read goes to ``issues``."""
+    issues = [] if issues is None else issues
     suffix = path.suffix.lower()
     if not path.is_file():
         raise InputError(path, "not_found", "không tìm thấy tệp hoặc không phải tệp thường",
@@ -113,21 +148,27 @@ def load_file(path: Path) -> list[Procedure]:
     if suffix in DOCUMENT_SUFFIXES:
         return [Procedure.from_dict(d) for d in extract_path(path)["procedures"]]
     if suffix in RECORD_SUFFIXES and suffix != ".jsonl":
-        return list(read_records(path))
+        procs, found = read_records_report(path)
+        issues.extend(found)
+        return procs
+    read_issues: list[RecordIssue] = []
     try:
-        data = _read_json(path)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = _read_json(path, read_issues)
+    except ValueError as exc:  # json.JSONDecodeError is one; a JSONL without a readable line
         raise InputError(path, "invalid_json", f"không đọc được JSON: {exc}", f"not readable JSON: {exc}") from exc
     _refuse_failed_outputs(path, data)
     if is_ingest_json(data):
         return [Procedure.from_dict(d) for d in extract_path(path)["procedures"]]  # an ingest record of a document
     objects = _objects(path, data)
     if objects and all(is_portal_record(o) or _is_generic_record(o) for o in objects):
-        return list(read_records(path))
+        procs, found = read_records_report(path)  # reads the file again: its issues are these
+        issues.extend(found)
+        return procs
     if not all(isinstance(o, dict) and "id" in o and "name" in o for o in objects):
         raise InputError(path, "not_procedures",
                          "không phải hồ sơ cổng DVC, bản ghi ingest hay JSON thủ tục",
                          "neither a portal record, an ingest record nor procedure JSON")
+    issues.extend(read_issues)
     return [Procedure.from_dict(o) for o in objects]
 
 
@@ -143,10 +184,15 @@ def load_inputs(paths: Iterable[str | Path]) -> LoadResult:
     result = LoadResult()
     for f in input_files(paths, skip_outputs=False):
         result.files += 1
+        issues: list[RecordIssue] = []
         try:
-            result.procedures.extend(load_file(f))
+            result.procedures.extend(load_file(f, issues))
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
             result.failures.append(_failure(f, exc))
+            continue
+        for issue in issues:
+            problem = InputFailure(f, issue.code, issue.message_vi, issue.message_en, issue.line)
+            (result.failures if issue.fatal else result.warnings).append(problem)
     return result
 
 
