@@ -217,9 +217,12 @@ def read_records_report(path: str | Path) -> tuple[list[Procedure], list[RecordI
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise ValueError(f"not a record file: {path.name}")
-    sha = sha256_file(path)
     issues: list[RecordIssue] = []
     rows = reader(path, issues)
-    numbered = rows if reader is _rows_jsonl else enumerate(rows, 1)
-    procs = [procedure_from_row(row, str(path), sha, i) for i, row in numbered]
-    return procs, issues
+    return procedures_from_rows(path, rows if reader is _rows_jsonl else enumerate(rows, 1)), issues
+
+
+def procedures_from_rows(path: Path, numbered: Iterable[tuple[int, dict[str, Any]]]) -> list[Procedure]:
+    """Procedures of the (index, row) pairs already read from the record file ``path``."""
+    sha = sha256_file(path)
+    return [procedure_from_row(row, str(path), sha, i) for i, row in numbered]

@@ -31,7 +31,7 @@ from tthc_pipeline.procedures.extract import (
 )
 from tthc_pipeline.procedures.model import Procedure
 from tthc_pipeline.procedures.record_text import RecordIssue, jsonl_objects, read_text
-from tthc_pipeline.procedures.records import is_portal_record, read_records_report
+from tthc_pipeline.procedures.records import is_portal_record, procedures_from_rows, read_records_report
 
 
 class InputError(ValueError):
@@ -98,19 +98,26 @@ class LoadResult:
         return "; ".join(vi) + " / " + "; ".join(en) + "."
 
 
-def _objects(path: Path, data: Any) -> list[Any]:
-    if path.suffix.lower() == ".jsonl":
-        return data
+def _numbered_objects(data: Any) -> list[tuple[int, Any]]:
+    """(index, object) pairs: a JSONL file's (line, object) as read, else the objects of a
+    JSON file (a list, a {"procedures": [...]} document, or one object) numbered from 1."""
+    if isinstance(data, _JsonlLines):
+        return data.pairs
     if isinstance(data, dict) and "procedures" in data:
         data = data["procedures"]
-    return data if isinstance(data, list) else [data]
+    return list(enumerate(data if isinstance(data, list) else [data], 1))
+
+
+@dataclass
+class _JsonlLines:
+    pairs: list[tuple[int, dict[str, Any]]]
 
 
 def _read_json(path: Path, issues: list[RecordIssue]) -> Any:
     """JSON or JSONL, tolerantly (see ``procedures.record_text``): unreadable JSONL lines and
     replaced bytes go to ``issues``."""
     if path.suffix.lower() == ".jsonl":
-        return [obj for _, obj in jsonl_objects(path, issues)]
+        return _JsonlLines(jsonl_objects(path, issues))
     return json.loads(read_text(path, issues))
 
 
@@ -159,17 +166,18 @@ def load_file(path: Path, issues: list[RecordIssue] | None = None) -> list[Proce
     _refuse_failed_outputs(path, data)
     if is_ingest_json(data):
         return [Procedure.from_dict(d) for d in extract_path(path)["procedures"]]  # an ingest record of a document
-    objects = _objects(path, data)
+    numbered = _numbered_objects(data)
+    objects = [o for _, o in numbered]
     if objects and all(is_portal_record(o) or _is_generic_record(o) for o in objects):
-        procs, found = read_records_report(path)  # reads the file again: its issues are these
-        issues.extend(found)
-        return procs
-    if not all(isinstance(o, dict) and "id" in o and "name" in o for o in objects):
+        procs = procedures_from_rows(path, numbered)
+    elif all(isinstance(o, dict) and "id" in o and "name" in o for o in objects):
+        procs = [Procedure.from_dict(o) for o in objects]
+    else:
         raise InputError(path, "not_procedures",
                          "không phải hồ sơ cổng DVC, bản ghi ingest hay JSON thủ tục",
                          "neither a portal record, an ingest record nor procedure JSON")
     issues.extend(read_issues)
-    return [Procedure.from_dict(o) for o in objects]
+    return procs
 
 
 def _failure(path: Path, exc: Exception) -> InputFailure:
