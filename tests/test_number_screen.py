@@ -63,6 +63,7 @@ def test_screen_refuses_texts_citing_other_documents() -> None:
 def test_screen_steps_aside_when_it_cannot_read_an_id_or_the_registry() -> None:
     view = ComponentView("Nghị định 99/2030/NĐ-CP", None)
     assert NumberScreen.for_ids(["VBHN-01/2020"]).may_cite(view)  # an id shape it does not know
+    assert NumberScreen.for_ids(["²/2020/NĐ-CP"]).may_cite(view)  # not ASCII digits (int() refuses "²")
     assert NumberScreen.for_registry(object(), lambda _id: True).may_cite(view)  # no .entries
 
 

@@ -136,7 +136,7 @@ class RegistryMatcher:
         got = ctx.cache.get(key)
         if got is None:
             if "unknown" in self.statuses:
-                got = NumberScreen(frozenset(), [], screening=False)
+                got = NumberScreen({}, [], screening=False)
             else:
                 got = NumberScreen.for_registry(
                     self._registry(ctx), lambda doc_id: getattr(self._status(ctx, doc_id), "code", None) in self.statuses

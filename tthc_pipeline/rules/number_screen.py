@@ -21,7 +21,7 @@ generated ones.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from tthc_pipeline.text.normalize import clean
 
@@ -52,6 +52,8 @@ class NumberScreen:
         for doc_id in ids:
             parts = doc_id.split("/")
             head = parts[0]
+            if not head.isascii():  # canonical ids spell numbers in ASCII; anything else: no screen
+                return cls({}, [], screening=False)
             has_year = len(parts) == 3 and re.fullmatch(r"(?:19|20)\d\d", parts[1]) is not None
             if head.isdigit() and has_year:
                 heads.setdefault(parts[1], set()).add(str(int(head)))
@@ -63,7 +65,7 @@ class NumberScreen:
         return cls({y: tuple(sorted(h)) for y, h in heads.items()}, [re.compile(p) for p in sorted(patterns)])
 
     @classmethod
-    def for_registry(cls, registry: Any, ids_wanted: Any) -> "NumberScreen":
+    def for_registry(cls, registry: Any, ids_wanted: Callable[[str], bool]) -> "NumberScreen":
         """Screen for the registry's numbered documents for which ``ids_wanted(id)`` is true;
         no screening for a registry whose entries it cannot list."""
         entries = getattr(registry, "entries", None)
