@@ -1,0 +1,94 @@
+"""Instructions per procedure check (valgrind's callgrind): a speed measure that does not
+drift with the load of a shared machine.
+
+Wall-clock runs of ``bench_rules.py`` on the 2-core shared machine vary by ±15 % within an
+hour, more than most single optimisations gain. The instruction count of the same work is
+deterministic to within ~1 % (two harnesses on one commit agreed to 0.6 %), so two commits
+can be compared (it ignores cache misses and branch prediction: confirm the sign with
+interleaved wall-clock runs).
+
+The portal records are parsed once here and pickled; two children then run under callgrind:
+both load the catalogue and the registry, warm the engine on the 339 records and copy ``--n``
+of them, and only one checks the copies. The difference divided by ``--n`` is the cost of a
+procedure check. ~3 minutes for ``--n 300``.
+
+    .venv/bin/python scripts/bench_rules_ir.py [--n 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import pickle
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PORTAL = ROOT.parent / "shared" / "realdata" / "portal-json" / "bo-cong-an"
+
+
+def child(pickled: str, n: int, run: bool) -> None:
+    from tthc_pipeline.rules.builtins import default_registry
+    from tthc_pipeline.rules.engine import Engine
+
+    with open(pickled, "rb") as fh:
+        base = pickle.load(fh)
+    engine, registry = Engine.from_dir(), default_registry()
+    engine.check(copy.deepcopy(base), as_of=date(2026, 6, 30), registry=registry)  # warm, like bench_rules
+    procs = []
+    for i in range(n):
+        p = copy.deepcopy(base[i % len(base)])
+        p.id = f"{p.id}#{i}"
+        procs.append(p)
+    if run:
+        engine.check(procs, as_of=date(2026, 6, 30), registry=registry)
+
+
+def instructions(pickled: str, n: int, run: bool) -> int:
+    cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__,
+           "--child", pickled, "--n", str(n)] + (["--run"] if run else [])
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stderr
+    m = re.search(r"Collected\s*:\s*([\d,]+)", out)
+    if not m:
+        raise RuntimeError(f"no instruction count in valgrind's output:\n{out[-2000:]}")
+    return int(m.group(1).replace(",", ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=300, help="procedures checked under callgrind (default 300)")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--run", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        child(args.child, args.n, args.run)
+        return 0
+    if shutil.which("valgrind") is None:
+        print("valgrind not installed (apt install valgrind)", file=sys.stderr)
+        return 2
+    if not PORTAL.is_dir():
+        print("../shared/realdata not present", file=sys.stderr)
+        return 2
+    from tthc_pipeline.rules.check_inputs import load_procedures
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pickled = str(Path(tmp) / "procedures.pkl")
+        with open(pickled, "wb") as fh:
+            pickle.dump(load_procedures([PORTAL]), fh)
+        without = instructions(pickled, args.n, run=False)
+        with_check = instructions(pickled, args.n, run=True)
+    per = (with_check - without) / args.n
+    print(f"{per:,.0f} instructions per procedure check (whole catalogue, {args.n} replicated portal records, "
+          f"callgrind; {with_check:,} with the check, {without:,} without)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
