@@ -237,3 +237,24 @@ def test_scanned_word_table_comes_back_as_table(tmp_path):
     assert fuzz.partial_ratio(BEFORE, text[before : table["start"]]) >= 90
     # the cells are not repeated as paragraph text
     assert text.count("Sở Công Thương") == 1
+
+
+def test_short_rules_only_give_finite_lines_and_no_numpy_warning():
+    """A page whose horizontal rules are all short (a dash, a signature stub) has no slope to
+    lend the short vertical rules: they measure their own instead of a NaN (which reached
+    stderr as numpy warnings in `tthc check` on real scans and left the rules unusable)."""
+    import math
+    import warnings
+
+    from tthc_pipeline.ingest.ocr_tables import _ink, find_lines
+
+    image = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(image)
+    draw.line([(400, 500), (480, 500)], fill=0, width=3)  # 80 px: a rule, but not a long one
+    draw.line([(1000, 800), (1000, 920)], fill=0, width=3)  # 120 px: a short vertical chain
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        horizontal, vertical = find_lines(_ink(image), DPI)
+    assert horizontal and vertical
+    assert all(math.isfinite(v) for line in horizontal + vertical for v in (line.a, line.b))
+    assert any(abs(line.a - 1000) < 4 for line in vertical)

@@ -236,7 +236,10 @@ def find_lines(ink: np.ndarray, dpi: int) -> tuple[list[Line], list[Line]]:
     min_len = MIN_LINE_INCH * dpi
     horizontal = _lines(ink, step, min_len, vertical=False)
     # a rotation by θ gives horizontal rules the slope tan θ and vertical ones -tan θ
-    skew = -float(np.median([h.b for h in horizontal if h.length > 4 * step])) if horizontal else None
+    # (none long enough: the vertical rules measure their own; the median of nothing is NaN,
+    # which gave short vertical rules NaN ends: a numpy warning on stderr and no rule)
+    long_slopes = [h.b for h in horizontal if h.length > 4 * step]
+    skew = -float(np.median(long_slopes)) if long_slopes else None
     vertical = _lines(ink, step, min_len, vertical=True, skew=skew)
     return horizontal, vertical
 
