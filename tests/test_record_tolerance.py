@@ -90,3 +90,35 @@ def test_csv_with_bytes_that_are_not_utf8_is_read_with_a_warning(tmp_path):
     doc = json.loads(res.stdout)
     assert res.exit_code == 0 and doc["procedures"] == 2 and doc["input_errors"] == []
     assert [w["code"] for w in doc["input_warnings"]] == ["invalid_utf8_bytes"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "procedures", "errors", "warnings"),
+    [
+        # exports concatenated from files that each start with a BOM
+        ("bom-lines.jsonl", '\ufeff{"code": "1.4", "name": "Thủ tục C"}\n\ufeff{"code": "1.5", "name": "Thủ tục D"}\n',
+         2, [], []),
+        ("empty.jsonl", "", 0, [], ["no_records"]),
+        ("header-only.csv", "code,name,dossier\n", 0, [], ["no_records"]),
+        ("numbers.jsonl", "1\n2\n", 0, ["invalid_json"], []),
+        # a portal cell longer than Python's default csv field limit (128 KiB)
+        ("long-cell.csv", 'code,name,dossier\n1.0002,Thủ tục B,"' + "Tờ khai. " * 20000 + '"\n', 1, [], []),
+        ("not-a-zip.xlsx", b"PK\x03\x04 garbage", 0, ["corrupt_file"], []),
+        ("deep.json", "[" * 100000 + "]" * 100000, 0, ["invalid_input"], []),
+    ],
+)
+def test_odd_record_files_give_records_or_a_named_reason(tmp_path, name, content, procedures, errors, warnings):
+    f = tmp_path / name
+    if isinstance(content, bytes):
+        f.write_bytes(content)
+    else:
+        f.write_text(content, encoding="utf-8")
+    res = CliRunner().invoke(check, [str(f), *ARGS])
+    doc = json.loads(res.stdout)
+    assert doc["procedures"] == procedures
+    assert [e["code"] for e in doc["input_errors"]] == errors
+    assert [w["code"] for w in doc["input_warnings"]] == warnings
+    assert res.exit_code == (3 if errors else 0)
+    assert "Traceback" not in res.output and "Hãy báo lỗi" not in res.stderr  # not an internal error
+    if errors:
+        assert all(not e["message_vi"].isascii() for e in doc["input_errors"])  # a Vietnamese reason

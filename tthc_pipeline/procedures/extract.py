@@ -12,7 +12,9 @@ under the same name and ``tthc check`` can report the failure per file.
 
 from __future__ import annotations
 
+import csv
 import json
+import zipfile
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -60,7 +62,19 @@ def error_from_exception(exc: BaseException) -> dict[str, str]:
     """Bilingual ``{code, message_vi, message_en}`` for an input that could not be extracted."""
     if isinstance(exc, IngestError):
         return exc.to_dict()
-    if isinstance(exc, (ValueError, UnicodeDecodeError)):  # includes json.JSONDecodeError
+    if isinstance(exc, zipfile.BadZipFile) or type(exc).__name__ == "InvalidFileException":  # openpyxl's
+        return {
+            "code": "corrupt_file",
+            "message_vi": f"Tệp bảng tính bị hỏng hoặc không phải XLSX (tải lại hoặc lưu lại bằng Excel/LibreOffice): {exc}",
+            "message_en": f"The spreadsheet is damaged or not an XLSX file (download it again or re-save it): {exc}",
+        }
+    if isinstance(exc, RecursionError):  # JSON nested deeper than the parser's stack
+        return {
+            "code": "invalid_input",
+            "message_vi": "JSON lồng nhau quá sâu, không phải bản ghi thủ tục",
+            "message_en": "JSON nested too deeply: not procedure records",
+        }
+    if isinstance(exc, (ValueError, UnicodeDecodeError, csv.Error)):  # includes json.JSONDecodeError
         return {
             "code": "invalid_input",
             "message_vi": f"Nội dung tệp không đúng định dạng mong đợi (tài liệu, bản ghi ingest, tệp bản ghi "

@@ -9,7 +9,8 @@ loses every record of the file (a 10,000-line JSONL for one broken line). Here:
   and the file gets one ``invalid_utf8_bytes`` issue with the count (the same policy as
   text documents in ``ingest/text_readers.py``);
 * a JSONL line that is not a JSON object is skipped with an ``invalid_json_line`` issue
-  naming the line; the other lines are read. A file with no readable line fails whole.
+  naming the line; the other lines are read. A file with no readable line fails whole;
+  a file with no line at all (or a CSV with a header only) gets a ``no_records`` issue.
 
 Issues are bilingual (``message_vi`` / ``message_en``) and carry the line number, so
 ``tthc check`` and ``tthc extract`` can tell the reviewer where to look.
@@ -27,7 +28,7 @@ from typing import Any
 class RecordIssue:
     """Something in a record file that was skipped or repaired while the rest was read."""
 
-    code: str  # invalid_json_line | invalid_utf8_bytes
+    code: str  # invalid_json_line | invalid_utf8_bytes | no_records
     message_vi: str
     message_en: str
     line: int | None = None
@@ -39,6 +40,15 @@ class RecordIssue:
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "line": self.line, "message_vi": self.message_vi, "message_en": self.message_en}
+
+
+class UnreadableRecords(ValueError):
+    """A record file none of whose lines could be read (bilingual reason)."""
+
+    def __init__(self, message_vi: str, message_en: str) -> None:
+        super().__init__(f"{message_vi} / {message_en}")
+        self.message_vi = message_vi
+        self.message_en = message_en
 
 
 def read_text(path: Path, issues: list[RecordIssue]) -> str:
@@ -59,10 +69,11 @@ def read_text(path: Path, issues: list[RecordIssue]) -> str:
 
 def jsonl_objects(path: Path, issues: list[RecordIssue]) -> list[tuple[int, dict[str, Any]]]:
     """(line number, object) of every readable line; an issue per unreadable one. Raises
-    ``ValueError`` when no line is readable (the file is not JSONL at all)."""
+    ``UnreadableRecords`` when no line is readable (the file is not JSONL at all)."""
     out: list[tuple[int, dict[str, Any]]] = []
     bad: list[RecordIssue] = []
     for n, line in enumerate(read_text(path, issues).splitlines(), 1):
+        line = line.lstrip("\ufeff")  # files concatenated from exports that each start with a BOM
         if not line.strip():
             continue
         try:
@@ -78,6 +89,14 @@ def jsonl_objects(path: Path, issues: list[RecordIssue]) -> list[tuple[int, dict
         out.append((n, obj))
     if bad and not out:
         first = bad[0]
-        raise ValueError(f"no readable JSONL line (line {first.line}: {first.message_en})")
+        raise UnreadableRecords(f"không dòng nào đọc được (dòng {first.line}: {first.message_vi})",
+                                f"no readable JSONL line (line {first.line}: {first.message_en})")
     issues.extend(bad)
     return out
+
+
+def no_records_issue() -> RecordIssue:
+    """A record file without a single record: an empty or header-only export is more often a
+    failed download than a list of nothing, so the reviewer hears of it (not fatal)."""
+    return RecordIssue("no_records", "tệp bản ghi không có bản ghi nào (tệp rỗng hoặc chỉ có dòng tiêu đề?)",
+                       "the record file holds no record (empty, or a header row only?)")

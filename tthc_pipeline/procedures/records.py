@@ -25,7 +25,7 @@ from typing import Any, Iterable
 
 from tthc_pipeline.procedures.builder import build_procedure, clean_code, normalise_level
 from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan
-from tthc_pipeline.procedures.record_text import RecordIssue, jsonl_objects, read_text
+from tthc_pipeline.procedures.record_text import RecordIssue, jsonl_objects, no_records_issue, read_text
 from tthc_pipeline.text.normalize import _INVISIBLE, _LOOKALIKE, clean, normalize_for_match
 
 # canonical key -> accepted column names
@@ -158,7 +158,13 @@ def _rows_jsonl(path: Path, issues: list[RecordIssue]) -> Iterable[tuple[int, di
     yield from jsonl_objects(path, issues)
 
 
+# Python's csv refuses fields over 128 KiB; a portal dossier or legal-basis cell can be longer
+_CSV_FIELD_LIMIT = 1 << 30
+
+
 def _rows_csv(path: Path, issues: list[RecordIssue]) -> Iterable[dict]:
+    if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+        csv.field_size_limit(_CSV_FIELD_LIMIT)
     fh = io.StringIO(read_text(path, issues), newline="")
     sample = fh.read(4096)
     fh.seek(0)
@@ -219,7 +225,10 @@ def read_records_report(path: str | Path) -> tuple[list[Procedure], list[RecordI
         raise ValueError(f"not a record file: {path.name}")
     issues: list[RecordIssue] = []
     rows = reader(path, issues)
-    return procedures_from_rows(path, rows if reader is _rows_jsonl else enumerate(rows, 1)), issues
+    procs = procedures_from_rows(path, rows if reader is _rows_jsonl else enumerate(rows, 1))
+    if not procs and not any(i.fatal for i in issues):
+        issues.append(no_records_issue())
+    return procs, issues
 
 
 def procedures_from_rows(path: Path, numbered: Iterable[tuple[int, dict[str, Any]]]) -> list[Procedure]:

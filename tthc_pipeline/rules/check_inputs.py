@@ -30,7 +30,13 @@ from tthc_pipeline.procedures.extract import (
     input_files,
 )
 from tthc_pipeline.procedures.model import Procedure
-from tthc_pipeline.procedures.record_text import RecordIssue, jsonl_objects, read_text
+from tthc_pipeline.procedures.record_text import (
+    RecordIssue,
+    UnreadableRecords,
+    jsonl_objects,
+    no_records_issue,
+    read_text,
+)
 from tthc_pipeline.procedures.records import is_portal_record, procedures_from_rows, read_records_report
 
 
@@ -161,7 +167,9 @@ def load_file(path: Path, issues: list[RecordIssue] | None = None) -> list[Proce
     read_issues: list[RecordIssue] = []
     try:
         data = _read_json(path, read_issues)
-    except ValueError as exc:  # json.JSONDecodeError is one; a JSONL without a readable line
+    except UnreadableRecords as exc:
+        raise InputError(path, "invalid_json", exc.message_vi, exc.message_en) from exc
+    except ValueError as exc:  # json.JSONDecodeError
         raise InputError(path, "invalid_json", f"không đọc được JSON: {exc}", f"not readable JSON: {exc}") from exc
     _refuse_failed_outputs(path, data)
     if is_ingest_json(data):
@@ -177,6 +185,8 @@ def load_file(path: Path, issues: list[RecordIssue] | None = None) -> list[Proce
                          "không phải hồ sơ cổng DVC, bản ghi ingest hay JSON thủ tục",
                          "neither a portal record, an ingest record nor procedure JSON")
     issues.extend(read_issues)
+    if not procs and isinstance(data, _JsonlLines) and not any(i.fatal for i in read_issues):
+        issues.append(no_records_issue())
     return procs
 
 
