@@ -8,7 +8,8 @@ is per core; the machine is shared, so the load average is printed. ``--no-presc
 engine without its RE2 prescan (same findings); ``TTHC_NO_NATIVE=1`` times the Python
 ``canon()`` instead of the compiled one. A first run over the 339 distinct records
 with the fresh engine is timed too (RE2 builds its automaton states then).
-Run (≤ ~1 min):
+Wall-clock figures drift on a shared machine; ``bench_rules_ir.py`` counts instructions per
+procedure check instead (deterministic) to compare two commits. Run (≤ ~1 min):
 
     .venv/bin/python scripts/bench_rules.py [--n 10000] [--repeat 2]
 """
