@@ -60,7 +60,7 @@ def test_damaged_jsonl_keeps_every_other_record(tmp_path):
 
     res = CliRunner().invoke(check, [str(damaged), "--as-of", "2026-06-30", "--no-learn"])
     assert "Lỗi: bỏ qua dòng 3 của tệp" in res.stderr and "Error: skipped line 5 of" in res.stderr
-    assert "Cảnh báo: tệp" in res.stderr and "bỏ qua 2 dòng của 1 tệp / 2 lines of 1 files skipped" in res.stderr
+    assert "Cảnh báo: tệp" in res.stderr and "bỏ qua 2 dòng của 1 tệp / 2 lines of 1 file skipped" in res.stderr
 
     out = extract_path(damaged)
     assert out["procedure_count"] == 5

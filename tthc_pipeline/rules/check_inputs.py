@@ -10,8 +10,9 @@ The batch contract: every input is attempted. ``load_inputs`` never raises for a
 returns the procedures of the good ones and one ``InputFailure`` (stable code, Vietnamese and
 English reason) per bad one: unreadable or foreign JSON, an ingest record of a document that
 could not be read, an error document ``tthc extract`` wrote for a failed input. Inside a
-record file that can be read, one failure per skipped JSONL line (with its number) and a
-warning for bytes that are not UTF-8 (replaced): the other records are kept.
+record file that can be read, one failure per skipped JSONL line (with its number), a
+warning for bytes that are not UTF-8 (replaced) and one for a file without any record
+(``no_records``): the other records are kept.
 """
 
 from __future__ import annotations
@@ -100,8 +101,19 @@ class LoadResult:
         if lines:
             n_files = len({f.path for f in lines})
             vi.append(f"bỏ qua {len(lines)} dòng của {n_files} tệp")
-            en.append(f"{len(lines)} lines of {n_files} files skipped")
+            en.append(f"{_plural(len(lines), 'line')} of {_plural(n_files, 'file')} skipped")
         return "; ".join(vi) + " / " + "; ".join(en) + "."
+
+
+@dataclass
+class _JsonlLines:
+    """What ``_read_json`` returns for JSONL: (line, object) of the readable lines."""
+
+    pairs: list[tuple[int, dict[str, Any]]]
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _numbered_objects(data: Any) -> list[tuple[int, Any]]:
@@ -112,11 +124,6 @@ def _numbered_objects(data: Any) -> list[tuple[int, Any]]:
     if isinstance(data, dict) and "procedures" in data:
         data = data["procedures"]
     return list(enumerate(data if isinstance(data, list) else [data], 1))
-
-
-@dataclass
-class _JsonlLines:
-    pairs: list[tuple[int, dict[str, Any]]]
 
 
 def _read_json(path: Path, issues: list[RecordIssue]) -> Any:
