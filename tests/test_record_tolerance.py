@@ -56,7 +56,7 @@ def test_damaged_jsonl_keeps_every_other_record(tmp_path):
     assert doc["procedures"] == doc_intact["procedures"] == 5
     assert _found(doc) == _found(doc_intact) and doc["findings"]
     assert [(e["code"], e["line"]) for e in doc["input_errors"]] == [("invalid_json_line", 3), ("invalid_json_line", 5)]
-    assert [(w["code"], "2 byte" in w["message_vi"]) for w in doc["input_warnings"]] == [("invalid_utf8_bytes", True)]
+    assert [(w["code"], "2 đoạn byte" in w["message_vi"]) for w in doc["input_warnings"]] == [("invalid_utf8_bytes", True)]
 
     res = CliRunner().invoke(check, [str(damaged), "--as-of", "2026-06-30", "--no-learn"])
     assert "Lỗi: bỏ qua dòng 3 của tệp" in res.stderr and "Error: skipped line 5 of" in res.stderr
@@ -99,6 +99,8 @@ def test_csv_with_bytes_that_are_not_utf8_is_read_with_a_warning(tmp_path):
         ("bom-lines.jsonl", '\ufeff{"code": "1.4", "name": "Thủ tục C"}\n\ufeff{"code": "1.5", "name": "Thủ tục D"}\n',
          2, [], []),
         ("empty.jsonl", "", 0, [], ["no_records"]),
+        # JSON allows U+2028 and U+0085 unescaped in strings: they do not end a line
+        ("separators.jsonl", '{"code": "1.7", "name": "Thủ tục\u2028F", "dossier": "Tờ khai\x85"}\r\n', 1, [], []),
         ("header-only.csv", "code,name,dossier\n", 0, [], ["no_records"]),
         ("numbers.jsonl", "1\n2\n", 0, ["invalid_json"], []),
         # a portal cell longer than Python's default csv field limit (128 KiB)

@@ -38,9 +38,6 @@ class RecordIssue:
         where = f" (dòng/line {self.line})" if self.line else ""
         return f"{self.code}{where}: {self.message_vi} / {self.message_en}"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "line": self.line, "message_vi": self.message_vi, "message_en": self.message_en}
-
 
 class UnreadableRecords(ValueError):
     """A record file none of whose lines could be read (bilingual reason)."""
@@ -61,8 +58,8 @@ def read_text(path: Path, issues: list[RecordIssue]) -> str:
         bad = text.count("\ufffd") - raw.count("\ufffd".encode())
         issues.append(RecordIssue(
             "invalid_utf8_bytes",
-            f"{bad} byte không phải UTF-8 đã được thay bằng ký tự � ; kiểm tra các bản ghi có ký tự này",
-            f"{bad} bytes that are not UTF-8 were replaced with U+FFFD; check the records containing it",
+            f"{bad} đoạn byte không phải UTF-8 đã được thay bằng ký tự � ; kiểm tra các bản ghi có ký tự này",
+            f"{bad} byte sequences that are not UTF-8 were replaced with U+FFFD; check the records containing it",
         ))
         return text
 
@@ -72,8 +69,10 @@ def jsonl_objects(path: Path, issues: list[RecordIssue]) -> list[tuple[int, dict
     ``UnreadableRecords`` when no line is readable (the file is not JSONL at all)."""
     out: list[tuple[int, dict[str, Any]]] = []
     bad: list[RecordIssue] = []
-    for n, line in enumerate(read_text(path, issues).splitlines(), 1):
-        line = line.lstrip("\ufeff")  # files concatenated from exports that each start with a BOM
+    # lines end at "\n" only: str.splitlines() also cuts at U+2028, U+0085, \x1c…, which JSON
+    # allows unescaped inside strings (text pasted from Word carries U+2028)
+    for n, line in enumerate(read_text(path, issues).split("\n"), 1):
+        line = line.removesuffix("\r").lstrip("\ufeff")  # BOM: exports concatenated from files that each have one
         if not line.strip():
             continue
         try:
