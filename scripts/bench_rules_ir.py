@@ -2,9 +2,9 @@
 drift with the load of a shared machine.
 
 Wall-clock runs of ``bench_rules.py`` on the 2-core shared machine vary by ±15 % within an
-hour, more than most single optimisations gain. The instruction count of the same work is
-deterministic to within ~1 % (two harnesses on one commit agreed to 0.6 %), so two commits
-can be compared (it ignores cache misses and branch prediction: confirm the sign with
+hour, more than most single optimisations gain. The instruction count of the same work,
+with a fixed hash seed, repeats to a few instructions in 2.4 million, so two commits can be
+compared exactly (it ignores cache misses and branch prediction: confirm the sign with
 interleaved wall-clock runs).
 
 The portal records are parsed once here and pickled; two children then run under callgrind:
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import pickle
 import re
 import shutil
@@ -54,7 +55,9 @@ def child(pickled: str, n: int, run: bool) -> None:
 def instructions(pickled: str, n: int, run: bool) -> int:
     cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__,
            "--child", pickled, "--n", str(n)] + (["--run"] if run else [])
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stderr
+    # a fixed hash seed: set and dict orders (and so the instructions) repeat from run to run
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env).stderr
     m = re.search(r"Collected\s*:\s*([\d,]+)", out)
     if not m:
         raise RuntimeError(f"no instruction count in valgrind's output:\n{out[-2000:]}")
