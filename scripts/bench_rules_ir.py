@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PORTAL = ROOT.parent / "shared" / "realdata" / "portal-json" / "bo-cong-an"
+from bench_rules import PORTAL, replicate  # noqa: E402 (scripts/ is on sys.path: run as a script)
 
 
 def child(pickled: str, n: int, run: bool) -> None:
@@ -43,11 +43,7 @@ def child(pickled: str, n: int, run: bool) -> None:
         base = pickle.load(fh)
     engine, registry = Engine.from_dir(), default_registry()
     engine.check(copy.deepcopy(base), as_of=date(2026, 6, 30), registry=registry)  # warm, like bench_rules
-    procs = []
-    for i in range(n):
-        p = copy.deepcopy(base[i % len(base)])
-        p.id = f"{p.id}#{i}"
-        procs.append(p)
+    procs = replicate(base, n)  # bench_rules' copies: the same work in both benchmarks
     if run:
         engine.check(procs, as_of=date(2026, 6, 30), registry=registry)
 

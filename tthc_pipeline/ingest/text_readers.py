@@ -20,6 +20,13 @@ UTF8_REPLACED = "utf-8 (invalid bytes replaced)"
 UTF8_DAMAGE_RATIO = 5  # valid non-ASCII letters per invalid byte, at least (legacy files: ~0)
 
 
+def utf8_replacing(data: bytes, encoding: str = "utf-8") -> tuple[str, int]:
+    """``data`` decoded with every invalid byte sequence replaced by U+FFFD, and how many
+    were replaced (U+FFFD already encoded in the data is not counted)."""
+    text = data.decode(encoding, "replace")
+    return text, text.count("\ufffd") - data.count("\ufffd".encode())
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode text bytes; return (text, encoding used).
 
@@ -40,8 +47,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     # UTF-8 with a few damaged bytes (a truncated copy, a stray byte): reading the whole file
     # in a legacy code page would garble every Vietnamese letter to save a handful. A legacy
     # file read as UTF-8 has few valid multi-byte letters and many errors, so the ratio decides.
-    text = data.decode("utf-8", "replace")
-    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    text, bad = utf8_replacing(data)
     valid = count_non_ascii(text, len(text)) - text.count("\ufffd")
     if 0 < bad and bad * UTF8_DAMAGE_RATIO <= valid:
         return text, UTF8_REPLACED

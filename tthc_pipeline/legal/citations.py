@@ -76,7 +76,9 @@ _PREFIX = r"(?i:t\s?t\s?l\s?t|t\s?t|n\s?[đd]|q\s?[đd]|nq|ct|pl|cđ|vbhn)"
 _SYM_STRICT = rf"(?:{_PREFIX}(?:{_HY}{_SEG})+|(?i:q\s?h)\s?\d{{2}}|UBTVQH\d{{2}})"
 _SYM_LOOSE = rf"(?:TTg(?![a-zđ])|[A-ZĐ]{{2,}}\d{{0,2}}(?:{_HY}{_SEG})*)"
 # "15a/2020/NĐ-CP", "1766b/QĐ-UBND": a one-letter suffix belongs to the number
-_NUM_HEAD = rf"(?P<num>\d{{1,5}}(?:\.\d{{1,3}}|(?i:[a-zđ])(?![a-zA-ZđĐ]))?)(?:{_SL}(?P<year>(?:19|2[0O])[0-9OIl]{{2}}))?{_SL}"
+# a year as printed or OCR'd ("2O18", "2Ol8"); fix_year reads it
+YEAR_PATTERN = r"(?:19|2[0O])[0-9OIl]{2}"
+_NUM_HEAD = rf"(?P<num>\d{{1,5}}(?:\.\d{{1,3}}|(?i:[a-zđ])(?![a-zA-ZđĐ]))?)(?:{_SL}(?P<year>{YEAR_PATTERN}))?{_SL}"
 
 NUMBER_RE = re.compile(rf"{_NUM_HEAD}(?P<sym>{_SYM_STRICT})")
 LOOSE_NUMBER_RE = re.compile(rf"{_NUM_HEAD}(?P<sym>{_SYM_LOOSE})")
@@ -144,8 +146,12 @@ _YEAR_GLUE = re.compile(r"năm\s{1,3}$")
 # --------------------------------------------------------------------------- numbers
 
 
-def _fix_year(raw: str) -> str:
-    return raw.translate(str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1"}))
+_YEAR_FIXES = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1"})
+
+
+def fix_year(raw: str) -> str:
+    """A year matched by ``YEAR_PATTERN`` as digits: "2O18" → "2018"."""
+    return raw.translate(_YEAR_FIXES)
 
 
 def _canonical_symbol(sym: str) -> str:
@@ -196,7 +202,7 @@ def canonical_number(raw: str) -> str:
         return re.sub(r"\s+", "", text).upper()
     parts = [_canonical_num(m.group("num"))]
     if m.group("year"):
-        parts.append(_fix_year(m.group("year")))
+        parts.append(fix_year(m.group("year")))
     parts.append(_canonical_symbol(m.group("sym")))
     return "/".join(parts)
 
@@ -439,7 +445,7 @@ def _number_citations(text: str, ctext: str) -> list[Citation]:
             confidence = 0.98
         else:
             confidence = 0.9
-        year = int(_fix_year(m.group("year"))) if m.group("year") else None
+        year = int(fix_year(m.group("year"))) if m.group("year") else None
         issued, issuer, _ = _tail_info(text, ctext, end)
         if year is None and issued:
             year = int(issued[:4])

@@ -6,8 +6,8 @@ line, a proxy or an old tool leaves a few bytes that are not UTF-8. Read strictl
 loses every record of the file (a 10,000-line JSONL for one broken line). Here:
 
 * bytes that are not UTF-8 become U+FFFD, as a decoder with ``errors="replace"`` gives,
-  and the file gets one ``invalid_utf8_bytes`` issue with the count (the same policy as
-  text documents in ``ingest/text_readers.py``);
+  and the file gets one ``invalid_utf8_bytes`` issue with the count (``utf8_replacing``,
+  as for text documents in ``ingest/text_readers.py``; records have no legacy code page);
 * a JSONL line that is not a JSON object is skipped with an ``invalid_json_line`` issue
   naming the line; the other lines are read. A file with no readable line fails whole;
   a file with no line at all (or a CSV with a header only) gets a ``no_records`` issue.
@@ -22,6 +22,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tthc_pipeline.ingest.text_readers import utf8_replacing
 
 
 @dataclass
@@ -54,8 +56,7 @@ def read_text(path: Path, issues: list[RecordIssue]) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("utf-8-sig", errors="replace")
-        bad = text.count("\ufffd") - raw.count("\ufffd".encode())
+        text, bad = utf8_replacing(raw, "utf-8-sig")
         issues.append(RecordIssue(
             "invalid_utf8_bytes",
             f"{bad} đoạn byte không phải UTF-8 đã được thay bằng ký tự � ; kiểm tra các bản ghi có ký tự này",

@@ -23,12 +23,13 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterable
 
+from tthc_pipeline.legal.citations import YEAR_PATTERN, fix_year
 from tthc_pipeline.text.normalize import clean
 
-# "/2018/" as the parser reads a year between two slashes (citations._NUM_HEAD)
-_SLASH_YEAR = re.compile(r"/\s{0,3}((?:19|2[0O])[0-9OIl]{2})(?=\s{0,3}/)")
-_YEAR_FIX = str.maketrans({"O": "0", "I": "1", "l": "1"})
-_YEAR_CHAR = {"0": "[0O]", "1": "[1Il]"}
+# "/2018/": a year between two slashes, with the parser's own year pattern (citations._NUM_HEAD)
+_SLASH_YEAR = re.compile(rf"/\s{{0,3}}({YEAR_PATTERN})(?=\s{{0,3}}/)")
+# the characters YEAR_PATTERN accepts for a digit (fix_year reads them), for the id regexes
+_YEAR_CHAR = {d: "[" + d + "".join(c for c in "OIl" if fix_year(c) == d) + "]" for d in map(fix_year, "OIl")}
 # A decimal digit other than 0-9 (what \d adds to [0-9]; "６１" is 61 to ``int``), for the
 # regexes of other id shapes, which spell digits in ASCII. A category test per character,
 # not a class of the 650 such code points (40x slower).
@@ -115,7 +116,7 @@ def _number_years(cleaned: str) -> list[tuple[str, str]]:
             run = cleaned[start:end]
             if not run.isascii():
                 run = "".join(str(int(c)) for c in run)
-            out.append((run, m.group(1).translate(_YEAR_FIX)))
+            out.append((run, fix_year(m.group(1))))
     return out
 
 
