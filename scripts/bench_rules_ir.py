@@ -2,10 +2,11 @@
 drift with the load of a shared machine.
 
 Wall-clock runs of ``bench_rules.py`` on the 2-core shared machine vary by ±15 % within an
-hour, more than most single optimisations gain. The instruction count of the same work,
-with a fixed hash seed, repeats to a few instructions in 2.4 million, so two commits can be
-compared exactly (it ignores cache misses and branch prediction: confirm the sign with
-interleaved wall-clock runs).
+hour, more than most single optimisations gain. The instruction count of the same code,
+with a fixed hash seed, repeats to a few instructions in 2.4 million; changes elsewhere
+(imports, memory layout: sets of objects hash by address) move it by 1–2 %, so compare two
+commits with this same script and trust differences above that (it ignores cache misses and
+branch prediction: confirm the sign with interleaved wall-clock runs).
 
 The portal records are parsed once here and pickled; two children then run under callgrind:
 both load the catalogue and the registry, warm the engine on the 339 records and copy ``--n``
