@@ -65,6 +65,31 @@ def test_fingerprint_ignores_offsets_and_spacing(engine):
     assert fingerprint("HS001", "1.000001", "dossier", "Sổ hộ khẩu") != fingerprint("HS001", "1.000002", "dossier", "Sổ hộ khẩu")
 
 
+def test_fingerprint_key_is_the_first_written_one():
+    """Stored fingerprints (baselines, reviewers' decisions) must survive a rewrite of
+    fingerprint(): its quote key is still ``re.sub(r"\\s+", " ", canon(q)).strip()``, for
+    every kind of whitespace Python knows (NBSP, ideographic space, U+001C-U+001F, U+2028)."""
+    import hashlib
+    import re
+    import sys
+
+    from tthc_pipeline.text.normalize import canon
+
+    def first_written(rule_id, procedure_id, component, quote):
+        key = re.sub(r"\s+", " ", canon(quote)).strip()
+        return hashlib.sha256("\x1f".join((rule_id, procedure_id, component, key)).encode("utf-8", "surrogatepass")).hexdigest()
+
+    spaces = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+    assert "\u00a0" in spaces and "\u3000" in spaces and "\x1c" in spaces and "\u2028" in spaces
+    quotes = ["Sổ hộ khẩu", "  Sổ\u00a0 hộ\n\tkhẩu \u3000", spaces + "Bản sao" + spaces + "CMND" + spaces, spaces, "",
+              "lone \ud800 surrogate", "x\u200by"]  # U+200B is not whitespace: kept
+    for q in quotes:
+        assert fingerprint("HS001", "1.000001", "dossier", q) == first_written("HS001", "1.000001", "dossier", q), repr(q)
+    # and the value the first implementation gave (a changed key would orphan stored decisions)
+    assert fingerprint("HS001", "1.000001", "dossier", "Sổ \u00a0hộ khẩu ") == (
+        "1c0d018a25291d42ad5060098b0f0057a50279e02b839147a7f6bec7356632e8")
+
+
 def test_diacritic_free_text_is_confirmed_not_confused(engine):
     ocr = "Ban sao so ho khau cua nguoi de nghi; don de nghi theo mau; giay to chung minh thu nhap hop phap."
     assert [f.rule_id for f in engine.check([proc(dossier=ocr)], as_of=AS_OF, ) if f.rule_id == "HS001"] == ["HS001"]

@@ -20,6 +20,7 @@ import pytest
 
 re2 = pytest.importorskip("re2", reason="google-re2 not installed: the engine runs without its prescan")
 
+from tthc_pipeline.procedures.model import Procedure, TextSpan  # noqa: E402
 from tthc_pipeline.rules.engine import Engine  # noqa: E402
 from tthc_pipeline.rules.prescan import Prescan, to_re2  # noqa: E402
 from tthc_pipeline.rules.testing import example_as_of, example_procedures  # noqa: E402
@@ -90,6 +91,45 @@ def test_an_unencodable_text_runs_every_rule_of_its_component():
     prescan.compile()
     assert prescan.scan([("dossier", "x"), ("steps", "a\udcff")]) == {(2, "steps")}
     assert prescan.scan([("dossier", "sổ hộ khẩu\x00"), ("steps", "nộp trực tiếp")]) == {(1, "dossier"), (2, "steps")}
+
+
+def test_scan_patterns_names_the_patterns_that_may_match():
+    prescan = Prescan()
+    prescan.add(1, ["dossier", "steps"], [r"sổ hộ khẩu", r"sổ tạm trú", r"(?<!\w)cmnd"])
+    prescan.add(2, ["dossier"], [r"nộp trực tiếp"])
+    prescan.compile()
+    got = prescan.scan_patterns([("dossier", "sổ tạm trú hoặc sổ hộ khẩu; nộp trực tiếp"), ("steps", "xcmnd")])
+    # ordinals in the order given to add(), per component; the look-behind is dropped in
+    # RE2, so "xcmnd" may match (Python's regex then decides)
+    assert got == {(1, "dossier"): {0, 1}, (2, "dossier"): {0}, (1, "steps"): {2}}
+    assert prescan.scan_patterns([("dossier", "giấy khai sinh")]) == {}
+    # undecided (unencodable text): every pattern of every rule of the component may match
+    assert prescan.scan_patterns([("dossier", "a\udcff")]) == {(1, "dossier"): None, (2, "dossier"): None}
+
+
+def test_patterns_the_prescan_rules_out_are_not_run():
+    """The engine passes the prescan's pattern ordinals to PatternMatcher, which then runs
+    only those regexes (same findings: test_portal_records_give_the_same_findings_with_and_without_prescan)."""
+    from tthc_pipeline.rules import matchers
+
+    engine = Engine.from_dir(select=["HS001"])
+    cr = engine.rules[0]
+    assert len(cr.matcher.gated) >= 2, "HS001 has several regexes"
+    ran = []
+
+    class Spy:
+        def __init__(self, rx):
+            self.rx, self.pattern = rx, rx.pattern
+
+        def finditer(self, text):
+            ran.append(self.rx.pattern)
+            return self.rx.finditer(text)
+
+    cr.matcher.gated = [(Spy(rx), ws, gate) for rx, ws, gate in cr.matcher.gated]
+    assert isinstance(cr.matcher, matchers.PatternMatcher)
+    found = engine.check([Procedure(id="p", name="Thủ tục", components={"dossier": TextSpan("Bản sao sổ hộ khẩu.")})])
+    assert [f.rule_id for f in found] == ["HS001"]
+    assert 1 <= len(ran) < len(cr.matcher.gated), ran
 
 
 def test_a_pattern_re2_rejects_makes_its_rule_run_always():

@@ -143,20 +143,23 @@ class Engine:
 
     @staticmethod
     def _run_matcher(cr: CompiledRule, work: list | None, views: list[ProcView], ctx: Context) -> list[tuple[ProcView, Hit]]:
-        """Hits of one rule: on the prescanned (procedure, component) pairs ``work``, or, for
-        a rule the prescan does not cover, on every component of every procedure."""
+        """Hits of one rule: on the prescanned (procedure, component, patterns) triples
+        ``work``, or, for a rule the prescan does not cover, on every component of every
+        procedure."""
         matcher = cr.matcher
         if work is None:
-            work = [(pv, comp) for pv in views for comp in cr.rule.components]
+            work = [(pv, comp, None) for pv in views for comp in cr.rule.components]
         filtered = bool(cr.name_any or cr.name_none or cr.published_content_only)
+        # a matcher that can skip the regexes the prescan ruled out (PatternMatcher)
+        hinted = getattr(matcher, "takes_pattern_hint", False)
         pairs: list[tuple[ProcView, Hit]] = []
         last = ok = None
-        for pv, comp in work:
+        for pv, comp, patterns in work:
             if filtered and pv is not last:
                 last, ok = pv, cr.applies_to(pv)
             if filtered and not ok:
                 continue
-            hits = matcher(pv, comp, ctx)
+            hits = matcher(pv, comp, ctx, patterns) if hinted and patterns is not None else matcher(pv, comp, ctx)
             if hits:
                 pairs.extend((pv, hit) for hit in _drop_overlaps(hits))
         return pairs
@@ -227,8 +230,9 @@ def _build_prescan(rules: list[CompiledRule]) -> Prescan | None:
 
 
 def _prescanned_work(prescan: Prescan, rules: list[CompiledRule], views: list[ProcView]) -> dict[int, list]:
-    """(procedure, component) pairs to evaluate, per prescanned rule, in the order the
-    unfiltered loop would visit them (procedure order, then the rule's component order).
+    """(procedure, component, patterns) to evaluate, per prescanned rule, in the order the
+    unfiltered loop would visit them (procedure order, then the rule's component order);
+    ``patterns``: the ordinals of the rule's patterns that may match there (None: any).
     One RE2 pass per procedure over all its components (see prescan.py)."""
     keys = prescan.keys
     rank = {i: {c: n for n, c in enumerate(rules[i].rule.components)} for i in keys}
@@ -249,12 +253,12 @@ def _prescanned_work(prescan: Prescan, rules: list[CompiledRule], views: list[Pr
                 forced |= prescan.all_pairs(comp)  # terms also match on fold() text
             else:
                 texts.append((comp, view.canon))
-        pairs = prescan.scan(texts)
+        pairs = prescan.scan_patterns(texts)
         if forced:
-            pairs |= forced
+            pairs.update(dict.fromkeys(forced))
         if pairs:
             for i, _, comp in sorted((i, rank[i][comp], comp) for i, comp in pairs):
-                todo[i].append((pv, comp))
+                todo[i].append((pv, comp, pairs[i, comp]))
     return todo
 
 

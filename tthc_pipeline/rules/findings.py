@@ -8,17 +8,17 @@ identity when the text around it moves (SARIF/detekt-style baselines).
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tthc_pipeline.text.normalize import canon
 
-_WS = re.compile(r"\s+")
-
 
 def fingerprint(rule_id: str, procedure_id: str, component: str, quote: str) -> str:
-    quote_key = _WS.sub(" ", canon(quote)).strip()
+    # whitespace runs squeezed to one space, ends stripped: ``re.sub(r"\s+", " ", …).strip()``
+    # as first written (str.split and the regex's \s share one whitespace test, so stored
+    # fingerprints are unchanged: tests/test_rules_engine.py compares the two), 2x faster
+    quote_key = " ".join(canon(quote).split())
     payload = "\x1f".join((rule_id, procedure_id, component, quote_key))
     # surrogatepass: a lone surrogate in text that bypassed clean() still hashes (stably)
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()

@@ -34,17 +34,6 @@ KIND_VARS = {
 
 EMPTY_MARKERS = {"", "không có thông tin", "không quy định", "không", "không có", "chưa có thông tin", "-", "--"}
 
-# Segment boundaries: sentence punctuation not inside numbers ("1.000178", "66.7/2025"),
-# line breaks, "Bước n", and the portal's glued quantity cells ("1 bản chính", "0 bản chính,1 bản sao").
-_BOUNDARY = re.compile(
-    r"(?<!\d)[.;!?](?!\d)|(?<=\d)\.(?!\d)|\n|(?=bước \d)"
-    r"|\d+ bản (?:chính|sao)(?:, ?\d+ bản (?:chính|sao))?"
-)
-
-
-# Item boundaries: only dossier-item ends (portal quantity cells, line breaks), not sentences.
-_ITEM_BOUNDARY = re.compile(r"\n|\d+ bản (?:chính|sao)(?:, ?\d+ bản (?:chính|sao))?")
-
 
 @dataclass
 class Hit:
@@ -55,13 +44,6 @@ class Hit:
     procedure: Procedure | None = None  # set by set-level matchers
 
 
-# The same cuts, found by regexes that start with a literal or a character class so the
-# regex engine's fast scan applies (the alternation above tries five branches at every
-# position: ~10x slower on long dossiers). ``_segment_cuts`` returns exactly the match ends
-# of ``_BOUNDARY.finditer`` (none of the alternatives can overlap another's match).
-_PUNCT_CUT = re.compile(r"[\n.;!?](?:(?<=\n)|(?<=\.)(?!\d)|(?<!\d.)(?!\d))")
-_STEP_CUT = re.compile(r"bước \d")
-_NL_CUT = re.compile(r"\n")
 _QTY_TAIL = re.compile(r" bản (?:chính|sao)(?:, ?\d+ bản (?:chính|sao))?")
 
 
@@ -93,31 +75,133 @@ def quantity_cells(canon_text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _segment_cuts(canon_text: str, cells: list[tuple[int, int]] | None = None) -> list[int]:
-    ends = [m.end() for m in _PUNCT_CUT.finditer(canon_text)]
-    ends += [m.start() for m in _STEP_CUT.finditer(canon_text)]
-    ends += [e for _, e in (quantity_cells(canon_text) if cells is None else cells)]
-    return ends
+# --- segments and items: the cut nearest to a hit -------------------------------------
+# A segment (sentence or dossier item) is cut after sentence punctuation not inside a number
+# ("1.000178", "66.7/2025"), after a line break, before "bước <digit>", and after the
+# portal's glued quantity cells ("1 bản chính", "0 bản chính,1 bản sao"): the match ends of
+#   (?<!\d)[.;!?](?!\d)|(?<=\d)\.(?!\d)|\n|(?=bước \d)|\d+ bản (?:chính|sao)(?:, ?\d+ bản (?:chính|sao))?
+# on canon text. An item (``scope: item``) is cut only after line breaks and quantity cells.
+# A finding needs the one segment around its hit, and most components get one or two
+# findings, so the nearest cut on each side is looked for from the hit instead of cutting the
+# whole text (that was ~5 % of a procedure check). The punctuation and step cuts depend only
+# on the characters next to them; quantity cells pair up from the start of the text ("1 bản
+# chính, 2 bản sao, 3 bản sao"), so their ends come from the component's cached cells.
+# tests/test_rules_prefilter.py compares both finders with the regexes above at every
+# position of the real components and of generated texts.
+
+_STOPS = re.compile(r"[\n.;!?]")
 
 
-def _item_cuts(canon_text: str, cells: list[tuple[int, int]] | None = None) -> list[int]:
-    ends = [m.end() for m in _NL_CUT.finditer(canon_text)]
-    ends += [e for _, e in (quantity_cells(canon_text) if cells is None else cells)]
-    return ends
+def _punct_cuts_at(text: str, p: int) -> bool:
+    """Is there a cut after ``p`` (``text[p]`` is one of "\\n.;!?")? A line break always
+    cuts; a full stop unless a digit follows ("1.000"); ";!?" unless a digit is on either
+    side (``\\d`` is ``str.isdecimal``)."""
+    c = text[p]
+    if c == "\n":
+        return True
+    if p + 1 < len(text) and text[p + 1].isdecimal():
+        return False
+    return c == "." or p == 0 or not text[p - 1].isdecimal()
+
+
+def _last_stop(text: str, hi: int) -> int:
+    """Position of the last of "\\n.;!?" before ``hi`` (-1: none)."""
+    rfind = text.rfind
+    p = rfind("\n", 0, hi)
+    q = rfind(".", p + 1, hi)
+    if q > p:
+        p = q
+    q = rfind(";", p + 1, hi)
+    if q > p:
+        p = q
+    q = rfind("!", p + 1, hi)
+    if q > p:
+        p = q
+    q = rfind("?", p + 1, hi)
+    return q if q > p else p
+
+
+def _last_cut(text: str, start: int, sentences: bool, cell_ends: list[int]) -> int:
+    """The largest cut <= ``start``: after a line break, with ``sentences`` after sentence
+    punctuation and before "bước <digit>", after a quantity cell; the text's start and end
+    are cuts."""
+    if start >= len(text):
+        return len(text)
+    best = 0
+    if sentences:
+        hi = start
+        while hi > 0:
+            p = _last_stop(text, hi)
+            if p < 0:
+                break
+            if _punct_cuts_at(text, p):
+                best = p + 1
+                break
+            hi = p
+        hi = start + 5
+        while True:
+            p = text.rfind("bước ", best, hi)
+            if p < 0:  # none nearer than the punctuation cut
+                break
+            if p + 5 < len(text) and text[p + 5].isdecimal():
+                best = p
+                break
+            hi = p + 4
+    else:
+        best = text.rfind("\n", 0, start) + 1
+    if cell_ends:
+        i = bisect.bisect_right(cell_ends, start) - 1
+        if i >= 0 and cell_ends[i] > best:
+            best = cell_ends[i]
+    return best
+
+
+def _next_cut(text: str, end: int, sentences: bool, cell_ends: list[int]) -> int:
+    """The smallest cut >= ``end`` (see ``_last_cut``)."""
+    if end <= 0:
+        return 0  # the text's start is a cut (an empty hit at 0: an absent component)
+    n = len(text)
+    best = n
+    if sentences:
+        search = _STOPS.search
+        lo = end - 1
+        while True:
+            m = search(text, lo)
+            if m is None:
+                break
+            p = m.start()
+            if _punct_cuts_at(text, p):
+                best = p + 1
+                break
+            lo = p + 1
+        p = text.find("bước ", end, best + 4)
+        while p >= 0:
+            if p + 5 < n and text[p + 5].isdecimal():
+                best = p
+                break
+            p = text.find("bước ", p + 1, best + 4)
+    else:
+        p = text.find("\n", end - 1)
+        if p >= 0:
+            best = p + 1
+    if cell_ends:
+        i = bisect.bisect_left(cell_ends, end)
+        if i < len(cell_ends) and cell_ends[i] < best:
+            best = cell_ends[i]
+    return best
 
 
 class ComponentView:
     """Lazily computed matching forms of one component's text, shared by all rules."""
 
-    __slots__ = ("text", "prov", "_canon", "_fold", "_bounds", "_items", "_cells", "_unaccented", "_literals", "cache")
+    __slots__ = ("text", "prov", "_canon", "_fold", "_cell_ends_", "_cells", "_unaccented", "_literals", "cache")
 
     def __init__(self, text: str, prov: Any) -> None:
         self.text = text
         self.prov = prov
         self._canon: str | None = None
         self._fold: str | None = None
-        self._bounds: list[int] | None = None
-        self._items: list[int] | None = None
+        self._cell_ends_: list[int] | None = None
         self._cells: list[tuple[int, int]] | None = None
         self._literals: dict[str, bool] = {}  # prefilter literal -> found in canon (catalogue-wide)
         self.cache: dict[str, Any] = {}  # per-component results shared by rules (citations …)
@@ -167,29 +251,21 @@ class ComponentView:
             self._cells = quantity_cells(self.canon)
         return self._cells
 
-    def _cuts(self, finder: Callable[[str, list[tuple[int, int]]], list[int]]) -> list[int]:
-        bounds = finder(self.canon, self.quantity_cells)
-        bounds.append(0)
-        bounds.append(len(self.text))
-        return sorted(set(bounds))
-
-    @staticmethod
-    def _locate(bounds: list[int], start: int, end: int) -> tuple[int, int]:
-        i = bisect.bisect_right(bounds, start) - 1
-        j = bisect.bisect_left(bounds, end)
-        return bounds[max(i, 0)], max(bounds[min(j, len(bounds) - 1)], end)
+    @property
+    def _cell_ends(self) -> list[int]:
+        if self._cell_ends_ is None:
+            self._cell_ends_ = [e for _, e in self.quantity_cells]
+        return self._cell_ends_
 
     def segment(self, start: int, end: int) -> tuple[int, int]:
         """Bounds of the sentence/dossier item containing [start, end)."""
-        if self._bounds is None:
-            self._bounds = self._cuts(_segment_cuts)
-        return self._locate(self._bounds, start, end)
+        text, ends = self.canon, self._cell_ends
+        return _last_cut(text, start, True, ends), max(_next_cut(text, end, True, ends), end)
 
     def item(self, start: int, end: int) -> tuple[int, int]:
         """Bounds of the dossier item (or line) containing [start, end), across sentences."""
-        if self._items is None:
-            self._items = self._cuts(_item_cuts)
-        return self._locate(self._items, start, end)
+        text, ends = self.canon, self._cell_ends
+        return _last_cut(text, start, False, ends), max(_next_cut(text, end, False, ends), end)
 
 
 class ProcView:
@@ -424,9 +500,15 @@ class PatternMatcher:
         """Every regex run on canon text (for the engine's prescan, see prescan.py)."""
         return [rx.pattern for rx, _, _ in self.gated]
 
-    def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
-        # the hottest call of a run (rules x components x procedures): attribute look-ups
-        # are bound once and ComponentView.may_contain is inlined (same result, same cache)
+    takes_pattern_hint = True  # the engine passes the prescan's ``patterns`` (see below)
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context, patterns: set[int] | None = None) -> list[Hit]:
+        """Hits in ``component``. ``patterns``: ordinals (in ``scan_patterns`` order) of the
+        only regexes that can match there, as the prescan found (the others' RE2
+        over-approximations did not match); None: run them all.
+
+        The hottest call of a run (rules x components x procedures): attribute look-ups are
+        bound once and ComponentView.may_contain is inlined (same result, same cache)."""
         view = pv._views.get(component) or pv.view(component)
         if not view.text:
             return []
@@ -446,7 +528,9 @@ class PatternMatcher:
             else:
                 return []
         hits = []
-        for rx, needs_ws, gate in self.gated:
+        for n, (rx, needs_ws, gate) in enumerate(self.gated):
+            if patterns is not None and n not in patterns:
+                continue
             if gate is not None:
                 for lit in gate:
                     if lit in text:

@@ -43,6 +43,8 @@ class NumberScreen:
                  screening: bool = True) -> None:
         self.heads = heads  # year -> str(int(number)) of the plain "61/2018/…" ids
         self.regexes = regexes  # for ids of other shapes ("15a/…", "66.7/…", "1699/QĐ-TTg")
+        # each with the ASCII digits every match of it starts with: a substring test first
+        self._gated = [(_digits_of(rx), rx) for rx in regexes]
         self.screening = screening  # False: pass every text (an id the screen cannot read)
 
     @classmethod
@@ -89,8 +91,24 @@ class NumberScreen:
                     return True
         if self.regexes:
             cleaned = _cleaned(view)
-            return any(rx.search(cleaned) for rx in self.regexes) or _NON_ASCII_DIGIT.search(cleaned) is not None
+            for digits, rx in self._gated:
+                if digits in cleaned and rx.search(cleaned):
+                    return True
+            got = cache.get("non_ascii_digit")
+            if got is None:  # shared by every screen that reads this component
+                got = cache["non_ascii_digit"] = _NON_ASCII_DIGIT.search(cleaned) is not None
+            return got
         return False
+
+
+def _digits_of(rx: re.Pattern[str]) -> str:
+    """The ASCII digits an ``_id_pattern`` regex starts with ("1699", "15" of "15[aA]",
+    "66" of "66\\.7")."""
+    pattern = rx.pattern
+    n = 0
+    while n < len(pattern) and pattern[n] in "0123456789":
+        n += 1
+    return pattern[:n]
 
 
 def _cleaned(view: Any) -> str:

@@ -149,7 +149,9 @@ class Prescan:
     def __init__(self) -> None:
         self._patterns: list[tuple[int, str, str]] = []  # (key, component, RE2 pattern)
         self._sets: dict[str, Any] = {}
-        self._entries: dict[str, list[tuple[int, str] | None]] = {}
+        # per component, what each set index stands for: (key, component, the pattern's
+        # ordinal among the key's patterns); None for the sentinel
+        self._entries: dict[str, list[tuple[int, str, int] | None]] = {}
         self._by_component: dict[str, frozenset[tuple[int, str]]] = {}
         self.keys: set[int] = set()
         self.fold_components: set[str] = set()  # where a registered rule also matches fold() text
@@ -173,7 +175,7 @@ class Prescan:
         except Exception:  # noqa: BLE001 - re2.error and friends: the rule just always runs
             return False
         for comp in components:
-            self._patterns.extend((key, comp, t) for t in translated)
+            self._patterns.extend((key, comp, t) for t in translated)  # in the order given
             if on_fold:
                 self.fold_components.add(comp)
         self.keys.add(key)
@@ -186,7 +188,8 @@ class Prescan:
         options.max_mem = 64 << 20
         options.log_errors = False
         sets: dict[str, Any] = {}
-        entries: dict[str, list[tuple[int, str] | None]] = {}
+        entries: dict[str, list[tuple[int, str, int] | None]] = {}
+        ordinal: dict[tuple[int, str], int] = {}
         for key, comp, pattern in self._patterns:
             if comp not in sets:
                 sets[comp] = re2.Set.SearchSet(options)
@@ -195,7 +198,9 @@ class Prescan:
                 sets[comp].Add(r"\x00")
                 entries[comp] = [None]
             sets[comp].Add(pattern)
-            entries[comp].append((key, comp))
+            n = ordinal.get((key, comp), 0)
+            ordinal[key, comp] = n + 1
+            entries[comp].append((key, comp, n))
         try:
             for regex_set in sets.values():
                 regex_set.Compile()
@@ -203,7 +208,7 @@ class Prescan:
             self.keys = set()
             return self
         self._sets, self._entries = sets, entries
-        self._by_component = {c: frozenset(e for e in v if e) for c, v in entries.items()}
+        self._by_component = {c: frozenset(e[:2] for e in v if e) for c, v in entries.items()}
         return self
 
     def components(self) -> list[str]:
@@ -217,7 +222,13 @@ class Prescan:
         """(key, component) pairs that may match, for the (component, canon text) pairs of
         one procedure; every registered pair of a component when RE2 cannot decide for it
         (unencodable text, a search that gave up)."""
-        out: set[tuple[int, str]] = set()
+        return set(self.scan_patterns(texts))
+
+    def scan_patterns(self, texts: list[tuple[str, str]]) -> dict[tuple[int, str], set[int] | None]:
+        """``scan``, telling also which of each key's patterns (ordinals, in the order given
+        to ``add``) may match there: the others cannot, and need not be run. None: RE2 could
+        not decide, any may."""
+        out: dict[tuple[int, str], set[int] | None] = {}
         sets, all_entries = self._sets, self._entries
         for comp, text in texts:
             regex_set = sets.get(comp)
@@ -228,8 +239,14 @@ class Prescan:
             except UnicodeEncodeError:
                 matched = None
             if not matched or 0 not in matched:
-                out |= self._by_component[comp]
+                out.update(dict.fromkeys(self._by_component[comp]))
                 continue
             entries = all_entries[comp]
-            out.update(entries[i] for i in matched if i)
+            for i in matched:
+                if i:
+                    key, _, n = entries[i]
+                    if (key, comp) not in out:
+                        out[key, comp] = {n}
+                    elif out[key, comp] is not None:
+                        out[key, comp].add(n)
         return out
