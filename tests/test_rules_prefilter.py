@@ -156,6 +156,25 @@ def test_quantity_cells_equal_the_reference_regex(portal_procedures):
     assert found > 1000  # the comparison ran on texts that have cells
 
 
+_FEE_AMOUNT_REFERENCE = re.compile(r"\d{1,3}(?:[.,]\d{3})+|\d+ ?(?:usd|vnđ|vnd|đồng)")
+_AMOUNT_WITH_UNIT_REFERENCE = re.compile(
+    rf"(?:{_FEE_AMOUNT_REFERENCE.pattern})(?:\s?(?:việt nam đồng|đồng|vnđ|vnd|usd|đ)(?!\w))?")
+
+
+def test_fee_amount_regexes_match_like_their_first_forms(portal_procedures):
+    rng = random.Random(5)
+    parts = ["1", "0", "25", "150", "٣", ".", ",", "000", " ", "đồng", "usd", "vnđ", "đ", "việt nam đồng", "x", "("]
+    texts = _texts(portal_procedures)
+    texts += ["".join(rng.choice(parts) for _ in range(rng.randint(0, 14))) for _ in range(5000)]
+    found = 0
+    for text in texts:
+        for new, old in ((builtins._FEE_AMOUNT, _FEE_AMOUNT_REFERENCE), (builtins._AMOUNT_WITH_UNIT, _AMOUNT_WITH_UNIT_REFERENCE)):
+            want = [m.span() for m in old.finditer(text)]
+            assert [m.span() for m in new.finditer(text)] == want, repr(text)
+            found += len(want)
+    assert found > 1000
+
+
 def test_header_check_equals_the_header_regex(portal_procedures):
     samples = [part[-220:] for text in _texts(portal_procedures) for part in re.split(r"(?<=[.;\n])", text)]
     samples += ["hồ sơ gồm:", "bao gồm: \t", "a:\u2003", "gồm", ":x", ""]
