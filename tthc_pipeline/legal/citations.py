@@ -598,8 +598,3 @@ def find_citations(text: str, *, registry: Any = None) -> list[Citation]:
 def unique_ids(citations: list[Citation]) -> list[str]:
     """Canonical ids in first-seen order, without duplicates (portal rows repeat numbers)."""
     return list(dict.fromkeys(c.canonical_id for c in citations if c.canonical_id))
-
-
-from tthc_pipeline._compiled import use_twin  # noqa: E402 - last: the compiled twin replaces this module
-
-use_twin(__name__, __file__)

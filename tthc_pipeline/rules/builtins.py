@@ -678,8 +678,3 @@ BUILTINS: dict[str, Builtin] = {
     "local_basis_only": Builtin(LocalBasisOnly, {"document"}),
     "near_duplicates": Builtin(NearDuplicates, {"other", "score"}),
 }
-
-
-from tthc_pipeline._compiled import use_twin  # noqa: E402 - last: the compiled twin replaces this module
-
-use_twin(__name__, __file__)

@@ -322,8 +322,3 @@ def _drop_overlaps(hits: list[Hit]) -> list[Hit]:
 def at_or_above(findings: Iterable[Finding], severity: str) -> list[Finding]:
     floor = SEVERITY_RANK[severity]
     return [f for f in findings if SEVERITY_RANK[f.severity] >= floor]
-
-
-from tthc_pipeline._compiled import use_twin  # noqa: E402 - last: the compiled twin replaces this module
-
-use_twin(__name__, __file__)

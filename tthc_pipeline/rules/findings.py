@@ -55,8 +55,3 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-from tthc_pipeline._compiled import use_twin  # noqa: E402 - last: the compiled twin replaces this module
-
-use_twin(__name__, __file__)

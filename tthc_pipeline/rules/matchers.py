@@ -673,8 +673,3 @@ def build_matcher(rule: Rule, data: dict[str, Any]) -> Any:
             raise RuleError(f"{rule.id}.match: unknown python check {name!r}; known: {sorted(builtins.BUILTINS)}")
         return builtins.BUILTINS[name].factory(rule, data)
     raise RuleError(f"{rule.id}: unknown match kind {kind}")
-
-
-from tthc_pipeline._compiled import use_twin  # noqa: E402 - last: the compiled twin replaces this module
-
-use_twin(__name__, __file__)

@@ -153,8 +153,3 @@ def _id_pattern(head: str, year: str | None) -> str | None:
     if year is not None:
         out += r"\s{0,3}" + "".join(_YEAR_CHAR.get(c, c) for c in year) + r"\s{0,3}/"
     return out
-
-
-from tthc_pipeline._compiled import use_twin  # noqa: E402 - last: the compiled twin replaces this module
-
-use_twin(__name__, __file__)

@@ -98,8 +98,3 @@ def time_values(proc: Procedure) -> list[tuple[float | None, str | None, str]]:
     for row in cached_rows(proc.component_text("channels")):
         out.append((row.value, row.unit, proc.component_text("channels")[row.start : row.end]))
     return out
-
-
-from tthc_pipeline._compiled import use_twin  # noqa: E402 - last: the compiled twin replaces this module
-
-use_twin(__name__, __file__)

@@ -250,8 +250,3 @@ class Prescan:
                     elif out[key, comp] is not None:
                         out[key, comp].add(n)
         return out
-
-
-from tthc_pipeline._compiled import use_twin  # noqa: E402 - last: the compiled twin replaces this module
-
-use_twin(__name__, __file__)
