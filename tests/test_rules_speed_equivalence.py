@@ -1,7 +1,8 @@
 """The rule engine's speed-ups must not change a single finding.
 
-* ``required_literals`` (the per-regex literal gate) is sound: whenever a rule regex
-  matches a text, the text contains one of the literals derived from it (hand-made cases,
+* ``required_literals`` (the per-regex literal gate, also in front of the guards that read
+  whole components) is sound: whenever a rule or guard regex matches a text, the text
+  contains one of the literals derived from it (hand-made cases,
   every rule's inline examples, and every component of the 339 portal records);
 * the engine with the gates switched off (every regex scanned on every text) reports
   exactly the same findings, in the same order, as the gated engine on the portal records;
@@ -61,6 +62,9 @@ def _texts_of(procedures):
                 yield canon(span.text)
 
 
+GATED_GUARDS = [(cr.rule.id, g) for cr in ENGINE.rules for g in cr.guards if g.gate is not None]
+
+
 def _assert_gates_sound(texts) -> int:
     checked = 0
     for text in texts:
@@ -71,7 +75,15 @@ def _assert_gates_sound(texts) -> int:
                 if rx.search(text):
                     checked += 1
                     assert any(lit in text for lit in gate), (cr.rule.id, rx.pattern, gate, text[:200])
+        for rule_id, guard in GATED_GUARDS:  # whole-component guards, gated the same way
+            if guard.regex.search(text):
+                checked += 1
+                assert any(lit in text for lit in guard.gate), (rule_id, guard.regex.pattern, guard.gate, text[:200])
     return checked
+
+
+def test_whole_component_guards_are_gated():
+    assert any(rule_id == "CT001" for rule_id, _ in GATED_GUARDS)
 
 
 def test_gates_sound_on_inline_examples():

@@ -446,6 +446,15 @@ class Guard:
             pattern = pattern[1:]  # "after" guards are anchored at the end of the hit (re.match)
         self.regex = compile_regex(pattern, where)
         self.note = spec.get("note", "")
+        # guards that search whole components (CT001's biometrics guard reads every
+        # component of the procedure) first ask whether a literal the regex needs is there
+        self.gate = _literal_gate(pattern) if self.scope in ("component", "procedure") else None
+
+    def _search_whole(self, text: str) -> bool:
+        gate = self.gate
+        if gate is not None and not any(lit in text for lit in gate):
+            return False
+        return self.regex.search(text) is not None
 
     def suppresses(self, pv: ProcView, hit: Hit) -> bool:
         view = pv.view(hit.component)
@@ -465,8 +474,8 @@ class Guard:
         if self.scope == "window":
             return bool(self.regex.search(text, max(0, hit.start - self.window), min(len(text), hit.end + self.window)))
         if self.scope == "component":
-            return bool(self.regex.search(text))
-        return any(self.regex.search(pv.view(c).canon) for c in pv.proc.components)
+            return self._search_whole(text)
+        return any(self._search_whole(pv.view(c).canon) for c in pv.proc.components)
 
 
 class PatternMatcher:
