@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tthc_pipeline.rules.engine import Engine
-from tthc_pipeline.rules.matchers import PatternMatcher, _literal_gate, required_literals
+from tthc_pipeline.rules.matchers import CatalogueMatcher, PatternMatcher, _entry_alternation, _literal_gate, required_literals
 from tthc_pipeline.rules.testing import example_procedures
 from tthc_pipeline.text.normalize import canon
 
@@ -123,3 +123,64 @@ def test_duplicate_hits_give_one_finding(portal_procedures):
     twice = ENGINE.check(portal_procedures[:20] * 2, as_of=as_of)
     assert _key(once) == _key(twice)
     assert len({f.fingerprint for f in twice}) == len(twice)
+
+
+def test_catalogue_alternation_by_first_letter_matches_like_the_first_form(portal_procedures):
+    """CatalogueMatcher's regex with each pattern as its own alternative behind its first
+    letter gives the same spans and the same entries as one named group per entry."""
+    import re
+
+    texts = list(_texts_of(portal_procedures))
+    for cr in ENGINE.rules:
+        for kind in ("fires", "passes"):
+            for example in cr.rule.tests.get(kind, []):
+                texts.extend(_texts_of(example_procedures(example, cr.rule)))
+    rewritten = 0
+    for cr in ENGINE.rules:
+        if not isinstance(cr.matcher, CatalogueMatcher) or cr.matcher.regex is None:
+            continue
+        first = re.compile(_entry_alternation(cr.matcher.entries, by_letter=False))
+        if first.pattern == cr.matcher.regex.pattern:
+            continue  # a pattern does not start with a plain letter: left as first written
+        rewritten += 1
+        for text in texts:
+            want = [(m.span(), m.lastgroup) for m in first.finditer(text)]
+            got = [(m.span(), cr.matcher.entry_of[m.lastgroup]) for m in cr.matcher.regex.finditer(text)]
+            assert got == want, (cr.rule.id, text[:200])
+    assert rewritten >= 1  # HS013's data replacements are rewritten
+
+
+def test_only_plain_first_letters_are_moved_out():
+    assert _entry_alternation([["(?:bản sao)", "(?:giấy)"]]) == "b(?P<e0_0>ản sao)|g(?P<e0_1>iấy)"
+    assert _entry_alternation([["(?:b(a|b)[|]\\|c)"]]) == "b(?P<e0_0>(a|b)[|]\\|c)"
+    for odd in ("(?:b*x)", "(?:b|c)", "(?:(?<!\\w)bộ)", "(?:[bs]ở)", "(?:\\dx)", "(?:(?i)bản)",
+                "(?:ba|bb)", "(?:bộ x|bộ y)", "(?:b[)]|c)", "(?:b\\(|c)"):
+        assert _entry_alternation([["(?:bản)", odd]]) == f"(?P<e0>(?:bản)|{odd})", odd
+
+
+def test_entry_alternation_on_generated_patterns():
+    """Random entries of small patterns (alternations, groups, classes, repeats, escaped
+    bars) on random texts: the rewritten alternation finds what the first form finds."""
+    import random
+    import re
+
+    rng = random.Random(17)
+    pieces = ["b", "a", "c", "ba", "b|a", "(a|b)", "[ab]", "[|]", "\\|", "b*", "a?", "(?:ab)+", "c{2}", " "]
+    rewritten = 0
+    for _ in range(400):
+        def pattern():  # most start with a plain letter, so that many alternations are rewritten
+            head = rng.choice("abc") if rng.random() < 0.9 else ""
+            return "(?:" + head + "".join(rng.choice(pieces) for _ in range(rng.randint(0 if head else 1, 3))) + ")"
+
+        entries = [[pattern() for _ in range(rng.randint(1, 3))] for _ in range(rng.randint(1, 3))]
+        first = re.compile(_entry_alternation(entries, by_letter=False))
+        new = re.compile(_entry_alternation(entries))
+        if new.pattern == first.pattern:
+            continue
+        rewritten += 1
+        for _ in range(20):
+            text = "".join(rng.choice("abc| ") for _ in range(rng.randint(0, 30)))
+            want = [(m.span(), m.lastgroup) for m in first.finditer(text)]
+            got = [(m.span(), m.lastgroup.partition("_")[0]) for m in new.finditer(text)]
+            assert got == want, (entries, text)
+    assert rewritten > 100
