@@ -253,7 +253,7 @@ def _prescanned_work(prescan: Prescan, rules: list[CompiledRule], views: list[Pr
                 forced |= prescan.all_pairs(comp)  # terms also match on fold() text
             else:
                 texts.append((comp, view.canon))
-        pairs = prescan.scan_patterns(texts)
+        pairs = prescan.scan(texts)
         if forced:
             pairs.update(dict.fromkeys(forced))
         if pairs:

@@ -42,9 +42,9 @@ class NumberScreen:
     def __init__(self, heads: dict[str, tuple[str, ...]], regexes: list[re.Pattern[str]],
                  screening: bool = True) -> None:
         self.heads = heads  # year -> str(int(number)) of the plain "61/2018/…" ids
-        self.regexes = regexes  # for ids of other shapes ("15a/…", "66.7/…", "1699/QĐ-TTg")
-        # each with the ASCII digits every match of it starts with: a substring test first
-        self._gated = [(_digits_of(rx), rx) for rx in regexes]
+        # ids of other shapes ("15a/…", "66.7/…", "1699/QĐ-TTg"): their regexes, each with the
+        # ASCII digits every match of it starts with (a substring test first)
+        self.regexes = [(_digits_of(rx), rx) for rx in regexes]
         self.screening = screening  # False: pass every text (an id the screen cannot read)
 
     @classmethod
@@ -91,7 +91,7 @@ class NumberScreen:
                     return True
         if self.regexes:
             cleaned = _cleaned(view)
-            for digits, rx in self._gated:
+            for digits, rx in self.regexes:
                 if digits in cleaned and rx.search(cleaned):
                     return True
             got = cache.get("non_ascii_digit")

@@ -137,7 +137,7 @@ class Prescan:
     """One RE2 set per component over the regexes of every registered rule reading it.
 
     ``scan([(component, canon_text), ...])`` returns the (key, component) pairs whose rule
-    may match in that component. Rules registered with ``add`` are the only ones answered
+    may match in that component, with the rule's patterns that may. Rules registered with ``add`` are the only ones answered
     for; a key whose patterns do not all translate is not registered and must always run.
 
     One set per component rather than one set over all components behind tags: equal on
@@ -218,16 +218,12 @@ class Prescan:
         """Every registered (key, component) pair of ``component``: nothing may be skipped."""
         return self._by_component.get(component, frozenset())
 
-    def scan(self, texts: list[tuple[str, str]]) -> set[tuple[int, str]]:
-        """(key, component) pairs that may match, for the (component, canon text) pairs of
-        one procedure; every registered pair of a component when RE2 cannot decide for it
-        (unencodable text, a search that gave up)."""
-        return set(self.scan_patterns(texts))
-
-    def scan_patterns(self, texts: list[tuple[str, str]]) -> dict[tuple[int, str], set[int] | None]:
-        """``scan``, telling also which of each key's patterns (ordinals, in the order given
-        to ``add``) may match there: the others cannot, and need not be run. None: RE2 could
-        not decide, any may."""
+    def scan(self, texts: list[tuple[str, str]]) -> dict[tuple[int, str], set[int] | None]:
+        """The (key, component) pairs that may match, for the (component, canon text) pairs
+        of one procedure, each with the ordinals (in the order given to ``add``) of the key's
+        patterns that may match there: the others cannot, and need not be run. Every
+        registered pair of a component, with None (any pattern may), when RE2 cannot decide
+        for it (unencodable text, a search that gave up)."""
         out: dict[tuple[int, str], set[int] | None] = {}
         sets, all_entries = self._sets, self._entries
         for comp, text in texts:
