@@ -124,3 +124,37 @@ def test_odd_record_files_give_records_or_a_named_reason(tmp_path, name, content
     assert "Traceback" not in res.output and "Hãy báo lỗi" not in res.stderr  # not an internal error
     if errors:
         assert all(not e["message_vi"].isascii() for e in doc["input_errors"])  # a Vietnamese reason
+
+
+GIA_LAI = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "md" / (
+    "QD-31-2011-QD-UBND_Gia-Lai_trinh-tu-thu-tuc-mien-giam-tien-SDD.md")
+
+
+def test_saved_ingest_json_is_read_once_and_tolerantly(tmp_path):
+    """A saved ingest record of a real decision gives ``tthc check`` and ``tthc extract`` the
+    procedures and findings of the document itself; the .json is parsed once (the reader
+    that tells an ingest record from record files hands the parsed record on), so a stray
+    byte that is not UTF-8 costs a warning, not the file."""
+    if not GIA_LAI.is_file():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    from tthc_pipeline.ingest.runner import ingest_file
+
+    rec = ingest_file(GIA_LAI)
+    intact = tmp_path / "gia-lai.json"
+    intact.write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
+    damaged = tmp_path / "gia-lai-damaged.json"
+    # two bytes that are not UTF-8, in a field of their own so the text and offsets stay the same
+    damaged.write_bytes(intact.read_bytes().replace(b'"sha256"', b'"_note": "\xff\xfe", "sha256"', 1))
+
+    code_doc, doc_doc = _run(GIA_LAI)
+    code_intact, doc_intact = _run(intact)
+    code, doc = _run(damaged)
+    assert code_doc == code_intact == code == 0
+    assert _found(doc) == _found(doc_intact) == _found(doc_doc) and len(doc["findings"]) >= 5
+    assert doc_intact["input_warnings"] == []
+    assert [w["code"] for w in doc["input_warnings"]] == ["invalid_utf8_bytes"]
+
+    out_intact, out = extract_path(intact), extract_path(damaged)
+    assert out["kind"] == out_intact["kind"] and out["procedure_count"] == out_intact["procedure_count"] >= 1
+    assert [p["name"] for p in out["procedures"]] == [p["name"] for p in out_intact["procedures"]]
+    assert [w for w in out["warnings"] if w not in out_intact["warnings"]][0].startswith("invalid_utf8_bytes")

@@ -50,12 +50,20 @@ def load_document(path: str | Path) -> dict[str, Any]:
     """
     path = Path(path)
     if path.suffix.lower() == ".json":
-        obj = json.loads(path.read_text(encoding="utf-8-sig"))
-        if not is_ingest_json(obj):
-            raise ValueError("JSON is not an ingest record (needs 'sha256' and 'text')")
-        rec = obj
-    else:
-        rec = ingest_file(path)
+        return document_from_json(json.loads(path.read_text(encoding="utf-8-sig")))
+    return _readable(ingest_file(path))
+
+
+def document_from_json(obj: Any) -> dict[str, Any]:
+    """``load_document`` for a saved ingest JSON the caller has already parsed (``tthc check``
+    and ``tthc extract`` parse a .json once to tell an ingest record from record files)."""
+    if not is_ingest_json(obj):
+        raise ValueError("JSON is not an ingest record (needs 'sha256' and 'text')")
+    return _readable(obj)
+
+
+def _readable(rec: dict[str, Any]) -> dict[str, Any]:
+    """``rec`` ready for the extractors; ``IngestError`` when ingest could not read the document."""
     err = rec.get("error")
     if err:
         if isinstance(err, dict):

@@ -21,9 +21,9 @@ from typing import Any, Iterable
 from tthc_pipeline.ingest.models import IngestError
 from tthc_pipeline.ingest.runner import output_name
 from tthc_pipeline.procedures import announcement, portal_export, records, regulation
-from tthc_pipeline.procedures.docrecord import is_ingest_json, load_document
+from tthc_pipeline.procedures.docrecord import document_from_json, is_ingest_json, load_document
 from tthc_pipeline.procedures.model import Procedure
-from tthc_pipeline.procedures.record_text import read_text
+from tthc_pipeline.procedures.record_text import RecordIssue, read_text
 
 SCHEMA_VERSION = "tthc.procedures/1"
 RECORD_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".xlsx"}
@@ -128,30 +128,31 @@ def _ingest_warning(w: Any) -> str:
     return str(w)
 
 
-def _json_kind(path: Path) -> str:
-    obj = json.loads(read_text(path, []))  # invalid bytes are reported by the reader that follows
-    if is_ingest_json(obj):
-        return "ingest"
-    return "records"
-
-
 def extract_path(path: str | Path) -> dict[str, Any]:
     """Extract one file; the result is the output document (see procedures.schema.json)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    warnings: list[str] = []
-    if suffix in RECORD_SUFFIXES or (suffix == ".json" and _json_kind(path) == "records"):
+    issues: list[RecordIssue] = []
+    rec = None
+    if suffix in RECORD_SUFFIXES:
         procs, issues = records.read_records_report(path)
-        # skipped lines and replaced bytes travel with the procedures, like ingest's warnings
-        warnings = [issue.render() for issue in issues]
-        kind = "records"
-        sha = records.sha256_file(path)
+    elif suffix == ".json":  # an ingest record or record JSON: parsed once, then told apart
+        obj = json.loads(read_text(path, issues))
+        if is_ingest_json(obj):
+            rec = document_from_json(obj)
+        else:
+            procs = records.json_records_report(path, obj, issues)
     else:
         rec = load_document(path)
+    # skipped lines and replaced bytes travel with the procedures, like ingest's warnings
+    read_warnings = [issue.render() for issue in issues]
+    if rec is None:
+        warnings, kind, sha = read_warnings, "records", records.sha256_file(path)
+    else:
         procs, warnings, kind = extract_from_record(rec)
         sha = rec.get("sha256")
         # ingest's own warnings (OCR, legacy encoding, ...) travel with the procedures
-        warnings = [*(_ingest_warning(w) for w in rec.get("warnings") or []), *warnings]
+        warnings = [*(_ingest_warning(w) for w in rec.get("warnings") or []), *read_warnings, *warnings]
     return {
         "schema_version": SCHEMA_VERSION,
         "source": str(path),

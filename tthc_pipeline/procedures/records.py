@@ -197,14 +197,18 @@ def _rows_xlsx(path: Path, issues: list[RecordIssue]) -> Iterable[dict]:
 
 
 def _rows_json(path: Path, issues: list[RecordIssue]) -> Iterable[dict]:
-    obj = json.loads(read_text(path, issues))
+    return json_rows(json.loads(read_text(path, issues)))
+
+
+def json_rows(obj: Any) -> list[dict]:
+    """The records of a parsed record JSON: one record, a list, or {"procedures": [...]}."""
     if isinstance(obj, dict) and isinstance(obj.get("procedures"), list) and not is_portal_record(obj):
         obj = obj["procedures"]
     if isinstance(obj, dict):
         obj = [obj]
     if not isinstance(obj, list) or not all(isinstance(o, dict) for o in obj):
         raise ValueError("JSON is neither a record nor a list of records")
-    yield from obj
+    return obj
 
 
 READERS = {".jsonl": _rows_jsonl, ".ndjson": _rows_jsonl, ".csv": _rows_csv, ".xlsx": _rows_xlsx, ".json": _rows_json}
@@ -225,10 +229,20 @@ def read_records_report(path: str | Path) -> tuple[list[Procedure], list[RecordI
         raise ValueError(f"not a record file: {path.name}")
     issues: list[RecordIssue] = []
     rows = reader(path, issues)
-    procs = procedures_from_rows(path, rows if reader is _rows_jsonl else enumerate(rows, 1))
+    return _reported(path, rows if reader is _rows_jsonl else enumerate(rows, 1), issues), issues
+
+
+def json_records_report(path: Path, obj: Any, issues: list[RecordIssue]) -> list[Procedure]:
+    """``read_records_report`` for a record JSON the caller has already parsed (reading it
+    went to ``issues``)."""
+    return _reported(path, enumerate(json_rows(obj), 1), issues)
+
+
+def _reported(path: Path, numbered: Iterable[tuple[int, dict[str, Any]]], issues: list[RecordIssue]) -> list[Procedure]:
+    procs = procedures_from_rows(path, numbered)
     if not procs and not any(i.fatal for i in issues):
         issues.append(no_records_issue())
-    return procs, issues
+    return procs
 
 
 def procedures_from_rows(path: Path, numbered: Iterable[tuple[int, dict[str, Any]]]) -> list[Procedure]:

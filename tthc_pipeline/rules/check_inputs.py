@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from tthc_pipeline.procedures.docrecord import is_ingest_json
+from tthc_pipeline.procedures.docrecord import document_from_json, is_ingest_json
 from tthc_pipeline.procedures.extract import (
     DOCUMENT_SUFFIXES,
     RECORD_SUFFIXES,
     error_from_exception,
+    extract_from_record,
     extract_path,
     input_files,
 )
@@ -179,8 +180,9 @@ def load_file(path: Path, issues: list[RecordIssue] | None = None) -> list[Proce
     except ValueError as exc:  # json.JSONDecodeError
         raise InputError(path, "invalid_json", f"không đọc được JSON: {exc}", f"not readable JSON: {exc}") from exc
     _refuse_failed_outputs(path, data)
-    if is_ingest_json(data):
-        return [Procedure.from_dict(d) for d in extract_path(path)["procedures"]]  # an ingest record of a document
+    issues.extend(read_issues)
+    if is_ingest_json(data):  # an ingest record of a document, already parsed
+        return extract_from_record(document_from_json(data))[0]
     numbered = _numbered_objects(data)
     objects = [o for _, o in numbered]
     if objects and all(is_portal_record(o) or _is_generic_record(o) for o in objects):
@@ -191,7 +193,6 @@ def load_file(path: Path, issues: list[RecordIssue] | None = None) -> list[Proce
         raise InputError(path, "not_procedures",
                          "không phải hồ sơ cổng DVC, bản ghi ingest hay JSON thủ tục",
                          "neither a portal record, an ingest record nor procedure JSON")
-    issues.extend(read_issues)
     if not procs and isinstance(data, _JsonlLines) and not any(i.fatal for i in read_issues):
         issues.append(no_records_issue())
     return procs
