@@ -126,3 +126,23 @@ def test_whole_portal_set_runs_and_never_flags_residence_mentions_as_the_book():
     for f in (f for f in findings if f.rule_id == "HS011"):
         after = f.evidence.context.find(f.evidence.quote) + len(f.evidence.quote)
         assert not f.evidence.context[after:].startswith(" cứu"), f.procedure_code
+
+
+def test_department_of_the_residence_province_is_not_bound_submission():
+    """TT 35/2024/TT-BGTVT Điều 39: "gửi trực tiếp tại Sở Giao thông vận tải nơi đăng ký cư
+    trú": a department is a province-level agency, which CT003's basis (NĐ 118/2025: free
+    choice of the place within the province) leaves in place; the renamed department itself
+    is still CQ003's."""
+    pdf = REALDATA / "pdf" / "TT-35-2024-TT-BGTVT_GPLX_WORD-export-signed.pdf"
+    if not pdf.is_file():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    from tthc_pipeline.rules.check_inputs import load_procedures
+    from tthc_pipeline.rules.engine import Engine
+
+    procs = [p for p in load_procedures([pdf]) if "nước ngoài sang giấy phép lái xe" in (p.name or "")]
+    assert procs
+    text = procs[0].component_text("steps")
+    assert "Sở Giao thông vận tải nơi đăng ký cư trú" in text
+    findings = Engine.from_dir(select=["CT003", "CQ003"]).check(procs, as_of=date(2026, 6, 30))
+    assert not [f for f in findings if f.rule_id == "CT003" and "Sở Giao thông vận tải" in f.evidence.quote]
+    assert [f for f in findings if f.rule_id == "CQ003" and f.evidence.quote == "Sở Giao thông vận tải"]
