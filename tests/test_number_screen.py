@@ -115,3 +115,68 @@ def test_screen_is_sound_on_generated_texts() -> None:
         made += len(document_numbers(text))
         assert unsound(text) == [], text
     assert made > 3000
+
+
+def _native_number_years():
+    from tthc_pipeline.rules import number_screen
+
+    if number_screen._number_years is number_screen._number_years_py:
+        pytest.skip("tthc_pipeline.text._native not built (or TTHC_NO_NATIVE set): the Python walk runs")
+    return number_screen._number_years, number_screen._number_years_py
+
+
+def test_compiled_number_years_equals_the_python_walk_on_generated_texts() -> None:
+    native, python = _native_number_years()
+    rng = random.Random(29112026)
+    # spaces Python's \s and str.isspace know (tab, line break, em space, NBSP), decimal digits
+    # other than ASCII (fullwidth, Arabic-Indic), years with and without OCR letters (and ones
+    # the year pattern refuses: "2o18", "2I18", "201", "20188"), other text
+    spaces = [" ", "\t", "\n", "\u2003", "\u00a0"]
+    years = ["2018", "2O18", "2Ol8", "19I9", "1999", "2025", "2o18", "2I18", "201", "20188", "1899"]
+    other = ["NĐ-CP", "ngày ", "a", "Đ", "-", "O", "l", ".", "/"]
+
+    def digits() -> str:
+        return "".join(rng.choice("0123456789６٣") for _ in range(rng.randint(1, 6)))
+
+    def sep() -> str:
+        return "".join(rng.choice(spaces) for _ in range(rng.choice([0, 0, 1, 2, 3, 4])))
+
+    def token() -> str:
+        roll = rng.random()
+        if roll < 0.35:  # the shape looked for, its parts each varied
+            return f"{digits()}{sep()}/{sep()}{rng.choice(years)}{sep()}/"
+        if roll < 0.5:
+            return digits()
+        if roll < 0.6:
+            return sep()
+        if roll < 0.7:
+            return "/"
+        if roll < 0.85:
+            return rng.choice(years)
+        return rng.choice(other)
+
+    found = 0
+    for _ in range(20000):
+        text = "".join(token() for _ in range(rng.randint(0, 8)))
+        got = native(text)
+        assert got == python(text), repr(text)
+        found += bool(got)
+    assert found > 2000  # the generator must make the pairs it tests
+    assert native("Luật 201161/2018/NĐ-CP; số ６１ / 2Ol8 /") == [("201161", "2018"), ("61", "2018")]
+
+
+def test_compiled_number_years_equals_the_python_walk_on_real_texts() -> None:
+    native, python = _native_number_years()
+    if not PORTAL.is_dir():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    from tthc_pipeline.rules.check_inputs import load_procedures
+    from tthc_pipeline.text.normalize import clean
+
+    pairs = 0
+    for proc in load_procedures([PORTAL]):
+        for span in proc.components.values():
+            text = clean(span.text)
+            got = native(text)
+            assert got == python(text), (proc.id, text[:200])
+            pairs += len(got)
+    assert pairs > 1500

@@ -219,11 +219,65 @@ static PyObject *native_count_non_ascii(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(count);
 }
 
+/* number_years(cleaned): rules/number_screen._number_years_py in one pass. For each "/" with a
+ * year after it (at most three spaces, "19"/"20"/"2O" and two of 0-9 O I l, at most three
+ * spaces, "/"), the digit run that ends at most three spaces before the "/" (as ASCII digits)
+ * and the year as the citation parser reads it (O -> 0, I and l -> 1). \s and \d are Python's
+ * (Py_UNICODE_ISSPACE, Py_UNICODE_ISDECIMAL). */
+static int year_char(Py_UCS4 c) { return (c >= '0' && c <= '9') || c == 'O' || c == 'I' || c == 'l'; }
+static char year_digit(Py_UCS4 c) { return c == 'O' ? '0' : (c == 'I' || c == 'l') ? '1' : (char)c; }
+
+static PyObject *native_number_years(PyObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "str expected, not %.100s", Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (PyUnicode_READ(kind, data, i) != '/') continue;
+        Py_ssize_t j = i + 1;
+        for (int k = 0; k < 3 && j < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j)); k++) j++;
+        if (j + 4 > n) continue;
+        Py_UCS4 y0 = PyUnicode_READ(kind, data, j), y1 = PyUnicode_READ(kind, data, j + 1);
+        Py_UCS4 y2 = PyUnicode_READ(kind, data, j + 2), y3 = PyUnicode_READ(kind, data, j + 3);
+        if (!((y0 == '1' && y1 == '9') || (y0 == '2' && (y1 == '0' || y1 == 'O')))) continue;
+        if (!year_char(y2) || !year_char(y3)) continue;
+        Py_ssize_t m = j + 4;
+        for (int k = 0; k < 3 && m < n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, m)); k++) m++;
+        if (m >= n || PyUnicode_READ(kind, data, m) != '/') continue;
+        Py_ssize_t end = i, floor = i - 3 > 0 ? i - 3 : 0;
+        while (end > floor && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1))) end--;
+        Py_ssize_t start = end;
+        while (start > 0 && Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, start - 1))) start--;
+        if (start == end) continue;
+        PyObject *run = PyUnicode_New(end - start, 127);
+        if (run == NULL) goto fail;
+        Py_UCS1 *digits = PyUnicode_1BYTE_DATA(run);
+        for (Py_ssize_t r = start; r < end; r++)
+            digits[r - start] = (Py_UCS1)('0' + Py_UNICODE_TODECIMAL(PyUnicode_READ(kind, data, r)));
+        char year[4] = {year_digit(y0), year_digit(y1), year_digit(y2), year_digit(y3)};
+        PyObject *pair = Py_BuildValue("(Ns#)", run, year, (Py_ssize_t)4);
+        if (pair == NULL) goto fail;
+        int failed = PyList_Append(out, pair);
+        Py_DECREF(pair);
+        if (failed) goto fail;
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"count_non_ascii", native_count_non_ascii, METH_VARARGS, "Characters above U+007F among the first limit."},
     {"init", native_init, METH_VARARGS, "Load the tables read off the Python implementation."},
     {"canon", native_canon, METH_O, "normalize.canon() in one pass."},
     {"fold", native_fold, METH_O, "normalize.fold() in one pass."},
+    {"number_years", native_number_years, METH_O, "number_screen._number_years_py in one pass."},
     {NULL, NULL, 0, NULL},
 };
 
