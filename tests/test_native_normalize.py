@@ -91,6 +91,11 @@ def test_the_python_implementation_can_be_forced():
     env = {"TTHC_NO_NATIVE": "1", "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "hòa"]
+    # and for the compiled scanner of the rules
+    code = "from tthc_pipeline.rules import number_screen as s; print(s._number_years is s._number_years_py)"
+    for forced, want in ((env, ["True"]), ({"PATH": "/usr/bin:/bin"}, ["False"])):
+        out = subprocess.run([sys.executable, "-c", code], env=forced, cwd=REPO, capture_output=True, text=True, check=True)
+        assert out.stdout.split() == want
 
 
 def test_count_non_ascii_matches_python():

@@ -20,12 +20,11 @@ generated ones.
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any, Callable, Iterable
 
 from tthc_pipeline.legal.citations import YEAR_PATTERN, fix_year
-from tthc_pipeline.text.normalize import clean
+from tthc_pipeline.text.normalize import clean, native_or
 
 # "/2018/": a year between two slashes, with the parser's own year pattern (citations._NUM_HEAD)
 _SLASH_YEAR = re.compile(rf"/\s{{0,3}}({YEAR_PATTERN})(?=\s{{0,3}}/)")
@@ -139,20 +138,9 @@ def _number_years_py(cleaned: str) -> list[tuple[str, str]]:
     return out
 
 
-def _load_number_years() -> Callable[[str], list[tuple[str, str]]]:
-    """The compiled ``_number_years`` (text/_native.c: ~1 µs a legal basis against ~20 µs in
-    Python, which walks back from each "/year/" character by character) when built and
-    ``TTHC_NO_NATIVE`` is unset; else the Python one. Same pairs: tests/test_number_screen.py."""
-    if os.environ.get("TTHC_NO_NATIVE"):
-        return _number_years_py
-    try:
-        from tthc_pipeline.text import _native
-    except ImportError:
-        return _number_years_py
-    return getattr(_native, "number_years", _number_years_py)
-
-
-_number_years = _load_number_years()
+# compiled (text/_native.c): ~1 µs a legal basis against ~20 µs for the Python walk back from
+# each "/year/" character by character; the same pairs (tests/test_number_screen.py)
+_number_years = native_or("number_years", _number_years_py)
 
 
 def _id_pattern(head: str, year: str | None) -> str | None:

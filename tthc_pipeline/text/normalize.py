@@ -212,6 +212,19 @@ canon, fold, count_non_ascii = _load_native()
 NATIVE = canon is not canon_py
 
 
+def native_or(name: str, python: Callable) -> Callable:
+    """The compiled twin ``name`` of ``python`` in tthc_pipeline/text/_native.c when it is
+    built and ``TTHC_NO_NATIVE`` is unset; else ``python`` itself (same results, slower).
+    For the scanners that need no tables (the number screen's)."""
+    if os.environ.get("TTHC_NO_NATIVE"):
+        return python
+    try:
+        from tthc_pipeline.text import _native
+    except ImportError:
+        return python
+    return getattr(_native, name, python)
+
+
 def normalize_for_match(text: str) -> str:
     """``canon(clean(text))``: for short user-supplied strings (patterns, catalogue terms)."""
     return canon(clean(text))
