@@ -192,20 +192,27 @@ def count_non_ascii_py(text: str, limit: int) -> int:
     return 0 if sample.isascii() else len(sample) - len(sample.encode("ascii", "ignore"))
 
 
-def _load_native() -> tuple[Callable[[str], str], Callable[[str], str], Callable[[str, int], int]]:
-    """The compiled ``canon``/``fold``/``count_non_ascii`` (tthc_pipeline/text/_native.c) when built
-    (``pip install`` compiles it where a C compiler is present); else the Python ones.
-    ``TTHC_NO_NATIVE=1`` forces the Python implementation."""
-    python = canon_py, fold_py, count_non_ascii_py
+def _native_module():
+    """tthc_pipeline/text/_native.c when built (``pip install`` compiles it where a C compiler
+    is present) and ``TTHC_NO_NATIVE`` is unset (it forces the Python implementations); else
+    None."""
     if os.environ.get("TTHC_NO_NATIVE"):
-        return python
+        return None
     try:
         from tthc_pipeline.text import _native
     except ImportError:
-        return python
+        return None
+    return _native
+
+
+def _load_native() -> tuple[Callable[[str], str], Callable[[str], str], Callable[[str, int], int]]:
+    """The compiled ``canon``/``fold``/``count_non_ascii`` when available, else the Python ones."""
+    native = _native_module()
+    if native is None:
+        return canon_py, fold_py, count_non_ascii_py
     lower, folded, moves = _native_tables()
-    _native.init(lower, folded, moves, canon_py)
-    return _native.canon, _native.fold, _native.count_non_ascii
+    native.init(lower, folded, moves, canon_py)
+    return native.canon, native.fold, native.count_non_ascii
 
 
 canon, fold, count_non_ascii = _load_native()
@@ -213,16 +220,10 @@ NATIVE = canon is not canon_py
 
 
 def native_or(name: str, python: Callable) -> Callable:
-    """The compiled twin ``name`` of ``python`` in tthc_pipeline/text/_native.c when it is
-    built and ``TTHC_NO_NATIVE`` is unset; else ``python`` itself (same results, slower).
-    For the scanners that need no tables (the number screen's)."""
-    if os.environ.get("TTHC_NO_NATIVE"):
-        return python
-    try:
-        from tthc_pipeline.text import _native
-    except ImportError:
-        return python
-    return getattr(_native, name, python)
+    """The compiled twin ``name`` of ``python`` when available (same results, faster), else
+    ``python`` itself. For the scanners that need no tables (the number screen's)."""
+    native = _native_module()
+    return python if native is None else getattr(native, name, python)
 
 
 def normalize_for_match(text: str) -> str:
