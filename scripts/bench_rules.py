@@ -7,7 +7,8 @@ over between copies: each copy is checked from its raw text). Single process, so
 is per core; the machine is shared, so the load average is printed. ``--no-prescan`` times the
 engine without its RE2 prescan (same findings); ``TTHC_NO_NATIVE=1`` times the Python
 ``canon()`` instead of the compiled one. A first run over the 339 distinct records
-with the fresh engine is timed too (RE2 builds its automaton states then).
+with the fresh engine is timed too (RE2 builds its automaton states then). ``--by-rule`` adds
+the time of each stage (the prescan, each rule with its guards and findings) per procedure.
 Wall-clock figures drift on a shared machine; ``bench_rules_ir.py`` counts instructions per
 procedure check instead (deterministic) to compare two commits. Run (≤ ~1 min):
 
@@ -56,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", action="store_true",
                     help="cProfile the timed runs (env PSORT: sort key, default tottime; PN: rows, default 25)")
     ap.add_argument("--no-prescan", action="store_true", help="run every rule on every component")
+    ap.add_argument("--by-rule", action="store_true",
+                    help="also print µs per procedure by stage (the prescan, each rule), from the fastest run")
     args = ap.parse_args(argv)
     if not PORTAL.is_dir():
         print("../shared/realdata not present", file=sys.stderr)
@@ -82,14 +85,18 @@ def main(argv: list[str] | None = None) -> int:
     cold = time.perf_counter() - t0
     print(f"  first run, {len(base)} distinct records, fresh engine: {len(base) / cold:,.0f} procedures/s")
     best = best_cpu = None
+    best_stages: dict[str, float] = {}
     for _ in range(args.repeat):
         procs = replicate(base, args.n)
+        stages: dict[str, float] | None = {} if args.by_rule else None
         t0, c0 = time.perf_counter(), time.process_time()
         if args.profile:
             prof = cProfile.Profile()
             prof.enable()
-        findings = engine.check(procs, as_of=date(2026, 6, 30), registry=registry)
+        findings = engine.check(procs, as_of=date(2026, 6, 30), registry=registry, timings=stages)
         dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+        if stages is not None and (best is None or dt < best):
+            best_stages = stages
         if args.profile:
             prof.disable()
             pstats.Stats(prof).sort_stats(os.environ.get("PSORT", "tottime")).print_stats(int(os.environ.get("PN", "25")))
@@ -101,6 +108,12 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.n / best_cpu:,.0f}/s by CPU time (less sensitive to other load); "
           f"{rate * n_rules:,.0f} rule evaluations/s per core")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (the machine is shared: compare runs at similar load)")
+    if best_stages:
+        print("µs per procedure by stage (fastest run):")
+        for stage, seconds in sorted(best_stages.items(), key=lambda kv: -kv[1]):
+            print(f"  {stage:8} {seconds / args.n * 1e6:7.1f}")
+        rest = best - sum(best_stages.values())
+        print(f"  {'rest':8} {rest / args.n * 1e6:7.1f} (dropping superseded findings, freeing the run's views)")
     return 0
 
 

@@ -218,3 +218,18 @@ def test_the_same_source_words_in_two_components_are_reported_once(engine):
     # the same words at two places of the document are two findings
     apart = proc(dossier="Sổ hộ khẩu (bản chính).", steps="Nộp Sổ hộ khẩu (bản chính).")
     assert len([f for f in engine.check([apart], as_of=AS_OF) if f.rule_id == "HS001"]) == 2
+
+
+def test_timings_add_up_by_stage_and_change_no_finding(engine):
+    procs = [proc(dossier="Sổ hộ khẩu (bản sao). Bản sao chứng minh nhân dân.",
+                  steps="Nộp hồ sơ tại Công an cấp huyện.", legal_basis="Nghị định 31/2014/NĐ-CP")]
+    timings: dict[str, float] = {}
+    with_timings = engine.check(procs, as_of=AS_OF, timings=timings)
+    assert {f.rule_id for f in with_timings} >= {"HS001", "HS003", "CQ001"}
+    assert [f.to_dict() for f in with_timings] == [f.to_dict() for f in engine.check(procs, as_of=AS_OF)]
+    in_force = {cr.rule.id for cr in engine.rules if not cr.rule.effective_from or cr.rule.effective_from <= AS_OF}
+    assert set(timings) == {"prescan"} | in_force
+    assert all(seconds >= 0 for seconds in timings.values()) and sum(timings.values()) > 0
+    again = dict(timings)
+    engine.check(procs, as_of=AS_OF, timings=timings)  # a second run adds to the same stages
+    assert all(timings[stage] >= again[stage] for stage in again) and sum(timings.values()) > sum(again.values())
