@@ -225,15 +225,15 @@ def dossier_items(text_canon: str, cells: list[tuple[int, int]] | None = None) -
         body = paper.strip(" -+\n")
         if "tên giấy tờ" in body:
             group += 1
-            body = body.split("số lượng")[-1]
-        if _ends_with_colon(body.split(".")[-1][-220:]) or body.endswith(":"):
+            body = body.rpartition("số lượng")[2]
+        if _ends_with_colon(body.rpartition(".")[2][-220:]) or body.endswith(":"):
             group += 1
         items.append((s, e, group, paper))
     return items
 
 
 _FILE_NAME = re.compile(r"\S+\.(docx?|pdf|xlsx?)")
-_FILE_EXTENSIONS = (".doc", ".pdf", ".xls")  # one of these is in every _FILE_NAME match
+# every _FILE_NAME match contains ".doc", ".pdf" or ".xls" (tested before the regex runs)
 
 
 class DuplicatePaperMatcher:
@@ -254,7 +254,7 @@ class DuplicatePaperMatcher:
             if len(paper) < min_len:
                 continue  # stripping only shortens it
             name = paper.strip(" -+.;\n")
-            if any(ext in name for ext in _FILE_EXTENSIONS):
+            if "." in name and (".doc" in name or ".pdf" in name or ".xls" in name):
                 name = _FILE_NAME.sub("", name)  # its \S+ is retried at every position: only when needed
             name = name.strip()
             if len(name) >= min_len:
