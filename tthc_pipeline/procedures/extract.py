@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from tthc_pipeline.ingest.models import IngestError
-from tthc_pipeline.ingest.runner import output_name
+from tthc_pipeline.ingest.runner import output_name, sha256_file
 from tthc_pipeline.procedures import announcement, portal_export, records, regulation
 from tthc_pipeline.procedures.docrecord import document_from_json, is_ingest_json, load_document
 from tthc_pipeline.procedures.model import Procedure
@@ -147,7 +147,7 @@ def extract_path(path: str | Path) -> dict[str, Any]:
     # skipped lines and replaced bytes travel with the procedures, like ingest's warnings
     read_warnings = [issue.render() for issue in issues]
     if rec is None:
-        warnings, kind, sha = read_warnings, "records", records.sha256_file(path)
+        warnings, kind, sha = read_warnings, "records", sha256_file(path)
     else:
         procs, warnings, kind = extract_from_record(rec)
         sha = rec.get("sha256")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import hashlib
 import io
 import json
 import re
@@ -23,6 +22,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterable
 
+from tthc_pipeline.ingest.runner import sha256_file
 from tthc_pipeline.procedures.builder import build_procedure, clean_code, normalise_level
 from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan
 from tthc_pipeline.procedures.record_text import RecordIssue, jsonl_objects, no_records_issue, read_text
@@ -62,14 +62,6 @@ ROLE_KEYS = {
     "authorised_agency": "authorised",
     "coordinating_agency": "coordinating",
 }
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 # Characters ``clean`` would change, taken from its own tables so the two stay in step:

@@ -526,7 +526,7 @@ def _amount_in_description(view: ComponentView, cell_end: int, row_end: int) -> 
     if _NON_ZERO_DIGIT.search(text, cell_end + 1, end) is None:
         return None  # what is reported holds one
     for m in _AMOUNT_WITH_UNIT.finditer(text, cell_end + 1, end):
-        if any(ch in "123456789" for ch in m.group()):
+        if _NON_ZERO_DIGIT.search(text, m.start(), m.end()):
             return m.start(), m.end()
     return None
 

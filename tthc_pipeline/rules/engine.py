@@ -253,7 +253,7 @@ def _prescanned_work(prescan: Prescan, rules: list[CompiledRule], views: list[Pr
     """(procedure, component, patterns) to evaluate, per prescanned rule, in the order the
     unfiltered loop would visit them (procedure order, then the rule's component order);
     ``patterns``: the ordinals of the rule's patterns that may match there (None: any).
-    One RE2 pass per procedure over all its components (see prescan.py)."""
+    One RE2 pass per component text, through the automaton of that component (see prescan.py)."""
     keys = prescan.keys
     rank = {i: {c: n for n, c in enumerate(rules[i].rule.components)} for i in keys}
     components = prescan.components()

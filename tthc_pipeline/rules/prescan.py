@@ -137,8 +137,9 @@ class Prescan:
     """One RE2 set per component over the regexes of every registered rule reading it.
 
     ``scan([(component, canon_text), ...])`` returns the (key, component) pairs whose rule
-    may match in that component, with the rule's patterns that may. Rules registered with ``add`` are the only ones answered
-    for; a key whose patterns do not all translate is not registered and must always run.
+    may match in that component, with the rule's patterns that may. Rules registered with
+    ``add`` are the only ones answered for; a key whose patterns do not all translate is not
+    registered and must always run.
 
     One set per component rather than one set over all components behind tags: equal on
     a warm automaton, but RE2 builds its DFA states lazily, and over distinct procedures
