@@ -233,3 +233,24 @@ def test_timings_add_up_by_stage_and_change_no_finding(engine):
     again = dict(timings)
     engine.check(procs, as_of=AS_OF, timings=timings)  # a second run adds to the same stages
     assert all(timings[stage] >= again[stage] for stage in again) and sum(timings.values()) > sum(again.values())
+
+
+def test_residence_bound_submission_is_quoted_from_the_last_verb_before_the_place(engine):
+    # the portal's "Nộp hồ sơ:" heading must not stretch the evidence over the whole step
+    text = ("Nộp hồ sơ:\n- Công dân Việt Nam thường trú tại tỉnh có chung đường biên giới đề nghị cấp giấy "
+            "thông hành nộp hồ sơ trực tiếp tại Công an cấp xã nơi thường trú.")
+    got = [f for f in engine.check([proc(steps=text)], as_of=AS_OF) if f.rule_id == "CT003"]
+    assert [f.evidence.quote for f in got] == ["nộp hồ sơ trực tiếp tại Công an cấp xã nơi thường trú"]
+
+
+def test_in_person_only_does_not_call_missing_a_channel_the_steps_allow(engine):
+    table = "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp7 Ngày làm việcMiễn phíTrực tiếp tại Ủy ban nhân dân cấp xã."
+    postal = "Bước 1: Đối tượng nộp trực tiếp hoặc qua đường bưu chính bản khai cá nhân đến Ủy ban nhân dân cấp xã."
+    only_table = [f for f in engine.check([proc(channels=table)], as_of=AS_OF) if f.rule_id == "CT001"]
+    assert "chưa có nộp trực tuyến hoặc qua bưu chính." in only_table[0].message
+    with_steps = [f for f in engine.check([proc(channels=table, steps=postal)], as_of=AS_OF) if f.rule_id == "CT001"]
+    assert len(with_steps) == 1
+    message, todo = with_steps[0].message, with_steps[0].recommendation["noi_dung"]
+    assert "chưa có nộp trực tuyến." in message and "cho phép nộp qua bưu chính" in message
+    assert "trực tuyến" in todo and "kênh nộp qua bưu chính mà trình tự thực hiện đã cho phép" in todo
+    assert with_steps[0].fingerprint == only_table[0].fingerprint  # same finding, better worded

@@ -336,8 +336,22 @@ def _first_row_hit(pv: ProcView, component: str, vars_: dict[str, Any]) -> Hit:
     return Hit(component, 0, min(len(text), 200), vars_)
 
 
+# a channel the steps let the applicant submit by, which the channel table may leave out:
+# "nộp trực tiếp hoặc qua đường bưu chính bản khai … đến Ủy ban nhân dân cấp xã" (1.015027)
+_STEPS_POSTAL = re.compile(r"(?:nộp|gửi)[^.;]{0,120}?qua (?:đường |dịch vụ )?bưu (?:chính|điện)")
+_STEPS_ONLINE = re.compile(r"(?:nộp|gửi)[^.;]{0,120}?(?:trực tuyến|cổng dịch vụ công|qua mạng|vneid)")
+_ONLINE_VI = "nộp hồ sơ trực tuyến (Cổng DVC quốc gia/VNeID)"
+_POSTAL_VI = "nộp hồ sơ qua dịch vụ bưu chính công ích"
+
+
 class InPersonOnly:
-    """CT001: the only channel offered is in person (no online, no postal)."""
+    """CT001: the only channel offered is in person (no online, no postal).
+
+    The portal's channel table is what the procedure publishes as its channels, but the steps
+    sometimes allow a channel the table leaves out. Then the message must not say that channel
+    is missing: it names only what neither offers and notes that the table contradicts the
+    steps; when the steps allow both, the procedure is not in-person only and nothing fires.
+    """
 
     def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
         pass
@@ -348,7 +362,22 @@ class InPersonOnly:
         kinds = channel_kinds(pv.proc)
         if kinds != {"truc_tiep"}:
             return []
-        return [_first_row_hit(pv, component, {})]
+        steps = pv.view("steps").canon
+        postal = bool(steps) and _STEPS_POSTAL.search(steps) is not None
+        online = bool(steps) and _STEPS_ONLINE.search(steps) is not None
+        if postal and online:
+            return []
+        if postal or online:
+            named, missing, add = ("qua bưu chính", "nộp trực tuyến", _ONLINE_VI) if postal else \
+                ("trực tuyến", "nộp qua bưu chính", _POSTAL_VI)
+            vars_ = {
+                "missing_vi": missing,
+                "steps_note_vi": f" Trình tự thực hiện cho phép nộp {named} nhưng bảng cách thức thực hiện không ghi kênh này.",
+                "add_vi": f"{add}; ghi vào bảng cách thức thực hiện kênh nộp {named} mà trình tự thực hiện đã cho phép",
+            }
+        else:
+            vars_ = {"missing_vi": "nộp trực tuyến hoặc qua bưu chính", "steps_note_vi": "", "add_vi": f"{_ONLINE_VI} và qua dịch vụ bưu chính công ích"}
+        return [_first_row_hit(pv, component, vars_)]
 
 
 _ELECTRONIC = re.compile(r"điện tử|vneid|trực tuyến|qua mạng|bưu chính|bưu điện|thư điện tử|email")
@@ -475,6 +504,9 @@ class LongerThanReference:
 
 
 _WORKING_DAYS_LIMIT = re.compile(r"\d\s*ngày làm việc")
+# a time limit in working days, as the steps word one ("trong thời hạn 01 ngày làm việc",
+# "không quá 05 ngày làm việc"), not a lead time ("trước kỳ sát hạch ít nhất 07 ngày làm việc")
+_WORKING_DAYS_COUNT = re.compile(r"(?:thời hạn|trong vòng|không quá|tối đa)\s*(?:là\s*)?(?:tối đa\s*)?(\d{1,3})\s*ngày làm việc")
 
 
 class CalendarDays:
@@ -493,10 +525,19 @@ class CalendarDays:
         # a limit stated in working days elsewhere in the text ("07 ngày làm việc, kể từ…"), not
         # office hours ("giờ hành chính các ngày làm việc")
         working_in_text = bool(_WORKING_DAYS_LIMIT.search(view.canon))
-        if not working_in_text and not (ref and ref.get("unit") == "ngay_lam_viec"):
-            return []
-        r = bare[0]
-        return [Hit(component, r.start, r.end, {"value": f"{r.value:g} ngày"})]
+        if working_in_text or (ref and ref.get("unit") == "ngay_lam_viec"):
+            r, where = bare[0], ("mô tả" if working_in_text else "thời hạn tham chiếu")
+        else:
+            # the steps give the same number of days as working days ("1 Ngày" in the table,
+            # "trong thời hạn 01 ngày làm việc" in the steps): any number would not do, the
+            # steps also set limits of their own steps ("bổ sung trong 05 ngày làm việc")
+            steps = pv.view("steps").canon
+            working = {int(m.group(1)) for m in _WORKING_DAYS_COUNT.finditer(steps)} if steps else set()
+            r = next((r for r in bare if r.value is not None and r.value == int(r.value) and int(r.value) in working), None)
+            if r is None:
+                return []
+            where = "trình tự thực hiện"
+        return [Hit(component, r.start, r.end, {"value": f"{r.value:g} ngày", "where_vi": where})]
 
 
 # "15.000.000", "50,000" or "200 đồng": \d{1,3}(?:[.,]\d{3})+|\d+ ?(?:usd|vnđ|vnd|đồng), with the
@@ -668,11 +709,11 @@ class NearDuplicates:
 
 
 BUILTINS: dict[str, Builtin] = {
-    "in_person_only": Builtin(InPersonOnly, set()),
+    "in_person_only": Builtin(InPersonOnly, {"missing_vi", "steps_note_vi", "add_vi"}),
     "paper_only_result": Builtin(PaperOnlyResult, set()),
     "vague_time_limit": Builtin(VagueTimeLimit, {"channel"}),
     "longer_than_reference": Builtin(LongerThanReference, {"value", "reference", "source"}),
-    "calendar_days": Builtin(CalendarDays, {"value"}),
+    "calendar_days": Builtin(CalendarDays, {"value", "where_vi"}),
     "fee_without_basis": Builtin(FeeWithoutBasis, {"fee"}),
     "no_online_rate": Builtin(NoOnlineRate, {"document", "fee"}),
     "local_basis_only": Builtin(LocalBasisOnly, {"document"}),
