@@ -254,3 +254,14 @@ def test_in_person_only_does_not_call_missing_a_channel_the_steps_allow(engine):
     assert "chưa có nộp trực tuyến." in message and "cho phép nộp qua bưu chính" in message
     assert "trực tuyến" in todo and "kênh nộp qua bưu chính mà trình tự thực hiện đã cho phép" in todo
     assert with_steps[0].fingerprint == only_table[0].fingerprint  # same finding, better worded
+
+
+def test_a_placeholder_result_is_a_missing_result_quoted_up_to_its_code(engine):
+    parts = dict(name="Cấp giấy phép", steps="Bước 1: nộp hồ sơ", dossier="Đơn đề nghị", subjects="Công dân",
+                 agencies="Công an tỉnh", channels="Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp15 Ngày làm việcMiễn phí")
+    placeholder = "...Mã: KQ.G01.000279Từ khóaKhông có thông tinMô tảKhông có thông tin"
+    got = engine.check([proc(result=placeholder, **parts)], as_of=AS_OF)
+    assert [(f.component, f.evidence.quote) for f in got if f.rule_id == "BP001"] == [("result", "...Mã: KQ.G01.000279")]
+    assert not [f for f in got if f.rule_id == "CT004"]  # no result to call paper-only
+    named = engine.check([proc(result=placeholder.replace("...", "Giấy phép"), **parts)], as_of=AS_OF)
+    assert not [f for f in named if f.rule_id == "BP001"] and [f for f in named if f.rule_id == "CT004"]

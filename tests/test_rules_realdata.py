@@ -52,7 +52,8 @@ def test_stable_rule_meets_the_gate(stats, rule_id):
 # bản sao"; passports are left out, as the rule does).
 # TH003: 17 positives (each of its findings read; the same 17 from a regex over the raw
 # channel tables: a bare "N Ngày" row beside a limit in "ngày làm việc"; office hours, "các
-# ngày làm việc", are not such a limit).
+# ngày làm việc", are not such a limit). The blind audit of 2026-11-29 (portal_blind.jsonl,
+# README) corrected these labels: TH003 18, CT003 14, HS014 16 positives since.
 LABELLED_PREVIEW = {"PL001": 10, "HS014": 10, "CT003": 10, "CC002": 5, "CQ003": 4, "HS004": 4, "TH003": 10}
 
 
@@ -61,6 +62,43 @@ def test_labelled_preview_rule_keeps_its_scores(stats, rule_id):
     s = stats[rule_id]
     assert s["tp"] + s["fn"] >= LABELLED_PREVIEW[rule_id], rule_id  # the labels hold real positives
     assert s["precision"] >= 0.95 and s["recall"] >= 0.90, (rule_id, s["fp_codes"], s["fn_codes"])
+
+
+@pytest.fixture(scope="module")
+def blind_stats():
+    if not PORTAL.is_dir():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import eval_rules
+
+    return eval_rules.evaluate(date(2026, 6, 30), labels=eval_rules.BLIND, realdata=REALDATA)
+
+
+# CC001 reads document statuses from the registry, which a reviewer cannot see in the record:
+# left out of the blind labelling (its 6 positives above were checked against the registry)
+@pytest.mark.parametrize("rule_id", [r for r in MUST_BE_STABLE if r != "CC001"])
+def test_stable_rule_meets_the_gate_on_the_blind_labels(blind_stats, rule_id):
+    """The second labelling, by reviewers who saw neither the labels nor the tool's output."""
+    s = blind_stats[rule_id]
+    assert s["records"] == 339, rule_id  # every record labelled a second time
+    assert s["precision"] is None or s["precision"] >= 0.95, (rule_id, s["fp_codes"])
+    assert s["recall"] is None or s["recall"] >= 0.90, (rule_id, s["fn_codes"])
+
+
+def test_blind_labels_keep_what_the_reviewers_wrote_where_adjudicated():
+    import json
+
+    path = ROOT / "tests" / "labelled" / "rules" / "portal_blind.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len({r["code"] for r in rows}) == len(rows) == 339
+    for row in rows:
+        assert row["audit"]["labeller"].startswith("blind-")
+        if "adjudication" in row:  # each change to the reviewer's positives is explained
+            assert "blind_positives" in row and all(a["why"] for a in row["adjudication"])
+            changed = {p["rule"] for p in row["positives"]} ^ {p["rule"] for p in row["blind_positives"]}
+            assert changed <= {a["rule"] for a in row["adjudication"]}, row["code"]
+        else:
+            assert "blind_positives" not in row
 
 
 def test_labelled_set_is_large_enough(stats):

@@ -509,8 +509,23 @@ _WORKING_DAYS_LIMIT = re.compile(r"\d\s*ngày làm việc")
 _WORKING_DAYS_COUNT = re.compile(r"(?:thời hạn|trong vòng|không quá|tối đa)\s*(?:là\s*)?(?:tối đa\s*)?(\d{1,3})\s*ngày làm việc")
 
 
+def _says_plain_days(canon: str, row: Any, later_rows: list[Any]) -> bool:
+    """Does the row's own description give its number as days, not working days ("Trực
+    tuyến15 Ngày … Trong thời gian 15 ngày: cơ quan … xem xét")? Then the row is consistent,
+    whatever another row of the table says in working days."""
+    if row.value is None or row.value != int(row.value):
+        return False
+    end = later_rows[0].start if later_rows else len(canon)
+    plain = re.compile(rf"(?<![\d.,/])0*{int(row.value)}\s*ngày(?!\s*làm việc)")
+    return plain.search(canon, row.end, end) is not None
+
+
 class CalendarDays:
-    """TH003: "ngày" without "làm việc" where the same text or the reference uses working days."""
+    """TH003: "ngày" without "làm việc" where the same text or the reference uses working days.
+
+    A row whose own description repeats its number as plain days is left alone: the
+    publication is consistent there, and the working days of another row are another limit.
+    """
 
     def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
         pass
@@ -518,7 +533,7 @@ class CalendarDays:
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
         view = pv.view(component)
         rows = portal_channel_rows(view.text) if component == "channels" else []
-        bare = [r for r in rows if r.unit == "ngay"]
+        bare = [r for n, r in enumerate(rows) if r.unit == "ngay" and not _says_plain_days(view.canon, r, rows[n + 1:])]
         if not bare:
             return []
         ref = _reference_for(pv, ctx)

@@ -33,6 +33,13 @@ KIND_VARS = {
 }
 
 EMPTY_MARKERS = {"", "không có thông tin", "không quy định", "không", "không có", "chưa có thông tin", "-", "--"}
+# the portal's result table with a placeholder for the only result's name: "...Mã:
+# KQ.G01.000279Từ khóaKhông có thông tin…" (the code and empty cells make it long)
+_PLACEHOLDER_RESULT = re.compile(r"[\s.…_-]*Mã:")
+
+
+def _placeholder_result(text: str) -> bool:
+    return _PLACEHOLDER_RESULT.match(text) is not None and text.count("Mã:") == 1
 
 
 @dataclass
@@ -299,7 +306,7 @@ class ProcView:
     def is_empty(self, component: str) -> bool:
         view = self.view(component)
         if len(view.text) > 40:
-            return False
+            return component == "result" and _placeholder_result(view.text)
         text = view.canon.strip(" .:\n")
         return text in EMPTY_MARKERS
 
@@ -696,7 +703,7 @@ class AbsentMatcher:
 
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
         span = pv.proc.components.get(component)
-        if span is not None and len(span.text) > 40:
+        if span is not None and len(span.text) > 40 and (component != "result" or not _placeholder_result(span.text)):
             return []  # what is_empty would say, without building the component's view
         if not pv.is_empty(component):
             return []
@@ -706,7 +713,11 @@ class AbsentMatcher:
         from tthc_pipeline.procedures.model import COMPONENT_LABELS_VI
 
         text = pv.view(component).text
-        return [Hit(component, 0, len(text), {"missing": COMPONENT_LABELS_VI.get(component, component)})]
+        end = len(text)
+        if len(text) > 40:  # a placeholder result: quote the name and its code, not the empty cells
+            cells = text.find("Từ khóa")
+            end = cells if cells > 0 else min(end, 40)
+        return [Hit(component, 0, end, {"missing": COMPONENT_LABELS_VI.get(component, component)})]
 
 
 def vars_for(rule: Rule) -> set[str]:
