@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import copy
 import cProfile
+import dataclasses
 import os
 import pstats
 import sys
@@ -38,11 +39,35 @@ from tthc_pipeline.text import normalize  # noqa: E402
 PORTAL = ROOT.parent / "shared" / "realdata" / "portal-json" / "bo-cong-an"
 
 
+def _fresh(obj):
+    """A deep copy in which every string is a new object too.
+
+    ``copy.deepcopy`` shares strings (they are immutable), so the copies of one record would
+    share their text objects, and a cache keyed on a text object (``rules.portal.cached_rows``
+    keeps the parsed channel table of a text for the rules of one procedure) would serve the
+    copies of a record from the first: work a run over distinct procedures does for each."""
+    if isinstance(obj, str):
+        return "".join(list(obj)) if obj else obj  # equal, but not the same object
+    if isinstance(obj, list):
+        return [_fresh(x) for x in obj]
+    if isinstance(obj, tuple):
+        return tuple(_fresh(x) for x in obj)
+    if isinstance(obj, dict):
+        return {_fresh(k): _fresh(v) for k, v in obj.items()}
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        clone = copy.copy(obj)
+        for f in dataclasses.fields(obj):
+            setattr(clone, f.name, _fresh(getattr(obj, f.name)))
+        return clone
+    return copy.deepcopy(obj)
+
+
 def replicate(procs: list, n: int) -> list:
+    """``n`` copies of ``procs`` in turn, each with its own id and its own string objects."""
     out = []
     i = 0
     while len(out) < n:
-        p = copy.deepcopy(procs[i % len(procs)])
+        p = _fresh(procs[i % len(procs)])
         p.id = f"{p.id}#{i}"  # distinct identities, like procedures from many provinces
         out.append(p)
         i += 1

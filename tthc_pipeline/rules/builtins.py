@@ -339,7 +339,9 @@ def _first_row_hit(pv: ProcView, component: str, vars_: dict[str, Any]) -> Hit:
 # a channel the steps let the applicant submit by, which the channel table may leave out:
 # "nộp trực tiếp hoặc qua đường bưu chính bản khai … đến Ủy ban nhân dân cấp xã" (1.015027)
 _STEPS_POSTAL = re.compile(r"(?:nộp|gửi)[^.;]{0,120}?qua (?:đường |dịch vụ )?bưu (?:chính|điện)")
-_STEPS_ONLINE = re.compile(r"(?:nộp|gửi)[^.;]{0,120}?(?:trực tuyến|cổng dịch vụ công|qua mạng|vneid)")
+_NOBODY_SUBMITS = re.compile(r"nộp hồ sơ tthc:\s*(?:không có\s*)?b\) giải quyết")
+_ONLINE_WORDS = ("trực tuyến", "cổng dịch vụ công", "qua mạng", "vneid")
+_STEPS_ONLINE = re.compile(r"(?:nộp|gửi)[^.;]{0,120}?(?:" + "|".join(_ONLINE_WORDS) + ")")
 _ONLINE_VI = "nộp hồ sơ trực tuyến (Cổng DVC quốc gia/VNeID)"
 _POSTAL_VI = "nộp hồ sơ qua dịch vụ bưu chính công ích"
 
@@ -351,6 +353,9 @@ class InPersonOnly:
     sometimes allow a channel the table leaves out. Then the message must not say that channel
     is missing: it names only what neither offers and notes that the table contradicts the
     steps; when the steps allow both, the procedure is not in-person only and nothing fires.
+    Nor when the steps say nobody submits ("a) Nộp hồ sơ TTHC: Không có b) Giải quyết TTHC":
+    a revocation the authority starts), read here with the steps rather than by a
+    procedure-wide guard, which would search every component for each hit.
     """
 
     def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
@@ -363,8 +368,11 @@ class InPersonOnly:
         if kinds != {"truc_tiep"}:
             return []
         steps = pv.view("steps").canon
-        postal = bool(steps) and _STEPS_POSTAL.search(steps) is not None
-        online = bool(steps) and _STEPS_ONLINE.search(steps) is not None
+        if "nộp hồ sơ tthc:" in steps and _NOBODY_SUBMITS.search(steps):
+            return []
+        # the words first: the regexes try every "nộp"/"gửi" of long steps
+        postal = "bưu" in steps and _STEPS_POSTAL.search(steps) is not None
+        online = any(word in steps for word in _ONLINE_WORDS) and _STEPS_ONLINE.search(steps) is not None
         if postal and online:
             return []
         if postal or online:
@@ -505,8 +513,22 @@ class LongerThanReference:
 
 _WORKING_DAYS_LIMIT = re.compile(r"\d\s*ngày làm việc")
 # a time limit in working days, as the steps word one ("trong thời hạn 01 ngày làm việc",
-# "không quá 05 ngày làm việc"), not a lead time ("trước kỳ sát hạch ít nhất 07 ngày làm việc")
-_WORKING_DAYS_COUNT = re.compile(r"(?:thời hạn|trong vòng|không quá|tối đa)\s*(?:là\s*)?(?:tối đa\s*)?(\d{1,3})\s*ngày làm việc")
+# "không quá 05 ngày làm việc"), not a lead time ("trước kỳ sát hạch ít nhất 07 ngày làm việc"):
+# what comes right before each "ngày làm việc" (found by str.find: a regex starting with the
+# alternation would be tried at every character of long steps)
+_LIMIT_BEFORE_WORKING_DAYS = re.compile(r"(?:thời hạn|trong vòng|không quá|tối đa)\s*(?:là\s*)?(?:tối đa\s*)?(\d{1,3})\s*$")
+
+
+def _working_day_limits(steps: str) -> set[int]:
+    """The numbers of working days the steps give as time limits."""
+    found = set()
+    i = steps.find("ngày làm việc")
+    while i >= 0:
+        m = _LIMIT_BEFORE_WORKING_DAYS.search(steps, max(0, i - 40), i)
+        if m:
+            found.add(int(m.group(1)))
+        i = steps.find("ngày làm việc", i + 13)
+    return found
 
 
 def _says_plain_days(canon: str, row: Any, later_rows: list[Any]) -> bool:
@@ -516,8 +538,12 @@ def _says_plain_days(canon: str, row: Any, later_rows: list[Any]) -> bool:
     if row.value is None or row.value != int(row.value):
         return False
     end = later_rows[0].start if later_rows else len(canon)
-    plain = re.compile(rf"(?<![\d.,/])0*{int(row.value)}\s*ngày(?!\s*làm việc)")
-    return plain.search(canon, row.end, end) is not None
+    if canon.find("ngày", row.end, end) < 0:
+        return False
+    return any(int(m.group(1)) == row.value for m in _PLAIN_DAYS.finditer(canon, row.end, end))
+
+
+_PLAIN_DAYS = re.compile(r"(?<![\d.,/])(\d{1,3})\s*ngày(?!\s*làm việc)")
 
 
 class CalendarDays:
@@ -533,26 +559,31 @@ class CalendarDays:
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
         view = pv.view(component)
         rows = portal_channel_rows(view.text) if component == "channels" else []
-        bare = [r for n, r in enumerate(rows) if r.unit == "ngay" and not _says_plain_days(view.canon, r, rows[n + 1:])]
+        bare = [n for n, r in enumerate(rows) if r.unit == "ngay"]
         if not bare:
             return []
+        canon = view.canon
         ref = _reference_for(pv, ctx)
         # a limit stated in working days elsewhere in the text ("07 ngày làm việc, kể từ…"), not
         # office hours ("giờ hành chính các ngày làm việc")
-        working_in_text = bool(_WORKING_DAYS_LIMIT.search(view.canon))
+        working_in_text = bool(_WORKING_DAYS_LIMIT.search(canon))
         if working_in_text or (ref and ref.get("unit") == "ngay_lam_viec"):
-            r, where = bare[0], ("mô tả" if working_in_text else "thời hạn tham chiếu")
+            where, working = ("mô tả" if working_in_text else "thời hạn tham chiếu"), None
         else:
             # the steps give the same number of days as working days ("1 Ngày" in the table,
             # "trong thời hạn 01 ngày làm việc" in the steps): any number would not do, the
             # steps also set limits of their own steps ("bổ sung trong 05 ngày làm việc")
             steps = pv.view("steps").canon
-            working = {int(m.group(1)) for m in _WORKING_DAYS_COUNT.finditer(steps)} if steps else set()
-            r = next((r for r in bare if r.value is not None and r.value == int(r.value) and int(r.value) in working), None)
-            if r is None:
+            if "ngày làm việc" not in steps:
                 return []
-            where = "trình tự thực hiện"
-        return [Hit(component, r.start, r.end, {"value": f"{r.value:g} ngày", "where_vi": where})]
+            where, working = "trình tự thực hiện", _working_day_limits(steps)
+        for n in bare:
+            r = rows[n]
+            if working is not None and (r.value is None or r.value != int(r.value) or int(r.value) not in working):
+                continue
+            if not _says_plain_days(canon, r, rows[n + 1:]):
+                return [Hit(component, r.start, r.end, {"value": f"{r.value:g} ngày", "where_vi": where})]
+        return []
 
 
 # "15.000.000", "50,000" or "200 đồng": \d{1,3}(?:[.,]\d{3})+|\d+ ?(?:usd|vnđ|vnd|đồng), with the
