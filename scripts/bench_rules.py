@@ -3,7 +3,8 @@
 Parsing (JSON → Procedure), compiling the catalogue and loading the registry of legal
 documents (the repository's corpus/registry, as ``tthc check`` does) happen before timing; the
 timed part is ``Engine.check`` on fresh Procedure objects (no matching text or result carried
-over between copies: each copy is checked from its raw text). Single process, so the number
+over between copies: each copy is checked from its raw text, held in string objects of its
+own, see ``_fresh``). Single process, so the number
 is per core; the machine is shared, so the load average is printed. ``--no-prescan`` times the
 engine without its RE2 prescan (same findings); ``TTHC_NO_NATIVE=1`` times the Python
 ``canon()`` instead of the compiled one. A first run over the 339 distinct records
