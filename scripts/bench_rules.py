@@ -48,7 +48,7 @@ def _fresh(obj):
     keeps the parsed channel table of a text for the rules of one procedure) would serve the
     copies of a record from the first: work a run over distinct procedures does for each."""
     if isinstance(obj, str):
-        return "".join(list(obj)) if obj else obj  # equal, but not the same object
+        return obj.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass") if obj else obj  # equal, not the same object
     if isinstance(obj, list):
         return [_fresh(x) for x in obj]
     if isinstance(obj, tuple):

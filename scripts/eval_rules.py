@@ -29,8 +29,8 @@ from tthc_pipeline.rules.engine import Engine  # noqa: E402
 LABEL_DIR = ROOT / "tests" / "labelled" / "rules"
 LABELS = LABEL_DIR / "portal.jsonl"  # dev split: 170 records, guards were tuned on it
 HELDOUT = LABEL_DIR / "portal_heldout.jsonl"  # the other 169 records, labelled after tuning
-# a second labelling of a random sample of the same records, by reviewers who saw neither the
-# labels above nor the tool's output (see the file's "audit" fields and the README)
+# a second labelling of all 339 records, by reviewers who saw neither the labels above nor the
+# tool's output (see the file's "audit" fields, its README and the project README)
 BLIND = LABEL_DIR / "portal_blind.jsonl"
 REALDATA = ROOT.parent / "shared" / "realdata"
 STABLE_PRECISION, STABLE_RECALL = 0.95, 0.90
@@ -48,15 +48,19 @@ def evaluate(as_of: date, labels: Path = LABELS, realdata: Path = REALDATA) -> d
             registry = Registry.load(ROOT / "corpus")
         except ImportError:
             registry = None
-    stats = {r: {"tp": 0, "fp": 0, "fn": 0, "tn": 0, "fp_codes": [], "fn_codes": []} for r in rules}
+    stats = {r: {"tp": 0, "fp": 0, "fn": 0, "tn": 0, "doubtful": 0, "fp_codes": [], "fn_codes": []} for r in rules}
     for row in rows:
         path = realdata / row["source"]
         (proc,) = load_file(path)  # the record importer (procedures/records.py) when present
         fired = {f.rule_id for f in engine.check([proc], as_of=as_of, registry=registry)}
         expected = {p["rule"] for p in row["positives"]}
+        # what the labeller could not decide (the blind set's "doubtful") is not scored
+        undecided = {p["rule"] for p in row.get("doubtful", [])} - expected
         for rule in row["rules_checked"]:
             s = stats[rule]
-            if rule in fired and rule in expected:
+            if rule in undecided:
+                s["doubtful"] += 1
+            elif rule in fired and rule in expected:
                 s["tp"] += 1
             elif rule in fired:
                 s["fp"] += 1
@@ -78,8 +82,8 @@ def merge(parts: list[dict[str, dict]]) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for part in parts:
         for rule, s in part.items():
-            t = out.setdefault(rule, {"tp": 0, "fp": 0, "fn": 0, "tn": 0, "fp_codes": [], "fn_codes": []})
-            for k in ("tp", "fp", "fn", "tn"):
+            t = out.setdefault(rule, {"tp": 0, "fp": 0, "fn": 0, "tn": 0, "doubtful": 0, "fp_codes": [], "fn_codes": []})
+            for k in ("tp", "fp", "fn", "tn", "doubtful"):
                 t[k] += s[k]
             t["fp_codes"] += s["fp_codes"]
             t["fn_codes"] += s["fn_codes"]
@@ -110,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(stats, indent=2))
         return 0
     print(f"split: {args.split} ({', '.join(p.name for p in splits)})")
-    print(f"{'rule':6} {'records':>7} {'pos':>4} {'tp':>4} {'fp':>4} {'fn':>4} {'prec':>6} {'recall':>6}  gate")
+    print(f"{'rule':6} {'records':>7} {'pos':>4} {'tp':>4} {'fp':>4} {'fn':>4} {'prec':>6} {'recall':>6}  gate"
+          + ("  (records: scored; doubtful ones apart)" if any(s["doubtful"] for s in stats.values()) else ""))
     for rule, s in stats.items():
         pos = s["tp"] + s["fn"]
         p_ok = s["precision"] is None or s["precision"] >= STABLE_PRECISION
@@ -119,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         if pos == 0:
             gate += " (no positives: precision on negatives only)"
         print(f"{rule:6} {s['records']:7} {pos:4} {s['tp']:4} {s['fp']:4} {s['fn']:4} {_fmt(s['precision'])} {_fmt(s['recall'])}  {gate}"
+              + (f"  doubtful {s['doubtful']}" if s["doubtful"] else "")
               + (f"  FP {s['fp_codes']}" if s["fp_codes"] else "") + (f"  FN {s['fn_codes']}" if s["fn_codes"] else ""))
     return 0
 

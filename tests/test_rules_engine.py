@@ -265,3 +265,19 @@ def test_a_placeholder_result_is_a_missing_result_quoted_up_to_its_code(engine):
     assert not [f for f in got if f.rule_id == "CT004"]  # no result to call paper-only
     named = engine.check([proc(result=placeholder.replace("...", "Giấy phép"), **parts)], as_of=AS_OF)
     assert not [f for f in named if f.rule_id == "BP001"] and [f for f in named if f.rule_id == "CT004"]
+
+
+def test_calendar_days_names_where_the_working_days_are_written(engine):
+    table = "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tuyến15 NgàyMiễn phíTrực tiếp3 Ngày làm việcMiễn phí"
+    (row,) = [f for f in engine.check([proc(channels=table)], as_of=AS_OF) if f.rule_id == "TH003"]
+    assert row.evidence.quote == "Trực tuyến15 Ngày" and "dòng khác của bảng cách thức thực hiện" in row.message
+    described = table + "(Không quá 03 ngày làm việc kể từ ngày nhận đủ hồ sơ)"
+    (desc,) = [f for f in engine.check([proc(channels=described)], as_of=AS_OF) if f.rule_id == "TH003"]
+    assert "trong khi mô tả dùng ngày làm việc" in desc.message
+
+
+def test_a_short_placeholder_result_is_missing_too(engine):
+    parts = dict(name="Cấp giấy phép", steps="Bước 1: nộp hồ sơ", dossier="Đơn đề nghị", subjects="Công dân",
+                 agencies="Công an tỉnh", channels="Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp15 Ngày làm việcMiễn phí")
+    got = [f for f in engine.check([proc(result="...Mã: KQ.G01.000279", **parts)], as_of=AS_OF) if f.rule_id == "BP001"]
+    assert [(f.component, f.evidence.quote) for f in got] == [("result", "...Mã: KQ.G01.000279")]

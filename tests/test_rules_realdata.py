@@ -80,7 +80,8 @@ def blind_stats():
 def test_stable_rule_meets_the_gate_on_the_blind_labels(blind_stats, rule_id):
     """The second labelling, by reviewers who saw neither the labels nor the tool's output."""
     s = blind_stats[rule_id]
-    assert s["records"] == 339, rule_id  # every record labelled a second time
+    assert s["records"] + s["doubtful"] == 339, rule_id  # every record labelled a second time
+    assert s["doubtful"] <= 17, rule_id  # what the reviewers could not decide (<= 5 %) is not scored
     assert s["precision"] is None or s["precision"] >= 0.95, (rule_id, s["fp_codes"])
     assert s["recall"] is None or s["recall"] >= 0.90, (rule_id, s["fn_codes"])
 
@@ -95,8 +96,9 @@ def test_blind_labels_keep_what_the_reviewers_wrote_where_adjudicated():
         assert row["audit"]["labeller"].startswith("blind-")
         if "adjudication" in row:  # each change to the reviewer's positives is explained
             assert "blind_positives" in row and all(a["why"] for a in row["adjudication"])
-            changed = {p["rule"] for p in row["positives"]} ^ {p["rule"] for p in row["blind_positives"]}
-            assert changed <= {a["rule"] for a in row["adjudication"]}, row["code"]
+            scored, written = {p["rule"] for p in row["positives"]}, {p["rule"] for p in row["blind_positives"]}
+            assert scored ^ written <= {a["rule"] for a in row["adjudication"]}, row["code"]
+            assert written <= scored, row["code"]  # adjudication only added: none taken away
         else:
             assert "blind_positives" not in row
 

@@ -338,12 +338,22 @@ def _first_row_hit(pv: ProcView, component: str, vars_: dict[str, Any]) -> Hit:
 
 # a channel the steps let the applicant submit by, which the channel table may leave out:
 # "nộp trực tiếp hoặc qua đường bưu chính bản khai … đến Ủy ban nhân dân cấp xã" (1.015027)
-_STEPS_POSTAL = re.compile(r"(?:nộp|gửi)[^.;]{0,120}?qua (?:đường |dịch vụ )?bưu (?:chính|điện)")
-_NOBODY_SUBMITS = re.compile(r"nộp hồ sơ tthc:\s*(?:không có\s*)?b\) giải quyết")
+# (between the verb and the channel no result, fee or tracking: "gửi kết quả qua dịch vụ bưu
+# chính", "nộp lệ phí trực tuyến", "theo dõi tiến độ trên Cổng dịch vụ công" are not a way to
+# submit; and no refusal before the verb: "không tiếp nhận hồ sơ nộp trực tuyến")
+_NOT_SUBMISSION = r"(?:(?!kết quả|phí|theo dõi|tra cứu)[^.;])"
+_STEPS_POSTAL = re.compile(rf"(?<!không )(?:nộp|gửi){_NOT_SUBMISSION}{{0,120}}?qua (?:đường |dịch vụ )?bưu (?:chính|điện)")
+_NOBODY_SUBMITS = re.compile(r"nộp hồ sơ tthc:\s*(?:không có)?[\s.;]*b\)\s*giải quyết")
 _ONLINE_WORDS = ("trực tuyến", "cổng dịch vụ công", "qua mạng", "vneid")
-_STEPS_ONLINE = re.compile(r"(?:nộp|gửi)[^.;]{0,120}?(?:" + "|".join(_ONLINE_WORDS) + ")")
+_STEPS_ONLINE = re.compile(rf"(?<!không )(?:nộp|gửi){_NOT_SUBMISSION}{{0,120}}?(?:" + "|".join(_ONLINE_WORDS) + ")")
 _ONLINE_VI = "nộp hồ sơ trực tuyến (Cổng DVC quốc gia/VNeID)"
 _POSTAL_VI = "nộp hồ sơ qua dịch vụ bưu chính công ích"
+
+
+def _submits_by(channel: re.Pattern[str], steps: str) -> bool:
+    """Do the steps let the applicant submit by ``channel``, not in a refusal ("không tiếp nhận
+    hồ sơ nộp trực tuyến hoặc qua dịch vụ bưu chính")?"""
+    return any("không" not in steps[max(0, m.start() - 30):m.start()] for m in channel.finditer(steps))
 
 
 class InPersonOnly:
@@ -371,8 +381,8 @@ class InPersonOnly:
         if "nộp hồ sơ tthc:" in steps and _NOBODY_SUBMITS.search(steps):
             return []
         # the words first: the regexes try every "nộp"/"gửi" of long steps
-        postal = "bưu" in steps and _STEPS_POSTAL.search(steps) is not None
-        online = any(word in steps for word in _ONLINE_WORDS) and _STEPS_ONLINE.search(steps) is not None
+        postal = "bưu" in steps and _submits_by(_STEPS_POSTAL, steps)
+        online = any(word in steps for word in _ONLINE_WORDS) and _submits_by(_STEPS_ONLINE, steps)
         if postal and online:
             return []
         if postal or online:
@@ -513,37 +523,44 @@ class LongerThanReference:
 
 _WORKING_DAYS_LIMIT = re.compile(r"\d\s*ngày làm việc")
 # a time limit in working days, as the steps word one ("trong thời hạn 01 ngày làm việc",
-# "không quá 05 ngày làm việc"), not a lead time ("trước kỳ sát hạch ít nhất 07 ngày làm việc"):
-# what comes right before each "ngày làm việc" (found by str.find: a regex starting with the
-# alternation would be tried at every character of long steps)
-_LIMIT_BEFORE_WORKING_DAYS = re.compile(r"(?:thời hạn|trong vòng|không quá|tối đa)\s*(?:là\s*)?(?:tối đa\s*)?(\d{1,3})\s*$")
+# "không quá 05 (năm) ngày làm việc"), not a lead time ("trước kỳ sát hạch ít nhất 07 ngày làm
+# việc"): what comes right before each "ngày làm việc" (found by str.find: a regex starting
+# with the alternation would be tried at every character of long steps)
+_WORKING_DAYS = "ngày làm việc"
+_LIMIT_BEFORE_WORKING_DAYS = re.compile(
+    r"(?:thời hạn|trong vòng|không quá|tối đa)\s*(?:là\s*)?(?:tối đa\s*)?(\d{1,3})(?:\s*\([^)]{1,15}\))?\s*$"
+)
+# a number of days without "làm việc" ("Trong thời gian 15 ngày: cơ quan … xem xét")
+_PLAIN_DAYS = re.compile(r"(?<![\d.,/])(\d{1,3})\s*ngày(?!\s*làm việc)")
 
 
 def _working_day_limits(steps: str) -> set[int]:
     """The numbers of working days the steps give as time limits."""
     found = set()
-    i = steps.find("ngày làm việc")
+    i = steps.find(_WORKING_DAYS)
     while i >= 0:
-        m = _LIMIT_BEFORE_WORKING_DAYS.search(steps, max(0, i - 40), i)
+        m = _LIMIT_BEFORE_WORKING_DAYS.search(steps, max(0, i - 60), i)
         if m:
             found.add(int(m.group(1)))
-        i = steps.find("ngày làm việc", i + 13)
+        i = steps.find(_WORKING_DAYS, i + len(_WORKING_DAYS))
     return found
 
 
-def _says_plain_days(canon: str, row: Any, later_rows: list[Any]) -> bool:
-    """Does the row's own description give its number as days, not working days ("Trực
-    tuyến15 Ngày … Trong thời gian 15 ngày: cơ quan … xem xét")? Then the row is consistent,
-    whatever another row of the table says in working days."""
-    if row.value is None or row.value != int(row.value):
+def _says_plain_days(canon: str, days: int, start: int, end: int) -> bool:
+    """Does a row's own description (``canon[start:end]``) give its number of days as days,
+    not working days? Then the row is consistent, whatever another row says in working days."""
+    if canon.find("ngày", start, end) < 0:
         return False
-    end = later_rows[0].start if later_rows else len(canon)
-    if canon.find("ngày", row.end, end) < 0:
-        return False
-    return any(int(m.group(1)) == row.value for m in _PLAIN_DAYS.finditer(canon, row.end, end))
+    return any(int(m.group(1)) == days for m in _PLAIN_DAYS.finditer(canon, start, end))
 
 
-_PLAIN_DAYS = re.compile(r"(?<![\d.,/])(\d{1,3})\s*ngày(?!\s*làm việc)")
+def _where_working_days(canon: str, rows: list[Any]) -> str:
+    """Where the channel text states working days: a description, or only another row's time
+    cell ("Dịch vụ bưu chính3 Ngày làm việc")."""
+    for m in _WORKING_DAYS_LIMIT.finditer(canon):
+        if not any(r.start <= m.start() < r.end for r in rows):
+            return "mô tả"
+    return "dòng khác của bảng cách thức thực hiện"
 
 
 class CalendarDays:
@@ -568,20 +585,22 @@ class CalendarDays:
         # office hours ("giờ hành chính các ngày làm việc")
         working_in_text = bool(_WORKING_DAYS_LIMIT.search(canon))
         if working_in_text or (ref and ref.get("unit") == "ngay_lam_viec"):
-            where, working = ("mô tả" if working_in_text else "thời hạn tham chiếu"), None
+            where, working = (_where_working_days(canon, rows) if working_in_text else "thời hạn tham chiếu"), None
         else:
             # the steps give the same number of days as working days ("1 Ngày" in the table,
             # "trong thời hạn 01 ngày làm việc" in the steps): any number would not do, the
             # steps also set limits of their own steps ("bổ sung trong 05 ngày làm việc")
             steps = pv.view("steps").canon
-            if "ngày làm việc" not in steps:
+            if _WORKING_DAYS not in steps:
                 return []
             where, working = "trình tự thực hiện", _working_day_limits(steps)
         for n in bare:
             r = rows[n]
-            if working is not None and (r.value is None or r.value != int(r.value) or int(r.value) not in working):
+            days = int(r.value) if r.value is not None and r.value == int(r.value) else None
+            if working is not None and days not in working:
                 continue
-            if not _says_plain_days(canon, r, rows[n + 1:]):
+            description_end = rows[n + 1].start if n + 1 < len(rows) else len(canon)
+            if days is None or not _says_plain_days(canon, days, r.end, description_end):
                 return [Hit(component, r.start, r.end, {"value": f"{r.value:g} ngày", "where_vi": where})]
         return []
 

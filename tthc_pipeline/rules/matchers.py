@@ -42,6 +42,12 @@ def _placeholder_result(text: str) -> bool:
     return _PLACEHOLDER_RESULT.match(text) is not None and text.count("Mã:") == 1
 
 
+def _placeholder_quote_end(text: str) -> int:
+    """Where to end the quote of a placeholder result: before the empty cells ("Từ khóa…")."""
+    cells = text.find("Từ kh")
+    return cells if cells > 0 else min(len(text), 40)
+
+
 @dataclass
 class Hit:
     component: str
@@ -305,8 +311,10 @@ class ProcView:
 
     def is_empty(self, component: str) -> bool:
         view = self.view(component)
+        if component == "result" and _placeholder_result(view.text):
+            return True
         if len(view.text) > 40:
-            return component == "result" and _placeholder_result(view.text)
+            return False
         text = view.canon.strip(" .:\n")
         return text in EMPTY_MARKERS
 
@@ -703,7 +711,7 @@ class AbsentMatcher:
 
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
         span = pv.proc.components.get(component)
-        if span is not None and len(span.text) > 40 and (component != "result" or not _placeholder_result(span.text)):
+        if span is not None and len(span.text) > 40 and component != "result":
             return []  # what is_empty would say, without building the component's view
         if not pv.is_empty(component):
             return []
@@ -713,10 +721,8 @@ class AbsentMatcher:
         from tthc_pipeline.procedures.model import COMPONENT_LABELS_VI
 
         text = pv.view(component).text
-        end = len(text)
-        if len(text) > 40:  # a placeholder result: quote the name and its code, not the empty cells
-            cells = text.find("Từ khóa")
-            end = cells if cells > 0 else min(end, 40)
+        # a placeholder result: quote the name and its code, not the empty cells after them
+        end = _placeholder_quote_end(text) if component == "result" and _placeholder_result(text) else len(text)
         return [Hit(component, 0, end, {"missing": COMPONENT_LABELS_VI.get(component, component)})]
 
 
