@@ -341,7 +341,8 @@ def _first_row_hit(pv: ProcView, component: str, vars_: dict[str, Any]) -> Hit:
 # (between the verb and the channel no result, fee or tracking: "gửi kết quả qua dịch vụ bưu
 # chính", "nộp lệ phí trực tuyến", "theo dõi tiến độ trên Cổng dịch vụ công" are not a way to
 # submit; and no refusal before the verb: "không tiếp nhận hồ sơ nộp trực tuyến")
-_NOT_SUBMISSION = r"(?:(?!kết quả|phí|theo dõi|tra cứu)[^.;])"
+# ("(?!kết quả|phí|theo dõi|tra cứu)[^.;]" with the look-ahead tried only at k, p or t)
+_NOT_SUBMISSION = r"(?:[^.;kpt]|k(?!ết quả)|p(?!hí)|t(?!heo dõi|ra cứu))"
 _STEPS_POSTAL = re.compile(rf"(?<!không )(?:nộp|gửi){_NOT_SUBMISSION}{{0,120}}?qua (?:đường |dịch vụ )?bưu (?:chính|điện)")
 _NOBODY_SUBMITS = re.compile(r"nộp hồ sơ tthc:\s*(?:không có)?[\s.;]*b\)\s*giải quyết")
 _ONLINE_WORDS = ("trực tuyến", "cổng dịch vụ công", "qua mạng", "vneid")
