@@ -36,6 +36,20 @@ REALDATA = ROOT.parent / "shared" / "realdata"
 STABLE_PRECISION, STABLE_RECALL = 0.95, 0.90
 
 
+_COUNTS = ("tp", "fp", "fn", "tn", "doubtful")
+
+
+def _new_stats() -> dict:
+    return {**dict.fromkeys(_COUNTS, 0), "fp_codes": [], "fn_codes": []}
+
+
+def _finish(s: dict) -> None:
+    """Precision, recall and the number of scored records from the counts."""
+    s["precision"] = s["tp"] / (s["tp"] + s["fp"]) if s["tp"] + s["fp"] else None
+    s["recall"] = s["tp"] / (s["tp"] + s["fn"]) if s["tp"] + s["fn"] else None
+    s["records"] = s["tp"] + s["fp"] + s["fn"] + s["tn"]
+
+
 def evaluate(as_of: date, labels: Path = LABELS, realdata: Path = REALDATA) -> dict[str, dict]:
     rows = [json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines() if line.strip()]
     rules = sorted({r for row in rows for r in row["rules_checked"]})
@@ -48,7 +62,7 @@ def evaluate(as_of: date, labels: Path = LABELS, realdata: Path = REALDATA) -> d
             registry = Registry.load(ROOT / "corpus")
         except ImportError:
             registry = None
-    stats = {r: {"tp": 0, "fp": 0, "fn": 0, "tn": 0, "doubtful": 0, "fp_codes": [], "fn_codes": []} for r in rules}
+    stats = {r: _new_stats() for r in rules}
     for row in rows:
         path = realdata / row["source"]
         (proc,) = load_file(path)  # the record importer (procedures/records.py) when present
@@ -71,9 +85,7 @@ def evaluate(as_of: date, labels: Path = LABELS, realdata: Path = REALDATA) -> d
             else:
                 s["tn"] += 1
     for s in stats.values():
-        s["precision"] = s["tp"] / (s["tp"] + s["fp"]) if s["tp"] + s["fp"] else None
-        s["recall"] = s["tp"] / (s["tp"] + s["fn"]) if s["tp"] + s["fn"] else None
-        s["records"] = s["tp"] + s["fp"] + s["fn"] + s["tn"]
+        _finish(s)
     return stats
 
 
@@ -82,15 +94,13 @@ def merge(parts: list[dict[str, dict]]) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for part in parts:
         for rule, s in part.items():
-            t = out.setdefault(rule, {"tp": 0, "fp": 0, "fn": 0, "tn": 0, "doubtful": 0, "fp_codes": [], "fn_codes": []})
-            for k in ("tp", "fp", "fn", "tn", "doubtful"):
+            t = out.setdefault(rule, _new_stats())
+            for k in _COUNTS:
                 t[k] += s[k]
             t["fp_codes"] += s["fp_codes"]
             t["fn_codes"] += s["fn_codes"]
     for t in out.values():
-        t["precision"] = t["tp"] / (t["tp"] + t["fp"]) if t["tp"] + t["fp"] else None
-        t["recall"] = t["tp"] / (t["tp"] + t["fn"]) if t["tp"] + t["fn"] else None
-        t["records"] = t["tp"] + t["fp"] + t["fn"] + t["tn"]
+        _finish(t)
     return out
 
 

@@ -23,7 +23,7 @@ from tthc_pipeline.legal.corpus_cli import default_corpus_dir
 from tthc_pipeline.legal.registry import Registry
 from tthc_pipeline.rules.matchers import ComponentView, Context, Hit, ProcView, quantity_cells
 from tthc_pipeline.rules.number_screen import NumberScreen
-from tthc_pipeline.rules.portal import cached_rows as portal_channel_rows, channel_kinds, time_values
+from tthc_pipeline.rules.portal import ONLINE_WORDS, cached_rows as portal_channel_rows, channel_kinds, time_values
 from tthc_pipeline.rules.schema import Rule, RuleError
 from tthc_pipeline.text.normalize import canon
 
@@ -345,7 +345,7 @@ def _first_row_hit(pv: ProcView, component: str, vars_: dict[str, Any]) -> Hit:
 _NOT_SUBMISSION = r"(?:[^.;kpt]|k(?!ết quả)|p(?!hí)|t(?!heo dõi|ra cứu))"
 _STEPS_POSTAL = re.compile(rf"(?<!không )(?:nộp|gửi){_NOT_SUBMISSION}{{0,120}}?qua (?:đường |dịch vụ )?bưu (?:chính|điện)")
 _NOBODY_SUBMITS = re.compile(r"nộp hồ sơ tthc:\s*(?:không có)?[\s.;]*b\)\s*giải quyết")
-_ONLINE_WORDS = ("trực tuyến", "cổng dịch vụ công", "qua mạng", "vneid")
+_ONLINE_WORDS = ONLINE_WORDS + ("vneid",)  # the steps also name the app
 _STEPS_ONLINE = re.compile(rf"(?<!không )(?:nộp|gửi){_NOT_SUBMISSION}{{0,120}}?(?:" + "|".join(_ONLINE_WORDS) + ")")
 _ONLINE_VI = "nộp hồ sơ trực tuyến (Cổng DVC quốc gia/VNeID)"
 _POSTAL_VI = "nộp hồ sơ qua dịch vụ bưu chính công ích"

@@ -66,6 +66,11 @@ def cached_rows(text: str) -> list[ChannelRow]:
     return rows
 
 
+# words that name a channel in free text (a channel component that is not the portal table)
+ONLINE_WORDS = ("trực tuyến", "cổng dịch vụ công", "qua mạng")
+POSTAL_WORDS = ("bưu chính", "bưu điện")
+
+
 def channel_kinds(proc: Procedure) -> set[str]:
     """Channel kinds offered: typed channels first, else the portal table, else keywords."""
     if proc.channels:
@@ -78,9 +83,9 @@ def channel_kinds(proc: Procedure) -> set[str]:
     kinds = set()
     if "trực tiếp" in low:
         kinds.add("truc_tiep")
-    if "trực tuyến" in low or "cổng dịch vụ công" in low or "qua mạng" in low:
+    if any(word in low for word in ONLINE_WORDS):
         kinds.add("truc_tuyen")
-    if "bưu chính" in low or "bưu điện" in low:
+    if any(word in low for word in POSTAL_WORDS):
         kinds.add("buu_chinh")
     return kinds
 
