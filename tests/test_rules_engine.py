@@ -281,3 +281,40 @@ def test_a_short_placeholder_result_is_missing_too(engine):
                  agencies="Công an tỉnh", channels="Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp15 Ngày làm việcMiễn phí")
     got = [f for f in engine.check([proc(result="...Mã: KQ.G01.000279", **parts)], as_of=AS_OF) if f.rule_id == "BP001"]
     assert [(f.component, f.evidence.quote) for f in got] == [("result", "...Mã: KQ.G01.000279")]
+
+
+def _rule_findings(engine, procs, rule_id):
+    return [f for f in engine.check(procs, as_of=AS_OF) if f.rule_id == rule_id]
+
+
+def test_per_item_rule_reports_each_paper_with_the_same_quote(engine):
+    """Two papers each asked in 5 copies are two simplifications (HS008 ``report: per_item``):
+    each keeps a finding, the first with the fingerprint a lone paper has, the second with its
+    ordinal; the same quote repeated inside one item is still one finding."""
+    one = "Văn bằng chuyên môn.0 bản chính,5 bản sao\nGiấy chứng nhận huấn luyện.1 bản chính"
+    two = "Văn bằng chuyên môn.0 bản chính,5 bản sao\nChứng chỉ nghiệp vụ bảo vệ.0 bản chính,5 bản sao"
+    alone = _rule_findings(engine, [proc(dossier=one)], "HS008")
+    both = _rule_findings(engine, [proc(dossier=two)], "HS008")
+    assert len(alone) == 1 and len(both) == 2
+    assert both[0].fingerprint == alone[0].fingerprint  # the first paper's identity is kept
+    assert both[1].fingerprint == fingerprint("HS008", "1.000001", "dossier", both[1].evidence.quote, 1)
+    assert "Chứng chỉ nghiệp vụ" in both[1].evidence.context
+    # the same procedure given twice (two record files) is still reported once
+    assert len(_rule_findings(engine, [proc(dossier=two), proc(dossier=two)], "HS008")) == 2
+    # repeats inside one dossier item: one finding
+    same_item = "Chứng minh nhân dân hoặc giấy Chứng minh nhân dân của người đề nghị (bản sao)."
+    assert len(_rule_findings(engine, [proc(dossier=same_item)], "HS003")) == 1
+
+
+def test_per_quote_rule_reports_a_repeated_quote_once(engine):
+    """CQ001 (``per_quote``, the default): "cấp huyện" named in two steps is one thing to fix."""
+    steps = "Bước 1: Nộp hồ sơ tại UBND cấp huyện.\nBước 2: UBND cấp huyện thẩm định và trả kết quả."
+    got = _rule_findings(engine, [proc(steps=steps)], "CQ001")
+    assert len(got) == 1
+
+
+def test_report_key_is_validated(tmp_path):
+    text = (ROOT / "rules" / "HS008.yaml").read_text(encoding="utf-8").replace("report: per_item", "report: per_line")
+    (tmp_path / "HS008.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(RuleError, match="report must be one of"):
+        load_catalogue(tmp_path)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from tthc_pipeline.procedures.model import COMPONENT_LABELS_VI, Procedure
-from tthc_pipeline.rules.findings import Evidence, Finding, fingerprint
+from tthc_pipeline.rules.findings import Evidence, Finding, fingerprint, quote_key
 from tthc_pipeline.rules.matchers import Context, Guard, Hit, ProcView, build_matcher, compile_regex
 from tthc_pipeline.rules.prescan import Prescan
 from tthc_pipeline.rules.schema import SEVERITY_RANK, Catalogue, Rule, load_catalogue
@@ -132,6 +132,7 @@ class Engine:
             started = _add_time(timings, "prescan", started)
         findings: list[Finding] = []
         seen: set[str] = set()
+        items: dict[tuple, list[int]] = {}  # per_item rules: see _item_ordinal
         # (rule, procedure, source span): the same words of a document extracted into two
         # components (an article read as both the steps and the dossier) are reported once
         spans: set[tuple] = set()
@@ -147,7 +148,7 @@ class Engine:
             for pv, hit in pairs:
                 if guards and any(g.suppresses(pv, hit) for g in guards):
                     continue
-                finding = self._finding(cr, pv, hit, seen)
+                finding = self._finding(cr, pv, hit, seen, items)
                 if finding is not None and not _same_source_reported(finding, spans):
                     findings.append(finding)
             if timings is not None:
@@ -178,15 +179,21 @@ class Engine:
         return pairs
 
     @staticmethod
-    def _finding(cr: CompiledRule, pv: ProcView, hit: Hit, seen: set[str] | None = None) -> Finding | None:
+    def _finding(cr: CompiledRule, pv: ProcView, hit: Hit, seen: set[str] | None = None,
+                 items: dict[tuple, list[int]] | None = None) -> Finding | None:
         """Build the finding for ``hit``; with ``seen``, return None (and build nothing but
-        the fingerprint) when that fingerprint was already reported in this run."""
+        the fingerprint) when that fingerprint was already reported in this run. ``items``:
+        the run's record of the dossier items where each quote of a ``per_item`` rule was
+        reported (without it, every rule reports a quote once per component)."""
         rule = cr.rule
         proc = pv.proc
         view = pv.view(hit.component)
         quote = view.text[hit.start : hit.end]
-        fp_quote = quote if quote.strip() else "<absent>"
-        fp = fingerprint(rule.id, proc.id, hit.component, fp_quote + str(hit.vars.get("key", "")))
+        fp_quote = (quote if quote.strip() else "<absent>") + str(hit.vars.get("key", ""))
+        occurrence = 0
+        if items is not None and rule.report == "per_item" and quote.strip():
+            occurrence = _item_ordinal(items, (rule.id, pv, hit.component, quote_key(fp_quote)), view.item(hit.start, hit.end)[0])
+        fp = fingerprint(rule.id, proc.id, hit.component, fp_quote, occurrence)
         if seen is not None:
             if fp in seen:
                 return None
@@ -229,6 +236,19 @@ class Engine:
             fingerprint=fp,
             cost_delta=dict(rule.cost_delta),
         )
+
+
+def _item_ordinal(items: dict[tuple, list[int]], key: tuple, item_start: int) -> int:
+    """Ordinal of the dossier item starting at ``item_start`` among the items of one
+    procedure view's component where the same rule reported the same quote (``key``), in
+    the order reported (text order within a component): repeats inside one item get the
+    same ordinal, hence the same fingerprint, and are reported once. Keyed by the view, not
+    the procedure id, so a procedure given twice still gets the same fingerprints twice."""
+    starts = items.setdefault(key, [])
+    if item_start in starts:
+        return starts.index(item_start)
+    starts.append(item_start)
+    return len(starts) - 1
 
 
 def _add_time(timings: dict[str, float], stage: str, since: float) -> float:

@@ -2,7 +2,9 @@
 
 The fingerprint hashes the rule id, the procedure id, the component and the canonical,
 space-squeezed evidence quote, never offsets or line numbers, so a finding keeps its
-identity when the text around it moves (SARIF/detekt-style baselines).
+identity when the text around it moves (SARIF/detekt-style baselines). The same quote in
+another dossier item of a ``per_item`` rule adds the item's ordinal among those items (as
+GitHub code scanning numbers identical line hashes), so each paper keeps its own finding.
 """
 
 from __future__ import annotations
@@ -14,12 +16,21 @@ from typing import Any
 from tthc_pipeline.text.normalize import canon
 
 
-def fingerprint(rule_id: str, procedure_id: str, component: str, quote: str) -> str:
-    # whitespace runs squeezed to one space, ends stripped: ``re.sub(r"\s+", " ", …).strip()``
-    # as first written (str.split and the regex's \s share one whitespace test, so stored
-    # fingerprints are unchanged: tests/test_rules_engine.py compares the two), 2x faster
-    quote_key = " ".join(canon(quote).split())
-    payload = "\x1f".join((rule_id, procedure_id, component, quote_key))
+def quote_key(quote: str) -> str:
+    r"""The quote as fingerprints read it: canon form, whitespace runs squeezed to one space,
+    ends stripped (``re.sub(r"\s+", " ", …).strip()`` as first written: str.split and the
+    regex's \s share one whitespace test, so stored fingerprints are unchanged, see
+    tests/test_rules_engine.py; 2x faster)."""
+    return " ".join(canon(quote).split())
+
+
+def fingerprint(rule_id: str, procedure_id: str, component: str, quote: str, occurrence: int = 0) -> str:
+    """``occurrence``: for a rule reported per dossier item (``report: per_item``), the
+    ordinal of the item among those of the component with the same quote; the first (0)
+    hashes as before, so its fingerprint does not change when a second such item appears."""
+    payload = "\x1f".join((rule_id, procedure_id, component, quote_key(quote)))
+    if occurrence:
+        payload += f"\x1f#{occurrence}"
     # surrogatepass: a lone surrogate in text that bypassed clean() still hashes (stably)
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 

@@ -26,6 +26,10 @@ SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
 CATEGORIES = ("outdated", "unlawful", "redundant", "unclear", "burden")
 CONFIDENCES = ("V", "S", "U")
 MATCH_KINDS = ("patterns", "catalogue", "registry", "absent", "fuzzy", "python")
+# How repeats of one quote in a component are reported: ``per_quote`` once (a document cited
+# twice, "cấp huyện" in every step: one thing to fix); ``per_item`` once per dossier item or
+# line (two papers each asked in 5 copies are two simplifications, each with its saving)
+REPORT_UNITS = ("per_quote", "per_item")
 ID_RE = re.compile(r"^(HS|CQ|CT|TH|PL|CC|BP|TR)\d{3}$")
 NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -67,6 +71,7 @@ class Rule:
     # more specific rules that report the same words better: where one of them has a finding
     # overlapping this rule's in the same component, this rule's is dropped (one flag per issue)
     superseded_by: list[str] = field(default_factory=list)
+    report: str = "per_quote"  # REPORT_UNITS
     path: str | None = None
 
     @property
@@ -174,6 +179,9 @@ def rule_from_dict(data: dict[str, Any], where: str = "<rule>") -> Rule:
                 note=item.get("note"),
             )
         )
+    report = str(data.get("report") or "per_quote")
+    if report not in REPORT_UNITS:
+        raise RuleError(f"{where}: report must be one of {REPORT_UNITS}, got {report!r}")
     guards = []
     for g in data.get("guards") or []:
         guards.append({"pattern": g} if isinstance(g, str) else dict(g))
@@ -196,6 +204,7 @@ def rule_from_dict(data: dict[str, Any], where: str = "<rule>") -> Rule:
         docs={k: str(v) for k, v in (data.get("docs") or {}).items()},
         tests={k: list(v or []) for k, v in (data.get("tests") or {}).items()},
         superseded_by=[str(x) for x in (data.get("superseded_by") or [])],
+        report=report,
         path=None,
     )
 
