@@ -318,3 +318,25 @@ def test_report_key_is_validated(tmp_path):
     (tmp_path / "HS008.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(RuleError, match="report must be one of"):
         load_catalogue(tmp_path)
+
+
+def test_registry_lookups_are_kept_across_calls_per_registry_and_date():
+    """The statuses of cited documents are looked up once per (registry, date) for the
+    engine's life, not once per check() call, and never leak from one date or registry to
+    another: 61/2018/NĐ-CP is in force in 2020 and replaced from 01/7/2025."""
+    from tthc_pipeline.rules.builtins import default_registry
+    from tthc_pipeline.legal.registry import Registry
+
+    engine = Engine.from_dir(select=["CC001"])
+    registry = default_registry()
+    p = proc(legal_basis="Nghị định về một cửa61/2018/NĐ-CP")
+    for _ in range(2):
+        assert [f.rule_id for f in engine.check([p], as_of=AS_OF, registry=registry)] == ["CC001"]
+        assert engine.check([p], as_of=date(2020, 1, 1), registry=registry) == []
+    assert len(engine._lookups) == 2  # one cache per date, reused by the second round
+    assert engine.check([p], as_of=AS_OF, registry=Registry()) == []  # an empty registry knows nothing
+    batch = engine.check([proc(code=f"1.00000{i}", legal_basis="Nghị định về một cửa61/2018/NĐ-CP") for i in range(3)],
+                         as_of=AS_OF, registry=registry)
+    one_by_one = [f for i in range(3) for f in engine.check([proc(code=f"1.00000{i}", legal_basis="Nghị định về một cửa61/2018/NĐ-CP")],
+                                                            as_of=AS_OF, registry=registry)]
+    assert [f.to_dict() for f in batch] == [f.to_dict() for f in one_by_one]
