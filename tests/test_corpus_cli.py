@@ -63,7 +63,7 @@ def test_add_docx_and_ingest_json_then_next_load_sees_it(tmp_corpus: Path, tmp_p
     res = run("add", str(docx_path), "--corpus", str(tmp_corpus))
     assert res.exit_code == 0, res.output
     assert "Đã học Nghị định 12/2026/NĐ-CP" in res.output and "làm hết hiệu lực 99/2020/NĐ-CP từ 01/03/2026" in res.output
-    assert "sửa đổi, bổ sung 63/2010/NĐ-CP từ 01/03/2026" in res.output and "expires" not in res.output
+    assert "sửa đổi, bổ sung 63/2010/NĐ-CP (khoản 2 Điều 8) từ 01/03/2026" in res.output and "expires" not in res.output
     learned = yaml.safe_load((tmp_corpus / "learned" / "12-2026-ND-CP.yaml").read_text("utf-8"))
     assert learned["origin"] == "learned" and learned["provenance"]["sha256"]
     res = run("status", "63/2010/NĐ-CP", "--as-of", "2026-03-01", "--corpus", str(tmp_corpus))
@@ -117,3 +117,11 @@ def test_document_that_fails_to_ingest_is_listed_not_skipped(tmp_corpus: Path) -
     assert [Path(f["path"]).name for f in data["not_learned"]] == ["hong.pdf"]
     res = run("add", str(broken), "--corpus", str(tmp_corpus))
     assert res.exit_code == 1 and "LỖI" in res.output and "ERROR" in res.output
+
+
+def test_articles_are_named_in_vietnamese() -> None:
+    from tthc_pipeline.legal.corpus_cli import articles_vi
+
+    arts = [{"dieu": "28", "khoan": "6", "diem": "d"}, {"dieu": "74"}, {"dieu": "4a", "khoan": "1"}]
+    assert articles_vi(arts) == "điểm d khoản 6 Điều 28; Điều 74; khoản 1 Điều 4a"
+    assert articles_vi(arts, limit=1) == "điểm d khoản 6 Điều 28; … và 2 mục khác"

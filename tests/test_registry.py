@@ -259,3 +259,56 @@ def test_nd154_scan_teaches_that_nd62_expired(nd154_ocr_text: str, tmp_path: Pat
     reg = Registry.load(tmp_path)
     assert reg.status("62/2021/NĐ-CP", D("2025-06-01")).code == "expired"
     assert reg.status("62/2021/NĐ-CP", D("2024-12-01")).code == "in_force"
+
+
+def test_amending_articles_each_name_their_document_and_articles() -> None:
+    """"Điều N. Sửa đổi, bổ sung … của <document>" anywhere in a regulation amends that
+    document in the articles of its own body (items "1." and "a)"); "Bãi bỏ" items are partial
+    repeals; a document the heading only describes ("đã được sửa đổi … theo …") is not
+    amended; a quoted article heading in the new wording does not end the article."""
+    text = "\n".join([
+        "BỘ CÔNG AN", "Số: 70/2026/TT-BCA", "Hà Nội, ngày 01 tháng 6 năm 2026", "THÔNG TƯ",
+        "Sửa đổi, bổ sung một số điều của các Thông tư số 55/2021/TT-BCA và Thông tư số 56/2021/TT-BCA",
+        "Điều 1. Sửa đổi, bổ sung một số điều của Thông tư số 55/2021/TT-BCA ngày 15 tháng 5 năm 2021",
+        "1. Sửa đổi, bổ sung khoản 2 Điều 5 như sau:",
+        "“Điều 2. Phạm vi điều chỉnh (được quoted)",
+        "2. Sửa đổi, bổ sung một số điểm của khoản 3 Điều 7 như sau:",
+        "a) Sửa đổi, bổ sung điểm b khoản 3 Điều 7 như sau:",
+        "b) Bãi bỏ điểm d khoản 3 Điều 7;",
+        "Điều 2. Sửa đổi, bổ sung Thông tư số 56/2021/TT-BCA ngày 15 tháng 5 năm 2021 đã được sửa đổi, bổ sung "
+        "theo Thông tư số 66/2023/TT-BCA",
+        "1. Sửa đổi, bổ sung Điều 9 như sau:",
+        "Điều 3. Hiệu lực thi hành",
+        "Thông tư này có hiệu lực thi hành kể từ ngày 15 tháng 7 năm 2026.",
+    ])
+    entry = relations_from_ingest({"metadata": {}, "text": text})
+    rel = {(r.type, r.target): r for r in entry.relations}
+    assert set(rel) == {("amends", "55/2021/TT-BCA"), ("repeals", "55/2021/TT-BCA"), ("amends", "56/2021/TT-BCA")}
+    assert rel[("amends", "55/2021/TT-BCA")].articles == [
+        {"dieu": "5", "khoan": "2"}, {"dieu": "7", "khoan": "3"}, {"diem": "b", "dieu": "7", "khoan": "3"}]
+    assert rel[("repeals", "55/2021/TT-BCA")].articles == [{"diem": "d", "dieu": "7", "khoan": "3"}]
+    assert rel[("amends", "56/2021/TT-BCA")].articles == [{"dieu": "9"}]
+    assert all(r.date == "2026-07-15" for r in entry.relations)
+
+
+@pytest.mark.realdata
+def test_nd168_closing_article_teaches_that_nd100_was_amended_and_partly_repealed(tmp_path: Path) -> None:
+    """NĐ 168/2024 is not titled as an amendment; its Điều 52 amends NĐ 100/2019 (and repeals
+    many of its articles), which "đã được sửa đổi … theo Nghị định số 123/2021/NĐ-CP"."""
+    path = REALDATA / "docx" / "ND-168-2024-ND-CP_xu-phat-giao-thong.docx"
+    if not path.exists():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    entry = relations_from_ingest(ingest_file(path))
+    rel = {(r.type, r.target): r for r in entry.relations}
+    assert (entry.id, entry.effective) == ("168/2024/NĐ-CP", "2025-01-01")
+    assert set(rel) == {("amends", "100/2019/NĐ-CP"), ("repeals", "100/2019/NĐ-CP")}  # not 123/2021
+    amended, repealed = rel[("amends", "100/2019/NĐ-CP")].articles, rel[("repeals", "100/2019/NĐ-CP")].articles
+    assert {"dieu": "28", "khoan": "6"} in amended and {"dieu": "82", "khoan": "4"} in amended
+    assert {"diem": "b", "dieu": "74", "khoan": "2"} in amended
+    assert {"dieu": "5"} in repealed and {"dieu": "3", "khoan": "1"} in repealed and {"dieu": "5"} not in amended
+    write_learned(entry, tmp_path / "learned")
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "gt.yaml").write_text("entries:\n  - {id: 100/2019/NĐ-CP, type: Nghị định, confidence: V}\n", "utf-8")
+    reg = Registry.load(tmp_path)
+    assert reg.status("100/2019/NĐ-CP", D("2025-06-01")).code == "partly_repealed"
+    assert reg.status("100/2019/NĐ-CP", D("2024-06-01")).code == "in_force"

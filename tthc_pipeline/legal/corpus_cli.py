@@ -163,13 +163,26 @@ def _print_entry(entry: Entry, today: Status) -> None:
     if entry.relations:
         click.echo("  Quan hệ:")
     for r in entry.relations:
-        arts = ""
-        if r.articles:
-            arts = " (" + "; ".join(" ".join(f"{k} {v}" for k, v in a.items()) for a in r.articles) + ")"
+        arts = f" ({articles_vi(r.articles)})" if r.articles else ""
         derived = ", suy ra" if r.derived else ""
         click.echo(f"   - {names.get(r.type, r.type)} {r.target}{arts}, từ {_fmt_date(r.date)} [{r.confidence}{derived}]")
     for o in entry.overridden:
         click.echo(f"  Dữ liệu học được bị ghi đè bởi dữ liệu nhập tay: {o}")
+
+
+def articles_vi(articles: list[dict[str, str]], limit: int | None = None) -> str:
+    """[{"dieu": "28", "khoan": "6", "diem": "d"}, {"dieu": "74"}] → "điểm d khoản 6 Điều 28;
+    Điều 74"; with ``limit``, the first ``limit`` and how many more ("… và 37 mục khác")."""
+    def one(a: dict[str, str]) -> str:
+        parts = [f"điểm {a['diem']}" if a.get("diem") else "", f"khoản {a['khoan']}" if a.get("khoan") else "",
+                 f"Điều {a['dieu']}" if a.get("dieu") else ""]
+        return " ".join(p for p in parts if p)
+
+    shown = articles if limit is None else articles[:limit]
+    text = "; ".join(one(a) for a in shown)
+    if limit is not None and len(articles) > limit:
+        text += f"; … và {len(articles) - limit} mục khác"
+    return text
 
 
 @corpus.command("status")
@@ -212,7 +225,8 @@ def add_cmd(files: tuple[Path, ...], corpus_dir: Path | None) -> None:
         click.echo(f"Đã học {entry.type or 'văn bản'} {entry.id} → {target}")
         click.echo(f"  Ngày ban hành: {_fmt_date(entry.issued)}; có hiệu lực: {_fmt_date(entry.effective)}")
         for r in entry.relations:
-            click.echo(f"  - {RELATION_NAMES_VI.get(r.type, r.type)} {r.target} từ {_fmt_date(r.date)}")
+            arts = f" ({articles_vi(r.articles, limit=6)})" if r.articles else ""
+            click.echo(f"  - {RELATION_NAMES_VI.get(r.type, r.type)} {r.target}{arts} từ {_fmt_date(r.date)}")
     if failed:
         sys.exit(1)
 

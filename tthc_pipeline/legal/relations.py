@@ -30,12 +30,19 @@ _HEADER_NUMBER = re.compile(r"S[ốô]\s*:\s*(?P<num>[^\n|]{3,40})")
 _HEADER_DATE = re.compile(r"ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*[.,]?\s*năm\s*(?P<y>\d{4})")
 # "kể từ ngày ký / thông qua": in force on the issue date ("sau 45 ngày kể từ …" is not).
 _FROM_ISSUE = re.compile(r"^(?:ke\s*)?tu\s*ngay\s*(?:ky|thong\s*qua)")
+# an item of an amending article: "2. Sửa đổi, bổ sung khoản 6 Điều 28", "a) Bãi bỏ khoản 1
+# Điều 3" (on fold() text: "đ)" reads "d)"); ``verb`` tells amended from repealed articles
 _TOUCHED = re.compile(
-    r"^\s*(?:\d+\.\s*)?(?:sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the)\s+"
+    r"^\s*(?:(?:\d+\.|[a-z]\))\s*)?(?P<verb>sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the)\s+"
     r"(?:mot\s+so\s+(?:diem|khoan|dieu)(?:\s*,\s*(?:diem|khoan))?\s+(?:cua\s+)?)?"
     r"(?P<chain>(?:(?:diem|khoan|dieu)\s+[0-9a-z]+[\s,]*(?:va\s+)?)+)",
     re.MULTILINE,
 )
+
+# "Điều 52. Sửa đổi, bổ sung một số điều của Nghị định số 100/2019/NĐ-CP …": an article of a
+# regulation that amends another one (decrees and circulars amend others in their closing
+# chapter); on fold() text, one heading line
+_ARTICLE_AMENDS = re.compile(r"^[ \t]*dieu\s+(?P<n>\d+)\s*[.:]\s*(?=sua\s+doi|bo\s+sung)[^\n]*", re.MULTILINE)
 
 LEARNED_CONFIDENCE = "S"  # machine-read from the official text: needs a human check to be V
 
@@ -93,7 +100,9 @@ def _metadata_relations(eff: dict[str, Any], own_id: str | None, effective: str 
 
 
 def _amended_targets(text: str, title: str | None, own_id: str | None, effective: str | None, source: str) -> list[Relation]:
-    """"sửa đổi, bổ sung (một số điều của) Nghị định số X" in the title or opening → amends X."""
+    """"sửa đổi, bổ sung (một số điều của) Nghị định số X" in the title or opening → amends X;
+    an article "Điều N. Sửa đổi, bổ sung … Nghị định số Y" elsewhere → amends Y (see
+    ``_amending_articles``)."""
     out: list[Relation] = []
     head = clean(title or "") + "\n" + text[:3000]
     folded = fold(head)
@@ -103,13 +112,66 @@ def _amended_targets(text: str, title: str | None, own_id: str | None, effective
         before = folded[max(0, c.start - 80):c.start]
         if _AMENDED_BEFORE.search(before) and all(r.target != c.canonical_id for r in out):
             out.append(Relation("amends", c.canonical_id, effective, [], source, LEARNED_CONFIDENCE, "learned"))
-    if len(out) == 1:
-        touched: list[dict[str, str]] = []
-        ctext = canon(text)
-        for m in _TOUCHED.finditer(fold(text)):
-            touched += _parse_articles(ctext[m.start("chain"):m.end("chain")])
-        out[0].articles = [dict(t) for t in {tuple(sorted(a.items())) for a in touched}]
-        out[0].articles.sort(key=lambda a: (int(re.sub(r"\D", "", a.get("dieu", "0")) or 0), a.get("khoan", ""), a.get("diem", "")))
+    by_article = _amending_articles(text, own_id, effective, source)
+    if len(out) == 1 and not any(r.target == out[0].target for r in by_article):
+        amended, repealed = _touched(text, canon(text), 0, len(text))
+        out[0].articles = amended
+        if repealed:
+            out.append(Relation("repeals", out[0].target, effective, repealed, source, LEARNED_CONFIDENCE, "learned"))
+    # what the amending articles read (per target, within each article) beats a title-level
+    # relation without its articles
+    known = {(r.type, r.target) for r in by_article}
+    return [r for r in out if (r.type, r.target) not in known] + by_article
+
+
+def _touched(text: str, ctext: str, start: int, end: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The articles an amendment amends ("Sửa đổi, bổ sung khoản 6 Điều 28 …") and those it
+    repeals ("Bãi bỏ khoản 1 Điều 3"), read in ``text[start:end]``, each sorted without repeats."""
+    touched: dict[bool, list[dict[str, str]]] = {False: [], True: []}
+    for m in _TOUCHED.finditer(fold(text[start:end])):
+        repeal = m.group("verb").startswith("bai")
+        touched[repeal] += _parse_articles(ctext[start + m.start("chain"):start + m.end("chain")])
+    return _articles_sorted(touched[False]), _articles_sorted(touched[True])
+
+
+def _articles_sorted(items: list[dict[str, str]]) -> list[dict[str, str]]:
+    articles = [dict(t) for t in {tuple(sorted(a.items())) for a in items}]
+    articles.sort(key=lambda a: (_number_order(a.get("dieu", "")), _number_order(a.get("khoan", "")), a.get("diem", "")))
+    return articles
+
+
+def _number_order(ident: str) -> tuple[int, str]:
+    """Reading order of an article or clause number: "4" < "4a" < "10" (not "10" < "4")."""
+    digits = re.match(r"\d*", ident).group(0)
+    return (int(digits) if digits else 0, ident[len(digits):])
+
+
+def _amending_articles(text: str, own_id: str | None, effective: str | None, source: str) -> list[Relation]:
+    """An article "Điều N. Sửa đổi, bổ sung (một số điều của) <document> …" anywhere in the
+    text amends that document (the first one cited after those words, not a later "đã được
+    sửa đổi … theo Nghị định …" describing it), in the articles its body touches: up to the
+    heading of Điều N+1 (headings inside the quoted new wording carry other numbers or sit
+    behind a quotation mark)."""
+    folded = fold(text)
+    out: list[Relation] = []
+    ctext = None
+    for m in _ARTICLE_AMENDS.finditer(folded):
+        heading = text[m.start():m.end()]
+        target = None
+        for c in find_citations(heading):
+            if c.is_self_reference or not c.canonical_id or c.canonical_id == own_id:
+                continue
+            if _AMENDED_BEFORE.search(fold(heading)[max(0, c.start - 80):c.start]):
+                target = c.canonical_id
+            break  # only the first document the heading cites
+        if target is None or any(r.target == target for r in out):  # the first article naming it
+            continue
+        nxt = re.compile(rf"^[ \t]*dieu\s+{int(m.group('n')) + 1}\s*[.:]", re.MULTILINE).search(folded, m.end())
+        ctext = ctext if ctext is not None else canon(text)
+        amended, repealed = _touched(text, ctext, m.end(), nxt.start() if nxt else len(text))
+        out.append(Relation("amends", target, effective, amended, source, LEARNED_CONFIDENCE, "learned"))
+        if repealed:
+            out.append(Relation("repeals", target, effective, repealed, source, LEARNED_CONFIDENCE, "learned"))
     return out
 
 
