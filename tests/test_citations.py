@@ -104,6 +104,17 @@ def test_bare_numbers_line_breaks_and_articles() -> None:
     assert split.number == "281/2016/TT-BTC" and split.doc_type == "Thông tư"
 
 
+def test_article_lists_read_va_and_hoac_only_as_words() -> None:
+    """On canon text: "và" and "hoặc" join bare article numbers ("khoản 2 và 3"); the "và" in "vào" does
+    not ("khoản 3 vào Điều 13" touches clause 3 of Article 13, not a clause "o")."""
+    from tthc_pipeline.legal.citations import _parse_articles
+
+    assert _parse_articles("khoản 3 vào điều 13") == [{"dieu": "13", "khoan": "3"}]
+    assert _parse_articles("khoản 2 và 3 điều 5") == [{"dieu": "5", "khoan": "2"}, {"dieu": "5", "khoan": "3"}]
+    assert _parse_articles("điểm a hoặc b khoản 1 điều 4") == [
+        {"dieu": "4", "khoan": "1", "diem": "a"}, {"dieu": "4", "khoan": "1", "diem": "b"}]
+
+
 def test_named_laws_and_registry_resolution() -> None:
     reg = Registry.load(REPO_CORPUS)
     text = "theo Luật Cư trú năm 2020, Luật Căn cước và Hiến pháp năm 2013; Bộ luật Dân sự 2015"

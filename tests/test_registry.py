@@ -275,6 +275,7 @@ def test_amending_articles_each_name_their_document_and_articles() -> None:
         "2. Sửa đổi, bổ sung một số điểm của khoản 3 Điều 7 như sau:",
         "a) Sửa đổi, bổ sung điểm b khoản 3 Điều 7 như sau:",
         "b) Bãi bỏ điểm d khoản 3 Điều 7;",
+        "3. Bổ sung khoản 4 vào Điều 9 như sau:",
         "Điều 2. Sửa đổi, bổ sung Thông tư số 56/2021/TT-BCA ngày 15 tháng 5 năm 2021 đã được sửa đổi, bổ sung "
         "theo Thông tư số 66/2023/TT-BCA",
         "1. Sửa đổi, bổ sung Điều 9 như sau:",
@@ -285,7 +286,8 @@ def test_amending_articles_each_name_their_document_and_articles() -> None:
     rel = {(r.type, r.target): r for r in entry.relations}
     assert set(rel) == {("amends", "55/2021/TT-BCA"), ("repeals", "55/2021/TT-BCA"), ("amends", "56/2021/TT-BCA")}
     assert rel[("amends", "55/2021/TT-BCA")].articles == [
-        {"dieu": "5", "khoan": "2"}, {"dieu": "7", "khoan": "3"}, {"diem": "b", "dieu": "7", "khoan": "3"}]
+        {"dieu": "5", "khoan": "2"}, {"dieu": "7", "khoan": "3"}, {"diem": "b", "dieu": "7", "khoan": "3"},
+        {"dieu": "9", "khoan": "4"}]
     assert rel[("repeals", "55/2021/TT-BCA")].articles == [{"diem": "d", "dieu": "7", "khoan": "3"}]
     assert rel[("amends", "56/2021/TT-BCA")].articles == [{"dieu": "9"}]
     assert all(r.date == "2026-07-15" for r in entry.relations)

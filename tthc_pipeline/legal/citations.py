@@ -129,7 +129,7 @@ _ART_GROUP = rf"(?:điểm|khoản|điều)\s+{_ART_ITEM}(?:(?:\s*,\s*|\s+và\s+
 _ARTICLES_BEFORE = re.compile(
     rf"(?<!\w)(?P<chain>{_ART_GROUP}(?:(?:\s*,\s*|\s+)(?:và\s+)?{_ART_GROUP})*)\s*,?\s*(?:của\s+|tại\s+|theo\s+)?$"
 )
-_ART_TOKEN = re.compile(rf"(?P<kw>điểm|khoản|điều)\s+(?P<id>{_ART_ITEM})|(?:,|và|hoặc)\s*(?P<bare>{_ART_ITEM})")
+_ART_TOKEN = re.compile(rf"(?P<kw>điểm|khoản|điều)\s+(?P<id>{_ART_ITEM})|(?:,|và(?!\w)|hoặc(?!\w))\s*(?P<bare>{_ART_ITEM})")
 
 _ISSUED_AFTER = re.compile(
     r"\s{0,3},?\s{0,3}(?:ban hành\s+)?ngày\s{0,3}(?P<d>\d{1,2})\s{0,3}"

@@ -35,7 +35,8 @@ _FROM_ISSUE = re.compile(r"^(?:ke\s*)?tu\s*ngay\s*(?:ky|thong\s*qua)")
 _TOUCHED = re.compile(
     r"^\s*(?:(?:\d+\.|[a-z]\))\s*)?(?P<verb>sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the)\s+"
     r"(?:mot\s+so\s+(?:diem|khoan|dieu)(?:\s*,\s*(?:diem|khoan))?\s+(?:cua\s+)?)?"
-    r"(?P<chain>(?:(?:diem|khoan|dieu)\s+[0-9a-z]+[\s,]*(?:va\s+)?)+)",
+    # "khoản 3 và bổ sung khoản 4, khoản 5 vào Điều 9", "khoản 2a vào sau khoản 2 Điều 1"
+    r"(?P<chain>(?:(?:diem|khoan|dieu)\s+[0-9a-z]+[\s,]*(?:(?:va|vao(?:\s+sau)?)\s+(?:bo\s+sung\s+)?)?)+)",
     re.MULTILINE,
 )
 
@@ -148,8 +149,8 @@ def _number_order(ident: str) -> tuple[int, str]:
 
 def _amending_articles(text: str, own_id: str | None, effective: str | None, source: str) -> list[Relation]:
     """An article "Điều N. Sửa đổi, bổ sung (một số điều của) <document> …" anywhere in the
-    text amends that document (the first one cited after those words, not a later "đã được
-    sửa đổi … theo Nghị định …" describing it), in the articles its body touches: up to the
+    text amends that document (the first one its heading cites, not a later "đã được sửa đổi
+    … theo Nghị định …" describing it), in the articles its body touches: up to the
     heading of Điều N+1 (headings inside the quoted new wording carry other numbers or sit
     behind a quotation mark)."""
     folded = fold(text)
@@ -157,13 +158,10 @@ def _amending_articles(text: str, own_id: str | None, effective: str | None, sou
     ctext = None
     for m in _ARTICLE_AMENDS.finditer(folded):
         heading = text[m.start():m.end()]
-        target = None
-        for c in find_citations(heading):
-            if c.is_self_reference or not c.canonical_id or c.canonical_id == own_id:
-                continue
-            if _AMENDED_BEFORE.search(fold(heading)[max(0, c.start - 80):c.start]):
-                target = c.canonical_id
-            break  # only the first document the heading cites
+        # the first document the heading cites ("… của Nghị định số X", "… và biểu mẫu quy
+        # định tại Thông tư số X"), not a later one describing it
+        target = next((c.canonical_id for c in find_citations(heading)
+                       if c.canonical_id and not c.is_self_reference and c.canonical_id != own_id), None)
         if target is None or any(r.target == target for r in out):  # the first article naming it
             continue
         nxt = re.compile(rf"^[ \t]*dieu\s+{int(m.group('n')) + 1}\s*[.:]", re.MULTILINE).search(folded, m.end())
