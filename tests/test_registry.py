@@ -220,7 +220,11 @@ def _nd154_pages_with_article_15() -> list[int]:
 
 @pytest.fixture(scope="module")
 def nd154_ocr_text() -> str:
-    pdf_path = REALDATA / "pdf" / "ND-154-2024-ND-CP_cu-tru_SCAN.pdf"
+    return _ocr_pages(REALDATA / "pdf" / "ND-154-2024-ND-CP_cu-tru_SCAN.pdf", _nd154_pages_with_article_15())
+
+
+def _ocr_pages(pdf_path: Path, pages: list[int]) -> str:
+    """Text of ``pages`` (0-based) of a scan, by tesseract ``-l vie`` at 300 dpi, one thread."""
     if not pdf_path.exists():
         pytest.skip("../shared/realdata not present: real-data test skipped")
     if shutil.which("tesseract") is None:
@@ -230,7 +234,7 @@ def nd154_ocr_text() -> str:
     pdf = pdfium.PdfDocument(str(pdf_path))
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     texts = []
-    for index in _nd154_pages_with_article_15():
+    for index in pages:
         image = pdf[index].render(scale=300 / 72, grayscale=True).to_pil()
         import io
 
@@ -265,7 +269,8 @@ def test_amending_articles_each_name_their_document_and_articles() -> None:
     """"Điều N. Sửa đổi, bổ sung … của <document>" anywhere in a regulation amends that
     document in the articles of its own body (items "1." and "a)"); "Bãi bỏ" items are partial
     repeals; a document the heading only describes ("đã được sửa đổi … theo …") is not
-    amended; a quoted article heading in the new wording does not end the article."""
+    amended; a quoted article heading in the new wording does not end the article; a heading
+    may wrap onto the next line."""
     text = "\n".join([
         "BỘ CÔNG AN", "Số: 70/2026/TT-BCA", "Hà Nội, ngày 01 tháng 6 năm 2026", "THÔNG TƯ",
         "Sửa đổi, bổ sung một số điều của các Thông tư số 55/2021/TT-BCA và Thông tư số 56/2021/TT-BCA",
@@ -276,8 +281,8 @@ def test_amending_articles_each_name_their_document_and_articles() -> None:
         "a) Sửa đổi, bổ sung điểm b khoản 3 Điều 7 như sau:",
         "b) Bãi bỏ điểm d khoản 3 Điều 7;",
         "3. Bổ sung khoản 4 vào Điều 9 như sau:",
-        "Điều 2. Sửa đổi, bổ sung Thông tư số 56/2021/TT-BCA ngày 15 tháng 5 năm 2021 đã được sửa đổi, bổ sung "
-        "theo Thông tư số 66/2023/TT-BCA",
+        "Điều 2. Sửa đổi, bổ sung một số điều và biểu mẫu quy định tại Thông tư số",  # a heading wrapped (OCR)
+        "56/2021/TT-BCA ngày 15 tháng 5 năm 2021 đã được sửa đổi, bổ sung theo Thông tư số 66/2023/TT-BCA",
         "1. Sửa đổi, bổ sung Điều 9 như sau:",
         "Điều 3. Hiệu lực thi hành",
         "Thông tư này có hiệu lực thi hành kể từ ngày 15 tháng 7 năm 2026.",
@@ -314,3 +319,22 @@ def test_nd168_closing_article_teaches_that_nd100_was_amended_and_partly_repeale
     reg = Registry.load(tmp_path)
     assert reg.status("100/2019/NĐ-CP", D("2025-06-01")).code == "partly_repealed"
     assert reg.status("100/2019/NĐ-CP", D("2024-06-01")).code == "in_force"
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+def test_tt66_scan_teaches_each_amended_circular_its_own_clauses() -> None:
+    """TT 66/2023/TT-BCA (scan) amends three circulars, one article each: Điều 1 TT 55/2021
+    (and repeals its Điều 12), Điều 2 TT 56/2021, Điều 3 TT 57/2021. Pages 1, 6–10 hold the
+    title, the three headings, the repeal and the effective date (01/01/2024)."""
+    text = _ocr_pages(REALDATA / "pdf" / "TT-66-2023-TT-BCA_sua-TT55-56-57-2021_SCAN.pdf", [0, 5, 6, 7, 8, 9])
+    entry = relations_from_ingest({"metadata": {}, "text": text, "source": "TT-66-2023-TT-BCA_SCAN.pdf"})
+    rel = {(r.type, r.target): r for r in entry.relations}
+    assert {("amends", "55/2021/TT-BCA"), ("repeals", "55/2021/TT-BCA"), ("amends", "56/2021/TT-BCA"),
+            ("amends", "57/2021/TT-BCA")} <= set(rel)
+    assert rel[("repeals", "55/2021/TT-BCA")].articles == [{"dieu": "12"}]
+    assert {"dieu": "3"} in rel[("amends", "55/2021/TT-BCA")].articles
+    assert {"dieu": "3", "khoan": "1"} in rel[("amends", "56/2021/TT-BCA")].articles
+    assert {"dieu": "5"} in rel[("amends", "57/2021/TT-BCA")].articles
+    assert {"dieu": "5"} not in rel[("amends", "55/2021/TT-BCA")].articles  # TT 57's, not TT 55's
+    assert entry.effective == "2024-01-01"

@@ -147,6 +147,21 @@ def _number_order(ident: str) -> tuple[int, str]:
     return (int(digits) if digits else 0, ident[len(digits):])
 
 
+# what starts the body of an article after its heading: an item ("1.", "a)"), a quotation,
+# another article; a heading wraps onto at most two more lines (OCR, PDF text layers)
+_BODY_LINE = re.compile(r"[ \t]*(?:\d+\s*[.,]|[a-z]\)|[\"“”']|dieu\s+\d|$)")
+
+
+def _heading_end(folded: str, end: int) -> int:
+    """End of an article heading that starts on the line ending at ``end``."""
+    for _ in range(2):
+        if end >= len(folded) or _BODY_LINE.match(folded, end + 1):
+            break
+        nl = folded.find("\n", end + 1)
+        end = len(folded) if nl < 0 else nl
+    return end
+
+
 def _amending_articles(text: str, own_id: str | None, effective: str | None, source: str) -> list[Relation]:
     """An article "Điều N. Sửa đổi, bổ sung (một số điều của) <document> …" anywhere in the
     text amends that document (the first one its heading cites, not a later "đã được sửa đổi
@@ -157,16 +172,17 @@ def _amending_articles(text: str, own_id: str | None, effective: str | None, sou
     out: list[Relation] = []
     ctext = None
     for m in _ARTICLE_AMENDS.finditer(folded):
-        heading = text[m.start():m.end()]
+        head_end = _heading_end(folded, m.end())
+        heading = text[m.start():head_end]
         # the first document the heading cites ("… của Nghị định số X", "… và biểu mẫu quy
         # định tại Thông tư số X"), not a later one describing it
         target = next((c.canonical_id for c in find_citations(heading)
                        if c.canonical_id and not c.is_self_reference and c.canonical_id != own_id), None)
         if target is None or any(r.target == target for r in out):  # the first article naming it
             continue
-        nxt = re.compile(rf"^[ \t]*dieu\s+{int(m.group('n')) + 1}\s*[.:]", re.MULTILINE).search(folded, m.end())
+        nxt = re.compile(rf"^[ \t]*dieu\s+{int(m.group('n')) + 1}\s*[.:]", re.MULTILINE).search(folded, head_end)
         ctext = ctext if ctext is not None else canon(text)
-        amended, repealed = _touched(text, ctext, m.end(), nxt.start() if nxt else len(text))
+        amended, repealed = _touched(text, ctext, head_end, nxt.start() if nxt else len(text))
         out.append(Relation("amends", target, effective, amended, source, LEARNED_CONFIDENCE, "learned"))
         if repealed:
             out.append(Relation("repeals", target, effective, repealed, source, LEARNED_CONFIDENCE, "learned"))
