@@ -290,9 +290,8 @@ def test_amending_articles_each_name_their_document_and_articles() -> None:
     entry = relations_from_ingest({"metadata": {}, "text": text})
     rel = {(r.type, r.target): r for r in entry.relations}
     assert set(rel) == {("amends", "55/2021/TT-BCA"), ("repeals", "55/2021/TT-BCA"), ("amends", "56/2021/TT-BCA")}
-    assert rel[("amends", "55/2021/TT-BCA")].articles == [
-        {"dieu": "5", "khoan": "2"}, {"dieu": "7", "khoan": "3"}, {"diem": "b", "dieu": "7", "khoan": "3"},
-        {"dieu": "9", "khoan": "4"}]
+    assert rel[("amends", "55/2021/TT-BCA")].articles == [  # not clause 3 of Art. 7 as a whole
+        {"dieu": "5", "khoan": "2"}, {"diem": "b", "dieu": "7", "khoan": "3"}, {"dieu": "9", "khoan": "4"}]
     assert rel[("repeals", "55/2021/TT-BCA")].articles == [{"diem": "d", "dieu": "7", "khoan": "3"}]
     assert rel[("amends", "56/2021/TT-BCA")].articles == [{"dieu": "9"}]
     assert all(r.date == "2026-07-15" for r in entry.relations)
@@ -310,9 +309,11 @@ def test_nd168_closing_article_teaches_that_nd100_was_amended_and_partly_repeale
     assert (entry.id, entry.effective) == ("168/2024/NĐ-CP", "2025-01-01")
     assert set(rel) == {("amends", "100/2019/NĐ-CP"), ("repeals", "100/2019/NĐ-CP")}  # not 123/2021
     amended, repealed = rel[("amends", "100/2019/NĐ-CP")].articles, rel[("repeals", "100/2019/NĐ-CP")].articles
-    assert {"dieu": "28", "khoan": "6"} in amended and {"dieu": "82", "khoan": "4"} in amended
-    assert {"diem": "b", "dieu": "74", "khoan": "2"} in amended
+    assert {"diem": "d", "dieu": "28", "khoan": "6"} in amended and {"dieu": "82", "khoan": "4"} in amended
+    assert {"diem": "b", "dieu": "74", "khoan": "2"} in amended and {"dieu": "74"} not in amended  # a container
+    assert {"dieu": "1", "khoan": "2a"} in amended and {"dieu": "1", "khoan": "2"} not in amended  # "vào sau khoản 2"
     assert {"dieu": "5"} in repealed and {"dieu": "3", "khoan": "1"} in repealed and {"dieu": "5"} not in amended
+    assert {"dieu": "12", "khoan": "1"} in repealed and {"diem": "c", "dieu": "12", "khoan": "2"} in repealed  # "khoản 1; điểm c khoản 2; … Điều 12"
     write_learned(entry, tmp_path / "learned")
     (tmp_path / "registry").mkdir()
     (tmp_path / "registry" / "gt.yaml").write_text("entries:\n  - {id: 100/2019/NĐ-CP, type: Nghị định, confidence: V}\n", "utf-8")

@@ -299,8 +299,13 @@ def test_per_item_rule_reports_each_paper_with_the_same_quote(engine):
     assert both[0].fingerprint == alone[0].fingerprint  # the first paper's identity is kept
     assert both[1].fingerprint == fingerprint("HS008", "1.000001", "dossier", both[1].evidence.quote, 1)
     assert "Chứng chỉ nghiệp vụ" in both[1].evidence.context
-    # the same procedure given twice (two record files) is still reported once
-    assert len(_rule_findings(engine, [proc(dossier=two), proc(dossier=two)], "HS008")) == 2
+    # the same procedure given twice (two record files), even with its text moved, is still
+    # reported once per paper: ordinals are counted per text, not per procedure id
+    moved = proc(dossier="Đơn đề nghị.1 bản chính\n" + two)
+    assert len(_rule_findings(engine, [proc(dossier=two), proc(dossier=two), moved], "HS008")) == 2
+    # outside the dossier a repeated quote stays one thing to fix (CMND at submission and pick-up)
+    steps = "Bước 1: Nộp hồ sơ, xuất trình Chứng minh nhân dân.\nBước 3: Nhận kết quả, xuất trình Chứng minh nhân dân."
+    assert len(_rule_findings(engine, [proc(steps=steps)], "HS003")) == 1
     # repeats inside one dossier item: one finding
     same_item = "Chứng minh nhân dân hoặc giấy Chứng minh nhân dân của người đề nghị (bản sao)."
     assert len(_rule_findings(engine, [proc(dossier=same_item)], "HS003")) == 1
@@ -333,7 +338,7 @@ def test_registry_lookups_are_kept_across_calls_per_registry_and_date():
     for _ in range(2):
         assert [f.rule_id for f in engine.check([p], as_of=AS_OF, registry=registry)] == ["CC001"]
         assert engine.check([p], as_of=date(2020, 1, 1), registry=registry) == []
-    assert len(engine._lookups) == 2  # one cache per date, reused by the second round
+    assert list(engine._lookups) == [registry] and len(engine._lookups[registry]) == 2  # one cache per date, reused
     assert engine.check([p], as_of=AS_OF, registry=Registry()) == []  # an empty registry knows nothing
     batch = engine.check([proc(code=f"1.00000{i}", legal_basis="Nghị định về một cửa61/2018/NĐ-CP") for i in range(3)],
                          as_of=AS_OF, registry=registry)

@@ -4,7 +4,8 @@ The closing-article facts (effective date, what the document replaces, repeals o
 an end date given to one document) are read by ONE implementation: ``ingest.metadata``
 (``record["metadata"]["effective"]``; ``extract_metadata(text)`` when a record lacks it).
 This module only adds what metadata does not read: "sửa đổi, bổ sung một số điều của …"
-amendments with the articles they touch, and the registry entry around them.
+amendments with the articles they touch (``legal.amendments``), and the registry entry
+around them.
 """
 
 from __future__ import annotations
@@ -20,31 +21,17 @@ from typing import Any, Callable, Iterable
 
 import yaml
 
-from tthc_pipeline.legal.citations import _parse_articles, canonical_number, find_citations, number_key, type_from_symbol
+from tthc_pipeline.legal.amendments import Touched, amending_articles, clauses_touched
+from tthc_pipeline.legal.citations import canonical_number, find_citations, number_key, type_from_symbol
 from tthc_pipeline.legal.dates import iso_date, parse_date
 from tthc_pipeline.legal.registry import Entry, Relation, entry_to_yaml_dict
-from tthc_pipeline.text.normalize import canon, clean, fold
+from tthc_pipeline.text.normalize import clean, fold
 
 _AMENDED_BEFORE = re.compile(r"sua\s+doi\s*,?\s*(?:bo\s+sung\s+)?(?:mot\s+so\s+dieu\s+)?(?:cua\s+)?(?:cac\s+)?$")
 _HEADER_NUMBER = re.compile(r"S[ốô]\s*:\s*(?P<num>[^\n|]{3,40})")
 _HEADER_DATE = re.compile(r"ngày\s*(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*[.,]?\s*năm\s*(?P<y>\d{4})")
 # "kể từ ngày ký / thông qua": in force on the issue date ("sau 45 ngày kể từ …" is not).
 _FROM_ISSUE = re.compile(r"^(?:ke\s*)?tu\s*ngay\s*(?:ky|thong\s*qua)")
-# an item of an amending article: "2. Sửa đổi, bổ sung khoản 6 Điều 28", "a) Bãi bỏ khoản 1
-# Điều 3" (on fold() text: "đ)" reads "d)"); ``verb`` tells amended from repealed articles
-_TOUCHED = re.compile(
-    r"^\s*(?:(?:\d+\.|[a-z]\))\s*)?(?P<verb>sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the)\s+"
-    r"(?:mot\s+so\s+(?:diem|khoan|dieu)(?:\s*,\s*(?:diem|khoan))?\s+(?:cua\s+)?)?"
-    # "khoản 3 và bổ sung khoản 4, khoản 5 vào Điều 9", "khoản 2a vào sau khoản 2 Điều 1"
-    r"(?P<chain>(?:(?:diem|khoan|dieu)\s+[0-9a-z]+[\s,]*(?:(?:va|vao(?:\s+sau)?)\s+(?:bo\s+sung\s+)?)?)+)",
-    re.MULTILINE,
-)
-
-# "Điều 52. Sửa đổi, bổ sung một số điều của Nghị định số 100/2019/NĐ-CP …": an article of a
-# regulation that amends another one (decrees and circulars amend others in their closing
-# chapter); on fold() text, one heading line
-_ARTICLE_AMENDS = re.compile(r"^[ \t]*dieu\s+(?P<n>\d+)\s*[.:]\s*(?=sua\s+doi|bo\s+sung)[^\n]*", re.MULTILINE)
-
 LEARNED_CONFIDENCE = "S"  # machine-read from the official text: needs a human check to be V
 
 
@@ -101,91 +88,31 @@ def _metadata_relations(eff: dict[str, Any], own_id: str | None, effective: str 
 
 
 def _amended_targets(text: str, title: str | None, own_id: str | None, effective: str | None, source: str) -> list[Relation]:
-    """"sửa đổi, bổ sung (một số điều của) Nghị định số X" in the title or opening → amends X;
-    an article "Điều N. Sửa đổi, bổ sung … Nghị định số Y" elsewhere → amends Y (see
-    ``_amending_articles``)."""
-    out: list[Relation] = []
+    """What the regulation amends, with the clauses (``legal.amendments``): "sửa đổi, bổ sung
+    (một số điều của) Nghị định số X" in the title or opening, and any article "Điều N. Sửa
+    đổi, bổ sung … Nghị định số Y". A title naming one document lends it the items outside
+    the articles that name their own; "Bãi bỏ" items become a partial ``repeals``."""
+    targets: list[str] = []
     head = clean(title or "") + "\n" + text[:3000]
     folded = fold(head)
     for c in find_citations(head):
         if c.is_self_reference or not c.canonical_id or c.canonical_id == own_id:
             continue
-        before = folded[max(0, c.start - 80):c.start]
-        if _AMENDED_BEFORE.search(before) and all(r.target != c.canonical_id for r in out):
-            out.append(Relation("amends", c.canonical_id, effective, [], source, LEARNED_CONFIDENCE, "learned"))
-    by_article = _amending_articles(text, own_id, effective, source)
-    if len(out) == 1 and not any(r.target == out[0].target for r in by_article):
-        amended, repealed = _touched(text, canon(text), 0, len(text))
-        out[0].articles = amended
-        if repealed:
-            out.append(Relation("repeals", out[0].target, effective, repealed, source, LEARNED_CONFIDENCE, "learned"))
-    # what the amending articles read (per target, within each article) beats a title-level
-    # relation without its articles
-    known = {(r.type, r.target) for r in by_article}
-    return [r for r in out if (r.type, r.target) not in known] + by_article
-
-
-def _touched(text: str, ctext: str, start: int, end: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """The articles an amendment amends ("Sửa đổi, bổ sung khoản 6 Điều 28 …") and those it
-    repeals ("Bãi bỏ khoản 1 Điều 3"), read in ``text[start:end]``, each sorted without repeats."""
-    touched: dict[bool, list[dict[str, str]]] = {False: [], True: []}
-    for m in _TOUCHED.finditer(fold(text[start:end])):
-        repeal = m.group("verb").startswith("bai")
-        touched[repeal] += _parse_articles(ctext[start + m.start("chain"):start + m.end("chain")])
-    return _articles_sorted(touched[False]), _articles_sorted(touched[True])
-
-
-def _articles_sorted(items: list[dict[str, str]]) -> list[dict[str, str]]:
-    articles = [dict(t) for t in {tuple(sorted(a.items())) for a in items}]
-    articles.sort(key=lambda a: (_number_order(a.get("dieu", "")), _number_order(a.get("khoan", "")), a.get("diem", "")))
-    return articles
-
-
-def _number_order(ident: str) -> tuple[int, str]:
-    """Reading order of an article or clause number: "4" < "4a" < "10" (not "10" < "4")."""
-    digits = re.match(r"\d*", ident).group(0)
-    return (int(digits) if digits else 0, ident[len(digits):])
-
-
-# what starts the body of an article after its heading: an item ("1.", "a)"), a quotation,
-# another article; a heading wraps onto at most two more lines (OCR, PDF text layers)
-_BODY_LINE = re.compile(r"[ \t]*(?:\d+\s*[.,]|[a-z]\)|[\"“”']|dieu\s+\d|$)")
-
-
-def _heading_end(folded: str, end: int) -> int:
-    """End of an article heading that starts on the line ending at ``end``."""
-    for _ in range(2):
-        if end >= len(folded) or _BODY_LINE.match(folded, end + 1):
-            break
-        nl = folded.find("\n", end + 1)
-        end = len(folded) if nl < 0 else nl
-    return end
-
-
-def _amending_articles(text: str, own_id: str | None, effective: str | None, source: str) -> list[Relation]:
-    """An article "Điều N. Sửa đổi, bổ sung (một số điều của) <document> …" anywhere in the
-    text amends that document (the first one its heading cites, not a later "đã được sửa đổi
-    … theo Nghị định …" describing it), in the articles its body touches: up to the
-    heading of Điều N+1 (headings inside the quoted new wording carry other numbers or sit
-    behind a quotation mark)."""
-    folded = fold(text)
+        if _AMENDED_BEFORE.search(folded[max(0, c.start - 80):c.start]) and c.canonical_id not in targets:
+            targets.append(c.canonical_id)
+    articles = amending_articles(text, own_id)
+    touched = {a.target: a.touched for a in articles}
+    # the opening may reach into the articles: a document with an article of its own is theirs
+    title_only = [t for t in targets if t not in touched]
+    if len(title_only) == 1:
+        bounds = [0] + [x for a in sorted(articles, key=lambda a: a.start) for x in (a.start, a.end)] + [len(text)]
+        touched[title_only[0]] = clauses_touched(text, list(zip(bounds[::2], bounds[1::2])), title_only[0])
     out: list[Relation] = []
-    ctext = None
-    for m in _ARTICLE_AMENDS.finditer(folded):
-        head_end = _heading_end(folded, m.end())
-        heading = text[m.start():head_end]
-        # the first document the heading cites ("… của Nghị định số X", "… và biểu mẫu quy
-        # định tại Thông tư số X"), not a later one describing it
-        target = next((c.canonical_id for c in find_citations(heading)
-                       if c.canonical_id and not c.is_self_reference and c.canonical_id != own_id), None)
-        if target is None or any(r.target == target for r in out):  # the first article naming it
-            continue
-        nxt = re.compile(rf"^[ \t]*dieu\s+{int(m.group('n')) + 1}\s*[.:]", re.MULTILINE).search(folded, head_end)
-        ctext = ctext if ctext is not None else canon(text)
-        amended, repealed = _touched(text, ctext, head_end, nxt.start() if nxt else len(text))
-        out.append(Relation("amends", target, effective, amended, source, LEARNED_CONFIDENCE, "learned"))
-        if repealed:
-            out.append(Relation("repeals", target, effective, repealed, source, LEARNED_CONFIDENCE, "learned"))
+    for target in dict.fromkeys(targets + [a.target for a in articles]):
+        t = touched.get(target) or Touched()
+        out.append(Relation("amends", target, effective, t.amended, source, LEARNED_CONFIDENCE, "learned"))
+        if t.repealed:
+            out.append(Relation("repeals", target, effective, t.repealed, source, LEARNED_CONFIDENCE, "learned"))
     return out
 
 

@@ -119,7 +119,8 @@ class RegistryMatcher:
         return ctx.registry if ctx.registry is not None else default_registry()
 
     def _status(self, ctx: Context, number: str) -> Any:
-        """Status of ``number`` at ``ctx.as_of``, looked up once per run (shared by CC001/CC002)."""
+        """Status of ``number`` at ``ctx.as_of``, looked up once per registry and date (shared
+        by CC001/CC002, kept across runs in ``ctx.cache``)."""
         cache = ctx.cache.get("document_status")
         if cache is None:
             cache = ctx.cache["document_status"] = {"registry": self._registry(ctx)}
@@ -129,7 +130,7 @@ class RegistryMatcher:
         return got
 
     def _screen(self, ctx: Context) -> NumberScreen:
-        """The run's screen for the registry documents whose status at ``as_of`` is one of
+        """The screen (once per registry and date) for the registry documents whose status at ``as_of`` is one of
         ``statuses`` (only their citations can be hits); none for "unknown", which any
         number not in the registry has."""
         key = ("registry_screen", frozenset(self.statuses))

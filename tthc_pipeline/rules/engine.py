@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import re
 import time
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -93,9 +94,10 @@ class Engine:
         self.superseded_by = {cr.rule.id: cr.rule.superseded_by for cr in self.rules if cr.rule.superseded_by}
         self.prescan = _build_prescan(self.rules) if prescan and Prescan.available() else None
         # look-ups that depend only on the registry, the date and the catalogue (statuses of
-        # cited documents, the registry's number screens): kept across check() calls, since
-        # building them costs ~3 ms and a rescan or a worker checks procedures a few at a time
-        self._lookups: dict[tuple[int, date], tuple[Any, dict[Any, Any]]] = {}
+        # cited documents, the registry's number screens), per registry object and date: kept
+        # across check() calls, since building them costs ~3 ms a call and a caller may check
+        # procedures a few at a time (a library user, a worker of a batch)
+        self._lookups: weakref.WeakKeyDictionary[Any, dict[date, dict[Any, Any]]] = weakref.WeakKeyDictionary()
 
     @classmethod
     def from_dir(cls, rules_dir: str | Path | None = None, select: list[str] | None = None,
@@ -128,8 +130,8 @@ class Engine:
 
     def _check(self, procedures: Iterable[Procedure], as_of: date | None, registry: Any,
                timings: dict[str, float] | None = None) -> list[Finding]:
-        ctx = Context(as_of=as_of or date.today(), registry=registry, data=self.catalogue.data,
-                      cache=self._lookups_for(registry, as_of or date.today()))
+        as_of = as_of or date.today()
+        ctx = Context(as_of=as_of, registry=registry, data=self.catalogue.data, cache=self._lookups_for(registry, as_of))
         started = time.perf_counter() if timings is not None else 0.0
         views = [ProcView(p) for p in procedures]
         todo = _prescanned_work(self.prescan, self.rules, views) if self.prescan is not None else {}
@@ -161,19 +163,18 @@ class Engine:
         return _drop_superseded(findings, self.superseded_by)
 
     def _lookups_for(self, registry: Any, as_of: date) -> dict[Any, Any]:
-        """The look-up cache for ``registry`` at ``as_of``, shared by the check() calls given
-        the same registry object (treated as read-only once loaded, as ``tthc check`` and
-        ``tthc scan`` use it). Without a registry the rules read the default corpus, which
-        depends on the working directory: a fresh cache each call."""
+        """The look-up cache (``Context.cache``) for ``registry`` at ``as_of``, shared by the
+        check() calls given the same registry object, which must not change in between (a
+        loaded registry is read-only in this package). Without a registry the rules read the
+        default corpus, which depends on the working directory: a fresh cache each call; the
+        same for a registry that cannot be weakly referenced."""
         if registry is None:
             return {}
-        key = (id(registry), as_of)
-        got = self._lookups.get(key)
-        if got is None or got[0] is not registry:  # an id reused by a new registry object
-            if len(self._lookups) >= 8:
-                self._lookups.clear()
-            got = self._lookups[key] = (registry, {})
-        return got[1]
+        try:
+            by_date = self._lookups.setdefault(registry, {})
+        except TypeError:
+            return {}
+        return by_date.setdefault(as_of, {})
 
     @staticmethod
     def _run_matcher(cr: CompiledRule, work: list | None, views: list[ProcView], ctx: Context) -> list[tuple[ProcView, Hit]]:
@@ -211,7 +212,7 @@ class Engine:
         quote = view.text[hit.start : hit.end]
         fp_quote = (quote if quote.strip() else "<absent>") + str(hit.vars.get("key", ""))
         occurrence = 0
-        if items is not None and rule.report == "per_item" and quote.strip():
+        if items is not None and rule.report == "per_item" and hit.component == "dossier" and quote.strip():
             occurrence = _item_ordinal(items, (rule.id, pv, hit.component, quote_key(fp_quote)), view.item(hit.start, hit.end)[0])
         fp = fingerprint(rule.id, proc.id, hit.component, fp_quote, occurrence)
         if seen is not None:
@@ -263,7 +264,8 @@ def _item_ordinal(items: dict[tuple, list[int]], key: tuple, item_start: int) ->
     procedure view's component where the same rule reported the same quote (``key``), in
     the order reported (text order within a component): repeats inside one item get the
     same ordinal, hence the same fingerprint, and are reported once. Keyed by the view, not
-    the procedure id, so a procedure given twice still gets the same fingerprints twice."""
+    the procedure id: item offsets of two texts (a procedure given twice, edited in one
+    file) must not share one list."""
     starts = items.setdefault(key, [])
     if item_start in starts:
         return starts.index(item_start)

@@ -26,8 +26,10 @@ def quote_key(quote: str) -> str:
 
 def fingerprint(rule_id: str, procedure_id: str, component: str, quote: str, occurrence: int = 0) -> str:
     """``occurrence``: for a rule reported per dossier item (``report: per_item``), the
-    ordinal of the item among those of the component with the same quote; the first (0)
-    hashes as before, so its fingerprint does not change when a second such item appears."""
+    ordinal of the item among those of the dossier with the same quote; the first (0) hashes
+    as before, so its fingerprint does not change when a second such item appears. When an
+    earlier such item is removed, the next one takes its ordinal and so its identity (as
+    GitHub code scanning's numbered line hashes do)."""
     payload = "\x1f".join((rule_id, procedure_id, component, quote_key(quote)))
     if occurrence:
         payload += f"\x1f#{occurrence}"

@@ -324,7 +324,10 @@ class Context:
     as_of: date
     registry: Any = None
     data: dict[str, Any] = field(default_factory=dict)
-    cache: dict[Any, Any] = field(default_factory=dict)  # per-run look-ups (document status …)
+    # look-ups that depend only on the registry, the date and the catalogue (document
+    # statuses, number screens): kept by the engine across check() calls (Engine._lookups_for);
+    # nothing per procedure or per run belongs here
+    cache: dict[Any, Any] = field(default_factory=dict)
 
 
 def literal_check(items: list[str]) -> tuple[str, ...]:

@@ -27,8 +27,8 @@ CATEGORIES = ("outdated", "unlawful", "redundant", "unclear", "burden")
 CONFIDENCES = ("V", "S", "U")
 MATCH_KINDS = ("patterns", "catalogue", "registry", "absent", "fuzzy", "python")
 # How repeats of one quote in a component are reported: ``per_quote`` once (a document cited
-# twice, "cấp huyện" in every step: one thing to fix); ``per_item`` once per dossier item or
-# line (two papers each asked in 5 copies are two simplifications, each with its saving)
+# twice, "cấp huyện" in every step: one thing to fix); ``per_item`` once per item of the
+# dossier (two papers each asked in 5 copies are two simplifications, each with its saving)
 REPORT_UNITS = ("per_quote", "per_item")
 ID_RE = re.compile(r"^(HS|CQ|CT|TH|PL|CC|BP|TR)\d{3}$")
 NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -149,10 +149,12 @@ def rule_from_dict(data: dict[str, Any], where: str = "<rule>") -> Rule:
     status = _require(data, "status", where)
     severity = _require(data, "severity", where)
     category = _require(data, "category", where)
+    report = str(data.get("report") or "per_quote")
     for key, value, allowed in (
         ("status", status, STATUSES),
         ("severity", severity, SEVERITIES),
         ("category", category, CATEGORIES),
+        ("report", report, REPORT_UNITS),
     ):
         if value not in allowed:
             raise RuleError(f"{where}: {key} must be one of {allowed}, got {value!r}")
@@ -179,9 +181,6 @@ def rule_from_dict(data: dict[str, Any], where: str = "<rule>") -> Rule:
                 note=item.get("note"),
             )
         )
-    report = str(data.get("report") or "per_quote")
-    if report not in REPORT_UNITS:
-        raise RuleError(f"{where}: report must be one of {REPORT_UNITS}, got {report!r}")
     guards = []
     for g in data.get("guards") or []:
         guards.append({"pattern": g} if isinstance(g, str) else dict(g))

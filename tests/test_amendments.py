@@ -1,0 +1,84 @@
+"""Which clauses of which document a regulation amends or repeals (legal/amendments.py)."""
+
+from __future__ import annotations
+
+from tthc_pipeline.legal.amendments import amending_articles, chain_clauses, sorted_clauses
+from tthc_pipeline.legal.relations import relations_from_ingest
+
+
+def _relations(*lines: str) -> dict[tuple[str, str], list[dict[str, str]]]:
+    text = "\n".join(("Số: 70/2026/TT-BCA", "Hà Nội, ngày 01 tháng 6 năm 2026", "THÔNG TƯ") + lines)
+    return {(r.type, r.target): r.articles for r in relations_from_ingest({"metadata": {}, "text": text}).relations}
+
+
+def test_an_article_that_only_follows_a_circular_amends_nothing() -> None:
+    assert _relations("Điều 12. Bổ sung thông tin về cư trú",
+                      "Việc bổ sung thông tin thực hiện theo Thông tư số 56/2021/TT-BCA.",
+                      "Điều 13. Hiệu lực thi hành") == {}
+
+
+def test_a_heading_naming_one_clause_gives_it() -> None:
+    got = _relations("Điều 1. Sửa đổi, bổ sung khoản 3 Điều 7 Thông tư số 55/2021/TT-BCA như sau:",
+                     "“3. Nội dung mới.”", "Điều 2. Hiệu lực thi hành")
+    assert got == {("amends", "55/2021/TT-BCA"): [{"dieu": "7", "khoan": "3"}]}
+
+
+def test_items_naming_another_document_and_two_articles_for_one_document() -> None:
+    got = _relations(
+        "Điều 1. Sửa đổi, bổ sung một số điều của Thông tư số 55/2021/TT-BCA",
+        "1. Sửa đổi khoản 2 Điều 5 như sau:",
+        "2. Bãi bỏ khoản 3 Điều 7 Thông tư số 12/2020/TT-BCA.",
+        "Điều 2. Sửa đổi, bổ sung Thông tư số 55/2021/TT-BCA (biểu mẫu)",
+        "1. Bãi bỏ Điều 12.",
+        "Điều 3. Hiệu lực thi hành")
+    assert got == {("amends", "55/2021/TT-BCA"): [{"dieu": "5", "khoan": "2"}],
+                   ("repeals", "55/2021/TT-BCA"): [{"dieu": "12"}]}
+
+
+def test_title_target_keeps_only_the_items_outside_other_documents_articles() -> None:
+    got = _relations(
+        "Sửa đổi, bổ sung một số điều của Thông tư số 55/2021/TT-BCA",
+        "Điều 1. Sửa đổi Điều 3 như sau:",
+        "“Điều 3. Nội dung mới.”",
+        "Điều 2. Sửa đổi, bổ sung một số điều của Thông tư số 56/2021/TT-BCA",
+        "1. Bãi bỏ khoản 1 Điều 2.",
+        "Điều 3. Hiệu lực thi hành")
+    assert got == {("amends", "55/2021/TT-BCA"): [{"dieu": "3"}], ("amends", "56/2021/TT-BCA"): [],
+                   ("repeals", "56/2021/TT-BCA"): [{"dieu": "2", "khoan": "1"}]}
+
+
+def test_article_bounds_quoted_headings_and_a_garbled_next_heading() -> None:
+    # Điều 1's body holds new wording whose second line is an amending heading without its
+    # quotation mark: bounded by Điều 2, it is not an article. Điều 2's successor heading was
+    # garbled by OCR ("Điêu3"): it ends at the next amending heading, Điều 4.
+    text = "\n".join((
+        "Điều 1. Sửa đổi, bổ sung một số điều của Nghị định số 100/2019/NĐ-CP",
+        "1. Sửa đổi Điều 12 như sau:",
+        "“Nội dung mới:",
+        "Điều 12. Sửa đổi, bổ sung một số điều của Nghị định số 62/2021/NĐ-CP”",
+        "Điều 2. Sửa đổi, bổ sung một số điều của Thông tư số 55/2021/TT-BCA",
+        "1. Sửa đổi khoản 1 Điều 4 như sau:",
+        "Điêu3 . Hiệu lực",
+        "Điều 4. Sửa đổi, bổ sung một số điều của Thông tư số 56/2021/TT-BCA",
+        "1. Bãi bỏ khoản 4 Điều 9.",
+    ))
+    got = {a.target: a.touched for a in amending_articles(text, None)}
+    assert set(got) == {"100/2019/NĐ-CP", "55/2021/TT-BCA", "56/2021/TT-BCA"}
+    assert got["55/2021/TT-BCA"].amended == [{"dieu": "4", "khoan": "1"}] and got["55/2021/TT-BCA"].repealed == []
+    assert got["56/2021/TT-BCA"].repealed == [{"dieu": "9", "khoan": "4"}]
+
+
+def test_chains_read_semicolon_groups_and_insertion_points() -> None:
+    assert chain_clauses("khoản 1; điểm c khoản 2 điều 12") == [{"dieu": "12", "khoan": "1"},
+                                                                {"dieu": "12", "khoan": "2", "diem": "c"}]
+    assert chain_clauses("khoản 2a vào sau khoản 2 điều 1") == [{"dieu": "1", "khoan": "2a"}]
+    assert chain_clauses("khoản 3 vào điều 13") == [{"dieu": "13", "khoan": "3"}]
+
+
+def test_clauses_sort_in_reading_order() -> None:
+    got = sorted_clauses([{"dieu": "10"}, {"dieu": "4a"}, {"dieu": "4"}, {"dieu": "4", "khoan": "10"},
+                          {"dieu": "4", "khoan": "2"}, {"dieu": "4", "khoan": "2", "diem": "e"},
+                          {"dieu": "4", "khoan": "2", "diem": "đ"}, {"dieu": "4", "khoan": "2", "diem": "d"}])
+    assert got == [{"dieu": "4"}, {"dieu": "4", "khoan": "2"}, {"dieu": "4", "khoan": "2", "diem": "d"},
+                   {"dieu": "4", "khoan": "2", "diem": "đ"}, {"dieu": "4", "khoan": "2", "diem": "e"},
+                   {"dieu": "4", "khoan": "10"}, {"dieu": "4a"}, {"dieu": "10"}]
