@@ -85,6 +85,8 @@ def test_rules_list_show_test_lint():
     assert listed.exit_code == 0 and "HS001" in listed.output and "HS009" not in listed.output
     shown = runner.invoke(rules, ["show", "hs005"])
     assert shown.exit_code == 0 and "23/2015/NĐ-CP" in shown.output and "[V]" in shown.output
+    assert "once per dossier item" in shown.output  # HS005: report: per_item
+    assert "once per dossier item" not in runner.invoke(rules, ["show", "CQ001"]).output
     tested = runner.invoke(rules, ["test", "HS00"])
     assert tested.exit_code == 0 and "HS001:" in tested.output and "FAIL" not in tested.output
     assert runner.invoke(rules, ["lint"]).exit_code == 0

@@ -56,6 +56,8 @@ def show(ctx: click.Context, rule_id: str) -> None:
     click.echo("  Match: " + yaml.safe_dump(rule.match, allow_unicode=True, default_flow_style=True).strip())
     if rule.guards:
         click.echo(f"  Guards: {len(rule.guards)}")
+    if rule.report == "per_item":
+        click.echo("  Báo cáo / reported: mỗi giấy tờ trong thành phần hồ sơ / once per dossier item")
     if rule.superseded_by:
         click.echo(f"  Nhường cho / yields to: {', '.join(rule.superseded_by)} (cùng đoạn trích / same words)")
 
