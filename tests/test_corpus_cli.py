@@ -125,3 +125,16 @@ def test_articles_are_named_in_vietnamese() -> None:
     arts = [{"dieu": "28", "khoan": "6", "diem": "d"}, {"dieu": "74"}, {"dieu": "4a", "khoan": "1"}]
     assert articles_vi(arts) == "điểm d khoản 6 Điều 28; Điều 74; khoản 1 Điều 4a"
     assert articles_vi(arts, limit=1) == "điểm d khoản 6 Điều 28; … và 2 mục khác"
+
+
+def test_add_says_what_could_not_be_read(tmp_corpus: Path, tmp_path: Path) -> None:
+    """A scan whose number a stamp hides gets a temporary id; the reviewer is told where to
+    write the number (and the effective date when it was not read either)."""
+    record = {"sha256": "d" * 64, "source": "scan.json", "metadata": {},
+              "text": "BỘ CÔNG AN\ncsổhenönem i6ổ/2023/TT-BCA\nThông tư này thay thế Thông tư số 24/2023/TT-BCA."}
+    rec_path = tmp_path / "scan.json"
+    rec_path.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    res = run("add", str(rec_path), "--corpus", str(tmp_corpus))
+    assert res.exit_code == 0 and "doc-dddddddddddd" in res.output
+    assert "không đọc được số, ký hiệu" in res.output and "the document number could not be read" in res.output
+    assert "không đọc được ngày có hiệu lực" in res.output

@@ -170,6 +170,22 @@ def _print_entry(entry: Entry, today: Status) -> None:
         click.echo(f"  Dữ liệu học được bị ghi đè bởi dữ liệu nhập tay: {o}")
 
 
+def _learning_gaps(entry: Entry, path: Path) -> list[str]:
+    """What a reviewer must fill in by hand in the learned file, bilingual."""
+    from tthc_pipeline.legal.relations import UNNUMBERED_PREFIX
+
+    gaps = []
+    if entry.id.startswith(UNNUMBERED_PREFIX):
+        gaps.append(f"  Chú ý: không đọc được số, ký hiệu của văn bản (bản quét có dấu đè?), tạm đặt mã {entry.id}; "
+                    f"hãy ghi số hiệu vào trường id trong {path} để các thủ tục trích dẫn văn bản này được đối chiếu. / "
+                    f"Warning: the document number could not be read (a stamp over it in a scan?); temporary id "
+                    f"{entry.id}: write the number as `id` in {path} so citations of it are matched.")
+    if not entry.effective:
+        gaps.append(f"  Chú ý: không đọc được ngày có hiệu lực; hãy ghi trường effective trong {path}. / "
+                    f"Warning: no effective date was read: write `effective` in {path}.")
+    return gaps
+
+
 def articles_vi(articles: list[dict[str, str]], limit: int | None = None) -> str:
     """[{"dieu": "28", "khoan": "6", "diem": "d"}, {"dieu": "74"}] → "điểm d khoản 6 Điều 28;
     Điều 74"; with ``limit``, the first ``limit`` and how many more ("… và 37 mục khác")."""
@@ -224,6 +240,8 @@ def add_cmd(files: tuple[Path, ...], corpus_dir: Path | None) -> None:
         target = write_learned(entry, corpus_path / "learned")
         click.echo(f"Đã học {entry.type or 'văn bản'} {entry.id} → {target}")
         click.echo(f"  Ngày ban hành: {_fmt_date(entry.issued)}; có hiệu lực: {_fmt_date(entry.effective)}")
+        for warning in _learning_gaps(entry, target):
+            click.echo(warning, err=True)
         for r in entry.relations:
             arts = f" ({articles_vi(r.articles, limit=6)})" if r.articles else ""
             click.echo(f"  - {RELATION_NAMES_VI.get(r.type, r.type)} {r.target}{arts} từ {_fmt_date(r.date)}")
