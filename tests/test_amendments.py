@@ -82,3 +82,19 @@ def test_clauses_sort_in_reading_order() -> None:
     assert got == [{"dieu": "4"}, {"dieu": "4", "khoan": "2"}, {"dieu": "4", "khoan": "2", "diem": "d"},
                    {"dieu": "4", "khoan": "2", "diem": "đ"}, {"dieu": "4", "khoan": "2", "diem": "e"},
                    {"dieu": "4", "khoan": "10"}, {"dieu": "4a"}, {"dieu": "10"}]
+
+
+def test_repealing_articles_list_their_clauses_or_repeal_the_whole_document() -> None:
+    got = _relations(
+        "Điều 1. Sửa đổi, bổ sung một số điều của Thông tư số 55/2021/TT-BCA",
+        "1. Sửa đổi khoản 2 Điều 5 như sau:",
+        "Điều 2. Bãi bỏ một số điều của Thông tư số 55/2021/TT-BCA",
+        "1. Điều 12;",
+        "2. khoản 3 Điều 14.",
+        "Điều 3. Bãi bỏ Thông tư số 15/2022/TT-BCA.",
+        "Điều 4. Bãi bỏ một số quy định của Thông tư số 17/2024/TT-BCA như sau:",
+        "Các quy định có liên quan đến thủ tục này.",
+        "Điều 5. Hiệu lực thi hành")
+    assert got == {("amends", "55/2021/TT-BCA"): [{"dieu": "5", "khoan": "2"}],
+                   ("repeals", "55/2021/TT-BCA"): [{"dieu": "12"}, {"dieu": "14", "khoan": "3"}],
+                   ("repeals", "15/2022/TT-BCA"): []}  # whole; 17/2024: which parts is not readable

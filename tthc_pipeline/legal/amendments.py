@@ -7,7 +7,8 @@ Two shapes, both common in decrees and circulars:
   touch X (``clauses_touched``);
 * an article amends a document ("Điều 52. Sửa đổi, bổ sung một số điều của Nghị định số Y"
   in a decree's closing chapter, or one article per document when the title names several):
-  the items of that article touch Y (``amending_articles``).
+  the items of that article touch Y (``amending_articles``); an article "Bãi bỏ một số điều
+  của Thông tư Z" repeals the clauses it lists, "Bãi bỏ Thông tư Z" the whole of Z.
 
 "Bãi bỏ" items are partial repeals, the others amendments. Everything is read on ``fold()``
 text (same length as the original), so offsets index the original.
@@ -35,12 +36,15 @@ _ITEM = re.compile(
     re.MULTILINE,
 )
 # An article amending a document: its heading line starts so.
-_ARTICLE = re.compile(r"^[ \t]*dieu[ \t]+(?P<n>\d+)[ \t]*[.:][ \t]*(?=sua\s+doi|bo\s+sung)[^\n]*", re.MULTILINE)
+_ARTICLE = re.compile(r"^[ \t]*dieu[ \t]+(?P<n>\d+)[ \t]*[.:][ \t]*(?P<verb>sua\s+doi|bo\s+sung|bai\s+bo)[^\n]*", re.MULTILINE)
+# an item of a repealing article, which lists clauses without a verb: "1. Điều 5;", "b) khoản 3 Điều 7"
+_BARE_ITEM = re.compile(
+    r"^[ \t]*(?:\d+\.|[a-z]\))[ \t]*(?P<chain>(?:(?:diem|khoan|dieu)[ \t]+[0-9a-z]+[ \t,;]*(?:va[ \t]+)?)+)", re.MULTILINE)
 # The heading's words just before the document it amends: "… của / quy định tại / vào
 # [các] [Nghị định] [số]", a clause ("… khoản 3 Điều 7 Thông tư số …") or the verb itself
 # ("Sửa đổi, bổ sung Luật Đầu tư số …"); not "… theo …".
 _TARGET_BEFORE = re.compile(
-    r"(?:\bcua|\btai|\bvao|(?:dieu|khoan|diem)\s+[0-9a-z]+|sua\s+doi(?:\s*,\s*bo\s+sung)?|\bbo\s+sung)\s*(?:cac\s+)?"
+    r"(?:\bcua|\btai|\bvao|(?:dieu|khoan|diem)\s+[0-9a-z]+|sua\s+doi(?:\s*,\s*bo\s+sung)?|\bbo\s+sung|bai\s+bo)\s*(?:cac\s+)?"
     r"(?:(?:nghi\s+dinh|thong\s+tu(?:\s+lien\s+tich)?|luat|bo\s+luat|nghi\s+quyet|quyet\s+dinh|phap\s+lenh)\s+)?(?:so\s*)?$"
 )
 # a line that starts an article's body: an item ("1.", "a)"), a quotation, another article,
@@ -64,10 +68,15 @@ class Touched:
 
 @dataclass
 class AmendingArticle:
-    target: str  # canonical id of the amended document
+    """What the articles naming one document do to it: amend (``amends``: some article
+    amends it) and repeal clauses (``touched.repealed``), or repeal it whole (``whole``: an
+    article "Bãi bỏ Thông tư số X" naming no clause)."""
+
+    target: str  # canonical id of the document
     touched: Touched
-    start: int  # the article's span in the text (heading to the next article)
-    end: int
+    spans: list[tuple[int, int]]  # the articles in the text (heading to the next article)
+    amends: bool = True
+    whole: bool = False
 
 
 def clauses_touched(text: str, spans: list[tuple[int, int]], target: str | None) -> Touched:
@@ -121,7 +130,8 @@ def _number_order(ident: str) -> tuple[int, str]:
 
 
 def amending_articles(text: str, own_id: str | None) -> list[AmendingArticle]:
-    """Each article "Điều N. Sửa đổi, bổ sung … <document>" with the clauses its items touch.
+    """Each article "Điều N. Sửa đổi, bổ sung … <document>" with the clauses its items touch,
+    and each "Điều N. Bãi bỏ (một số điều của) <document>" with the clauses it lists.
 
     The document is the first one the heading cites after "của / quy định tại / vào" or a
     clause ("Điều 12. Bổ sung thông tin …" whose body cites a circular it follows amends
@@ -146,11 +156,26 @@ def amending_articles(text: str, own_id: str | None) -> list[AmendingArticle]:
         if target is None:
             continue
         touched = clauses_touched(text, [(head_end, end)], target)
-        touched.add(seed)
-        if target in out:
-            out[target].touched.add(touched)
+        repeals = m.group("verb").startswith("bai")
+        whole = False
+        if repeals:  # "Bãi bỏ (một số điều của) Thông tư X": its items are clauses repealed
+            listed = [c for b in _BARE_ITEM.finditer(folded, head_end, end)
+                      for c in chain_clauses(canon(text[b.start("chain"):b.end("chain")]))]
+            touched = Touched([], sorted_clauses(touched.repealed + touched.amended + seed.amended + listed))
+            if not touched.repealed:
+                if "mot so" in folded[m.start():head_end]:
+                    continue  # "some articles", none of which could be read
+                whole = True
         else:
-            out[target] = AmendingArticle(target, touched, m.start(), end)
+            touched.add(seed)
+        got = out.get(target)
+        if got is None:
+            out[target] = AmendingArticle(target, touched, [(m.start(), end)], amends=not repeals, whole=whole)
+        else:
+            got.touched.add(touched)
+            got.spans.append((m.start(), end))
+            got.amends = got.amends or not repeals
+            got.whole = got.whole or whole
     return list(out.values())
 
 

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable
 
 import yaml
 
-from tthc_pipeline.legal.amendments import Touched, amending_articles, clauses_touched
+from tthc_pipeline.legal.amendments import AmendingArticle, Touched, amending_articles, clauses_touched
 from tthc_pipeline.legal.citations import canonical_number, find_citations, number_key, type_from_symbol
 from tthc_pipeline.legal.dates import iso_date, parse_date
 from tthc_pipeline.legal.registry import Entry, Relation, entry_to_yaml_dict
@@ -104,19 +104,22 @@ def _amended_targets(text: str, title: str | None, own_id: str | None, effective
             continue
         if _AMENDED_BEFORE.search(folded[max(0, c.start - 80):c.start]) and c.canonical_id not in targets:
             targets.append(c.canonical_id)
-    articles = amending_articles(text, own_id)
-    touched = {a.target: a.touched for a in articles}
+    by_target = {a.target: a for a in amending_articles(text, own_id)}
     # the opening may reach into the articles: a document with an article of its own is theirs
-    title_only = [t for t in targets if t not in touched]
+    title_only = [t for t in targets if t not in by_target]
     if len(title_only) == 1:
-        bounds = [0] + [x for a in sorted(articles, key=lambda a: a.start) for x in (a.start, a.end)] + [len(text)]
-        touched[title_only[0]] = clauses_touched(text, list(zip(bounds[::2], bounds[1::2])), title_only[0])
+        spans = sorted(span for a in by_target.values() for span in a.spans)
+        bounds = [0] + [x for span in spans for x in span] + [len(text)]
+        touched = clauses_touched(text, list(zip(bounds[::2], bounds[1::2])), title_only[0])
+        by_target[title_only[0]] = AmendingArticle(title_only[0], touched, [])
     out: list[Relation] = []
-    for target in dict.fromkeys(targets + [a.target for a in articles]):
-        t = touched.get(target) or Touched()
-        out.append(Relation("amends", target, effective, t.amended, source, LEARNED_CONFIDENCE, "learned"))
-        if t.repealed:
-            out.append(Relation("repeals", target, effective, t.repealed, source, LEARNED_CONFIDENCE, "learned"))
+    for target in dict.fromkeys(targets + list(by_target)):
+        a = by_target.get(target) or AmendingArticle(target, Touched(), [])
+        if a.amends:
+            out.append(Relation("amends", target, effective, a.touched.amended, source, LEARNED_CONFIDENCE, "learned"))
+        if a.touched.repealed or a.whole:
+            out.append(Relation("repeals", target, effective, [] if a.whole else a.touched.repealed, source,
+                                LEARNED_CONFIDENCE, "learned"))
     return out
 
 
