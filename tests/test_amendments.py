@@ -98,3 +98,64 @@ def test_repealing_articles_list_their_clauses_or_repeal_the_whole_document() ->
     assert got == {("amends", "55/2021/TT-BCA"): [{"dieu": "5", "khoan": "2"}],
                    ("repeals", "55/2021/TT-BCA"): [{"dieu": "12"}, {"dieu": "14", "khoan": "3"}],
                    ("repeals", "15/2022/TT-BCA"): []}  # whole; 17/2024: which parts is not readable
+
+
+def test_partial_repeals_are_never_read_as_whole_ones() -> None:
+    for heading, items in [
+        ("Điều 3. Bãi bỏ Điều 12 về cấp văn bản đồng ý của Thông tư số 55/2021/TT-BCA.", []),
+        ("Điều 3. Bãi bỏ các quy định về thủ tục đăng ký tạm trú tại Thông tư số 55/2021/TT-BCA.", []),
+        ("Điều 3. Bãi bỏ Phụ lục II và biểu mẫu quy định tại Thông tư số 55/2021/TT-BCA.", []),
+        ("Điều 3. Bãi bỏ các điều, khoản sau đây của Thông tư số 55/2021/TT-BCA:", ["- Điều 5;", "- khoản 2 Điều 7."]),
+        ("Điều 3. Bãi bỏ các điều, khoản sau đây của Thông tư số 55/2021/TT-BCA:", ["1, Điều 5;", "2, khoản 2 Điều 7."]),
+    ]:
+        got = _relations(heading, *items, "Điều 4. Hiệu lực thi hành")
+        assert got.get(("repeals", "55/2021/TT-BCA")) != [], heading  # [] would be the whole circular
+        if items:
+            assert got[("repeals", "55/2021/TT-BCA")] == [{"dieu": "5"}, {"dieu": "7", "khoan": "2"}]
+    assert _relations("Điều 3. Bãi bỏ toàn bộ Thông tư số 15/2022/TT-BCA.", "Điều 4. Hiệu lực thi hành") == {
+        ("repeals", "15/2022/TT-BCA"): []}
+
+
+def test_title_document_keeps_its_amendments_beside_a_repealing_article() -> None:
+    got = _relations(
+        "Sửa đổi, bổ sung một số điều của Thông tư số 55/2021/TT-BCA",
+        "Điều 1. Sửa đổi, bổ sung một số điều",
+        "1. Sửa đổi khoản 2 Điều 5 như sau:",
+        "Điều 2. Bãi bỏ một số điều của Thông tư số 55/2021/TT-BCA",
+        "1. Điều 12;",
+        "Điều 3. Hiệu lực thi hành")
+    assert got == {("amends", "55/2021/TT-BCA"): [{"dieu": "5", "khoan": "2"}],
+                   ("repeals", "55/2021/TT-BCA"): [{"dieu": "12"}]}
+
+
+def test_a_heading_does_not_swallow_the_prose_after_it() -> None:
+    assert _relations("Điều 8. Bổ sung hồ sơ",
+                      "Trường hợp thiếu giấy tờ thì thực hiện theo quy định tại Thông tư số 55/2021/TT-BCA.",
+                      "Điều 7. Bãi bỏ kết quả đăng ký",
+                      "Việc hủy thực hiện theo Điều 5 Thông tư số 56/2021/TT-BCA.",
+                      "Điều 9. Hiệu lực thi hành") == {}
+
+
+def test_repeal_items_naming_another_document_and_wrapped_items() -> None:
+    got = _relations(
+        "Điều 3. Bãi bỏ một số điều của Thông tư số 55/2021/TT-BCA và Thông tư số 56/2021/TT-BCA",
+        "1. Điều 12 Thông tư số 55/2021/TT-BCA;",
+        "2. Điều 3 Thông tư số 56/2021/TT-BCA.",
+        "Điều 4. Sửa đổi, bổ sung một số điều của Thông tư số 57/2021/TT-BCA",
+        "1. Sửa đổi khoản 2 Điều 5 như sau: “theo Thông tư số 58/2021/TT-BCA”",
+        "2. Bãi bỏ khoản 2 Điều 4 của",
+        "Quyết định số 1234/QĐ-BCA.",
+        "Điều 5. Hiệu lực thi hành")
+    assert got == {("repeals", "55/2021/TT-BCA"): [{"dieu": "12"}],
+                   ("amends", "57/2021/TT-BCA"): [{"dieu": "5", "khoan": "2"}]}
+
+
+def test_insertion_points_keep_their_clause() -> None:
+    assert chain_clauses("điểm đ vào sau điểm d khoản 2 điều 5") == [{"dieu": "5", "khoan": "2", "diem": "đ"}]
+    assert chain_clauses("khoản 2a vào sau khoản 2") == []  # no article named: nothing to claim
+
+
+def test_cited_grounds_are_not_the_title() -> None:
+    got = _relations("Căn cứ Quyết định số 117/2007/QĐ-TTg về việc sửa đổi, bổ sung một số điều của "
+                     "Quyết định số 118/2003/QĐ-TTg;", "Điều 1. Hiệu lực thi hành")
+    assert got == {}

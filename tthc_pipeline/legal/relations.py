@@ -102,16 +102,22 @@ def _amended_targets(text: str, title: str | None, own_id: str | None, effective
     for c in find_citations(head):
         if c.is_self_reference or not c.canonical_id or c.canonical_id == own_id:
             continue
+        line_start = folded.rfind("\n", 0, c.start) + 1
+        if folded.startswith("can cu", line_start):
+            continue  # "Căn cứ Quyết định … sửa đổi, bổ sung … Quyết định số X": not this one's target
         if _AMENDED_BEFORE.search(folded[max(0, c.start - 80):c.start]) and c.canonical_id not in targets:
             targets.append(c.canonical_id)
     by_target = {a.target: a for a in amending_articles(text, own_id)}
-    # the opening may reach into the articles: a document with an article of its own is theirs
-    title_only = [t for t in targets if t not in by_target]
+    # the opening may reach into the articles: a document with an amending article of its own
+    # is theirs; the title's one document gets the items outside the articles naming theirs
+    title_only = [t for t in targets if t not in by_target or not by_target[t].amends]
     if len(title_only) == 1:
         spans = sorted(span for a in by_target.values() for span in a.spans)
         bounds = [0] + [x for span in spans for x in span] + [len(text)]
         touched = clauses_touched(text, list(zip(bounds[::2], bounds[1::2])), title_only[0])
-        by_target[title_only[0]] = AmendingArticle(title_only[0], touched, [])
+        got = by_target.setdefault(title_only[0], AmendingArticle(title_only[0], Touched(), []))
+        got.touched.add(touched)
+        got.amends = True
     out: list[Relation] = []
     for target in dict.fromkeys(targets + list(by_target)):
         a = by_target.get(target) or AmendingArticle(target, Touched(), [])
