@@ -161,6 +161,23 @@ def test_learning_tolerates_ocr_noise_without_metadata() -> None:
     assert rel[("repeals", "17/2024/TT-BCA")].articles == [{"dieu": "5", "khoan": "2"}, {"dieu": "5", "khoan": "3"}]
 
 
+def test_number_from_the_appendices_and_days_after_signature() -> None:
+    """A stamp over "Số: …" in a scan: the number its forms are issued with, of its own year
+    (the forms of the 2021 circular it replaces carry 2021); "sau 10 ngày, kể từ ngày ký"."""
+    forms = ["Mẫu CT01 ban hành kèm theo Thông tư số 66/2023/TT-BCA",
+             "thay thế biểu mẫu CT01 ban hành kèm theo Thông tư số 56/2021/TT-BCA",
+             "thay thế biểu mẫu CT02 ban hành kèm theo Thông tư số 56/2021/TT-BCA",
+             "thay thế biểu mẫu CT03 ban hành kèm theo Thông tư số 56/2021/TT-BCA"]
+    head = "BỘ CÔNG AN\ncsổhenönem i6ổ/2023/TT-BCA\nHà Nội, ngày 17 tháng 11 năm 2023\nTHÔNG TƯ\n"
+    once = relations_from_ingest({"metadata": {}, "text": head + "\n".join(forms)})
+    assert once.id.startswith("doc-")  # one mention is not enough
+    twice = relations_from_ingest({"metadata": {}, "text": head + "\n".join(forms + forms[:1])})
+    assert twice.id == "66/2023/TT-BCA"
+    text = ("Số: 31/2011/QĐ-UBND\nPleiku, ngày 10 tháng 11 năm 2011\nQUYẾT ĐỊNH\n"
+            "Điều 3. Quyết định này có hiệu lực thi hành sau 10 ngày, kể từ ngày ký.")
+    assert relations_from_ingest({"metadata": {}, "text": text}).effective == "2011-11-20"
+
+
 def test_explicit_expiry_date_beats_the_effective_date() -> None:
     # OCR merged "hiệu lực" into "hiệulực"; the quoted amendment text must not count; the
     # decree ends on its own date (01/7/2026), not on this one's effective date (01/5/2026).

@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -39,8 +39,9 @@ UNNUMBERED_PREFIX = "doc-"
 LEARNED_CONFIDENCE = "S"  # machine-read from the official text: needs a human check to be V
 
 
-def own_number(meta: dict[str, Any], text: str) -> str | None:
-    """The document's own number: metadata first, else the "Số: …" line of the header."""
+def own_number(meta: dict[str, Any], text: str, issued: str | None = None) -> str | None:
+    """The document's own number: metadata first, else the "Số: …" line of the header, else
+    (a stamp over the header of a scan) the number its appendices are issued with."""
     if meta.get("number"):
         return canonical_number(str(meta["number"]))
     m = _HEADER_NUMBER.search(text[:1500])
@@ -48,7 +49,28 @@ def own_number(meta: dict[str, Any], text: str) -> str | None:
         found = find_citations(m.group("num"))
         if found and found[0].number:
             return found[0].number
-    return None
+    return _number_of_appendices(text, issued, meta.get("doc_type"))
+
+
+# "(Biểu mẫu …) ban hành kèm theo Thông tư số 66/2023/TT-BCA": how forms and appendices name
+# the document they belong to
+_WITH = re.compile(r"kem\s+theo\s*$")
+
+
+def _number_of_appendices(text: str, issued: str | None, doc_type: str | None) -> str | None:
+    """The number that at least two "ban hành kèm theo <type> số …" phrases give, of the
+    document's own year (and type, when known): forms of an older document that this one
+    replaces carry that document's year ("… kèm theo Thông tư số 56/2021/TT-BCA")."""
+    if not issued:
+        return None
+    counts: dict[str, int] = {}
+    folded = fold(text)
+    for c in find_citations(text):
+        if (c.number and c.number.split("/")[1:2] == [issued[:4]] and not c.is_self_reference
+                and (not doc_type or c.doc_type == doc_type) and _WITH.search(folded, max(0, c.start - 20), c.start)):
+            counts[c.number] = counts.get(c.number, 0) + 1
+    best = max(counts.items(), key=lambda kv: kv[1], default=(None, 0))
+    return best[0] if best[1] >= 2 else None
 
 
 def metadata_for(record: dict[str, Any], text: str) -> dict[str, Any]:
@@ -67,10 +89,19 @@ def metadata_for(record: dict[str, Any], text: str) -> dict[str, Any]:
     return merged
 
 
+# "sau 10 ngày, kể từ ngày ký": that many days after the signature (10/11 → 20/11)
+_DAYS_AFTER_ISSUE = re.compile(r"sau\s*(\d{1,3})\s*ngay\s*,?\s*(?:ke\s*)?tu\s*ngay\s*(?:ky|thong\s*qua)")
+
+
 def _effective_date(eff: dict[str, Any], issued: str | None) -> str | None:
     when = parse_date(eff.get("date"))
-    if when is None and eff.get("relative") and _FROM_ISSUE.search(fold(str(eff["relative"])).lower()):
-        return issued
+    if when is None and eff.get("relative") and issued:
+        relative = fold(str(eff["relative"])).lower()
+        days = _DAYS_AFTER_ISSUE.search(relative)
+        if days:
+            return (date.fromisoformat(issued) + timedelta(days=int(days.group(1)))).isoformat()
+        if _FROM_ISSUE.search(relative):
+            return issued
     return when
 
 
@@ -134,11 +165,11 @@ def relations_from_ingest(record: dict[str, Any]) -> Entry:
     text = clean(record.get("text") or "")
     meta = metadata_for(record, text)
     source = str(record.get("source") or record.get("path") or "ingest")
-    own = own_number(meta, text)
     issued = parse_date(meta.get("issued"))
     if issued is None:
         m = _HEADER_DATE.search(text[:1500])
         issued = iso_date(m["d"], m["m"], m["y"]) if m else None
+    own = own_number(meta, text, issued)
     eff = meta.get("effective") if isinstance(meta.get("effective"), dict) else {}
     effective = _effective_date(eff, issued)
     relations: list[Relation] = []
