@@ -41,12 +41,14 @@ _ARTICLE = re.compile(r"^[ \t]*dieu[ \t]+(?P<n>\d+)[ \t]*[.:][ \t]*(?P<verb>sua\
 _BARE_ITEM = re.compile(
     r"^[ \t]*(?:\d+[ \t]*[.,]|[a-z]\)|[-+•])[ \t]*(?P<chain>(?:(?:diem|khoan|dieu)[ \t]+[0-9a-z]+[ \t,;]*(?:va[ \t]+)?)+)",
     re.MULTILINE)
+# the type words of a document's name, on fold() text
+_DOC_TYPE = r"(?:nghi\s+dinh|thong\s+tu(?:\s+lien\s+tich)?|luat|bo\s+luat|nghi\s+quyet|quyet\s+dinh|phap\s+lenh)"
 # The heading's words just before the document it amends: "… của / quy định tại / vào
 # [các] [Nghị định] [số]", a clause ("… khoản 3 Điều 7 Thông tư số …") or the verb itself
 # ("Sửa đổi, bổ sung Luật Đầu tư số …"); not "… theo …".
 _TARGET_BEFORE = re.compile(
     r"(?:\bcua|\btai|\bvao|(?:dieu|khoan|diem)\s+[0-9a-z]+|sua\s+doi(?:\s*,\s*bo\s+sung)?|\bbo\s+sung|bai\s+bo(?:\s+toan\s+bo)?)\s*(?:cac\s+)?"
-    r"(?:(?:nghi\s+dinh|thong\s+tu(?:\s+lien\s+tich)?|luat|bo\s+luat|nghi\s+quyet|quyet\s+dinh|phap\s+lenh)\s+)?(?:so\s*)?$"
+    rf"(?:{_DOC_TYPE}\s+)?(?:so\s*)?$"
 )
 # a line that starts an article's body: an item ("1.", "a)"), a quotation, another article,
 # a blank line; a heading without a document number wraps onto at most two more lines
@@ -57,13 +59,13 @@ _NUMBER = re.compile(r"\d\s*/\s*(?:19|20)\d\d")
 # "Bãi bỏ các quy định về … tại", "Bãi bỏ Phụ lục II … quy định tại", repeals parts)
 _WHOLE_REPEAL = re.compile(
     r"^[ \t]*dieu[ \t]+\d+[ \t]*[.:][ \t]*bai\s+bo\s+(?:toan\s+bo\s+)?"
-    r"(?:(?:nghi\s+dinh|thong\s+tu(?:\s+lien\s+tich)?|luat|bo\s+luat|nghi\s+quyet|quyet\s+dinh|phap\s+lenh)\s+)?(?:so\s*)?$"
+    rf"(?:{_DOC_TYPE}\s+)?(?:so\s*)?$"
 )
 # where an item's own words end: the new wording follows ("như sau", a quotation mark)
 _WORDING = re.compile(r"nhu\s+sau|[\"“”]")
 # a document named after an item's clauses, on its line or the next when the line ends in
 # "của / tại / số": the item is about that document
-_DOC_WORD = re.compile(r"nghi\s+dinh|thong\s+tu|luat|nghi\s+quyet|quyet\s+dinh|phap\s+lenh|\d\s*/")
+_DOC_WORD = re.compile(rf"{_DOC_TYPE}|\d\s*/")
 _ENDS_OPEN = re.compile(r"(?:\bcua|\btai|\bso)\s*$")
 # a prose line (not a heading's continuation) starts with a capital letter
 _PROSE_START = re.compile(r"[ \t]*[A-ZÀ-ỸĐ]")
@@ -165,7 +167,8 @@ def _number_order(ident: str) -> tuple[int, str]:
     return (int(digits) if digits else 0, ident[len(digits):])
 
 
-def amending_articles(text: str, own_id: str | None) -> list[AmendingArticle]:
+def amending_articles(text: str, own_id: str | None, folded: str | None = None,
+                      ctext: str | None = None) -> list[AmendingArticle]:
     """Each article "Điều N. Sửa đổi, bổ sung … <document>" with the clauses its items touch,
     and each "Điều N. Bãi bỏ (một số điều của) <document>" with the clauses it lists.
 
@@ -176,8 +179,10 @@ def amending_articles(text: str, own_id: str | None) -> list[AmendingArticle]:
     not articles. Without an Điều N+1 (a heading OCR garbled) it ends at the next amending
     heading. Several articles on one document are merged. A repealing article repeals the
     whole document only when its heading is "Bãi bỏ (toàn bộ) <document>"; one that names
-    parts no clause of which could be read teaches nothing."""
-    folded, ctext = fold(text), canon(text)
+    parts no clause of which could be read teaches nothing. ``folded``/``ctext``: fold(text),
+    canon(text) when the caller has them."""
+    folded = fold(text) if folded is None else folded
+    ctext = canon(text) if ctext is None else ctext
     headings = list(_ARTICLE.finditer(folded))
     starts: dict[int, list[int]] = {}  # article number -> where its headings start
     for h in re.finditer(r"^[ \t]*dieu[ \t]+(\d+)[ \t]*[.:]", folded, re.MULTILINE):

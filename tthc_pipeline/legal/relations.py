@@ -25,7 +25,7 @@ from tthc_pipeline.legal.amendments import AmendingArticle, Touched, amending_ar
 from tthc_pipeline.legal.citations import canonical_number, find_citations, number_key, type_from_symbol
 from tthc_pipeline.legal.dates import iso_date, parse_date
 from tthc_pipeline.legal.registry import Entry, Relation, entry_to_yaml_dict
-from tthc_pipeline.text.normalize import clean, fold
+from tthc_pipeline.text.normalize import canon, clean, fold
 
 _AMENDED_BEFORE = re.compile(r"sua\s+doi\s*,?\s*(?:bo\s+sung\s+)?(?:mot\s+so\s+dieu\s+)?(?:cua\s+)?(?:cac\s+)?$")
 _HEADER_NUMBER = re.compile(r"S[ốô]\s*:\s*(?P<num>[^\n|]{3,40})")
@@ -138,14 +138,15 @@ def _amended_targets(text: str, title: str | None, own_id: str | None, effective
             continue  # "Căn cứ Quyết định … sửa đổi, bổ sung … Quyết định số X": not this one's target
         if _AMENDED_BEFORE.search(folded[max(0, c.start - 80):c.start]) and c.canonical_id not in targets:
             targets.append(c.canonical_id)
-    by_target = {a.target: a for a in amending_articles(text, own_id)}
+    folded_text, ctext = fold(text), canon(text)  # read by the article and the title passes
+    by_target = {a.target: a for a in amending_articles(text, own_id, folded_text, ctext)}
     # the opening may reach into the articles: a document with an amending article of its own
     # is theirs; the title's one document gets the items outside the articles naming theirs
     title_only = [t for t in targets if t not in by_target or not by_target[t].amends]
     if len(title_only) == 1:
         spans = sorted(span for a in by_target.values() for span in a.spans)
         bounds = [0] + [x for span in spans for x in span] + [len(text)]
-        touched = clauses_touched(text, list(zip(bounds[::2], bounds[1::2])), title_only[0])
+        touched = clauses_touched(text, list(zip(bounds[::2], bounds[1::2])), title_only[0], folded_text, ctext)
         got = by_target.setdefault(title_only[0], AmendingArticle(title_only[0], Touched(), []))
         got.touched.add(touched)
         got.amends = True
