@@ -329,6 +329,8 @@ def test_nd168_closing_article_teaches_that_nd100_was_amended_and_partly_repeale
     assert {"diem": "d", "dieu": "28", "khoan": "6"} in amended and {"dieu": "82", "khoan": "4"} in amended
     assert {"diem": "b", "dieu": "74", "khoan": "2"} in amended and {"dieu": "74"} not in amended  # a container
     assert {"dieu": "1", "khoan": "2a"} in amended and {"dieu": "1", "khoan": "2"} not in amended  # "vào sau khoản 2"
+    assert {"diem": "c", "dieu": "4a", "khoan": "1"} in amended  # "b) Bỏ cụm từ "điểm a" tại điểm c khoản 1 Điều 4a"
+    assert {"dieu": "80", "khoan": "5"} in amended  # "c) Sửa đổi, bổ sung đoạn đầu khoản 5 Điều 80"
     assert {"dieu": "5"} in repealed and {"dieu": "3", "khoan": "1"} in repealed and {"dieu": "5"} not in amended
     assert {"dieu": "12", "khoan": "1"} in repealed and {"diem": "c", "dieu": "12", "khoan": "2"} in repealed  # "khoản 1; điểm c khoản 2; … Điều 12"
     write_learned(entry, tmp_path / "learned")
@@ -355,4 +357,12 @@ def test_tt66_scan_teaches_each_amended_circular_its_own_clauses() -> None:
     assert {"dieu": "3", "khoan": "1"} in rel[("amends", "56/2021/TT-BCA")].articles
     assert {"dieu": "5"} in rel[("amends", "57/2021/TT-BCA")].articles
     assert {"dieu": "5"} not in rel[("amends", "55/2021/TT-BCA")].articles  # TT 57's, not TT 55's
+    # "13, Thay thế cụm từ “…” bằng cụm từ “…” tại điểm c khoản l Điều 15 / và điểm c khoản 1
+    # Điều 16": wrapped onto the next line, "l" for 1
+    assert {"diem": "c", "dieu": "15", "khoan": "1"} in rel[("amends", "55/2021/TT-BCA")].articles
+    assert {"diem": "c", "dieu": "16", "khoan": "1"} in rel[("amends", "55/2021/TT-BCA")].articles
+    assert all(a.get("khoan", "1")[0].isdigit() for r in rel.values() for a in r.articles)
+    # TT 57's "Thay thế cụm từ “…” bằng cụm từ / “…” tại khoản / 3 Điều 8, khoản 3 Điều 9, …"
+    assert {"dieu": "8", "khoan": "3"} in rel[("amends", "57/2021/TT-BCA")].articles
+    assert {"dieu": "18", "khoan": "3"} in rel[("amends", "57/2021/TT-BCA")].articles
     assert entry.effective == "2024-01-01"

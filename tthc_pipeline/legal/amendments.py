@@ -10,8 +10,12 @@ Two shapes, both common in decrees and circulars:
   the items of that article touch Y (``amending_articles``); an article "Bãi bỏ một số điều
   của Thông tư Z" repeals the clauses it lists, "Bãi bỏ Thông tư Z" the whole of Z.
 
-"Bãi bỏ" items are partial repeals, the others amendments. Everything is read on ``fold()``
-text (same length as the original), so offsets index the original.
+"Bãi bỏ" items are partial repeals, the others amendments; an item or heading that changes
+words of a clause ("Bãi bỏ / Bỏ / Thay thế cụm từ “…” tại khoản 2 Điều 5", "Sửa đổi đoạn đầu
+khoản 5", "tên Điều 9") amends it: the clause stays in force with other words. A heading
+naming several documents ("Bãi bỏ Thông tư số X và Thông tư số Y") applies to each; its
+items then count only for the document they name. Everything is read on ``fold()`` text
+(same length as the original), so offsets index the original.
 """
 
 from __future__ import annotations
@@ -28,15 +32,37 @@ from tthc_pipeline.text.normalize import canon, fold
 # item that only announces sub-items ("Sửa đổi một số điểm của khoản 6 Điều 28 như sau:").
 # Spaces and tabs only (``^[ \t]*``, ``[ \t,;]*``): a chain never runs onto the next line, and
 # runs of blank lines cost nothing.
+# What an item changes inside a clause, before the clause: "cụm từ “…” (bằng cụm từ “…”) tại",
+# "đoạn đầu (của)", "tên", "tiêu đề". Changing words of a clause amends it, whatever the verb:
+# "Bãi bỏ cụm từ “cấp huyện” tại khoản 2 Điều 5" leaves clause 2 in force with other words.
+# The words may wrap onto the next lines (quotations often do, in scans too): ``\s`` here.
+_QUOTED = r"(?:[“\"][^”\"]{0,300}[”\"][\s,;]*(?:(?:va|hoac)\s+)?)+"
+_WORDS = r"(?:(?:cac\s+)?(?:cum\s+tu|tu\s+ngu|tu|chu)\s+)?"
+_OBJECT = (
+    r"(?P<object>(?:ten|tieu\s+de|(?:doan|cau)\s+(?:dau|mo\s+dau|cuoi|thu\s+\w+))\s+(?:cua\s+)?"
+    rf"|{_WORDS}{_QUOTED}(?:(?:bang|thanh|vao\s+(?:sau|truoc))\s+{_WORDS}{_QUOTED})?"
+    r"(?:tai|o|trong|cua)\s+(?:cac\s+)?)"
+)
+_ITEM_START = r"^[ \t]*(?:(?:\d+[ \t]*[.,]|[a-z]\)|dieu[ \t]+\d+[a-z]?[ \t]*[.:])[ \t]*)?"
 _ITEM = re.compile(
-    r"^[ \t]*(?:(?:\d+[ \t]*[.,]|[a-z]\)|dieu[ \t]+\d+[a-z]?[ \t]*[.:])[ \t]*)?"
-    r"(?P<verb>sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the)[ \t]+"
+    _ITEM_START + r"(?P<verb>sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the)[ \t]+"
     r"(?P<container>mot\s+so\s+(?:diem|khoan|dieu)(?:\s*,\s*(?:diem|khoan|dieu))*[ \t]+(?:cua[ \t]+)?)?"
     r"(?P<chain>(?:(?:diem|khoan|dieu)[ \t]+[0-9a-z]+[ \t,;]*(?:(?:va|vao(?:[ \t]+sau)?)[ \t]+(?:bo[ \t]+sung[ \t]+)?)?)+)",
     re.MULTILINE,
 )
+# An item changing words of clauses: "13. Thay thế cụm từ “…” bằng cụm từ “…” tại điểm c
+# khoản 1 Điều 15 và điểm c khoản 1 Điều 16", its clauses possibly on the next lines.
+_PHRASE_ITEM = re.compile(
+    _ITEM_START + rf"(?P<verb>sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the|thay|bo)\s+{_OBJECT}"
+    r"(?P<chain>(?:(?:diem|khoan|dieu)\s+[0-9a-z]+[\s,;]*(?:va\s+)?)+)",
+    re.MULTILINE,
+)
+_OBJECT_AT = re.compile(rf"[ \t]*{_OBJECT}")
 # An article amending a document: its heading line starts so.
-_ARTICLE = re.compile(r"^[ \t]*dieu[ \t]+(?P<n>\d+)[ \t]*[.:][ \t]*(?P<verb>sua\s+doi|bo\s+sung|bai\s+bo)[^\n]*", re.MULTILINE)
+# "Thay (thế) …", "Bỏ …" only with the words they change ("Điều 2. Thay thế cụm từ “…” tại …").
+_ARTICLE = re.compile(
+    r"^[ \t]*dieu[ \t]+(?P<n>\d+)[ \t]*[.:][ \t]*(?P<verb>sua\s+doi|bo\s+sung|bai\s+bo|thay(?:\s+the)?|bo)\b[^\n]*",
+    re.MULTILINE)
 # an item of a repealing article, which lists clauses without a verb: "1. Điều 5;", "b) khoản 3 Điều 7"
 _BARE_ITEM = re.compile(
     r"^[ \t]*(?:\d+[ \t]*[.,]|[a-z]\)|[-+•])[ \t]*(?P<chain>(?:(?:diem|khoan|dieu)[ \t]+[0-9a-z]+[ \t,;]*(?:va[ \t]+)?)+)",
@@ -60,6 +86,14 @@ _NUMBER = re.compile(r"\d\s*/\s*(?:19|20)\d\d")
 _WHOLE_REPEAL = re.compile(
     r"^[ \t]*dieu[ \t]+\d+[ \t]*[.:][ \t]*bai\s+bo\s+(?:toan\s+bo\s+)?"
     rf"(?:{_DOC_TYPE}\s+)?(?:so\s*)?$"
+)
+# between two documents a heading names together: the first one's date, issuer and title
+# words (no verb, nothing it is "theo" or "hướng dẫn": those name other documents), then
+# ",", ";", "và", "hoặc" and the next one's type word
+_JOINED = re.compile(
+    r"(?:(?!sua\s+doi|bo\s+sung|thay\s+the|huong\s+dan|theo\b|tai\b|can\s+cu|quy\s+dinh\s+chi\s+tiet)[^\n])"
+    r"{0,200}?(?:[,;]|\bva\b|\bhoac\b)[ \t]*(?:cac[ \t]+)?"
+    rf"(?:{_DOC_TYPE}[ \t]+)?(?:so[ \t]*)?"
 )
 # where an item's own words end: the new wording follows ("như sau", a quotation mark)
 _WORDING = re.compile(r"nhu\s+sau|[\"“”]")
@@ -98,28 +132,39 @@ class AmendingArticle:
 
 
 def clauses_touched(text: str, spans: list[tuple[int, int]], target: str | None,
-                    folded: str | None = None, ctext: str | None = None) -> Touched:
+                    folded: str | None = None, ctext: str | None = None, named_only: bool = False) -> Touched:
     """The clauses the items in ``text[s:e]`` (for each span) touch. An item naming another
     document after its clauses ("Bãi bỏ khoản 3 Điều 7 Thông tư số 12/2020/TT-BCA") is not
-    about ``target`` and is left out. ``folded``/``ctext``: fold(text), canon(text) when the
-    caller has them."""
+    about ``target`` and is left out; with ``named_only``, neither is an item naming no
+    document (an article about several documents). ``folded``/``ctext``: fold(text),
+    canon(text) when the caller has them."""
     folded = fold(text) if folded is None else folded
     ctext = canon(text) if ctext is None else ctext
     amended: list[dict[str, str]] = []
     repealed: list[dict[str, str]] = []
     for start, end in spans:
         for m in _ITEM.finditer(folded, start, end):
-            if m.group("container") or _names_other_document(text, folded, m.end("chain"), end, target):
+            if m.group("container") or not _about(text, folded, m.end("chain"), end, target, named_only):
                 continue  # a container's sub-items are items of their own
             clauses = chain_clauses(ctext[m.start("chain"):m.end("chain")])
             (repealed if m.group("verb").startswith("bai") else amended).extend(clauses)
+        for m in _PHRASE_ITEM.finditer(folded, start, end):  # words of clauses: amendments
+            if _about(text, folded, m.end("chain"), end, target, named_only):
+                amended.extend(chain_clauses(ctext[m.start("chain"):m.end("chain")]))
     return Touched(sorted_clauses(amended), sorted_clauses(repealed))
 
 
-def _names_other_document(text: str, folded: str, pos: int, end: int, target: str | None) -> bool:
-    """Does the item whose clauses end at ``pos`` name a document other than ``target``: on
-    the rest of its line, up to the new wording ("như sau", a quotation mark), or on the
-    next line when the line ends in "của / tại / số"?"""
+def _about(text: str, folded: str, pos: int, end: int, target: str | None, named_only: bool) -> bool:
+    """Is the item whose clauses end at ``pos`` about ``target``: it names no other document
+    (and, with ``named_only``, it names ``target``)?"""
+    named = _item_documents(text, folded, pos, end)
+    return named == {target} if named_only else named <= {target}
+
+
+def _item_documents(text: str, folded: str, pos: int, end: int) -> set[str]:
+    """The documents the item whose clauses end at ``pos`` names: on the rest of its line, up
+    to the new wording ("như sau", a quotation mark), or on the next line when the line ends
+    in "của / tại / số"."""
     line_end = folded.find("\n", pos, end)
     line_end = end if line_end < 0 else line_end
     wording = _WORDING.search(folded, pos, line_end)
@@ -128,8 +173,8 @@ def _names_other_document(text: str, folded: str, pos: int, end: int, target: st
         following = folded.find("\n", line_end + 1, end)
         stop = end if following < 0 else following
     if not _DOC_WORD.search(folded, pos, stop):
-        return False
-    return any(c.canonical_id and c.canonical_id != target for c in find_citations(text[pos:stop]))
+        return set()
+    return {c.canonical_id for c in find_citations(text[pos:stop]) if c.canonical_id}
 
 
 def chain_clauses(chain: str) -> list[dict[str, str]]:
@@ -149,8 +194,16 @@ def chain_clauses(chain: str) -> list[dict[str, str]]:
     last = _DIEU.findall(groups[-1]) if groups else []
     out: list[dict[str, str]] = []
     for group in groups:
+        group = _UNREADABLE.sub(" ", _OCR_ONE.sub(lambda m: m[1] + " " + m[2].replace("l", "1").replace("i", "1"), group))
         out += _parse_articles(group if _DIEU.search(group) or not last else f"{group} {last[-1]}")
-    return out
+    return [c for c in out if c.get("dieu", "1")[:1].isdigit() and c.get("khoan", "1")[:1].isdigit()]
+
+
+# Articles and clauses are numbered ("Điều 4a", "khoản 2"); OCR reads a "1" as "l" or "i"
+# ("khoản l Điều 15", "Điều l6"). Another number without a digit ("Điều ló" for 16) cannot be
+# read: the clauses of that article are dropped rather than given to the next one.
+_OCR_ONE = re.compile(r"\b(điều|khoản)\s+([li]|[0-9li]*[0-9][0-9li]*)(?=\b|(?<=[0-9])[a-zđ]\b)")
+_UNREADABLE = re.compile(r"(?:(?:điểm|khoản)\s+\w+\s*,?\s*)*(?:điều|khoản)\s+(?![0-9])\w+(?=[\s,;.]|$)")
 
 
 def sorted_clauses(items: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -198,47 +251,78 @@ def amending_articles(text: str, own_id: str | None, folded: str | None = None,
             end = inside_until = following
         else:
             end = next((h.start() for h in headings[i + 1:] if h.start() >= head_end), len(text))
-        target, seed, before = _target(text, folded, m.start(), head_end, own_id)
+        verb = m.group("verb")
+        words = _OBJECT_AT.match(folded, m.end("verb")) is not None
+        if not words and not verb.startswith(("sua", "bo sung", "bai")):
+            continue  # "Thay …", "Bỏ …" headings only with the words they change
+        target, seed, before, joined = _target(text, folded, m.start(), head_end, own_id)
         if target is None:
             continue
-        touched = clauses_touched(text, [(head_end, end)], target, folded, ctext)
-        repeals = m.group("verb").startswith("bai")
-        whole = False
-        if repeals:  # its items list the clauses repealed, with or without a verb
-            listed = [c for b in _BARE_ITEM.finditer(folded, head_end, end)
-                      if not _names_other_document(text, folded, b.end("chain"), end, target)
-                      for c in chain_clauses(ctext[b.start("chain"):b.end("chain")])]
-            touched = Touched(touched.amended, sorted_clauses(touched.repealed + seed.amended + listed))
-            if not touched.repealed and not touched.amended:
-                if not _WHOLE_REPEAL.search(before):
-                    continue  # parts it names, none of which could be read
-                whole = True
-        else:
-            touched.add(seed)
-        amends = not repeals or bool(touched.amended)
-        got = out.get(target)
-        if got is None:
-            out[target] = AmendingArticle(target, touched, [(m.start(), end)], amends=amends, whole=whole)
-        else:
-            got.touched.add(touched)
-            got.spans.append((m.start(), end))
-            got.amends = got.amends or amends
-            got.whole = got.whole or whole
+        repeals = verb.startswith("bai") and not words  # words of a clause: an amendment
+        for doc in [target, *joined]:
+            # several documents in one heading: only items naming theirs are told apart
+            effect = _article_effect(text, folded, ctext, (head_end, end), doc, seed if doc == target else Touched(),
+                                     repeals, before, named_only=bool(joined))
+            if effect is None:
+                continue
+            touched, whole = effect
+            amends = not repeals or bool(touched.amended)
+            got = out.get(doc)
+            if got is None:
+                out[doc] = AmendingArticle(doc, touched, [(m.start(), end)], amends=amends, whole=whole)
+            else:
+                got.touched.add(touched)
+                got.spans.append((m.start(), end))
+                got.amends = got.amends or amends
+                got.whole = got.whole or whole
     return list(out.values())
 
 
-def _target(text: str, folded: str, start: int, end: int, own_id: str | None) -> tuple[str | None, Touched, str]:
+def _article_effect(text: str, folded: str, ctext: str, body: tuple[int, int], doc: str, seed: Touched,
+                    repeals: bool, before: str, named_only: bool) -> tuple[Touched, bool] | None:
+    """What an amending or repealing article whose body spans ``body`` does to ``doc``: the
+    clauses it touches and whether it repeals ``doc`` whole; None when a repealing article
+    names parts of ``doc`` none of which could be read. ``seed``: the clauses the heading
+    names; ``before``: the heading's words before the document (folded)."""
+    start, end = body
+    touched = clauses_touched(text, [body], doc, folded, ctext, named_only)
+    if not repeals:
+        touched.add(seed)
+        return touched, False
+    # a repealing article's items list the clauses repealed, with or without a verb
+    listed = [c for b in _BARE_ITEM.finditer(folded, start, end)
+              if _about(text, folded, b.end("chain"), end, doc, named_only)
+              for c in chain_clauses(ctext[b.start("chain"):b.end("chain")])]
+    touched = Touched(touched.amended, sorted_clauses(touched.repealed + seed.amended + listed))
+    if touched.repealed or touched.amended:
+        return touched, False
+    if not _WHOLE_REPEAL.search(before):
+        return None  # parts it names, none of which could be read
+    return touched, True
+
+
+def _target(text: str, folded: str, start: int, end: int, own_id: str | None) -> tuple[str | None, Touched, str, list[str]]:
     """The document an amending heading names, with the clauses the heading itself names
-    ("Sửa đổi, bổ sung khoản 3 Điều 7 Thông tư số 55/2021/TT-BCA") and the heading's words
-    before it (folded)."""
-    for c in find_citations(text[start:end]):
+    ("Sửa đổi, bổ sung khoản 3 Điều 7 Thông tư số 55/2021/TT-BCA"), the heading's words
+    before it (folded) and the documents joined to it ("Bãi bỏ Thông tư số 57/2021/TT-BCA
+    và Thông tư số 58/2021/TT-BCA": 58/2021/TT-BCA)."""
+    cited = find_citations(text[start:end])
+    for i, c in enumerate(cited):
         if not c.canonical_id or c.is_self_reference or c.canonical_id == own_id:
             continue
         before = folded[start:start + c.start]
         if not _TARGET_BEFORE.search(before):
-            return None, Touched(), before
-        return c.canonical_id, Touched(sorted_clauses(list(c.articles or [])), []), before
-    return None, Touched(), ""
+            return None, Touched(), before, []
+        joined: list[str] = []
+        last = c
+        for other in cited[i + 1:]:
+            if not _JOINED.fullmatch(folded, start + last.end, start + other.start):
+                break
+            if other.canonical_id and other.canonical_id not in (own_id, c.canonical_id, *joined):
+                joined.append(other.canonical_id)
+            last = other
+        return c.canonical_id, Touched(sorted_clauses(list(c.articles or [])), []), before, joined
+    return None, Touched(), "", []
 
 
 def _heading_end(text: str, folded: str, start: int, end: int) -> int:
