@@ -26,12 +26,6 @@ from dataclasses import dataclass, field
 from tthc_pipeline.legal.citations import _parse_articles, find_citations
 from tthc_pipeline.text.normalize import canon, fold
 
-# An item: "2. Sửa đổi, bổ sung khoản 6 Điều 28", "a) Bãi bỏ khoản 1; điểm c khoản 2 Điều 12",
-# an article that is one item ("Điều 1. Sửa đổi Điều 3 như sau:"),
-# "Bổ sung khoản 3 vào Điều 13", "Bổ sung khoản 2a vào sau khoản 2 Điều 1". ``container``: an
-# item that only announces sub-items ("Sửa đổi một số điểm của khoản 6 Điều 28 như sau:").
-# Spaces and tabs only (``^[ \t]*``, ``[ \t,;]*``): a chain never runs onto the next line, and
-# runs of blank lines cost nothing.
 # What an item changes inside a clause, before the clause: "cụm từ “…” (bằng cụm từ “…”) tại",
 # "đoạn đầu (của)", "tên", "tiêu đề". Changing words of a clause amends it, whatever the verb:
 # "Bãi bỏ cụm từ “cấp huyện” tại khoản 2 Điều 5" leaves clause 2 in force with other words.
@@ -43,6 +37,12 @@ _OBJECT = (
     rf"|{_WORDS}{_QUOTED}(?:(?:bang|thanh|vao\s+(?:sau|truoc))\s+{_WORDS}{_QUOTED})?"
     r"(?:tai|o|trong|cua)\s+(?:cac\s+)?)"
 )
+# An item: "2. Sửa đổi, bổ sung khoản 6 Điều 28", "a) Bãi bỏ khoản 1; điểm c khoản 2 Điều 12",
+# an article that is one item ("Điều 1. Sửa đổi Điều 3 như sau:"),
+# "Bổ sung khoản 3 vào Điều 13", "Bổ sung khoản 2a vào sau khoản 2 Điều 1". ``container``: an
+# item that only announces sub-items ("Sửa đổi một số điểm của khoản 6 Điều 28 như sau:").
+# Spaces and tabs only (``^[ \t]*``, ``[ \t,;]*``): a chain never runs onto the next line, and
+# runs of blank lines cost nothing.
 _ITEM_START = r"^[ \t]*(?:(?:\d+[ \t]*[.,]|[a-z]\)|dieu[ \t]+\d+[a-z]?[ \t]*[.:])[ \t]*)?"
 _ITEM = re.compile(
     _ITEM_START + r"(?P<verb>sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the)[ \t]+"
