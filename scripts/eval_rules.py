@@ -1,4 +1,4 @@
-"""Precision / recall per rule on the hand-labelled portal records.
+"""Precision / recall per rule on the hand-labelled portal records (and real decisions).
 
 Labels: tests/labelled/rules/portal.jsonl, one record per line: the portal record, the
 rules checked on it, and the rules that must fire (with the evidence phrase read in the
@@ -9,7 +9,9 @@ positive is a true positive. Run:
 
 ``--split blind`` scores the independent second labelling (tests/labelled/rules/portal_blind.jsonl):
 its ``positives`` are the adjudicated ones; ``blind_positives`` keeps what the reviewer wrote
-where the adjudication differs, and ``doubtful`` entries are not scored.
+where the adjudication differs, and ``doubtful`` entries are not scored. ``--split documents``
+scores blind labels of the procedures in three real decisions
+(tests/labelled/rules/documents_blind.jsonl), read through ingest and extraction.
 """
 
 from __future__ import annotations
