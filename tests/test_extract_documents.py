@@ -251,3 +251,37 @@ def test_output_names_do_not_depend_on_batch_order(tmp_path):
         assert sorted(p.name for p in (tmp_path / out).iterdir()) == expected
     res = runner.invoke(extract, [str(tmp_path / "a"), "--out", str(tmp_path / "o3")])
     assert "x.md" not in res.output and "1/1 files" in res.output  # hidden folders skipped
+
+
+def test_procedures_without_a_code_keep_their_ids_when_the_file_is_saved_again(tmp_path):
+    """A procedure without a code is named by the decision that publishes it (number, issuer,
+    year), not by the file's bytes: saving the decision again (other file properties, other
+    bytes) keeps its id, hence every finding's fingerprint, for the monthly rescan."""
+    first, second = tmp_path / "qd3218.docx", tmp_path / "qd3218-saved-again.docx"
+    _quang_binh_style(first)
+    d = docx.Document(str(first))
+    d.core_properties.author = "Văn thư Sở Tư pháp"
+    d.add_paragraph("")
+    d.save(str(second))
+    assert first.read_bytes() != second.read_bytes()
+    ids = [[p["id"] for p in extract_path(f)["procedures"]] for f in (first, second)]
+    assert ids[0] == ids[1] and ids[0][0].startswith("3218-qd-ubnd:ho-tro-chan-nuoi-nong-ho-")
+    # the real Gia Lai regulation, its line ends changed: the same id
+    real = _real("md/QD-31-2011-QD-UBND_Gia-Lai_trinh-tu-thu-tuc-mien-giam-tien-SDD.md")
+    crlf = tmp_path / real.name
+    crlf.write_bytes(real.read_bytes().replace(b"\n", b"\r\n"))
+    (a,), (b,) = extract_path(real)["procedures"], extract_path(crlf)["procedures"]
+    assert a["id"] == b["id"] and a["id"].startswith("31-2011-qd-ubnd:giai-quyet-che-do-mien-giam-")
+
+
+def test_the_same_decision_number_in_two_provinces_names_two_procedures():
+    from tthc_pipeline.procedures.model import document_identity, procedure_id
+
+    ha_giang = document_identity("378/QĐ-UBND", "Ủy ban nhân dân tỉnh Hà Giang", "2022-03-18")
+    gia_lai = document_identity("378/QĐ-UBND", "Ủy ban nhân dân tỉnh Gia Lai", "2022-03-18")
+    later = document_identity("378/QĐ-UBND", "Ủy ban nhân dân tỉnh Hà Giang", "2024-02-01")
+    name = "Cấp Giấy phép bán lẻ rượu"
+    ids = {procedure_id(None, name, "aa", doc) for doc in (ha_giang, gia_lai, later)}
+    assert len(ids) == 3 and all(i.startswith("378-qd-ubnd:cap-giay-phep-ban-le-ruou-") for i in ids)
+    assert procedure_id("2.000633", name, "aa", ha_giang) == "2.000633"
+    assert procedure_id(None, name, "abcdef0123", None).startswith("abcdef01:")  # no number: the file's hash

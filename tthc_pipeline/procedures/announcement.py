@@ -26,7 +26,7 @@ from tthc_pipeline.procedures import sections
 from tthc_pipeline.procedures.announcement_match import pair_blocks, strip_thu_tuc
 from tthc_pipeline.procedures.builder import build_procedure, clean_code, normalise_level
 from tthc_pipeline.procedures.citations_adapter import find_citations
-from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan
+from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan, document_identity
 from tthc_pipeline.procedures.patterns import CODE_RE, GROUP_COUNT_RE
 from tthc_pipeline.text.normalize import canon
 
@@ -326,6 +326,8 @@ def extract_announcement(rec: dict[str, Any]) -> tuple[list[Procedure], list[str
     low = canon(text)
     document, sha = rec.get("source"), rec.get("sha256")
     decision = decision_number(rec)
+    md = rec.get("metadata") or {}
+    identity = document_identity(decision, md.get("issuer"), md.get("issued"))
     rows, warnings = parse_danh_muc(rec)
     blocks = parse_part2(rec)
     pairs = pair_blocks(rows, blocks)
@@ -399,7 +401,7 @@ def extract_announcement(rec: dict[str, Any]) -> tuple[list[Procedure], list[str
             name=row["name"], code=row.get("code") or (blk["code"] if blk else None), components=comps,
             source=SourceRef(kind="announcement", document=document, sha256=sha, record_key=row.get("code") or node),
             levels=row.get("levels") or (blk["levels"] if blk else []), field=row.get("field") or (blk["field"] if blk else None),
-            change_type=change, announcing_decision=decision, extra=extra,
+            change_type=change, announcing_decision=decision, extra=extra, document=identity,
         ))
     for i, b in enumerate(blocks):
         if i in used_blocks:
@@ -414,7 +416,7 @@ def extract_announcement(rec: dict[str, Any]) -> tuple[list[Procedure], list[str
         procs.append(build_procedure(
             name=b["name"], code=b["code"], components=comps,
             source=SourceRef(kind="announcement", document=document, sha256=sha, record_key=b["code"] or f"part2-{i + 1}"),
-            levels=b["levels"], field=b["field"], change_type=block_change(b), announcing_decision=decision,
+            levels=b["levels"], field=b["field"], change_type=block_change(b), announcing_decision=decision, document=identity,
             extra={"part2_only": True, "part2_block": {"node_id": f"part2/block-{i + 1}", "start": a, "end": b["end"], "name": b["name"]}},
         ))
     for p in procs:

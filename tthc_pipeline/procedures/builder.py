@@ -65,12 +65,14 @@ def build_procedure(
     announcing_decision: str | None = None,
     role_agencies: dict[str, TextSpan] | None = None,
     extra: dict | None = None,
+    document: str | None = None,
 ) -> Procedure:
-    """Parse each component text into typed items; keep the raw spans."""
+    """Parse each component text into typed items; keep the raw spans. ``document``: the
+    publishing document's ``document_identity``, which names a procedure without a code."""
     name = _WS.sub(" ", name).strip()
     comps = {k: v for k, v in components.items() if v is not None and v.text and not C.is_empty_value(v.text)}
     proc = Procedure(
-        id=procedure_id(code, name, source.sha256),
+        id=procedure_id(code, name, source.sha256, document),
         name=name,
         code=code,
         levels=levels or [],

@@ -232,13 +232,34 @@ def slugify(text: str, max_len: int = 60) -> str:
     return _SLUG.sub("-", fold(text)).strip("-")[:max_len].rstrip("-")
 
 
-def procedure_id(code: str | None, name: str, source_sha256: str | None = None) -> str:
-    """Stable identity: the code when there is one, else name slug + source hash."""
+def procedure_id(code: str | None, name: str, source_sha256: str | None = None, document: str | None = None) -> str:
+    """Stable identity: the code (mã TTHC) when there is one; else the name within the
+    document that publishes the procedure, named by ``document`` (``document_identity``: its
+    number, issuer and year), so that the id, and every finding's fingerprint, survive the
+    file being saved again or converted (a decision re-saved as .docx, the month's new
+    crawl); else the name within the file's bytes (``source_sha256``), the last resort."""
     if code:
         return code
+    if document:
+        digest = hashlib.sha256(f"{document}\x1f{slugify(name, 200)}".encode()).hexdigest()[:8]
+        return f"{slugify(document.split(_IDENTITY_SEP)[0], 30)}:{slugify(name, 40)}-{digest}"
     digest = hashlib.sha256(slugify(name, 200).encode()).hexdigest()[:8]
     prefix = (source_sha256 or "nosrc")[:8]
     return f"{prefix}:{slugify(name, 40)}-{digest}"
+
+
+_IDENTITY_SEP = "|"
+
+
+def document_identity(number: str | None, issuer: str | None = None, issued: str | None = None) -> str | None:
+    """Who issued which document, when: "378/QĐ-UBND|uy-ban-nhan-dan-tinh-ha-giang|2022".
+    A province's decision number does not carry its year and every province has a
+    "378/QĐ-UBND": the issuer and the year tell them apart. None without a number."""
+    number = " ".join((number or "").split())
+    if not number:
+        return None
+    year = (issued or "")[:4] if (issued or "")[:4].isdigit() else ""
+    return _IDENTITY_SEP.join((number, slugify(issuer or "", 80), year))
 
 
 # --- generic (de)serialisation of the dataclasses above --------------------------------

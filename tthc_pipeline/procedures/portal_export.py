@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from tthc_pipeline.procedures.builder import build_procedure, clean_code, normalise_level
-from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan
+from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan, document_identity
 from tthc_pipeline.text.normalize import canon, fold
 
 LABELS: list[tuple[str, str]] = [
@@ -111,5 +111,6 @@ def extract_export(rec: dict[str, Any]) -> list[Procedure]:
         announcing_decision=val("decision") or None,
         role_agencies={r: s for r, s in roles.items() if s},
         extra={k: val(k) for k in ("procedure_type",) if val(k)},
+        document=document_identity(val("decision") or None),
     )
     return [proc]

@@ -24,7 +24,7 @@ from typing import Any, Iterable
 
 from tthc_pipeline.ingest.runner import sha256_file
 from tthc_pipeline.procedures.builder import build_procedure, clean_code, normalise_level
-from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan
+from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan, document_identity
 from tthc_pipeline.procedures.record_text import RecordIssue, jsonl_objects, no_records_issue, read_text
 from tthc_pipeline.text.normalize import _INVISIBLE, _LOOKALIKE, clean, normalize_for_match
 
@@ -143,6 +143,7 @@ def procedure_from_row(row: dict[str, Any], document: str, sha256: str, index: i
         announcing_decision=(f.get("issuing_decision") or "").strip() or None,
         role_agencies={r: s for r, s in roles.items() if s is not None},
         extra=extra,
+        document=document_identity((f.get("issuing_decision") or "").strip() or None),
     )
 
 

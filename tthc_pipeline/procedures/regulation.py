@@ -16,7 +16,7 @@ from typing import Any
 
 from tthc_pipeline.procedures.builder import build_procedure
 from tthc_pipeline.procedures.docrecord import ensure_structure, iter_nodes
-from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan
+from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan, document_identity
 from tthc_pipeline.text.normalize import canon
 
 _PROC_TITLE = re.compile(r"^(?:trình\s+tự,?\s*)?thủ\s+tục\s+(?!hành\s+chính\b)(?P<name>.+)$|^trình\s+tự,?\s*thủ\s+tục\s+(?P<name2>.+)$")
@@ -88,6 +88,8 @@ def extract_regulation(rec: dict[str, Any]) -> list[Procedure]:
     low = canon(text)
     nodes = _nodes(rec)
     doc, sha = rec.get("source"), rec.get("sha256")
+    md = rec.get("metadata") or {}
+    identity = document_identity(md.get("number"), md.get("issuer"), md.get("issued"))
     regions: list[tuple[str, str, int, int, str]] = []  # (name, node_id, start, end, how)
     claimed: list[tuple[int, int]] = []
     for ch in iter_nodes(nodes, "chuong"):
@@ -133,7 +135,7 @@ def extract_regulation(rec: dict[str, Any]) -> list[Procedure]:
         p = build_procedure(
             name=name, code=None, components=comps,
             source=SourceRef(kind="regulation", document=doc, sha256=sha, record_key=node_id),
-            extra=extra,
+            extra=extra, document=identity,
         )
         if p.dossier_sets is None:
             from tthc_pipeline.procedures.components import dossier_sets
