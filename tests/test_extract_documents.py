@@ -260,6 +260,11 @@ def test_procedures_without_a_code_keep_their_ids_when_the_file_is_saved_again(t
     first, second = tmp_path / "qd3218.docx", tmp_path / "qd3218-saved-again.docx"
     _quang_binh_style(first)
     d = docx.Document(str(first))
+    top = d.paragraphs[0]
+    for line in ("ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH", "Quảng Bình, ngày 12 tháng 10 năm 2024"):
+        top.insert_paragraph_before(line)
+    d.save(str(first))
+    d = docx.Document(str(first))
     d.core_properties.author = "Văn thư Sở Tư pháp"
     d.add_paragraph("")
     d.save(str(second))
@@ -274,6 +279,19 @@ def test_procedures_without_a_code_keep_their_ids_when_the_file_is_saved_again(t
     assert a["id"] == b["id"] and a["id"].startswith("31-2011-qd-ubnd:giai-quyet-che-do-mien-giam-")
 
 
+def test_records_without_issuer_or_year_keep_their_file_apart(tmp_path):
+    """A records row gives a decision number but not who issued it: "378/QĐ-UBND" of two
+    provinces must not make one procedure (one baseline would hide the other's findings)."""
+    ids = []
+    for province in ("ha-giang", "gia-lai"):
+        f = tmp_path / f"{province}.csv"
+        f.write_text("ten_thu_tuc,so_quyet_dinh,thanh_phan_ho_so\n"
+                     f"Cấp Giấy phép bán lẻ rượu,378/QĐ-UBND,Đơn đề nghị ({province})\n", encoding="utf-8")
+        (proc,) = extract_path(f)["procedures"]
+        ids.append(proc["id"])
+    assert ids[0] != ids[1]
+
+
 def test_the_same_decision_number_in_two_provinces_names_two_procedures():
     from tthc_pipeline.procedures.model import document_identity, procedure_id
 
@@ -282,6 +300,9 @@ def test_the_same_decision_number_in_two_provinces_names_two_procedures():
     later = document_identity("378/QĐ-UBND", "Ủy ban nhân dân tỉnh Hà Giang", "2024-02-01")
     name = "Cấp Giấy phép bán lẻ rượu"
     ids = {procedure_id(None, name, "aa", doc) for doc in (ha_giang, gia_lai, later)}
+    # a number alone names nobody: no issuer for a province's symbol, no year for a ministry's
+    assert document_identity("378/QĐ-UBND", None, "2022-03-18") is None
+    assert document_identity("3078/QĐ-BTC") is None and document_identity("3078/QD-BTC", None, "2023-12-29") == "3078/QĐ-BTC||2023"
     assert len(ids) == 3 and all(i.startswith("378-qd-ubnd:cap-giay-phep-ban-le-ruou-") for i in ids)
     assert procedure_id("2.000633", name, "aa", ha_giang) == "2.000633"
     assert procedure_id(None, name, "abcdef0123", None).startswith("abcdef01:")  # no number: the file's hash

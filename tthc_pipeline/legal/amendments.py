@@ -14,7 +14,8 @@ Two shapes, both common in decrees and circulars:
 words of a clause ("Bãi bỏ / Bỏ / Thay thế cụm từ “…” tại khoản 2 Điều 5", "Sửa đổi đoạn đầu
 khoản 5", "tên Điều 9") amends it: the clause stays in force with other words. A heading
 naming several documents ("Bãi bỏ Thông tư số X và Thông tư số Y") applies to each; its
-items then count only for the document they name. Everything is read on ``fold()`` text
+items then count only for the document they name. A heading with several verbs ("Bãi bỏ cụm
+từ “…” tại khoản 3 Điều 7 và bãi bỏ Điều 12 của …") gives each verb its clauses. Everything is read on ``fold()`` text
 (same length as the original), so offsets index the original.
 """
 
@@ -30,12 +31,14 @@ from tthc_pipeline.text.normalize import canon, fold
 # "đoạn đầu (của)", "tên", "tiêu đề". Changing words of a clause amends it, whatever the verb:
 # "Bãi bỏ cụm từ “cấp huyện” tại khoản 2 Điều 5" leaves clause 2 in force with other words.
 # The words may wrap onto the next lines (quotations often do, in scans too): ``\s`` here.
-_QUOTED = r"(?:[“\"][^”\"]{0,300}[”\"][\s,;]*(?:(?:va|hoac)\s+)?)+"
 _WORDS = r"(?:(?:cac\s+)?(?:cum\s+tu|tu\s+ngu|tu|chu)\s+)?"
+_QUOTED = rf"(?:{_WORDS}[“\"][^”\"]{{0,300}}[”\"][\s,;]*(?:(?:va|hoac)\s+)?)+"
 _OBJECT = (
     r"(?P<object>(?:ten|tieu\s+de|(?:doan|cau)\s+(?:dau|mo\s+dau|cuoi|thu\s+\w+))\s+(?:cua\s+)?"
-    rf"|{_WORDS}{_QUOTED}(?:(?:bang|thanh|vao\s+(?:sau|truoc))\s+{_WORDS}{_QUOTED})?"
-    r"(?:tai|o|trong|cua)\s+(?:cac\s+)?)"
+    rf"|{_QUOTED}(?:(?:bang|thanh|vao\s+(?:sau|truoc))\s+{_QUOTED})?"
+    r"(?:tai|o|trong|cua)\s+(?:cac\s+)?"
+    # a heading that only announces them: "Thay thế một số cụm từ tại Thông tư số …"
+    r"|(?:mot\s+so|cac)\s+(?:cum\s+tu|tu\s+ngu|tu)(?:\s*,\s*(?:cum\s+tu|tu\s+ngu|tu))*\s+(?:tai|o|trong|cua)\s+(?:cac\s+)?)"
 )
 # An item: "2. Sửa đổi, bổ sung khoản 6 Điều 28", "a) Bãi bỏ khoản 1; điểm c khoản 2 Điều 12",
 # an article that is one item ("Điều 1. Sửa đổi Điều 3 như sau:"),
@@ -54,10 +57,15 @@ _ITEM = re.compile(
 # khoản 1 Điều 15 và điểm c khoản 1 Điều 16", its clauses possibly on the next lines.
 _PHRASE_ITEM = re.compile(
     _ITEM_START + rf"(?P<verb>sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the|thay|bo)\s+{_OBJECT}"
-    r"(?P<chain>(?:(?:diem|khoan|dieu)\s+[0-9a-z]+[\s,;]*(?:va\s+)?)+)",
+    # "tại các Điều 5, 6 và 7": bare numbers after a unit, up to the end of the list
+    r"(?P<chain>(?:(?:diem|khoan|dieu)\s+[0-9a-z]+(?:\s*(?:,|va\b)\s*\d+[a-z]?(?=\s*(?:[,;.]|va\b|$)))*[\s,;]*(?:va\s+)?)+)",
     re.MULTILINE,
 )
 _OBJECT_AT = re.compile(rf"[ \t]*{_OBJECT}")
+# the verbs of a heading and the clauses after each (``_heading_parts``)
+_HEAD_VERB = re.compile(r"\b(?P<verb>sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the|thay|bo)\b")
+_HEAD_CHAIN = re.compile(r"\s*(?:cac\s+)?(?P<chain>(?:(?:diem|khoan|dieu)\s+[0-9a-z]+[\s,;]*(?:va\s+)?)+)")
+_QUOTATION = re.compile(r"[“\"][^”\"]*[”\"]")
 # An article amending a document: its heading line starts so.
 # "Thay (thế) …", "Bỏ …" only with the words they change ("Điều 2. Thay thế cụm từ “…” tại …").
 _ARTICLE = re.compile(
@@ -144,14 +152,21 @@ def clauses_touched(text: str, spans: list[tuple[int, int]], target: str | None,
     repealed: list[dict[str, str]] = []
     for start, end in spans:
         for m in _ITEM.finditer(folded, start, end):
-            if m.group("container") or not _about(text, folded, m.end("chain"), end, target, named_only):
+            if m.group("container") or not _about(text, folded, _chain_end(folded, m), end, target, named_only):
                 continue  # a container's sub-items are items of their own
             clauses = chain_clauses(ctext[m.start("chain"):m.end("chain")])
             (repealed if m.group("verb").startswith("bai") else amended).extend(clauses)
         for m in _PHRASE_ITEM.finditer(folded, start, end):  # words of clauses: amendments
-            if _about(text, folded, m.end("chain"), end, target, named_only):
+            if _about(text, folded, _chain_end(folded, m), end, target, named_only):
                 amended.extend(chain_clauses(ctext[m.start("chain"):m.end("chain")]))
     return Touched(sorted_clauses(amended), sorted_clauses(repealed))
+
+
+def _chain_end(folded: str, m: re.Match[str]) -> int:
+    """Where the clauses of item ``m`` end, before the separators the chain takes after them
+    ("khoản 2 Điều 5;\n" ends before ";"): what follows is read for the document the item
+    names, and must not be the next item's line."""
+    return m.start("chain") + len(folded[m.start("chain"):m.end("chain")].rstrip(" \t\r\n,;"))
 
 
 def _about(text: str, folded: str, pos: int, end: int, target: str | None, named_only: bool) -> bool:
@@ -190,12 +205,22 @@ def chain_clauses(chain: str) -> list[dict[str, str]]:
         chain = f"{head} {' '.join(parts[2:])}"
     elif into:
         chain = head
+    chain = _OCR_ONE.sub(lambda m: m[1] + " " + m[2].replace("l", "1").replace("i", "1"), chain)
     groups = [g for g in chain.split(";") if g.strip()]
-    last = _DIEU.findall(groups[-1]) if groups else []
+    named = _DIEU.findall(groups[-1]) if groups else []
+    # the article named last lends itself to the groups before it, unless it cannot be read
+    last = named[-1] if named and _READABLE.fullmatch(named[-1]) else None
     out: list[dict[str, str]] = []
     for group in groups:
-        group = _UNREADABLE.sub(" ", _OCR_ONE.sub(lambda m: m[1] + " " + m[2].replace("l", "1").replace("i", "1"), group))
-        out += _parse_articles(group if _DIEU.search(group) or not last else f"{group} {last[-1]}")
+        if _DIEU.search(group):
+            group = _UNREADABLE.sub(" ", group)
+            if not _DIEU.search(group):
+                continue  # its only article could not be read: nothing to lend it
+        elif last is None:
+            continue
+        else:
+            group = f"{group} {last}"
+        out += _parse_articles(group)
     return [c for c in out if c.get("dieu", "1")[:1].isdigit() and c.get("khoan", "1")[:1].isdigit()]
 
 
@@ -203,7 +228,10 @@ def chain_clauses(chain: str) -> list[dict[str, str]]:
 # ("khoản l Điều 15", "Điều l6"). Another number without a digit ("Điều ló" for 16) cannot be
 # read: the clauses of that article are dropped rather than given to the next one.
 _OCR_ONE = re.compile(r"\b(điều|khoản)\s+([li]|[0-9li]*[0-9][0-9li]*)(?=\b|(?<=[0-9])[a-zđ]\b)")
-_UNREADABLE = re.compile(r"(?:(?:điểm|khoản)\s+\w+\s*,?\s*)*(?:điều|khoản)\s+(?![0-9])\w+(?=[\s,;.]|$)")
+# (one separator class between the units: "\s*,?\s*" would let two runs of spaces share the
+# whitespace, and a long list backtrack exponentially)
+_UNREADABLE = re.compile(r"(?:(?:điểm|khoản)\s+\w+[\s,]*)*(?:điều|khoản)\s+(?![0-9])\w+(?=[\s,;.]|$)")
+_READABLE = re.compile(r"điều\s+[0-9]\w*")
 
 
 def sorted_clauses(items: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -259,6 +287,14 @@ def amending_articles(text: str, own_id: str | None, folded: str | None = None,
         if target is None:
             continue
         repeals = verb.startswith("bai") and not words  # words of a clause: an amendment
+        parts = _heading_parts(folded, ctext, m.start("verb"), m.start() + len(before))
+        if words or len(parts) > 1:
+            # "Bãi bỏ cụm từ “…” tại khoản 3 Điều 7 và bãi bỏ Điều 12 của …": each verb its clauses
+            seed = Touched(sorted_clauses([c for rep, cl in parts if not rep for c in cl]),
+                           sorted_clauses([c for rep, cl in parts if rep for c in cl]))
+            repeals = any(rep for rep, _ in parts)
+        elif repeals:
+            seed = Touched([], seed.amended)  # "Bãi bỏ khoản 3 Điều 7 Thông tư số …"
         for doc in [target, *joined]:
             # several documents in one heading: only items naming theirs are told apart
             effect = _article_effect(text, folded, ctext, (head_end, end), doc, seed if doc == target else Touched(),
@@ -283,22 +319,46 @@ def _article_effect(text: str, folded: str, ctext: str, body: tuple[int, int], d
     """What an amending or repealing article whose body spans ``body`` does to ``doc``: the
     clauses it touches and whether it repeals ``doc`` whole; None when a repealing article
     names parts of ``doc`` none of which could be read. ``seed``: the clauses the heading
-    names; ``before``: the heading's words before the document (folded)."""
+    names, amended or repealed; ``before``: the heading's words before the document (folded)."""
     start, end = body
     touched = clauses_touched(text, [body], doc, folded, ctext, named_only)
+    touched.add(seed)
     if not repeals:
-        touched.add(seed)
         return touched, False
     # a repealing article's items list the clauses repealed, with or without a verb
     listed = [c for b in _BARE_ITEM.finditer(folded, start, end)
-              if _about(text, folded, b.end("chain"), end, doc, named_only)
+              if _about(text, folded, _chain_end(folded, b), end, doc, named_only)
               for c in chain_clauses(ctext[b.start("chain"):b.end("chain")])]
-    touched = Touched(touched.amended, sorted_clauses(touched.repealed + seed.amended + listed))
+    touched = Touched(touched.amended, sorted_clauses(touched.repealed + listed))
     if touched.repealed or touched.amended:
         return touched, False
     if not _WHOLE_REPEAL.search(before):
         return None  # parts it names, none of which could be read
     return touched, True
+
+
+def _heading_parts(folded: str, ctext: str, start: int, end: int) -> list[tuple[bool, list[dict[str, str]]]]:
+    """The verbs of a heading, before the document it names, each with the clauses it names
+    and whether it repeals them: "Bãi bỏ cụm từ “…” tại khoản 3 Điều 7 và bãi bỏ Điều 12
+    của" is (False, khoản 3 Điều 7), (True, Điều 12). "Bỏ", "Thay" count only with the words
+    they change (not "Bộ Công an"), and nothing inside a quotation counts."""
+    quoted = [q.span() for q in _QUOTATION.finditer(folded, start, end)]
+    verbs = []
+    for v in _HEAD_VERB.finditer(folded, start, end):
+        if any(a <= v.start() < b for a, b in quoted):
+            continue
+        words = _OBJECT_AT.match(folded, v.end(), end)
+        if words is None and v.group("verb") in ("thay", "bo"):
+            continue
+        verbs.append((v, words))
+    parts = []
+    for i, (v, words) in enumerate(verbs):
+        stop = verbs[i + 1][0].start() if i + 1 < len(verbs) else end
+        chain = _HEAD_CHAIN.match(folded, words.end() if words else v.end(), stop)
+        if chain:
+            parts.append((v.group("verb").startswith("bai") and words is None,
+                          chain_clauses(ctext[chain.start("chain"):chain.end("chain")])))
+    return parts
 
 
 def _target(text: str, folded: str, start: int, end: int, own_id: str | None) -> tuple[str | None, Touched, str, list[str]]:

@@ -254,12 +254,22 @@ _IDENTITY_SEP = "|"
 def document_identity(number: str | None, issuer: str | None = None, issued: str | None = None) -> str | None:
     """Who issued which document, when: "378/QĐ-UBND|uy-ban-nhan-dan-tinh-ha-giang|2022".
     A province's decision number does not carry its year and every province has a
-    "378/QĐ-UBND": the issuer and the year tell them apart. None without a number."""
-    number = " ".join((number or "").split())
+    "378/QĐ-UBND": the issuer and the year tell them apart. None (the caller falls back to
+    the file's hash) without a number, or when they cannot: no year (in the number or the
+    date of issue: numbers restart each year), no issuer for a local symbol (UBND, HĐND: any
+    province)."""
+    from tthc_pipeline.legal.citations import canonical_number  # legal imports this module's package
+
+    number = canonical_number(" ".join((number or "").split())) if number else ""
     if not number:
         return None
     year = (issued or "")[:4] if (issued or "")[:4].isdigit() else ""
-    return _IDENTITY_SEP.join((number, slugify(issuer or "", 80), year))
+    issuer_slug = slugify(issuer or "", 80)
+    if not (year or re.search(r"/(?:19|20)\d\d/", number)):
+        return None  # numbers restart each year
+    if re.search(r"UBND|HĐND", number) and not issuer_slug:
+        return None
+    return _IDENTITY_SEP.join((number, issuer_slug, year))
 
 
 # --- generic (de)serialisation of the dataclasses above --------------------------------
