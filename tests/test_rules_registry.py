@@ -75,3 +75,44 @@ def test_cc002_names_only_the_amendments_not_cited():
     assert "53/2025/TT-BCA" in found[0].message and "66/2023/TT-BCA" not in found[0].message
     cited_both = basis + "; Thông tư 53/2025/TT-BCA"
     assert engine.check([_proc(cited_both)], as_of=date(2026, 6, 30)) == []
+
+
+def test_cc002_names_the_clauses_the_registry_knows_and_whether_the_cited_ones_are_among_them():
+    engine = Engine.from_dir(select=["CC002"])
+    registry = Registry.load(ROOT / "corpus")  # 07/2025/NĐ-CP amends khoản 1 Điều 36 of 23/2015/NĐ-CP
+    messages = {}
+    for basis in ("Khoản 1 Điều 36 Nghị định số 23/2015/NĐ-CP", "Điều 6 Nghị định số 23/2015/NĐ-CP",
+                  "Nghị định số 23/2015/NĐ-CP"):
+        (f,) = engine.check([_proc(basis)], as_of=date(2026, 11, 29), registry=registry)
+        messages[basis] = f.message
+    assert "(phần được sửa đổi, bổ sung: khoản 1 Điều 36; khoản 1 Điều 36 được trích dẫn nằm trong phần này)" \
+        in messages["Khoản 1 Điều 36 Nghị định số 23/2015/NĐ-CP"]
+    # the list may be incomplete: a clause outside it is still reported, with the doubt said
+    assert "Điều 6 được trích dẫn không nằm trong phần đã biết" in messages["Điều 6 Nghị định số 23/2015/NĐ-CP"]
+    assert messages["Nghị định số 23/2015/NĐ-CP"].endswith(
+        "bởi 07/2025/NĐ-CP (phần được sửa đổi, bổ sung: khoản 1 Điều 36) nhưng văn bản sửa đổi chưa được trích dẫn.")
+
+
+def test_cc002_on_a_real_portal_record_names_what_a_real_regulation_repealed(tmp_path):
+    """TT 24/2023/TT-BCA (real .docx) repeals Điều 3 and khoản 2–10 Điều 7 of TT 15/2022/TT-BCA,
+    which seven Bộ Công an records still cite for their seals (1.003173): learned into the
+    registry, CC002 names those clauses, so the reviewer sees at once that the seal
+    provisions were not the ones repealed."""
+    import pytest
+
+    from tthc_pipeline.ingest.runner import ingest_file
+    from tthc_pipeline.legal.relations import relations_from_ingest, write_learned
+    from tthc_pipeline.rules.check_inputs import load_file
+
+    realdata = ROOT.parent / "shared" / "realdata"
+    record = realdata / "portal-json" / "bo-cong-an" / "1.003173.json"
+    if not record.exists():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    write_learned(relations_from_ingest(ingest_file(realdata / "docx" / "TT-24-2023-TT-BCA_dang-ky-bien-so-xe_SUPERSEDED.docx")),
+                  tmp_path / "learned")
+    registry = Registry.load(tmp_path)
+    findings = [f for f in Engine.from_dir(select=["CC002"]).check(load_file(record), as_of=date(2026, 11, 29), registry=registry)
+                if "15/2022/TT-BCA" in f.message]
+    assert len(findings) == 1
+    assert ("15/2022/TT-BCA hết hiệu lực một phần bởi 24/2023/TT-BCA (phần bị bãi bỏ: Điều 3; khoản 2 Điều 7; khoản 3 Điều 7;"
+            in findings[0].message)

@@ -242,6 +242,21 @@ def sorted_clauses(items: list[dict[str, str]]) -> list[dict[str, str]]:
     return unique
 
 
+def articles_vi(articles: list[dict[str, str]], limit: int | None = None) -> str:
+    """[{"dieu": "28", "khoan": "6", "diem": "d"}, {"dieu": "74"}] → "điểm d khoản 6 Điều 28;
+    Điều 74"; with ``limit``, the first ``limit`` and how many more ("… và 37 mục khác")."""
+    def one(a: dict[str, str]) -> str:
+        parts = [f"điểm {a['diem']}" if a.get("diem") else "", f"khoản {a['khoan']}" if a.get("khoan") else "",
+                 f"Điều {a['dieu']}" if a.get("dieu") else ""]
+        return " ".join(p for p in parts if p)
+
+    shown = articles if limit is None else articles[:limit]
+    text = "; ".join(one(a) for a in shown)
+    if limit is not None and len(articles) > limit:
+        text += f"; … và {len(articles) - limit} mục khác"
+    return text
+
+
 def _number_order(ident: str) -> tuple[int, str]:
     """"4" < "4a" < "10" (not "10" < "4"); "04" and "4" are one number."""
     digits = re.match(r"\d*", ident).group(0)

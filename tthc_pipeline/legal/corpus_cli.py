@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from tthc_pipeline.legal.amendments import articles_vi
 from tthc_pipeline.legal.registry import RELATION_NAMES_VI, Entry, Registry, Status
 
 
@@ -184,21 +185,6 @@ def _learning_gaps(entry: Entry, path: Path) -> list[str]:
         gaps.append(f"  Chú ý: không đọc được ngày có hiệu lực; hãy ghi trường effective trong {path}. / "
                     f"Warning: no effective date was read: write `effective` in {path}.")
     return gaps
-
-
-def articles_vi(articles: list[dict[str, str]], limit: int | None = None) -> str:
-    """[{"dieu": "28", "khoan": "6", "diem": "d"}, {"dieu": "74"}] → "điểm d khoản 6 Điều 28;
-    Điều 74"; with ``limit``, the first ``limit`` and how many more ("… và 37 mục khác")."""
-    def one(a: dict[str, str]) -> str:
-        parts = [f"điểm {a['diem']}" if a.get("diem") else "", f"khoản {a['khoan']}" if a.get("khoan") else "",
-                 f"Điều {a['dieu']}" if a.get("dieu") else ""]
-        return " ".join(p for p in parts if p)
-
-    shown = articles if limit is None else articles[:limit]
-    text = "; ".join(one(a) for a in shown)
-    if limit is not None and len(articles) > limit:
-        text += f"; … và {len(articles) - limit} mục khác"
-    return text
 
 
 @corpus.command("status")

@@ -22,6 +22,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from tthc_pipeline.legal.amendments import sorted_clauses
 from tthc_pipeline.legal.citations import Citation, canonical_number, type_from_symbol
 from tthc_pipeline.legal.dates import parse_date
 from tthc_pipeline.text.normalize import normalize_for_match
@@ -107,6 +108,11 @@ class Status:
     label_vi: str
     confidence: str = "U"
     date_uncertain: bool = False
+    # per document of ``by``, the clauses its relation names (amended or repealed), as far as
+    # the registry knows them: [] for none named (the whole document, or not recorded). A
+    # list may be incomplete (a learned one misses what the reader could not read), so it
+    # tells a reviewer where to look, never that a clause was left alone.
+    touched: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -404,7 +410,11 @@ class Registry:
 
     def _status(self, code: str, since: date, rels: list[Relation], uncertain: bool) -> Status:
         conf = min((r.confidence for r in rels), key=lambda c: _RANK.get(c, 0))
-        return Status(code, since, [r.target for r in rels], STATUS_LABELS_VI[code], conf, uncertain)
+        touched: dict[str, list[dict[str, str]]] = {}
+        for r in rels:
+            touched.setdefault(r.target, []).extend(r.articles)
+        return Status(code, since, [r.target for r in rels], STATUS_LABELS_VI[code], conf, uncertain,
+                      {doc: sorted_clauses(arts) for doc, arts in touched.items()})
 
     def successors(self, doc_id: str) -> list[str]:
         """Documents that replaced, repealed or ended ``doc_id`` (for "cập nhật căn cứ")."""

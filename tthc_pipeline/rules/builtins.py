@@ -18,7 +18,8 @@ from typing import Any, Callable
 
 from rapidfuzz import fuzz
 
-from tthc_pipeline.legal.citations import canonical_number, document_numbers, number_key
+from tthc_pipeline.legal.amendments import articles_vi
+from tthc_pipeline.legal.citations import canonical_number, document_numbers, find_citations, number_key
 from tthc_pipeline.legal.corpus_cli import default_corpus_dir
 from tthc_pipeline.legal.registry import Registry
 from tthc_pipeline.rules.matchers import ComponentView, Context, Hit, ProcView, quantity_cells
@@ -170,6 +171,7 @@ class RegistryMatcher:
                 if not by:
                     continue
             since = getattr(st, "since", None)
+            touched = {b: arts for b, arts in (getattr(st, "touched", None) or {}).items() if arts and b in by}
             hits.append(
                 Hit(
                     component,
@@ -181,11 +183,43 @@ class RegistryMatcher:
                         "status_vi": _lower_first(getattr(st, "label_vi", None) or STATUS_VI.get(code, code)),
                         "since": since.strftime("%d/%m/%Y") if isinstance(since, date) else (since or "?"),
                         "by": ", ".join(by) or "?",
+                        "touched_vi": _touched_vi(code, touched, _cited_articles(view, c), len(by) > 1) if touched else "",
                         "_confidence": getattr(st, "confidence", None) or "U",
                     },
                 )
             )
         return hits
+
+
+def _cited_articles(view: ComponentView, cited: Cited) -> list[dict[str, str]]:
+    """The articles the citation at ``cited`` names ("khoản 3 Điều 7 Thông tư số …"), read by
+    the full citation parser (once per view, only for a basis with a hit)."""
+    got = view.cache.get("citations")
+    if got is None:
+        got = view.cache["citations"] = find_citations(view.text)
+    return next((list(c.articles) for c in got if c.start < cited.end and cited.start < c.end and c.articles), [])
+
+
+def _overlaps(a: dict[str, str], b: dict[str, str]) -> bool:
+    """Do two clauses share text: Điều 7 and khoản 3 Điều 7 do, khoản 2 and khoản 3 do not."""
+    return all(a[k] == b[k] for k in ("dieu", "khoan", "diem") if k in a and k in b)
+
+
+def _touched_vi(code: str | None, touched: dict[str, list[dict[str, str]]], cited: list[dict[str, str]],
+                several: bool = False) -> str:
+    """" (phần được sửa đổi, bổ sung: khoản 1 Điều 36)" for CC002's message: the clauses the
+    registry knows each document amended or repealed, and whether the clauses the basis
+    cites are among them; ``several``: more documents are named than have known clauses
+    (each list then says whose it is). Known parts only (a learned list may miss some): it
+    tells the reviewer where to look, it never clears a citation."""
+    label = "phần bị bãi bỏ" if code == "partly_repealed" else "phần được sửa đổi, bổ sung"
+    parts = [articles_vi(arts, limit=6) + (f" theo {doc}" if several else "") for doc, arts in touched.items()]
+    text = f" ({label}: {'; '.join(parts)}"
+    if cited:
+        inside = any(_overlaps(c, t) for c in cited for arts in touched.values() for t in arts)
+        where = "nằm trong phần này" if inside else "không nằm trong phần đã biết"
+        text += f"; {articles_vi(cited, limit=3)} được trích dẫn {where}"
+    return text + ")"
 
 
 # --- dossier items and duplicate papers ---------------------------------------------
