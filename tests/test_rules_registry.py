@@ -95,9 +95,9 @@ def test_cc002_names_the_clauses_the_registry_knows_and_whether_the_cited_ones_a
 
 def test_cc002_on_a_real_portal_record_names_what_a_real_regulation_repealed(tmp_path):
     """TT 24/2023/TT-BCA (real .docx) repeals Điều 3 and khoản 2–10 Điều 7 of TT 15/2022/TT-BCA,
-    which seven Bộ Công an records still cite for their seals (1.003173): learned into the
-    registry, CC002 names those clauses, so the reviewer sees at once that the seal
-    provisions were not the ones repealed."""
+    which seven Bộ Công an records still cite for seals and security conditions (1.003173):
+    learned into the registry, CC002 names those clauses, so the reviewer can check whether
+    the provisions the procedure relies on are among them."""
     import pytest
 
     from tthc_pipeline.ingest.runner import ingest_file
