@@ -187,7 +187,7 @@ _D = "(?:giấy phép|giấy chứng nhận|quyết định|chứng nhận)"
 REWRITES = {
     "HS008": [
         (r"0?[2-9]\s*(\([a-zà-ỹ ]+\)\s*)?bộ(?!\w)", 0),
-        (r"0?[2-9] bản (chính|sao)", 2),
+        (r"0?[2-9] bản (chính|sao)", 3),
     ],
     "HS010": [
         (r"(các |những )?(giấy tờ|tài liệu|văn bản|hồ sơ)( khác)? (có )?liên quan(?!\s*(đến|tới|về|thể hiện|chứng minh|đối với|khác (như|chứng minh|thể hiện)|như|:))", 0),
