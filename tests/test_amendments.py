@@ -288,3 +288,33 @@ def test_several_phrases_and_lists_of_articles() -> None:
                      "2. Bãi bỏ cụm từ “x” tại các Điều 5, 6 và 7.", END)
     assert got == {("amends", "55/2021/TT-BCA"): [
         {"dieu": "4", "khoan": "2", "diem": "p"}, {"dieu": "5"}, {"dieu": "6"}, {"dieu": "7"}]}
+
+
+def test_a_mixed_heading_reads_its_body_items_as_amendments() -> None:
+    """Under "Sửa đổi … và bãi bỏ Điều 12", "1. Khoản 3 Điều 7 được sửa đổi như sau:" amends:
+    only a heading that only repeals makes verb-less items repeals."""
+    got = _relations("Điều 2. Sửa đổi, bổ sung khoản 3 Điều 7 và bãi bỏ Điều 12 của Thông tư số 55/2021/TT-BCA như sau:",
+                     "1. Khoản 3 Điều 7 được sửa đổi, bổ sung như sau:", "“3. Nội dung.”", "Điều 3. Hiệu lực")
+    assert got == {("amends", "55/2021/TT-BCA"): [{"dieu": "7", "khoan": "3"}], ("repeals", "55/2021/TT-BCA"): [{"dieu": "12"}]}
+    got = _relations("Điều 2. Bãi bỏ toàn bộ Điều 12 và bỏ cụm từ “x” tại khoản 2 Điều 5 của Thông tư số 55/2021/TT-BCA.",
+                     "Điều 3. Hiệu lực")
+    assert got == {("amends", "55/2021/TT-BCA"): [{"dieu": "5", "khoan": "2"}], ("repeals", "55/2021/TT-BCA"): [{"dieu": "12"}]}
+
+
+def test_a_word_change_heading_keeps_its_lists_of_clauses() -> None:
+    got = _relations("Điều 2. Thay thế cụm từ “a” bằng cụm từ “b” tại các khoản 3, 4 Điều 7 Thông tư số 55/2021/TT-BCA.",
+                     "Điều 3. Hiệu lực")
+    assert got == {("amends", "55/2021/TT-BCA"): [{"dieu": "7", "khoan": "3"}, {"dieu": "7", "khoan": "4"}]}
+    got = _relations("Điều 2. Bỏ cụm từ “a” tại các Điều 5, 6 và 7 của Thông tư số 55/2021/TT-BCA.", "Điều 3. Hiệu lực")
+    assert got == {("amends", "55/2021/TT-BCA"): [{"dieu": "5"}, {"dieu": "6"}, {"dieu": "7"}]}
+
+
+def test_an_unreadable_clause_number_never_repeals_its_whole_article() -> None:
+    got = _relations(H55, "3. Bãi bỏ khoản ló Điều 17.", "4. Bãi bỏ khoản 1, khoản Z Điều 18.", END)
+    assert got == {("amends", "55/2021/TT-BCA"): [], ("repeals", "55/2021/TT-BCA"): [{"dieu": "18", "khoan": "1"}]}
+
+
+def test_a_group_without_an_article_belongs_to_the_next_one_named() -> None:
+    assert chain_clauses("khoản 1; điểm c khoản 2 điều 12; khoản 3; khoản 4 điều 13") == [
+        {"dieu": "12", "khoan": "1"}, {"dieu": "12", "khoan": "2", "diem": "c"},
+        {"dieu": "13", "khoan": "3"}, {"dieu": "13", "khoan": "4"}]

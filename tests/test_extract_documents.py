@@ -300,9 +300,14 @@ def test_the_same_decision_number_in_two_provinces_names_two_procedures():
     later = document_identity("378/QĐ-UBND", "Ủy ban nhân dân tỉnh Hà Giang", "2024-02-01")
     name = "Cấp Giấy phép bán lẻ rượu"
     ids = {procedure_id(None, name, "aa", doc) for doc in (ha_giang, gia_lai, later)}
-    # a number alone names nobody: no issuer for a province's symbol, no year for a ministry's
+    # a number alone names nobody: an issuer and a year are needed, for any symbol
     assert document_identity("378/QĐ-UBND", None, "2022-03-18") is None
-    assert document_identity("3078/QĐ-BTC") is None and document_identity("3078/QD-BTC", None, "2023-12-29") == "3078/QĐ-BTC||2023"
+    assert document_identity("378/QĐ-SCT", None, "2022-03-18") is None
+    assert document_identity("3078/QD-BTC", "Bộ Tài chính") is None
+    assert document_identity("3078/QD-BTC", "Bộ Tài chính", "2023-12-29") == "3078/QĐ-BTC|bo-tai-chinh|2023"
+    # the number's own year: a copy whose date cannot be read keeps the identity
+    assert document_identity("31/2011/QĐ-UBND", "UBND tỉnh Gia Lai", "2011-11-10") == \
+        document_identity("31/2011/QĐ-UBND", "UBND tỉnh Gia Lai", None)
     assert len(ids) == 3 and all(i.startswith("378-qd-ubnd:cap-giay-phep-ban-le-ruou-") for i in ids)
     assert procedure_id("2.000633", name, "aa", ha_giang) == "2.000633"
     assert procedure_id(None, name, "abcdef0123", None).startswith("abcdef01:")  # no number: the file's hash

@@ -82,15 +82,37 @@ def test_cc002_names_the_clauses_the_registry_knows_and_whether_the_cited_ones_a
     registry = Registry.load(ROOT / "corpus")  # 07/2025/NĐ-CP amends khoản 1 Điều 36 of 23/2015/NĐ-CP
     messages = {}
     for basis in ("Khoản 1 Điều 36 Nghị định số 23/2015/NĐ-CP", "Điều 6 Nghị định số 23/2015/NĐ-CP",
-                  "Nghị định số 23/2015/NĐ-CP"):
+                  "Nghị định số 23/2015/NĐ-CP", "Điều 6 Nghị định số 23/2015/NĐ-CP; Điều 36 Nghị định số 23/2015/NĐ-CP",
+                  "Khoản 01 Điều 036 Nghị định số 23/2015/NĐ-CP"):
         (f,) = engine.check([_proc(basis)], as_of=date(2026, 11, 29), registry=registry)
         messages[basis] = f.message
-    assert "(phần được sửa đổi, bổ sung: khoản 1 Điều 36; khoản 1 Điều 36 được trích dẫn nằm trong phần này)" \
+    known = "bởi 07/2025/NĐ-CP (phần được sửa đổi, bổ sung đã biết: khoản 1 Điều 36"
+    assert f"{known}; điều, khoản được trích dẫn có liên quan: khoản 1 Điều 36)" \
         in messages["Khoản 1 Điều 36 Nghị định số 23/2015/NĐ-CP"]
-    # the list may be incomplete: a clause outside it is still reported, with the doubt said
-    assert "Điều 6 được trích dẫn không nằm trong phần đã biết" in messages["Điều 6 Nghị định số 23/2015/NĐ-CP"]
-    assert messages["Nghị định số 23/2015/NĐ-CP"].endswith(
-        "bởi 07/2025/NĐ-CP (phần được sửa đổi, bổ sung: khoản 1 Điều 36) nhưng văn bản sửa đổi chưa được trích dẫn.")
+    # the list may be incomplete: a clause outside it is still reported, with what is known
+    assert f"{known}; điều, khoản được trích dẫn (Điều 6) không thuộc phần này)" in messages["Điều 6 Nghị định số 23/2015/NĐ-CP"]
+    assert messages["Nghị định số 23/2015/NĐ-CP"].endswith(f"{known}) nhưng văn bản sửa đổi chưa được trích dẫn.")
+    # every citation of the document counts (one finding for both), and "01", "036" are 1, 36
+    assert "có liên quan: Điều 36)" in messages["Điều 6 Nghị định số 23/2015/NĐ-CP; Điều 36 Nghị định số 23/2015/NĐ-CP"]
+    assert "có liên quan: khoản 01 Điều 036)" in messages["Khoản 01 Điều 036 Nghị định số 23/2015/NĐ-CP"]
+
+
+def test_cc002_says_nothing_is_outside_when_an_amendment_of_unknown_clauses_is_in_force(tmp_path):
+    """TT 55/2021 is partly repealed (Điều 12) and amended by a circular whose clauses are not
+    recorded: khoản 1 Điều 5 may be among the amended ones, so it is not said to be outside."""
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "t.yaml").write_text(
+        "entries:\n"
+        "  - {id: 55/2021/TT-BCA, type: Thông tư, effective: '2021-07-01', confidence: V}\n"
+        "  - id: 66/2023/TT-BCA\n    type: Thông tư\n    effective: '2024-01-01'\n    confidence: S\n"
+        "    relations:\n"
+        "      - {type: amends, target: 55/2021/TT-BCA, date: '2024-01-01', confidence: S}\n"
+        "      - {type: repeals, target: 55/2021/TT-BCA, date: '2024-01-01', articles: [{dieu: '12'}], confidence: S}\n",
+        "utf-8")
+    registry = Registry.load(tmp_path)
+    (f,) = Engine.from_dir(select=["CC002"]).check([_proc("Khoản 1 Điều 5 Thông tư số 55/2021/TT-BCA")],
+                                                  as_of=date(2026, 11, 29), registry=registry)
+    assert "(phần bị bãi bỏ đã biết: Điều 12)" in f.message and "không thuộc" not in f.message
 
 
 def test_cc002_on_a_real_portal_record_names_what_a_real_regulation_repealed(tmp_path):
@@ -114,5 +136,5 @@ def test_cc002_on_a_real_portal_record_names_what_a_real_regulation_repealed(tmp
     findings = [f for f in Engine.from_dir(select=["CC002"]).check(load_file(record), as_of=date(2026, 11, 29), registry=registry)
                 if "15/2022/TT-BCA" in f.message]
     assert len(findings) == 1
-    assert ("15/2022/TT-BCA hết hiệu lực một phần bởi 24/2023/TT-BCA (phần bị bãi bỏ: Điều 3; khoản 2 Điều 7; khoản 3 Điều 7;"
-            in findings[0].message)
+    assert ("15/2022/TT-BCA hết hiệu lực một phần bởi 24/2023/TT-BCA (phần bị bãi bỏ đã biết: Điều 3, khoản 2 Điều 7, "
+            "khoản 3 Điều 7," in findings[0].message)

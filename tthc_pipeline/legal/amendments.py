@@ -46,6 +46,10 @@ _OBJECT = (
 # item that only announces sub-items ("Sửa đổi một số điểm của khoản 6 Điều 28 như sau:").
 # Spaces and tabs only (``^[ \t]*``, ``[ \t,;]*``): a chain never runs onto the next line, and
 # runs of blank lines cost nothing.
+# Clauses over any whitespace, lines included; "tại các Điều 5, 6 và 7": bare numbers after a
+# unit, up to the end of the list
+_CHAIN_WS = (r"(?:(?:diem|khoan|dieu)\s+[0-9a-z]+(?:\s*(?:,|va\b)\s*\d+[a-z]?(?=\s*(?:[,;.]|va\b|$)))*"
+             r"[\s,;]*(?:va\s+)?)+")
 _ITEM_START = r"^[ \t]*(?:(?:\d+[ \t]*[.,]|[a-z]\)|dieu[ \t]+\d+[a-z]?[ \t]*[.:])[ \t]*)?"
 _ITEM = re.compile(
     _ITEM_START + r"(?P<verb>sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the)[ \t]+"
@@ -57,14 +61,13 @@ _ITEM = re.compile(
 # khoản 1 Điều 15 và điểm c khoản 1 Điều 16", its clauses possibly on the next lines.
 _PHRASE_ITEM = re.compile(
     _ITEM_START + rf"(?P<verb>sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the|thay|bo)\s+{_OBJECT}"
-    # "tại các Điều 5, 6 và 7": bare numbers after a unit, up to the end of the list
-    r"(?P<chain>(?:(?:diem|khoan|dieu)\s+[0-9a-z]+(?:\s*(?:,|va\b)\s*\d+[a-z]?(?=\s*(?:[,;.]|va\b|$)))*[\s,;]*(?:va\s+)?)+)",
+    rf"(?P<chain>{_CHAIN_WS})",
     re.MULTILINE,
 )
 _OBJECT_AT = re.compile(rf"[ \t]*{_OBJECT}")
 # the verbs of a heading and the clauses after each (``_heading_parts``)
 _HEAD_VERB = re.compile(r"\b(?P<verb>sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the|thay|bo)\b")
-_HEAD_CHAIN = re.compile(r"\s*(?:cac\s+)?(?P<chain>(?:(?:diem|khoan|dieu)\s+[0-9a-z]+[\s,;]*(?:va\s+)?)+)")
+_HEAD_CHAIN = re.compile(rf"\s*(?:toan\s+bo\s+)?(?:cac\s+)?(?P<chain>{_CHAIN_WS})")
 _QUOTATION = re.compile(r"[“\"][^”\"]*[”\"]")
 # An article amending a document: its heading line starts so.
 # "Thay (thế) …", "Bỏ …" only with the words they change ("Điều 2. Thay thế cụm từ “…” tại …").
@@ -206,32 +209,30 @@ def chain_clauses(chain: str) -> list[dict[str, str]]:
     elif into:
         chain = head
     chain = _OCR_ONE.sub(lambda m: m[1] + " " + m[2].replace("l", "1").replace("i", "1"), chain)
+    chain = _UNREADABLE.sub(r"\1 x", chain)  # "x": an id the parser reads, dropped below
     groups = [g for g in chain.split(";") if g.strip()]
-    named = _DIEU.findall(groups[-1]) if groups else []
-    # the article named last lends itself to the groups before it, unless it cannot be read
-    last = named[-1] if named and _READABLE.fullmatch(named[-1]) else None
+    named = [_DIEU.findall(g) for g in groups]
     out: list[dict[str, str]] = []
-    for group in groups:
-        if _DIEU.search(group):
-            group = _UNREADABLE.sub(" ", group)
-            if not _DIEU.search(group):
-                continue  # its only article could not be read: nothing to lend it
-        elif last is None:
-            continue
-        else:
-            group = f"{group} {last}"
+    for i, group in enumerate(groups):
+        if not named[i]:
+            # "khoản 1; điểm c khoản 2 Điều 12; khoản 3; khoản 4 Điều 13": a group without an
+            # article belongs to the next article named (12 for khoản 1, 13 for khoản 3)
+            lender = next((n[0] for n in named[i + 1:] if n), None)
+            if lender is None:
+                continue
+            group = f"{group} {lender}"
         out += _parse_articles(group)
+    # a clause of an unreadable article or with an unreadable number of its own is dropped:
+    # never its neighbour, never the whole article
     return [c for c in out if c.get("dieu", "1")[:1].isdigit() and c.get("khoan", "1")[:1].isdigit()]
 
 
 # Articles and clauses are numbered ("Điều 4a", "khoản 2"); OCR reads a "1" as "l" or "i"
-# ("khoản l Điều 15", "Điều l6"). Another number without a digit ("Điều ló" for 16) cannot be
-# read: the clauses of that article are dropped rather than given to the next one.
+# ("khoản l Điều 15", "Điều l6"). Another number without a digit ("Điều ló" for 16, "khoản
+# ló") cannot be read: it becomes "x", which the citation parser reads as a number (so the
+# clauses keep their places) and ``chain_clauses`` then drops.
 _OCR_ONE = re.compile(r"\b(điều|khoản)\s+([li]|[0-9li]*[0-9][0-9li]*)(?=\b|(?<=[0-9])[a-zđ]\b)")
-# (one separator class between the units: "\s*,?\s*" would let two runs of spaces share the
-# whitespace, and a long list backtrack exponentially)
-_UNREADABLE = re.compile(r"(?:(?:điểm|khoản)\s+\w+[\s,]*)*(?:điều|khoản)\s+(?![0-9])\w+(?=[\s,;.]|$)")
-_READABLE = re.compile(r"điều\s+[0-9]\w*")
+_UNREADABLE = re.compile(r"\b(điều|khoản)\s+(?![0-9])\w+")
 
 
 def sorted_clauses(items: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -242,7 +243,7 @@ def sorted_clauses(items: list[dict[str, str]]) -> list[dict[str, str]]:
     return unique
 
 
-def articles_vi(articles: list[dict[str, str]], limit: int | None = None) -> str:
+def articles_vi(articles: list[dict[str, str]], limit: int | None = None, sep: str = "; ") -> str:
     """[{"dieu": "28", "khoan": "6", "diem": "d"}, {"dieu": "74"}] → "điểm d khoản 6 Điều 28;
     Điều 74"; with ``limit``, the first ``limit`` and how many more ("… và 37 mục khác")."""
     def one(a: dict[str, str]) -> str:
@@ -251,9 +252,9 @@ def articles_vi(articles: list[dict[str, str]], limit: int | None = None) -> str
         return " ".join(p for p in parts if p)
 
     shown = articles if limit is None else articles[:limit]
-    text = "; ".join(one(a) for a in shown)
+    text = sep.join(one(a) for a in shown)
     if limit is not None and len(articles) > limit:
-        text += f"; … và {len(articles) - limit} mục khác"
+        text += f"{sep}… và {len(articles) - limit} mục khác"
     return text
 
 
@@ -303,11 +304,13 @@ def amending_articles(text: str, own_id: str | None, folded: str | None = None,
             continue
         repeals = verb.startswith("bai") and not words  # words of a clause: an amendment
         parts = _heading_parts(folded, ctext, m.start("verb"), m.start() + len(before))
-        if words or len(parts) > 1:
-            # "Bãi bỏ cụm từ “…” tại khoản 3 Điều 7 và bãi bỏ Điều 12 của …": each verb its clauses
+        if len(parts) > 1:
+            # "Bãi bỏ cụm từ “…” tại khoản 3 Điều 7 và bãi bỏ Điều 12 của …": each verb its
+            # clauses; the body's items without a verb are repeals only under a heading that
+            # only repeals ("1. Khoản 3 Điều 7 được sửa đổi như sau:" is not)
             seed = Touched(sorted_clauses([c for rep, cl in parts if not rep for c in cl]),
                            sorted_clauses([c for rep, cl in parts if rep for c in cl]))
-            repeals = any(rep for rep, _ in parts)
+            repeals = all(rep for rep, _ in parts)
         elif repeals:
             seed = Touched([], seed.amended)  # "Bãi bỏ khoản 3 Điều 7 Thông tư số …"
         for doc in [target, *joined]:

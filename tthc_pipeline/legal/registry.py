@@ -108,11 +108,12 @@ class Status:
     label_vi: str
     confidence: str = "U"
     date_uncertain: bool = False
-    # per document of ``by``, the clauses its relation names (amended or repealed), as far as
-    # the registry knows them: [] for none named (the whole document, or not recorded). A
-    # list may be incomplete (a learned one misses what the reader could not read), so it
-    # tells a reviewer where to look, never that a clause was left alone.
-    touched: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # per document that has amended or partly repealed this one by the date (``by`` and, for
+    # a partly repealed one, its amendments too), per "amended" / "repealed", the clauses its
+    # relation names, as far as the registry knows them: [] for none recorded. A list may be
+    # incomplete (a learned one misses what the reader could not read), so it tells a
+    # reviewer where to look, never that a clause was left alone.
+    touched: dict[str, dict[str, list[dict[str, str]]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -399,22 +400,26 @@ class Registry:
             when, code, _, uncertain = terminal[0]
             hits = [t for t in terminal if t[0] == when]
             return self._status(code, when, [t[2] for t in hits], any(t[3] for t in hits))
+        # every amendment and partial repeal in force, with the clauses it names: a partly
+        # repealed document may also have been amended, elsewhere or in the same clauses
+        touched: dict[str, dict[str, list[dict[str, str]]]] = {}
+        for _, r, _ in partial + amended:
+            kind = "repealed" if r.type == "repealed_by" else "amended"
+            got = touched.setdefault(r.target, {}).setdefault(kind, [])
+            touched[r.target][kind] = sorted_clauses(got + r.articles)
         if partial:
             return self._status("partly_repealed", max(p[0] for p in partial), [p[1] for p in partial],
-                                any(p[2] for p in partial))
+                                any(p[2] for p in partial), touched)
         if amended:
             return self._status("amended", max(a[0] for a in amended), [a[1] for a in amended],
-                                any(a[2] for a in amended))
+                                any(a[2] for a in amended), touched)
         return Status("in_force", date.fromisoformat(entry.effective) if entry.effective else None, [],
                       STATUS_LABELS_VI["in_force"], entry.confidence)
 
-    def _status(self, code: str, since: date, rels: list[Relation], uncertain: bool) -> Status:
+    def _status(self, code: str, since: date, rels: list[Relation], uncertain: bool,
+                touched: dict[str, dict[str, list[dict[str, str]]]] | None = None) -> Status:
         conf = min((r.confidence for r in rels), key=lambda c: _RANK.get(c, 0))
-        touched: dict[str, list[dict[str, str]]] = {}
-        for r in rels:
-            touched.setdefault(r.target, []).extend(r.articles)
-        return Status(code, since, [r.target for r in rels], STATUS_LABELS_VI[code], conf, uncertain,
-                      {doc: sorted_clauses(arts) for doc, arts in touched.items()})
+        return Status(code, since, [r.target for r in rels], STATUS_LABELS_VI[code], conf, uncertain, touched or {})
 
     def successors(self, doc_id: str) -> list[str]:
         """Documents that replaced, repealed or ended ``doc_id`` (for "cập nhật căn cứ")."""

@@ -252,22 +252,19 @@ _IDENTITY_SEP = "|"
 
 
 def document_identity(number: str | None, issuer: str | None = None, issued: str | None = None) -> str | None:
-    """Who issued which document, when: "378/QĐ-UBND|uy-ban-nhan-dan-tinh-ha-giang|2022".
-    A province's decision number does not carry its year and every province has a
-    "378/QĐ-UBND": the issuer and the year tell them apart. None (the caller falls back to
-    the file's hash) without a number, or when they cannot: no year (in the number or the
-    date of issue: numbers restart each year), no issuer for a local symbol (UBND, HĐND: any
-    province)."""
+    """Who issued which document, in which year: "378/QĐ-UBND|uy-ban-nhan-dan-tinh-ha-giang|2022".
+    A number alone names nobody: every province has a "378/QĐ-UBND", and a department's or a
+    chairman's ("378/QĐ-SCT", "1234/QĐ-CT") too; numbers restart each year. None (the caller
+    falls back to the file's hash) without a number, an issuer and a year. The year is the
+    number's own when it has one ("31/2011/QĐ-UBND"), so a copy whose date cannot be read
+    keeps the same identity."""
     from tthc_pipeline.legal.citations import canonical_number  # legal imports this module's package
 
     number = canonical_number(" ".join((number or "").split())) if number else ""
-    if not number:
-        return None
-    year = (issued or "")[:4] if (issued or "")[:4].isdigit() else ""
     issuer_slug = slugify(issuer or "", 80)
-    if not (year or re.search(r"/(?:19|20)\d\d/", number)):
-        return None  # numbers restart each year
-    if re.search(r"UBND|HĐND", number) and not issuer_slug:
+    own_year = re.search(r"/((?:19|20)\d\d)/", number or "")
+    year = own_year.group(1) if own_year else ((issued or "")[:4] if (issued or "")[:4].isdigit() else "")
+    if not (number and issuer_slug and year):
         return None
     return _IDENTITY_SEP.join((number, issuer_slug, year))
 

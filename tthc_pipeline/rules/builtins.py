@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from rapidfuzz import fuzz
 
-from tthc_pipeline.legal.amendments import articles_vi
+from tthc_pipeline.legal.amendments import articles_vi, sorted_clauses
 from tthc_pipeline.legal.citations import canonical_number, document_numbers, find_citations, number_key
 from tthc_pipeline.legal.corpus_cli import default_corpus_dir
 from tthc_pipeline.legal.registry import Registry
@@ -171,7 +171,7 @@ class RegistryMatcher:
                 if not by:
                     continue
             since = getattr(st, "since", None)
-            touched = {b: arts for b, arts in (getattr(st, "touched", None) or {}).items() if arts and b in by}
+            touched = getattr(st, "touched", None) or {}
             hits.append(
                 Hit(
                     component,
@@ -183,7 +183,7 @@ class RegistryMatcher:
                         "status_vi": _lower_first(getattr(st, "label_vi", None) or STATUS_VI.get(code, code)),
                         "since": since.strftime("%d/%m/%Y") if isinstance(since, date) else (since or "?"),
                         "by": ", ".join(by) or "?",
-                        "touched_vi": _touched_vi(code, touched, _cited_articles(view, c), len(by) > 1) if touched else "",
+                        "touched_vi": _touched_vi(touched, _cited_articles(view, c)) if touched else "",
                         "_confidence": getattr(st, "confidence", None) or "U",
                     },
                 )
@@ -192,33 +192,45 @@ class RegistryMatcher:
 
 
 def _cited_articles(view: ComponentView, cited: Cited) -> list[dict[str, str]]:
-    """The articles the citation at ``cited`` names ("khoản 3 Điều 7 Thông tư số …"), read by
-    the full citation parser (once per view, only for a basis with a hit)."""
+    """The articles every citation of ``cited``'s document in this basis names ("Điều 9 Thông
+    tư số X; khoản 2 Điều 12 Thông tư số X": both), read by the full citation parser (once
+    per view, only for a basis with a hit)."""
     got = view.cache.get("citations")
     if got is None:
         got = view.cache["citations"] = find_citations(view.text)
-    return next((list(c.articles) for c in got if c.start < cited.end and cited.start < c.end and c.articles), [])
+    return [a for c in got if c.canonical_id == cited.number or (c.start < cited.end and cited.start < c.end)
+            for a in c.articles]
 
 
 def _overlaps(a: dict[str, str], b: dict[str, str]) -> bool:
-    """Do two clauses share text: Điều 7 and khoản 3 Điều 7 do, khoản 2 and khoản 3 do not."""
-    return all(a[k] == b[k] for k in ("dieu", "khoan", "diem") if k in a and k in b)
+    """Do two clauses share text: Điều 7 and khoản 3 Điều 7 do, khoản 2 and khoản 3 do not
+    ("04" and "4" are one number)."""
+    return all(a[k].lstrip("0") == b[k].lstrip("0") for k in ("dieu", "khoan", "diem") if k in a and k in b)
 
 
-def _touched_vi(code: str | None, touched: dict[str, list[dict[str, str]]], cited: list[dict[str, str]],
-                several: bool = False) -> str:
-    """" (phần được sửa đổi, bổ sung: khoản 1 Điều 36)" for CC002's message: the clauses the
-    registry knows each document amended or repealed, and whether the clauses the basis
-    cites are among them; ``several``: more documents are named than have known clauses
-    (each list then says whose it is). Known parts only (a learned list may miss some): it
-    tells the reviewer where to look, it never clears a citation."""
-    label = "phần bị bãi bỏ" if code == "partly_repealed" else "phần được sửa đổi, bổ sung"
-    parts = [articles_vi(arts, limit=6) + (f" theo {doc}" if several else "") for doc, arts in touched.items()]
-    text = f" ({label}: {'; '.join(parts)}"
+def _touched_vi(touched: dict[str, dict[str, list[dict[str, str]]]], cited: list[dict[str, str]]) -> str:
+    """" (phần bị bãi bỏ đã biết: Điều 12; …)" for CC002's message: the clauses the registry
+    knows each document amended or repealed (``Status.touched``), and which clauses the basis
+    cites touch them. Known parts only: a list may miss some (a learned one misses what the
+    reader could not read), so a cited clause is said to be outside them only when every
+    amendment and repeal in force names its clauses, and a citation is never cleared."""
+    label = {"repealed": "bị bãi bỏ", "amended": "được sửa đổi, bổ sung"}
+    known = [(doc, kind, arts) for doc, kinds in touched.items() for kind, arts in sorted(kinds.items(), reverse=True) if arts]
+    if not known:
+        return ""
+    if len(known) == 1 and len(touched) == 1:
+        (_, kind, arts), = known
+        text = f" (phần {label[kind]} đã biết: {articles_vi(arts, limit=6, sep=', ')}"
+    else:
+        text = " (phần đã biết: " + "; ".join(f"{label[kind]} {articles_vi(arts, limit=6, sep=', ')} theo {doc}"
+                                             for doc, kind, arts in known)
     if cited:
-        inside = any(_overlaps(c, t) for c in cited for arts in touched.values() for t in arts)
-        where = "nằm trong phần này" if inside else "không nằm trong phần đã biết"
-        text += f"; {articles_vi(cited, limit=3)} được trích dẫn {where}"
+        hit = sorted_clauses([c for c in cited if any(_overlaps(c, t) for _, _, arts in known for t in arts)])
+        complete = all(arts for kinds in touched.values() for arts in kinds.values())
+        if hit:
+            text += f"; điều, khoản được trích dẫn có liên quan: {articles_vi(hit, limit=6, sep=', ')}"
+        elif complete:
+            text += f"; điều, khoản được trích dẫn ({articles_vi(sorted_clauses(cited), limit=6, sep=', ')}) không thuộc phần này"
     return text + ")"
 
 
