@@ -91,7 +91,7 @@ def test_cc002_names_the_clauses_the_registry_knows_and_whether_the_cited_ones_a
         in messages["Khoản 1 Điều 36 Nghị định số 23/2015/NĐ-CP"]
     # the list may be incomplete: a clause outside it is still reported, with what is known
     assert f"{known}; điều, khoản được trích dẫn (Điều 6) không thuộc phần này)" in messages["Điều 6 Nghị định số 23/2015/NĐ-CP"]
-    assert messages["Nghị định số 23/2015/NĐ-CP"].endswith(f"{known}) nhưng văn bản sửa đổi chưa được trích dẫn.")
+    assert messages["Nghị định số 23/2015/NĐ-CP"].endswith(f"{known}), nhưng căn cứ pháp lý chưa nêu văn bản sửa đổi, bãi bỏ đó.")
     # every citation of the document counts (one finding for both), and "01", "036" are 1, 36
     assert "có liên quan: Điều 36)" in messages["Điều 6 Nghị định số 23/2015/NĐ-CP; Điều 36 Nghị định số 23/2015/NĐ-CP"]
     assert "có liên quan: khoản 01 Điều 036)" in messages["Khoản 01 Điều 036 Nghị định số 23/2015/NĐ-CP"]
