@@ -6,8 +6,10 @@ number, its effective date, and the relations it creates (replaces / repeals / e
 amends another document, with the date and, for a repeal, whether it is partial). Scoring:
 a relation is found when the learner gives the same (type, target); it is exact when the
 date and, for a repeal, whole-or-partial agree too (a whole repeal learned for a partial one
-would mark a document repealed that is still in force). Run (scans are OCR'd: ~2 min; --no-ocr
-skips them):
+would mark a document repealed that is still in force). Then, against
+tests/labelled/registry/clauses.jsonl (five of them, labelled blind clause by clause), the
+clauses learned as amended and as repealed, each clause scored exactly. Run (scans are
+OCR'd: ~2 min; --no-ocr skips them):
 
     .venv/bin/python scripts/eval_registry.py [--no-ocr] [--json]
 """
@@ -26,6 +28,8 @@ from tthc_pipeline.ingest.runner import ingest_file  # noqa: E402
 from tthc_pipeline.legal.relations import UNNUMBERED_PREFIX, relations_from_ingest  # noqa: E402
 
 LABELS = ROOT / "tests" / "labelled" / "registry" / "regulations.jsonl"
+# which clauses five of them amend or repeal, labelled blind too (clause-level scoring)
+CLAUSE_LABELS = ROOT / "tests" / "labelled" / "registry" / "clauses.jsonl"
 REALDATA = ROOT.parent / "shared" / "realdata"
 TYPES = ("replaces", "repeals", "expires", "amends")
 
@@ -36,13 +40,15 @@ def learned(path: Path) -> dict:
     return {
         "id": entry.id,
         "effective": entry.effective,
-        "relations": {(r.type, r.target): {"date": r.date, "partial": bool(r.articles) if r.type == "repeals" else None}
+        "relations": {(r.type, r.target): {"date": r.date, "partial": bool(r.articles) if r.type == "repeals" else None,
+                                           "articles": r.articles}
                       for r in entry.relations},
     }
 
 
-def evaluate(rows: list[dict], realdata: Path = REALDATA, ocr: bool = True) -> dict:
-    """Counts per relation type and for the documents' own facts, with the differences."""
+def evaluate(rows: list[dict], realdata: Path = REALDATA, ocr: bool = True, cache: dict | None = None) -> dict:
+    """Counts per relation type and for the documents' own facts, with the differences.
+    ``cache``: what was learned per source, filled here (``evaluate_clauses`` reuses it)."""
     per_type = {t: {"tp": 0, "fp": 0, "fn": 0, "exact": 0} for t in TYPES}
     own = {"documents": 0, "id_ok": 0, "effective_ok": 0}
     differences: list[str] = []
@@ -50,6 +56,8 @@ def evaluate(rows: list[dict], realdata: Path = REALDATA, ocr: bool = True) -> d
         if not ocr and row.get("scan"):
             continue
         got = learned(realdata / row["source"])
+        if cache is not None:
+            cache[row["source"]] = got
         own["documents"] += 1
         id_ok = got["id"] == row["id"] or (row["id"] is None and got["id"].startswith(UNNUMBERED_PREFIX))
         own["id_ok"] += id_ok
@@ -78,12 +86,52 @@ def evaluate(rows: list[dict], realdata: Path = REALDATA, ocr: bool = True) -> d
     return {"per_type": per_type, "own": own, "differences": differences}
 
 
+def _clause(a: dict) -> tuple:
+    """A clause as a comparable key: "04" and "4" are one number."""
+    return tuple((k, str(a[k]).lstrip("0") or "0") for k in ("dieu", "khoan", "diem") if a.get(k))
+
+
+def _clause_vi(key: tuple) -> str:
+    return " ".join(f"{k} {v}" for k, v in reversed(key))
+
+
+def evaluate_clauses(rows: list[dict], realdata: Path = REALDATA, skip: set[str] | None = None,
+                     cache: dict | None = None) -> dict:
+    """Clause-level counts against tests/labelled/registry/clauses.jsonl: for each (regulation,
+    target), the clauses learned as amended (the ``amends`` relation's articles) and as
+    repealed (``repeals``), each clause scored exactly (điều, khoản, điểm). A row whose scope
+    is "amended only" scores no repeals. ``skip``: sources left out (the scans, without OCR)."""
+    counts = {kind: {"tp": 0, "fp": 0, "fn": 0} for kind in ("amended", "repealed")}
+    differences: list[str] = []
+    cache = {} if cache is None else cache
+    for row in rows:
+        if skip and row["source"] in skip:
+            continue
+        if row["source"] not in cache:
+            cache[row["source"]] = learned(realdata / row["source"])
+        got = cache[row["source"]]["relations"]
+        for kind, rel_type in (("amended", "amends"), ("repealed", "repeals")):
+            if kind == "repealed" and row.get("scope") == "amended only":
+                continue
+            want = {_clause(a) for a in row[kind]}
+            have = {_clause(a) for a in (got.get((rel_type, row["target"])) or {}).get("articles", [])}
+            c = counts[kind]
+            c["tp"] += len(want & have)
+            c["fp"] += len(have - want)
+            c["fn"] += len(want - have)
+            for label, keys in (("extra", have - want), ("missed", want - have)):
+                if keys:
+                    differences.append(f"{row['regulation']} → {row['target']} {kind}, {label}: "
+                                       + "; ".join(_clause_vi(k) for k in sorted(keys)))
+    return {"per_kind": counts, "differences": differences}
+
+
 def summary(counts: dict) -> dict:
     tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
     return {
         "precision": tp / (tp + fp) if tp + fp else None,
         "recall": tp / (tp + fn) if tp + fn else None,
-        "exact": counts["exact"] / tp if tp else None,
+        "exact": counts["exact"] / tp if tp and "exact" in counts else None,
     }
 
 
@@ -100,10 +148,15 @@ def main(argv: list[str] | None = None) -> int:
         print("../shared/realdata not present", file=sys.stderr)
         return 2
     rows = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    result = evaluate(rows, ocr=not args.no_ocr)
+    cache: dict = {}
+    result = evaluate(rows, ocr=not args.no_ocr, cache=cache)
     total = {k: sum(c[k] for c in result["per_type"].values()) for k in ("tp", "fp", "fn", "exact")}
+    clause_rows = [json.loads(line) for line in CLAUSE_LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    scans = {r["source"] for r in rows if r.get("scan")} if args.no_ocr else set()
+    clauses = evaluate_clauses(clause_rows, skip=scans, cache=cache)
     if args.json:
-        print(json.dumps({**result, "total": {**total, **summary(total)}}, ensure_ascii=False, indent=2))
+        print(json.dumps({**result, "total": {**total, **summary(total)}, "clauses": clauses},
+                         ensure_ascii=False, indent=2))
         return 0
     own = result["own"]
     print(f"{own['documents']} regulations: own number {own['id_ok']}/{own['documents']}, "
@@ -114,6 +167,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{t:9} {c['tp'] + c['fn']:8} {c['tp'] + c['fp']:5} {c['tp']:3} {c['fp']:3} {c['fn']:3} "
               f"{_fmt(s['precision'])} {_fmt(s['recall'])} {_fmt(s['exact'])}")
     for line in result["differences"]:
+        print("  " + line)
+    print(f"clauses ({len(clause_rows)} regulation-target pairs, {CLAUSE_LABELS.name})")
+    print("kind      labelled found  tp  fp  fn  prec recall")
+    for kind, c in clauses["per_kind"].items():
+        s = summary(c)
+        print(f"{kind:9} {c['tp'] + c['fn']:8} {c['tp'] + c['fp']:5} {c['tp']:3} {c['fp']:3} {c['fn']:3} "
+              f"{_fmt(s['precision'])} {_fmt(s['recall'])}")
+    for line in clauses["differences"]:
         print("  " + line)
     return 0
 

@@ -318,3 +318,20 @@ def test_a_group_without_an_article_belongs_to_the_next_one_named() -> None:
     assert chain_clauses("khoản 1; điểm c khoản 2 điều 12; khoản 3; khoản 4 điều 13") == [
         {"dieu": "12", "khoan": "1"}, {"dieu": "12", "khoan": "2", "diem": "c"},
         {"dieu": "13", "khoan": "3"}, {"dieu": "13", "khoan": "4"}]
+
+
+def test_one_item_changing_words_in_several_places_of_one_article() -> None:
+    """NĐ 168/2024: "d) Bỏ cụm từ “…” tại điểm đ khoản 3, cụm từ “…” tại điểm k khoản 3, cụm từ
+    “…” tại khoản 3a và cụm từ “…” tại điểm g khoản 4 Điều 74." (the article named last)."""
+    got = _relations(H55, 'd) Bỏ cụm từ "Điều 9, Điều 10," tại điểm đ khoản 3, cụm từ "Điều 32, Điều 34;" tại điểm k '
+                          'khoản 3, cụm từ "điểm a khoản 2 Điều 16" tại khoản 3a và cụm từ "Điểm a khoản 1," tại điểm g '
+                          'khoản 4 Điều 74.', END)
+    assert got == {("amends", "55/2021/TT-BCA"): [
+        {"dieu": "74", "khoan": "3", "diem": "đ"}, {"dieu": "74", "khoan": "3", "diem": "k"},
+        {"dieu": "74", "khoan": "3a"}, {"dieu": "74", "khoan": "4", "diem": "g"}]}
+
+
+def test_unit_words_with_ocr_marks_are_read() -> None:
+    """TT 66/2023 (scan): "2. Bô sung điêm c, điễm d vào khoản 2 Điêu 4 như sau:"."""
+    got = _relations(H55, "2. Bô sung điêm c, điễm d vào khoản 2 Điêu 4 như sau:", "“c) …”", END)
+    assert got == {("amends", "55/2021/TT-BCA"): [{"dieu": "4", "khoan": "2", "diem": "c"}, {"dieu": "4", "khoan": "2", "diem": "d"}]}

@@ -59,9 +59,14 @@ _ITEM = re.compile(
 )
 # An item changing words of clauses: "13. Thay thế cụm từ “…” bằng cụm từ “…” tại điểm c
 # khoản 1 Điều 15 và điểm c khoản 1 Điều 16", its clauses possibly on the next lines.
+# One more (words, clauses) pair of an item: "…, cụm từ “…” tại điểm k khoản 3 và cụm từ “…”
+# tại điểm g khoản 4 Điều 74" (the article named last is every pair's)
+_MORE = (rf"\s*[,;]?\s*(?:va\s+)?{_QUOTED}(?:(?:bang|thanh|vao\s+(?:sau|truoc))\s+{_QUOTED})?"
+         rf"(?:tai|o|trong|cua)\s+(?:cac\s+)?(?P<chain>{_CHAIN_WS})")
+_MORE_PART = re.compile(_MORE)
 _PHRASE_ITEM = re.compile(
     _ITEM_START + rf"(?P<verb>sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the|thay|bo)\s+{_OBJECT}"
-    rf"(?P<chain>{_CHAIN_WS})",
+    rf"(?P<chain>{_CHAIN_WS})(?P<more>(?:{_MORE.replace('(?P<chain>', '(?:')})*)",
     re.MULTILINE,
 )
 _OBJECT_AT = re.compile(rf"[ \t]*{_OBJECT}")
@@ -161,7 +166,9 @@ def clauses_touched(text: str, spans: list[tuple[int, int]], target: str | None,
             (repealed if m.group("verb").startswith("bai") else amended).extend(clauses)
         for m in _PHRASE_ITEM.finditer(folded, start, end):  # words of clauses: amendments
             if _about(text, folded, _chain_end(folded, m), end, target, named_only):
-                amended.extend(chain_clauses(ctext[m.start("chain"):m.end("chain")]))
+                chains = [ctext[m.start("chain"):m.end("chain")]]
+                chains += [ctext[x.start("chain"):x.end("chain")] for x in _MORE_PART.finditer(folded, m.start("more"), m.end("more"))]
+                amended.extend(chain_clauses(";".join(c.rstrip(" \t\r\n,;") for c in chains)))
     return Touched(sorted_clauses(amended), sorted_clauses(repealed))
 
 
@@ -169,7 +176,8 @@ def _chain_end(folded: str, m: re.Match[str]) -> int:
     """Where the clauses of item ``m`` end, before the separators the chain takes after them
     ("khoản 2 Điều 5;\n" ends before ";"): what follows is read for the document the item
     names, and must not be the next item's line."""
-    return m.start("chain") + len(folded[m.start("chain"):m.end("chain")].rstrip(" \t\r\n,;"))
+    last = "more" if "more" in m.re.groupindex and m.end("more") > m.start("more") else "chain"
+    return m.start(last) + len(folded[m.start(last):m.end(last)].rstrip(" \t\r\n,;"))
 
 
 def _about(text: str, folded: str, pos: int, end: int, target: str | None, named_only: bool) -> bool:
@@ -208,6 +216,7 @@ def chain_clauses(chain: str) -> list[dict[str, str]]:
         chain = f"{head} {' '.join(parts[2:])}"
     elif into:
         chain = head
+    chain = _UNIT_WORD.sub(lambda m: _UNITS[fold(m[0])], chain)  # OCR: "điêm c", "Điêu 4"
     chain = _OCR_ONE.sub(lambda m: m[1] + " " + m[2].replace("l", "1").replace("i", "1"), chain)
     chain = _UNREADABLE.sub(r"\1 x", chain)  # "x": an id the parser reads, dropped below
     groups = [g for g in chain.split(";") if g.strip()]
@@ -233,6 +242,9 @@ def chain_clauses(chain: str) -> list[dict[str, str]]:
 # clauses keep their places) and ``chain_clauses`` then drops.
 _OCR_ONE = re.compile(r"\b(điều|khoản)\s+([li]|[0-9li]*[0-9][0-9li]*)(?=\b|(?<=[0-9])[a-zđ]\b)")
 _UNREADABLE = re.compile(r"\b(điều|khoản)\s+(?![0-9])\w+")
+# the unit words with any tone or vowel mark OCR gives them
+_UNIT_WORD = re.compile(r"\b[đd]i[eêềếểễệèéẻẽẹ][mu]\b|\bkho[aáàảãạăằắẳẵặâầấẩẫậ]n\b")
+_UNITS = {"diem": "điểm", "dieu": "điều", "khoan": "khoản"}
 
 
 def sorted_clauses(items: list[dict[str, str]]) -> list[dict[str, str]]:
