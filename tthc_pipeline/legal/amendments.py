@@ -221,12 +221,17 @@ def chain_clauses(chain: str) -> list[dict[str, str]]:
     chain = _UNREADABLE.sub(r"\1 x", chain)  # "x": an id the parser reads, dropped below
     groups = [g for g in chain.split(";") if g.strip()]
     named = [_DIEU.findall(g) for g in groups]
+    # "khoản 1; điểm c khoản 2 Điều 12; khoản 3; khoản 4 Điều 13": a group without an article
+    # belongs to the next article named (12 for khoản 1, 13 for khoản 3)
+    lenders: list[str | None] = []
+    lender = None
+    for n in reversed(named):
+        lenders.append(lender)
+        lender = n[0] if n else lender
+    lenders.reverse()
     out: list[dict[str, str]] = []
-    for i, group in enumerate(groups):
-        if not named[i]:
-            # "khoản 1; điểm c khoản 2 Điều 12; khoản 3; khoản 4 Điều 13": a group without an
-            # article belongs to the next article named (12 for khoản 1, 13 for khoản 3)
-            lender = next((n[0] for n in named[i + 1:] if n), None)
+    for group, n, lender in zip(groups, named, lenders):
+        if not n:
             if lender is None:
                 continue
             group = f"{group} {lender}"
