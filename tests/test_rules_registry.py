@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from tthc_pipeline.legal.registry import Registry
 from tthc_pipeline.procedures.model import Procedure, Provenance, TextSpan
 from tthc_pipeline.rules.engine import Engine
@@ -120,8 +122,6 @@ def test_cc002_on_a_real_portal_record_names_what_a_real_regulation_repealed(tmp
     which seven Bộ Công an records still cite for seals and security conditions (1.003173):
     learned into the registry, CC002 names those clauses, so the reviewer can check whether
     the provisions the procedure relies on are among them."""
-    import pytest
-
     from tthc_pipeline.ingest.runner import ingest_file
     from tthc_pipeline.legal.relations import relations_from_ingest, write_learned
     from tthc_pipeline.rules.check_inputs import load_file

@@ -15,8 +15,8 @@ words of a clause ("Bãi bỏ / Bỏ / Thay thế cụm từ “…” tại kho
 khoản 5", "tên Điều 9") amends it: the clause stays in force with other words. A heading
 naming several documents ("Bãi bỏ Thông tư số X và Thông tư số Y") applies to each; its
 items then count only for the document they name. A heading with several verbs ("Bãi bỏ cụm
-từ “…” tại khoản 3 Điều 7 và bãi bỏ Điều 12 của …") gives each verb its clauses. Everything is read on ``fold()`` text
-(same length as the original), so offsets index the original.
+từ “…” tại khoản 3 Điều 7 và bãi bỏ Điều 12 của …") gives each verb its clauses. Everything
+is read on ``fold()`` text (same length as the original), so offsets index the original.
 """
 
 from __future__ import annotations
@@ -27,51 +27,55 @@ from dataclasses import dataclass, field
 from tthc_pipeline.legal.citations import _parse_articles, find_citations
 from tthc_pipeline.text.normalize import canon, fold
 
+# The verbs of an item: "Thay", "Bỏ" only change words ("Bỏ cụm từ “…” tại …"); the others
+# also name whole clauses.
+_VERB = r"sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the"
+_WORD_VERB = _VERB + r"|thay|bo"
 # What an item changes inside a clause, before the clause: "cụm từ “…” (bằng cụm từ “…”) tại",
 # "đoạn đầu (của)", "tên", "tiêu đề". Changing words of a clause amends it, whatever the verb:
 # "Bãi bỏ cụm từ “cấp huyện” tại khoản 2 Điều 5" leaves clause 2 in force with other words.
 # The words may wrap onto the next lines (quotations often do, in scans too): ``\s`` here.
 _WORDS = r"(?:(?:cac\s+)?(?:cum\s+tu|tu\s+ngu|tu|chu)\s+)?"
 _QUOTED = rf"(?:{_WORDS}[“\"][^”\"]{{0,300}}[”\"][\s,;]*(?:(?:va|hoac)\s+)?)+"
+# the quoted words, what replaces them, and the word before the clauses ("tại", "của")
+_QUOTED_AT = rf"{_QUOTED}(?:(?:bang|thanh|vao\s+(?:sau|truoc))\s+{_QUOTED})?(?:tai|o|trong|cua)\s+(?:cac\s+)?"
 _OBJECT = (
     r"(?P<object>(?:ten|tieu\s+de|(?:doan|cau)\s+(?:dau|mo\s+dau|cuoi|thu\s+\w+))\s+(?:cua\s+)?"
-    rf"|{_QUOTED}(?:(?:bang|thanh|vao\s+(?:sau|truoc))\s+{_QUOTED})?"
-    r"(?:tai|o|trong|cua)\s+(?:cac\s+)?"
+    rf"|{_QUOTED_AT}"
     # a heading that only announces them: "Thay thế một số cụm từ tại Thông tư số …"
     r"|(?:mot\s+so|cac)\s+(?:cum\s+tu|tu\s+ngu|tu)(?:\s*,\s*(?:cum\s+tu|tu\s+ngu|tu))*\s+(?:tai|o|trong|cua)\s+(?:cac\s+)?)"
 )
+# Clauses over any whitespace, lines included; "tại các Điều 5, 6 và 7": bare numbers after a
+# unit, up to the end of the list
+_CHAIN_WS = (r"(?:(?:diem|khoan|dieu)\s+[0-9a-z]+(?:\s*(?:,|va\b)\s*\d+[a-z]?(?=\s*(?:[,;.]|va\b|$)))*"
+             r"[\s,;]*(?:va\s+)?)+")
+_ITEM_START = r"^[ \t]*(?:(?:\d+[ \t]*[.,]|[a-z]\)|dieu[ \t]+\d+[a-z]?[ \t]*[.:])[ \t]*)?"
 # An item: "2. Sửa đổi, bổ sung khoản 6 Điều 28", "a) Bãi bỏ khoản 1; điểm c khoản 2 Điều 12",
 # an article that is one item ("Điều 1. Sửa đổi Điều 3 như sau:"),
 # "Bổ sung khoản 3 vào Điều 13", "Bổ sung khoản 2a vào sau khoản 2 Điều 1". ``container``: an
 # item that only announces sub-items ("Sửa đổi một số điểm của khoản 6 Điều 28 như sau:").
 # Spaces and tabs only (``^[ \t]*``, ``[ \t,;]*``): a chain never runs onto the next line, and
 # runs of blank lines cost nothing.
-# Clauses over any whitespace, lines included; "tại các Điều 5, 6 và 7": bare numbers after a
-# unit, up to the end of the list
-_CHAIN_WS = (r"(?:(?:diem|khoan|dieu)\s+[0-9a-z]+(?:\s*(?:,|va\b)\s*\d+[a-z]?(?=\s*(?:[,;.]|va\b|$)))*"
-             r"[\s,;]*(?:va\s+)?)+")
-_ITEM_START = r"^[ \t]*(?:(?:\d+[ \t]*[.,]|[a-z]\)|dieu[ \t]+\d+[a-z]?[ \t]*[.:])[ \t]*)?"
 _ITEM = re.compile(
-    _ITEM_START + r"(?P<verb>sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the)[ \t]+"
+    _ITEM_START + rf"(?P<verb>{_VERB})[ \t]+"
     r"(?P<container>mot\s+so\s+(?:diem|khoan|dieu)(?:\s*,\s*(?:diem|khoan|dieu))*[ \t]+(?:cua[ \t]+)?)?"
     r"(?P<chain>(?:(?:diem|khoan|dieu)[ \t]+[0-9a-z]+[ \t,;]*(?:(?:va|vao(?:[ \t]+sau)?)[ \t]+(?:bo[ \t]+sung[ \t]+)?)?)+)",
     re.MULTILINE,
 )
-# An item changing words of clauses: "13. Thay thế cụm từ “…” bằng cụm từ “…” tại điểm c
-# khoản 1 Điều 15 và điểm c khoản 1 Điều 16", its clauses possibly on the next lines.
 # One more (words, clauses) pair of an item: "…, cụm từ “…” tại điểm k khoản 3 và cụm từ “…”
 # tại điểm g khoản 4 Điều 74" (the article named last is every pair's)
-_MORE = (rf"\s*[,;]?\s*(?:va\s+)?{_QUOTED}(?:(?:bang|thanh|vao\s+(?:sau|truoc))\s+{_QUOTED})?"
-         rf"(?:tai|o|trong|cua)\s+(?:cac\s+)?(?P<chain>{_CHAIN_WS})")
-_MORE_PART = re.compile(_MORE)
+_MORE_HEAD = rf"\s*[,;]?\s*(?:va\s+)?{_QUOTED_AT}"
+_MORE_PART = re.compile(rf"{_MORE_HEAD}(?P<chain>{_CHAIN_WS})")
+# An item changing words of clauses: "13. Thay thế cụm từ “…” bằng cụm từ “…” tại điểm c
+# khoản 1 Điều 15 và điểm c khoản 1 Điều 16", its clauses possibly on the next lines, then
+# the item's other pairs (``more``, read again with ``_MORE_PART``).
 _PHRASE_ITEM = re.compile(
-    _ITEM_START + rf"(?P<verb>sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the|thay|bo)\s+{_OBJECT}"
-    rf"(?P<chain>{_CHAIN_WS})(?P<more>(?:{_MORE.replace('(?P<chain>', '(?:')})*)",
+    _ITEM_START + rf"(?P<verb>{_WORD_VERB})\s+{_OBJECT}(?P<chain>{_CHAIN_WS})(?P<more>(?:{_MORE_HEAD}{_CHAIN_WS})*)",
     re.MULTILINE,
 )
 _OBJECT_AT = re.compile(rf"[ \t]*{_OBJECT}")
 # the verbs of a heading and the clauses after each (``_heading_parts``)
-_HEAD_VERB = re.compile(r"\b(?P<verb>sua\s+doi\s*,\s*bo\s+sung|sua\s+doi|bo\s+sung|bai\s+bo|thay\s+the|thay|bo)\b")
+_HEAD_VERB = re.compile(rf"\b(?P<verb>{_WORD_VERB})\b")
 _HEAD_CHAIN = re.compile(rf"\s*(?:toan\s+bo\s+)?(?:cac\s+)?(?P<chain>{_CHAIN_WS})")
 _QUOTATION = re.compile(r"[“\"][^”\"]*[”\"]")
 # An article amending a document: its heading line starts so.

@@ -404,9 +404,8 @@ class Registry:
         # repealed document may also have been amended, elsewhere or in the same clauses
         touched: dict[str, dict[str, list[dict[str, str]]]] = {}
         for _, r, _ in partial + amended:
-            kind = "repealed" if r.type == "repealed_by" else "amended"
-            got = touched.setdefault(r.target, {}).setdefault(kind, [])
-            touched[r.target][kind] = sorted_clauses(got + r.articles)
+            touched.setdefault(r.target, {}).setdefault("repealed" if r.type == "repealed_by" else "amended", []).extend(r.articles)
+        touched = {doc: {kind: sorted_clauses(arts) for kind, arts in kinds.items()} for doc, kinds in touched.items()}
         if partial:
             return self._status("partly_repealed", max(p[0] for p in partial), [p[1] for p in partial],
                                 any(p[2] for p in partial), touched)

@@ -24,6 +24,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tthc_pipeline.legal.citations import canonical_number
 from tthc_pipeline.text.normalize import fold
 
 COMPONENTS = (
@@ -258,8 +259,6 @@ def document_identity(number: str | None, issuer: str | None = None, issued: str
     falls back to the file's hash) without a number, an issuer and a year. The year is the
     number's own when it has one ("31/2011/QĐ-UBND"), so a copy whose date cannot be read
     keeps the same identity."""
-    from tthc_pipeline.legal.citations import canonical_number  # legal imports this module's package
-
     number = canonical_number(" ".join((number or "").split())) if number else ""
     issuer_slug = slugify(issuer or "", 80)
     own_year = re.search(r"/((?:19|20)\d\d)/", number or "")
