@@ -44,9 +44,8 @@ def _fresh(obj):
     """A deep copy in which every string is a new object too.
 
     ``copy.deepcopy`` shares strings (they are immutable), so the copies of one record would
-    share their text objects, and a cache keyed on a text object (``rules.portal.cached_rows``
-    keeps the parsed channel table of a text for the rules of one procedure) would serve the
-    copies of a record from the first: work a run over distinct procedures does for each."""
+    share their text objects, and any cache keyed on a text object would serve the copies of
+    a record from the first: work a run over distinct procedures does for each."""
     if isinstance(obj, str):
         return obj.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass") if obj else obj  # equal, not the same object
     if isinstance(obj, list):

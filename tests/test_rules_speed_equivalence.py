@@ -184,3 +184,31 @@ def test_entry_alternation_on_generated_patterns():
             got = [(m.span(), m.lastgroup.partition("_")[0]) for m in new.finditer(text)]
             assert got == want, (entries, text)
     assert rewritten > 100
+
+
+def test_channel_table_is_parsed_once_per_procedure_in_a_long_run(monkeypatch):
+    """The rules reading the portal channel table (BP001, CT001, CT004, TH001, TH003, PL001)
+    share one parse per procedure, however many procedures a run holds: the engine runs rule
+    by rule over all of them, and the bounded per-text cache this replaced was emptied
+    between two rules once a run held more than 4,096 tables (three parses a procedure)."""
+    from tthc_pipeline.procedures.model import Procedure, TextSpan
+    from tthc_pipeline.rules import portal
+
+    parsed = []
+    real = portal.portal_channel_rows
+
+    def counting(text):
+        parsed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(portal, "portal_channel_rows", counting)
+    table = "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp15 NgàyPhí : 50.000 ĐồngNộp tại trụ sở"
+    procedures = [
+        Procedure(id=f"p{i}", code=f"1.{i:06d}", name="Cấp giấy phép thử",
+                  components={"channels": TextSpan(table + f" số {i}"), "dossier": TextSpan("Tờ khai")})
+        for i in range(4200)
+    ]
+    engine = Engine.from_dir(select=["BP001", "CT001", "CT004", "TH001", "TH003", "PL001"])
+    findings = engine.check(procedures, as_of=date(2026, 6, 30))
+    assert "CT001" in {f.rule_id for f in findings}  # the table was read: "Trực tiếp" only
+    assert len(parsed) == len(procedures)

@@ -24,7 +24,7 @@ from tthc_pipeline.legal.corpus_cli import default_corpus_dir
 from tthc_pipeline.legal.registry import Registry
 from tthc_pipeline.rules.matchers import ComponentView, Context, Hit, ProcView, quantity_cells
 from tthc_pipeline.rules.number_screen import NumberScreen
-from tthc_pipeline.rules.portal import ONLINE_WORDS, cached_rows as portal_channel_rows, channel_kinds, time_values
+from tthc_pipeline.rules.portal import ONLINE_WORDS, channel_kinds, time_values, view_rows
 from tthc_pipeline.rules.schema import Rule, RuleError
 from tthc_pipeline.text.normalize import canon
 
@@ -345,7 +345,7 @@ _TIME_IN_TEXT = re.compile(r"\d+\s*(ngày|giờ|tháng|năm)|trong ngày|ngay tr
 
 def time_in_channels(pv: ProcView) -> bool:
     """A time limit stated in the channel table or its descriptions, or typed."""
-    if any(v is not None for v, _, _ in time_values(pv.proc)):
+    if any(v is not None for v, _, _ in time_values(pv.proc, view_rows(pv.view("channels")))):
         return True
     return bool(_TIME_IN_TEXT.search(pv.view("channels").canon)) or bool(
         _TIME_IN_TEXT.search(pv.view("time_limit").canon)
@@ -377,7 +377,7 @@ def _first_row_hit(pv: ProcView, component: str, vars_: dict[str, Any]) -> Hit:
     """The first channel row's label ("Trực tiếp", without the time cell glued to it), else
     the start of the component."""
     text = pv.view(component).text
-    rows = portal_channel_rows(text)
+    rows = view_rows(pv.view(component))
     if rows:
         return Hit(component, rows[0].start, rows[0].label_end, vars_)
     return Hit(component, 0, min(len(text), 200), vars_)
@@ -422,7 +422,7 @@ class InPersonOnly:
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
         if component != "channels" or pv.is_empty("channels"):
             return []
-        kinds = channel_kinds(pv.proc)
+        kinds = channel_kinds(pv.proc, view_rows(pv.view("channels")))
         if kinds != {"truc_tiep"}:
             return []
         steps = pv.view("steps").canon
@@ -463,7 +463,7 @@ class PaperOnlyResult:
             return []
         if _ELECTRONIC.search(pv.view("result").canon):
             return []
-        if channel_kinds(pv.proc) & {"truc_tuyen", "buu_chinh"}:
+        if channel_kinds(pv.proc, view_rows(pv.view("channels"))) & {"truc_tuyen", "buu_chinh"}:
             return []
         if _ELECTRONIC_RETURN.search(pv.view("steps").canon):
             return []
@@ -499,7 +499,7 @@ class VagueTimeLimit:
         if not view.text:
             return []
         if component == "channels":
-            rows = portal_channel_rows(view.text)
+            rows = view_rows(view)
             missing = [r for r in rows if r.value is None]
             # all rows empty and no time anywhere is BP001 (component missing), not TH001
             if rows and missing and len(missing) < len(rows):
@@ -558,7 +558,7 @@ class LongerThanReference:
         vars_ = {"reference": duration_vi(limit, ref_unit), "source": ref.get("source", "?")}
         text = pv.view(component).text
         hits = []
-        for row in portal_channel_rows(text) if component == "channels" else []:
+        for row in view_rows(pv.view(component)) if component == "channels" else []:
             if row.value is None or row.value <= limit or not _comparable(row.unit, ref_unit):
                 continue
             hits.append(Hit(component, row.start, row.end, {"value": duration_vi(row.value, row.unit), **vars_}))
@@ -623,7 +623,7 @@ class CalendarDays:
 
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
         view = pv.view(component)
-        rows = portal_channel_rows(view.text) if component == "channels" else []
+        rows = view_rows(view) if component == "channels" else []
         bare = [n for n, r in enumerate(rows) if r.unit == "ngay"]
         if not bare:
             return []
@@ -689,7 +689,7 @@ def _fee_hits(pv: ProcView, component: str) -> list[Hit]:
     view = pv.view(component)
     hits = []
     if component == "channels":
-        rows = portal_channel_rows(view.text)
+        rows = view_rows(view)
         for n, row in enumerate(rows):
             if not row.fee:
                 continue
@@ -743,7 +743,7 @@ class NoOnlineRate:
         entries = [e for e in all_entries if number_key(e["document"]) in basis_keys]
         if not entries:
             return []
-        rows = portal_channel_rows(pv.view(component).text)
+        rows = view_rows(pv.view(component))
         direct = [r for r in rows if r.kind == "truc_tiep" and r.fee and _FEE_AMOUNT.search(r.fee.lower())]
         online = [r for r in rows if r.kind == "truc_tuyen"]
         if not direct:
