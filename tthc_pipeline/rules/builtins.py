@@ -594,6 +594,20 @@ def _working_day_limits(steps: str) -> set[int]:
     return found
 
 
+# a time limit in plain days as the steps word one ("Trong thời hạn 15 ngày kể từ ngày nhận
+# hồ sơ"): the same limit words as for working days, then "ngày" without "làm việc"
+_PLAIN_DAY_LIMIT = re.compile(
+    r"(?:thời hạn|thời gian|trong vòng|không quá|tối đa)\s*(?:là\s*)?(?:tối đa\s*)?(\d{1,3})(?:\s*\([^)]{1,15}\))?\s*ngày(?!\s*làm việc)"
+)
+
+
+def _plain_day_limits(steps: str) -> set[int]:
+    """The numbers of days the steps give as time limits in plain days."""
+    if "ngày" not in steps:
+        return set()
+    return {int(m.group(1)) for m in _PLAIN_DAY_LIMIT.finditer(steps)}
+
+
 def _says_plain_days(canon: str, days: int, start: int, end: int) -> bool:
     """Does a row's own description (``canon[start:end]``) give its number of days as days,
     not working days? Then the row is consistent, whatever another row says in working days."""
@@ -616,6 +630,8 @@ class CalendarDays:
 
     A row whose own description repeats its number as plain days is left alone: the
     publication is consistent there, and the working days of another row are another limit.
+    So is a row whose number the steps give as a limit in plain days, when only the channel
+    table (not the reference) speaks of working days.
     """
 
     def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
@@ -632,8 +648,15 @@ class CalendarDays:
         # a limit stated in working days elsewhere in the text ("07 ngày làm việc, kể từ…"), not
         # office hours ("giờ hành chính các ngày làm việc")
         working_in_text = bool(_WORKING_DAYS_LIMIT.search(canon))
+        plain_in_steps: set[int] = set()
         if working_in_text or (ref and ref.get("unit") == "ngay_lam_viec"):
             where, working = (_where_working_days(canon, rows) if working_in_text else "thời hạn tham chiếu"), None
+            if not (ref and ref.get("unit") == "ngay_lam_viec"):
+                # only the channel table says working days: a row whose number the steps
+                # give as plain days follows the steps ("Trực tuyến15 Ngày" beside "Trực
+                # tiếp3 Ngày làm việc", and in the steps "03 ngày làm việc" for one case,
+                # "15 ngày" for another: 3.000378)
+                plain_in_steps = _plain_day_limits(pv.view("steps").canon)
         else:
             # the steps give the same number of days as working days ("1 Ngày" in the table,
             # "trong thời hạn 01 ngày làm việc" in the steps): any number would not do, the
@@ -645,7 +668,7 @@ class CalendarDays:
         for n in bare:
             r = rows[n]
             days = int(r.value) if r.value is not None and r.value == int(r.value) else None
-            if working is not None and days not in working:
+            if working is not None and days not in working or days in plain_in_steps:
                 continue
             description_end = rows[n + 1].start if n + 1 < len(rows) else len(canon)
             if days is None or not _says_plain_days(canon, days, r.end, description_end):
