@@ -575,11 +575,14 @@ _WORKING_DAYS_LIMIT = re.compile(r"\d\s*ngày làm việc")
 # việc"): what comes right before each "ngày làm việc" (found by str.find: a regex starting
 # with the alternation would be tried at every character of long steps)
 _WORKING_DAYS = "ngày làm việc"
-_LIMIT_BEFORE_WORKING_DAYS = re.compile(
-    r"(?:thời hạn|trong vòng|không quá|tối đa)\s*(?:là\s*)?(?:tối đa\s*)?(\d{1,3})(?:\s*\([^)]{1,15}\))?\s*$"
-)
+# the words that set a time limit and its number ("trong thời hạn 01", "không quá 05 (năm)",
+# "trong thời gian 15"), for limits in working days and in plain days alike
+_LIMIT_NUMBER = r"(?:thời hạn|thời gian|trong vòng|không quá|tối đa)\s*(?:là\s*)?(?:tối đa\s*)?(\d{1,3})(?:\s*\([^)]{1,15}\))?"
+_LIMIT_BEFORE_WORKING_DAYS = re.compile(_LIMIT_NUMBER + r"\s*$")
 # a number of days without "làm việc" ("Trong thời gian 15 ngày: cơ quan … xem xét")
 _PLAIN_DAYS = re.compile(r"(?<![\d.,/])(\d{1,3})\s*ngày(?!\s*làm việc)")
+# a time limit in plain days as the steps word one ("Trong thời hạn 15 ngày kể từ ngày nhận hồ sơ")
+_PLAIN_DAY_LIMIT = re.compile(_LIMIT_NUMBER + r"\s*ngày(?!\s*làm việc)")
 
 
 def _working_day_limits(steps: str) -> set[int]:
@@ -592,13 +595,6 @@ def _working_day_limits(steps: str) -> set[int]:
             found.add(int(m.group(1)))
         i = steps.find(_WORKING_DAYS, i + len(_WORKING_DAYS))
     return found
-
-
-# a time limit in plain days as the steps word one ("Trong thời hạn 15 ngày kể từ ngày nhận
-# hồ sơ"): the same limit words as for working days, then "ngày" without "làm việc"
-_PLAIN_DAY_LIMIT = re.compile(
-    r"(?:thời hạn|thời gian|trong vòng|không quá|tối đa)\s*(?:là\s*)?(?:tối đa\s*)?(\d{1,3})(?:\s*\([^)]{1,15}\))?\s*ngày(?!\s*làm việc)"
-)
 
 
 def _plain_day_limits(steps: str) -> set[int]:
