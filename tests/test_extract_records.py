@@ -5,6 +5,8 @@ import json
 import openpyxl
 import pytest
 
+from conftest import realdata
+
 from tthc_pipeline.ingest.models import IngestError
 from tthc_pipeline.procedures.docrecord import load_document
 from tthc_pipeline.procedures.extract import extract_path
@@ -99,3 +101,59 @@ def test_cli_reports_ingest_error_code_in_both_languages(tmp_path):
     assert res.exit_code == 1
     assert "Lỗi: không đọc được tệp" in res.output and "Error: could not read" in res.output
     assert "(corrupt_file)" in res.output  # ingest's stable code, not a Python traceback
+
+
+def _portal_record(code: str, raw_code: str, result: str) -> dict:
+    return {
+        "ma_thu_tuc": code,
+        "ten_thu_tuc": "Cấp giấy phép thử",
+        "ket_qua_xu_ly": result,
+        "cach_thuc_thuc_hien": "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp5 Ngày làm việcMiễn phí",
+        "raw_text": f"Cấp giấy phép thửTên thủ tụcCấp giấy phép thửMã thủ tục{raw_code}Số quyết định226/QĐ-UBND",
+    }
+
+
+CHROME = ("Chọn cơ quan thực hiệnTỉnh/ Thành phốBộ ngành-- Chọn Tỉnh/ Thành phố --Phường/ XãSở-- Chọn "
+          "Phường/ Xã --Hệ thống chỉ hiển thị những cơ quan đã áp dụng dịch vụ công trực tuyếnNộp hồ sơ")
+
+
+def test_a_record_holding_another_procedures_page_takes_the_pages_code(tmp_path):
+    """The crawler saved one page under several codes (16 of the 339 Bộ Công an records): the
+    content is the page's, so it is checked under the page's code, with a bilingual warning."""
+    from tthc_pipeline.rules.check_inputs import load_inputs
+
+    path = tmp_path / "3.000224.json"
+    path.write_text(json.dumps(_portal_record("3.000224", "1.014023", "Giấy phép"), ensure_ascii=False), encoding="utf-8")
+    same = tmp_path / "1.000001.json"
+    same.write_text(json.dumps(_portal_record("1.000001", "1.000001", "Giấy phép"), ensure_ascii=False), encoding="utf-8")
+    result = load_inputs([path, same])
+    codes = {p.code for p in result.procedures}
+    assert codes == {"1.014023", "1.000001"}
+    moved = next(p for p in result.procedures if p.code == "1.014023")
+    assert moved.extra["listed_code"] == "3.000224"
+    assert [(w.path.name, w.code) for w in result.warnings] == [("3.000224.json", "code_mismatch")]
+    assert "1.014023" in result.warnings[0].message_vi and "3.000224" in result.warnings[0].message_en
+
+
+def test_the_portal_pages_agency_picker_is_cut_off_the_result():
+    from tthc_pipeline.procedures.records import procedure_from_row
+
+    proc = procedure_from_row(_portal_record("1.000001", "1.000001", "Quyết định hưởng chế độ" + CHROME), "x.json", "0" * 64, 1)
+    assert proc.component_text("result") == "Quyết định hưởng chế độ"
+    # the words alone, inside a cell's own text, stay
+    kept = "Chọn cơ quan thực hiện phù hợp với nơi cư trú."
+    assert procedure_from_row(_portal_record("1.000001", "1.000001", kept), "x.json", "0" * 64, 1).component_text("result") == kept
+
+
+def test_real_crawled_pages_under_other_codes_are_found():
+    from tthc_pipeline.rules.check_inputs import load_inputs
+
+    folder = realdata("portal-json", "bo-cong-an")
+    result = load_inputs([folder])
+    moved = {p.extra["listed_code"]: p.code for p in result.procedures if "listed_code" in p.extra}
+    # nine files hold Sơn La's commune procedure 1.014023, seven the Hà Tĩnh page 3.000579
+    assert sorted(moved.values()) == ["1.014023"] * 9 + ["3.000579"] * 7
+    assert moved["3.000224"] == "1.014023" and moved["2.001428"] == "3.000579"
+    assert len([w for w in result.warnings if w.code == "code_mismatch"]) == 16
+    # the agency picker is off every result cell
+    assert not any("Chọn cơ quan thực hiện" in p.component_text("result") for p in result.procedures)

@@ -100,13 +100,25 @@ def _column_key(name: str) -> str | None:
     return _LOOKUP.get(normalize_for_match(name).strip())
 
 
+# The portal page's agency picker and submit button, which the crawler read into the result
+# cell of 240 of the 339 Bộ Công an records: "…Chọn cơ quan thực hiệnTỉnh/ Thành phốBộ ngành--
+# Chọn Tỉnh/ Thành phố --…Hệ thống chỉ hiển thị những cơ quan đã áp dụng dịch vụ công trực
+# tuyếnNộp hồ sơ". Page chrome, not the procedure's words: its "dịch vụ công trực tuyến" read
+# as an electronic result (CT004 missed five paper-only results).
+_PAGE_CHROME = re.compile(r"Chọn cơ quan thực hiện[^\n]{0,300}?-- Chọn [^\n]{0,300}?Nộp hồ sơ\s*$")
+
+
 def canonical_fields(row: dict[str, Any]) -> dict[str, str]:
-    """Map a raw row onto canonical keys, cleaning every value."""
+    """Map a raw row onto canonical keys, cleaning every value (and cutting the portal page's
+    agency picker off a cell's end)."""
     out: dict[str, str] = {}
     for k, v in row.items():
         key = _column_key(str(k))
         if key and key not in out:
-            out[key] = _text(v)
+            text = _text(v)
+            if "Chọn cơ quan thực hiện" in text:
+                text = _PAGE_CHROME.sub("", text)
+            out[key] = text
     return out
 
 
@@ -114,9 +126,51 @@ def is_portal_record(obj: Any) -> bool:
     return isinstance(obj, dict) and ("ma_thu_tuc" in obj or "ten_thu_tuc" in obj)
 
 
-def procedure_from_row(row: dict[str, Any], document: str, sha256: str, index: int, kind: str = "record") -> Procedure:
+# the page's own "Mã thủ tục" field in the crawler's raw page text ("…Mã thủ tục1.014023Số quyết
+# định…": cells glued)
+_PAGE_CODE_LABEL = "mã thủ tục"
+
+
+def page_code(row: dict[str, Any]) -> str | None:
+    """The procedure code the crawled portal page itself shows (its ``raw_text``), if any.
+
+    Why: 16 of the 339 Bộ Công an records hold another procedure's page under their code
+    (nine files hold one Sơn La commune procedure, 1.014023, seven one Hà Tĩnh page, 3.000579:
+    same ``detail_url``, and the page says so). The content is what gets checked, so it must
+    carry the page's code, not the crawler's label."""
+    raw = row.get("raw_text")
+    if not isinstance(raw, str) or not raw:
+        return None
+    head = normalize_for_match(raw[:4000])  # the header fields come first
+    i = head.find(_PAGE_CODE_LABEL)
+    if i < 0:
+        return None
+    return clean_code(head[i + len(_PAGE_CODE_LABEL): i + len(_PAGE_CODE_LABEL) + 24].lstrip(" :"))
+
+
+def code_mismatch_issue(listed: str, shown: str, index: int | None) -> RecordIssue:
+    return RecordIssue(
+        "code_mismatch",
+        f"bản ghi mã {listed} chứa trang của thủ tục mã {shown} (trang cổng dịch vụ công ghi mã {shown}); "
+        f"đã kiểm tra theo mã {shown}: dữ liệu thu thập có thể đã lưu nhầm trang",
+        f"the record filed as {listed} holds the page of procedure {shown} (the portal page says {shown}); "
+        f"checked as {shown}: the crawl may have saved another page under this code",
+        line=index,
+    )
+
+
+def procedure_from_row(row: dict[str, Any], document: str, sha256: str, index: int, kind: str = "record",
+                       issues: list[RecordIssue] | None = None) -> Procedure:
+    """The procedure of one record; ``issues`` receives a ``code_mismatch`` when the crawled
+    page shows another code than the record's (the page's code is used)."""
     f = canonical_fields(row)
     code = clean_code(f.get("code"))
+    shown = page_code(row)
+    listed = None
+    if shown and code and shown != code:
+        listed, code = code, shown
+        if issues is not None:
+            issues.append(code_mismatch_issue(listed, shown, index))
     name = f.get("name") or (code or f"record {index}")
     key = code or str(index)
 
@@ -132,6 +186,8 @@ def procedure_from_row(row: dict[str, Any], document: str, sha256: str, index: i
     roles = {role: span(k) for k, role in ROLE_KEYS.items()}
     change = (f.get("change_type") or "unknown").strip()
     extra = {k: f[k] for k in ("procedure_type", "url") if f.get(k)}
+    if listed:
+        extra["listed_code"] = listed
     return build_procedure(
         name=name,
         code=code,
@@ -232,13 +288,15 @@ def json_records_report(path: Path, obj: Any, issues: list[RecordIssue]) -> list
 
 
 def _reported(path: Path, numbered: Iterable[tuple[int, dict[str, Any]]], issues: list[RecordIssue]) -> list[Procedure]:
-    procs = procedures_from_rows(path, numbered)
+    procs = procedures_from_rows(path, numbered, issues)
     if not procs and not any(i.fatal for i in issues):
         issues.append(no_records_issue())
     return procs
 
 
-def procedures_from_rows(path: Path, numbered: Iterable[tuple[int, dict[str, Any]]]) -> list[Procedure]:
-    """Procedures of the (index, row) pairs already read from the record file ``path``."""
+def procedures_from_rows(path: Path, numbered: Iterable[tuple[int, dict[str, Any]]],
+                         issues: list[RecordIssue] | None = None) -> list[Procedure]:
+    """Procedures of the (index, row) pairs already read from the record file ``path``;
+    ``issues`` receives what was repaired in a row (see ``procedure_from_row``)."""
     sha = sha256_file(path)
-    return [procedure_from_row(row, str(path), sha, i) for i, row in numbered]
+    return [procedure_from_row(row, str(path), sha, i, issues=issues) for i, row in numbered]

@@ -186,7 +186,7 @@ def load_file(path: Path, issues: list[RecordIssue] | None = None) -> list[Proce
     numbered = _numbered_objects(data)
     objects = [o for _, o in numbered]
     if objects and all(is_portal_record(o) or _is_generic_record(o) for o in objects):
-        procs = procedures_from_rows(path, numbered)
+        procs = procedures_from_rows(path, numbered, issues)
     elif all(isinstance(o, dict) and "id" in o and "name" in o for o in objects):
         procs = [Procedure.from_dict(o) for o in objects]
     else:
