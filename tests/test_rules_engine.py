@@ -175,6 +175,15 @@ def test_a_generic_rule_yields_to_the_specific_one_on_the_same_words():
     assert "HS013" in {f.rule_id for f in Engine.from_dir(select=["HS004", "HS013"]).check([other], as_of=AS_OF)}
 
 
+def test_a_generic_rule_yields_where_the_specific_ones_guard_excused_the_words():
+    """HS004 reads "Bản sao Thẻ Căn cước" and its guard excuses it where the card's data
+    changed (the portal's 3.000330): HS013, which knows less about the paper, must not report
+    those words either; with HS004 out of the run it still does."""
+    p = proc(dossier="Bản sao Thẻ Căn cước của người yêu cầu (Trường hợp có sự thay đổi thông tin thì nộp kèm giấy tờ chứng minh).")
+    assert {f.rule_id for f in Engine.from_dir(select=["HS004", "HS013"]).check([p], as_of=AS_OF)} == set()
+    assert {f.rule_id for f in Engine.from_dir(select=["HS013"]).check([p], as_of=AS_OF)} == {"HS013"}
+
+
 def test_rule_that_never_fires_on_its_own_tests_is_caught(tmp_path):
     _write_rule(tmp_path, _minimal("HS904", tests={"fires": ["Đơn đề nghị"], "passes": ["Các giấy tờ khác"]}))
     cat = load_catalogue(tmp_path)

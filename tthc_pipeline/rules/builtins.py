@@ -271,8 +271,14 @@ def dossier_items(text_canon: str, cells: list[tuple[int, int]] | None = None) -
         paper = text_canon[s:cs] if cs is not None and cs >= s else text_canon[s:e]
         body = paper.strip(" -+\n")
         if "tên giấy tờ" in body:
+            # a sub-table starts: its header ("Tên giấy tờMẫu đơn, tờ khaiSố lượng") is glued
+            # to its first item, which starts after it (1.014062: the first "Phiếu CC01 …"
+            # was compared with the header on, 93 % like its repeat)
             group += 1
-            body = body.rpartition("số lượng")[2]
+            head, sep, rest = paper.rpartition("số lượng")
+            if sep:
+                s, paper = s + len(head) + len(sep), rest
+            body = paper.strip(" -+\n")
         if _ends_with_colon(body.rpartition(".")[2][-220:]) or body.endswith(":"):
             group += 1
         items.append((s, e, group, paper))
@@ -280,6 +286,7 @@ def dossier_items(text_canon: str, cells: list[tuple[int, int]] | None = None) -
 
 
 _FILE_NAME = re.compile(r"\S+\.(docx?|pdf|xlsx?)")
+_LIST_MARK = re.compile(r"^(?:[a-zđ]\)|\d+[.)]|[-+•*])\s*")  # "a) ", "2. ", "- " before an item
 # every _FILE_NAME match contains ".doc", ".pdf" or ".xls" (tested before the regex runs)
 
 
@@ -300,7 +307,7 @@ class DuplicatePaperMatcher:
         for s, e, g, paper in dossier_items(text, view.quantity_cells):
             if len(paper) < min_len:
                 continue  # stripping only shortens it
-            name = paper.strip(" -+.;\n")
+            name = _LIST_MARK.sub("", paper.strip(" -+.;\n"))  # "a) Giấy báo tử …" and "b) Giấy báo tử …" are one paper
             if "." in name and (".doc" in name or ".pdf" in name or ".xls" in name):
                 name = _FILE_NAME.sub("", name)  # its \S+ is retried at every position: only when needed
             name = name.strip()
@@ -310,7 +317,7 @@ class DuplicatePaperMatcher:
         found = []
         for i, j in _similar_length_pairs(items):
             score = fuzz.token_sort_ratio(items[i][3], items[j][3], score_cutoff=self.threshold)
-            if score >= self.threshold:
+            if score >= self.threshold and not _different_papers(items[i][3], items[j][3]):
                 found.append((i, j, score))
         hits = []
         for i, j, score in sorted(found):
@@ -318,6 +325,15 @@ class DuplicatePaperMatcher:
             other = view.text[s1:e1].strip()[:160]
             hits.append(Hit(component, items[j][0], items[j][1], {"other": other, "score": f"{score:.0f}"}))
         return hits
+
+
+def _different_papers(a: str, b: str) -> bool:
+    """Two near-identical items that still name two papers: another kind of paper ("Đề án đề
+    nghị cấp Giấy chứng nhận …" beside "Đơn đề nghị cấp Giấy chứng nhận …", 1.014910), or a
+    form and its electronic version ("Tờ khai … điện tử tương tác …", 3.000333)."""
+    if a.split(None, 1)[:1] != b.split(None, 1)[:1]:
+        return True
+    return ("điện tử" in a) != ("điện tử" in b)
 
 
 def _similar_length_pairs(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int]]:
@@ -447,7 +463,12 @@ class InPersonOnly:
 
 
 _ELECTRONIC = re.compile(r"điện tử|vneid|trực tuyến|qua mạng|bưu chính|bưu điện|thư điện tử|email")
-_ELECTRONIC_RETURN = re.compile(r"(trả|nhận) kết quả[^.]{0,80}(" + _ELECTRONIC.pattern + ")")
+# the steps return the result electronically or by post: "trả kết quả qua dịch vụ bưu chính",
+# also when they name the result ("việc trả giấy phép lái xe được thực hiện tại cơ quan tiếp
+# nhận hồ sơ hoặc thông qua dịch vụ bưu chính", 3.000349-3.000352; not "trả lời", "trả phí")
+_ELECTRONIC_RETURN = re.compile(
+    r"(?<!\w)(trả|nhận) (kết quả|giấy|thẻ|quyết định|hộ chiếu|chứng chỉ|bằng)[^.]{0,100}(" + _ELECTRONIC.pattern + ")"
+)
 
 
 class PaperOnlyResult:
@@ -797,6 +818,16 @@ class LocalBasisOnly:
 
 
 _LEVEL_SUFFIX = re.compile(r"\s*\((thực hiện )?(tại )?cấp [^)]*\)\s*$")
+# words that turn a scope into its complement: "… (trừ trường hợp X)" beside "… (trường hợp
+# X)" (3.000340, 3.000339) are the two halves of one licence, not one procedure twice
+_COMPLEMENT_WORDS = frozenset({"trừ", "ngoài", "không"})
+_WORD = re.compile(r"\w+")
+
+
+def _complementary(name_a: str, name_b: str) -> bool:
+    """Do two names differ by a word that excludes what the other covers?"""
+    a, b = set(_WORD.findall(name_a)), set(_WORD.findall(name_b))
+    return bool((a ^ b) & _COMPLEMENT_WORDS)
 
 
 class NearDuplicates:
@@ -828,7 +859,7 @@ class NearDuplicates:
                 continue
             for i, (ka, a, na) in enumerate(reps):
                 for kb, b, nb in reps[i + 1 :]:
-                    if fuzz.ratio(na, nb) < self.threshold:
+                    if fuzz.ratio(na, nb) < self.threshold or _complementary(na, nb):
                         continue
                     dossier = fuzz.token_set_ratio(a.view("dossier").canon, b.view("dossier").canon)
                     if dossier < self.dossier_threshold:

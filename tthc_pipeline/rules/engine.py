@@ -92,6 +92,7 @@ class Engine:
         self.catalogue = catalogue
         self.rules = [compile_rule(r, catalogue.data) for r in catalogue.select(select, ignore)]
         self.superseded_by = {cr.rule.id: cr.rule.superseded_by for cr in self.rules if cr.rule.superseded_by}
+        self.specific = {x for ids in self.superseded_by.values() for x in ids}  # the rules others yield to
         self.prescan = _build_prescan(self.rules) if prescan and Prescan.available() else None
         # look-ups that depend only on the registry, the date and the catalogue (statuses of
         # cited documents, the registry's number screens), per registry object and date: kept
@@ -143,6 +144,8 @@ class Engine:
         # (rule, procedure, source span): the same words of a document extracted into two
         # components (an article read as both the steps and the dossier) are reported once
         spans: set[tuple] = set()
+        # words a more specific rule judged and its guard excused (see _drop_superseded)
+        excused: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
         for index, cr in enumerate(self.rules):
             rule = cr.rule
             if rule.effective_from and ctx.as_of < rule.effective_from:
@@ -154,13 +157,15 @@ class Engine:
             guards = cr.guards
             for pv, hit in pairs:
                 if guards and any(g.suppresses(pv, hit) for g in guards):
+                    if rule.id in self.specific:
+                        excused.setdefault((rule.id, pv.proc.id, hit.component), []).append((hit.start, hit.end))
                     continue
                 finding = self._finding(cr, pv, hit, seen, items)
                 if finding is not None and not _same_source_reported(finding, spans):
                     findings.append(finding)
             if timings is not None:
                 started = _add_time(timings, rule.id, started)
-        return _drop_superseded(findings, self.superseded_by)
+        return _drop_superseded(findings, self.superseded_by, excused)
 
     def _lookups_for(self, registry: Any, as_of: date) -> dict[Any, Any]:
         """The look-up cache (``Context.cache``) for ``registry`` at ``as_of``, shared by the
@@ -324,14 +329,19 @@ def _prescanned_work(prescan: Prescan, rules: list[CompiledRule], views: list[Pr
     return todo
 
 
-def _drop_superseded(findings: list[Finding], superseded_by: dict[str, list[str]]) -> list[Finding]:
+def _drop_superseded(findings: list[Finding], superseded_by: dict[str, list[str]],
+                     excused: dict[tuple[str, str, str], list[tuple[int, int]]] | None = None) -> list[Finding]:
     """Drop a finding when a more specific rule (the rule's ``superseded_by``) reported
     overlapping words of the same component of the same procedure: HS013 (any paper whose
-    data is published) says less than HS004 (identity copies) about "Bản sao thẻ căn cước"."""
+    data is published) says less than HS004 (identity copies) about "Bản sao thẻ căn cước".
+    Also when the specific rule matched those words and one of its guards excused them
+    (``excused``: (rule, procedure id, component) → spans): the rule that knows the paper
+    found the request legitimate there ("Bản sao Thẻ Căn cước … trường hợp có sự thay đổi
+    thông tin", 3.000330), so the general one must not report it either."""
     if not superseded_by:
         return findings
     specific = {x for ids in superseded_by.values() for x in ids}
-    spans: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
+    spans: dict[tuple[str, str, str], list[tuple[int, int]]] = {k: list(v) for k, v in (excused or {}).items()}
     for f in findings:
         if f.rule_id in specific:
             spans.setdefault((f.rule_id, f.procedure_id, f.component), []).append((f.evidence.start, f.evidence.end))
