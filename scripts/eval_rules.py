@@ -18,6 +18,7 @@ scores blind labels of the procedures in three real decisions
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from datetime import date
@@ -63,8 +64,8 @@ def _finish(s: dict) -> None:
 
 def evaluate(as_of: date, labels: Path = LABELS, realdata: Path = REALDATA,
              scored: set[str] | None = None) -> dict[str, dict]:
-    """Per-rule counts on one label file. ``scored``: the procedure codes already scored, shared
-    by the files of one split (the dev and held-out files split the 339 records between them)."""
+    """Per-rule counts on one label file. ``scored``: the (page, rule) pairs already scored,
+    shared by the files of one split (the dev and held-out files split the 339 records)."""
     rows = [json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines() if line.strip()]
     rules = sorted({r for row in rows for r in row["rules_checked"]})
     # the whole catalogue, as `tthc check` runs it: a rule yields to a more specific one
@@ -80,30 +81,31 @@ def evaluate(as_of: date, labels: Path = LABELS, realdata: Path = REALDATA,
             registry = None
     stats = {r: _new_stats() for r in rules}
     loaded: dict[str, list] = {}
-    # procedure codes scored: a page crawled under several codes counts once
+    # (page, rule) pairs scored: a page crawled under several codes counts once per rule
     scored = set() if scored is None else scored
     for row in rows:
         if row["source"] not in loaded:  # a portal record, or a whole decision (ingest + extraction)
             loaded[row["source"]] = load_file(realdata / row["source"])
         proc = _labelled_procedure(loaded[row["source"]], row)
-        if proc is not None and proc.code and len(loaded[row["source"]]) == 1:
-            # 16 portal files hold two pages (nine and seven copies, read under the page's
-            # code): counting each copy would count one procedure's findings up to nine times
-            if proc.code in scored:
-                for rule in row["rules_checked"]:
-                    stats[rule]["copies"] += 1
-                continue
-            scored.add(proc.code)
         # a labelled procedure the extraction missed fires nothing: its positives are misses
         fired = {f.rule_id for f in engine.check([proc], as_of=as_of, registry=registry)} if proc else set()
         expected = {p["rule"] for p in row["positives"]}
         # what the labeller could not decide (the blind set's "doubtful") is not scored
         undecided = {p["rule"] for p in row.get("doubtful", [])} - expected
+        page = _page_key(proc) if proc is not None else None
         for rule in row["rules_checked"]:
             s = stats[rule]
             if rule in undecided:
                 s["doubtful"] += 1
-            elif rule in fired and rule in expected:
+                continue
+            if page is not None:
+                # 16 portal files are nine and seven copies of two pages: one page's findings
+                # would count up to nine times; the first copy with a decided label is scored
+                if (page, rule) in scored:
+                    s["copies"] += 1
+                    continue
+                scored.add((page, rule))
+            if rule in fired and rule in expected:
                 s["tp"] += 1
             elif rule in fired:
                 s["fp"] += 1
@@ -116,6 +118,14 @@ def evaluate(as_of: date, labels: Path = LABELS, realdata: Path = REALDATA,
     for s in stats.values():
         _finish(s)
     return stats
+
+
+def _page_key(proc) -> str:
+    """What a procedure says, as a key: two files are copies of one page when their name and
+    component texts are the same (the codes differ; two provinces' pages under one national
+    code, which say different things, are two pages)."""
+    content = (proc.name, sorted((k, v.text) for k, v in proc.components.items()))
+    return hashlib.sha256(repr(content).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _labelled_procedure(procs: list, row: dict):

@@ -135,6 +135,29 @@ def test_a_record_holding_another_procedures_page_takes_the_pages_code(tmp_path)
     assert "1.014023" in result.warnings[0].message_vi and "3.000224" in result.warnings[0].message_en
 
 
+def test_the_page_code_is_read_only_where_the_page_shows_it():
+    from tthc_pipeline.procedures.records import procedure_from_row
+
+    def read(row):
+        issues = []
+        return procedure_from_row(row, "x.json", "0" * 64, 1, issues=issues), issues
+
+    # a code's suffix, in its own case, is the same code: no mismatch
+    proc, issues = read(_portal_record("1.000178.H12", "1.000178.H12", "Giấy phép"))
+    assert proc.code == "1.000178.H12" and not issues
+    # a record without its own code takes the page's
+    row = _portal_record("", "1.014023", "Giấy phép")
+    assert read(row)[0].code == "1.014023"
+    # another code mentioned further on is not the page's code
+    row = _portal_record("1.000002", "1.000002", "Giấy phép")
+    row["raw_text"] += " thay thế thủ tục có mã thủ tục 1.000001"
+    assert read(row)[0].code == "1.000002"
+    # a generic record (not the portal crawler's) is taken as it is
+    generic = {"code": "1.000002", "name": "Cấp giấy phép thử", "raw_text": "Mã thủ tục 1.000001"}
+    proc, issues = read(generic)
+    assert proc.code == "1.000002" and not issues
+
+
 def test_the_portal_pages_agency_picker_is_cut_off_the_result():
     from tthc_pipeline.procedures.records import procedure_from_row
 

@@ -88,7 +88,7 @@ def test_stable_rule_meets_the_gate_on_the_blind_labels(blind_stats, rule_id):
     """The second labelling, by reviewers who saw neither the labels nor the tool's output."""
     s = blind_stats[rule_id]
     assert s["records"] + s["doubtful"] + s["copies"] == 339, rule_id  # every record labelled a second time
-    assert s["copies"] == 339 - PAGES, rule_id
+    assert s["copies"] <= 339 - PAGES, rule_id  # a copy is scored where the first ones were doubtful
     assert s["doubtful"] <= 17, rule_id  # what the reviewers could not decide (<= 5 %) is not scored
     assert s["precision"] is None or s["precision"] >= 0.95, (rule_id, s["fp_codes"])
     assert s["recall"] is None or s["recall"] >= 0.90, (rule_id, s["fn_codes"])
@@ -136,7 +136,7 @@ BLIND2_FLOORS = {"CC003": (0.95, 0.90, 5), "CT004": (0.95, 0.90, 30), "HS007": (
 def test_rules_of_the_second_blind_round_keep_their_scores(blind2_stats, rule_id):
     s = blind2_stats[rule_id]
     precision, recall, positives = BLIND2_FLOORS[rule_id]
-    assert s["records"] + s["doubtful"] + s["copies"] == 339 and s["copies"] == 339 - PAGES, rule_id
+    assert s["records"] + s["doubtful"] + s["copies"] == 339 and s["copies"] <= 339 - PAGES, rule_id
     assert s["tp"] + s["fn"] >= positives, rule_id
     assert s["precision"] is None or s["precision"] >= precision, (rule_id, s["fp_codes"])
     assert s["recall"] is None or s["recall"] >= recall, (rule_id, s["fn_codes"])

@@ -25,6 +25,7 @@ from typing import Any, Iterable
 from tthc_pipeline.ingest.runner import sha256_file
 from tthc_pipeline.procedures.builder import build_procedure, clean_code, normalise_level
 from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan, document_identity
+from tthc_pipeline.procedures.patterns import CODE_RE
 from tthc_pipeline.procedures.record_text import RecordIssue, jsonl_objects, no_records_issue, read_text
 from tthc_pipeline.text.normalize import _INVISIBLE, _LOOKALIKE, clean, normalize_for_match
 
@@ -127,8 +128,8 @@ def is_portal_record(obj: Any) -> bool:
 
 
 # the page's own "Mã thủ tục" field in the crawler's raw page text ("…Mã thủ tục1.014023Số quyết
-# định…": cells glued)
-_PAGE_CODE_LABEL = "mã thủ tục"
+# định…": cells glued), read in its own case (a code's suffix is upper case: "1.000178.H12")
+_PAGE_CODE = re.compile(r"Mã thủ tục\s*:?\s*")
 
 
 def page_code(row: dict[str, Any]) -> str | None:
@@ -139,13 +140,13 @@ def page_code(row: dict[str, Any]) -> str | None:
     same ``detail_url``, and the page says so). The content is what gets checked, so it must
     carry the page's code, not the crawler's label."""
     raw = row.get("raw_text")
-    if not isinstance(raw, str) or not raw:
+    if not is_portal_record(row) or not isinstance(raw, str) or not raw:
         return None
-    head = normalize_for_match(raw[:4000])  # the header fields come first
-    i = head.find(_PAGE_CODE_LABEL)
-    if i < 0:
+    label = _PAGE_CODE.search(clean(raw[:4000]))  # the header fields come first
+    if label is None:
         return None
-    return clean_code(head[i + len(_PAGE_CODE_LABEL): i + len(_PAGE_CODE_LABEL) + 24].lstrip(" :"))
+    code = CODE_RE.match(label.string, label.end())  # the code right after the label, nothing else
+    return clean_code(code.group(0)) if code else None
 
 
 def code_mismatch_issue(listed: str, shown: str, index: int | None) -> RecordIssue:
@@ -171,6 +172,7 @@ def procedure_from_row(row: dict[str, Any], document: str, sha256: str, index: i
         listed, code = code, shown
         if issues is not None:
             issues.append(code_mismatch_issue(listed, shown, index))
+    code = code or shown
     name = f.get("name") or (code or f"record {index}")
     key = code or str(index)
 

@@ -248,6 +248,13 @@ def _ends_with_colon(text: str) -> bool:
     return text.rstrip().endswith(":")
 
 
+# "a) ", "(1) ", "2. ", "iv) ", "- " before an item
+_LIST_MARK = re.compile(r"^(?:\(?(?:[a-zđ]|\d+|[ivx]+)[.)]|[-+•*])\s*")
+# the portal's sub-table header, glued to the first item of each sub-table
+_SUBTABLE_HEADER = re.compile(r"tên giấy tờ\s*(?:mẫu đơn, tờ khai)?\s*số lượng")
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+
+
 def dossier_items(text_canon: str, cells: list[tuple[int, int]] | None = None) -> list[tuple[int, int, int, str]]:
     """(start, end, group, paper) of dossier items; ``group`` changes at case headers and
     ``paper`` is the item text without its quantity cell ("1 bản chính"). ``cells`` are the
@@ -275,9 +282,11 @@ def dossier_items(text_canon: str, cells: list[tuple[int, int]] | None = None) -
             # to its first item, which starts after it (1.014062: the first "Phiếu CC01 …"
             # was compared with the header on, 93 % like its repeat)
             group += 1
-            head, sep, rest = paper.rpartition("số lượng")
-            if sep:
-                s, paper = s + len(head) + len(sep), rest
+            header = None
+            for header in _SUBTABLE_HEADER.finditer(paper):
+                pass  # the last header of the item
+            if header is not None:
+                s, paper = s + header.end(), paper[header.end():]
             body = paper.strip(" -+\n")
         if _ends_with_colon(body.rpartition(".")[2][-220:]) or body.endswith(":"):
             group += 1
@@ -286,7 +295,6 @@ def dossier_items(text_canon: str, cells: list[tuple[int, int]] | None = None) -
 
 
 _FILE_NAME = re.compile(r"\S+\.(docx?|pdf|xlsx?)")
-_LIST_MARK = re.compile(r"^(?:[a-zđ]\)|\d+[.)]|[-+•*])\s*")  # "a) ", "2. ", "- " before an item
 # every _FILE_NAME match contains ".doc", ".pdf" or ".xls" (tested before the regex runs)
 
 
@@ -331,7 +339,8 @@ def _different_papers(a: str, b: str) -> bool:
     """Two near-identical items that still name two papers: another kind of paper ("Đề án đề
     nghị cấp Giấy chứng nhận …" beside "Đơn đề nghị cấp Giấy chứng nhận …", 1.014910), or a
     form and its electronic version ("Tờ khai … điện tử tương tác …", 3.000333)."""
-    if a.split(None, 1)[:1] != b.split(None, 1)[:1]:
+    first_a, first_b = _FIRST_WORD.search(a), _FIRST_WORD.search(b)  # past "01 " and the like
+    if (first_a and first_a.group()) != (first_b and first_b.group()):
         return True
     return ("điện tử" in a) != ("điện tử" in b)
 
@@ -465,20 +474,34 @@ class InPersonOnly:
 _ELECTRONIC = re.compile(r"điện tử|vneid|trực tuyến|qua mạng|bưu chính|bưu điện|thư điện tử|email")
 # the steps return the result electronically or by post: "trả kết quả qua dịch vụ bưu chính",
 # also when they name the result ("việc trả giấy phép lái xe được thực hiện tại cơ quan tiếp
-# nhận hồ sơ hoặc thông qua dịch vụ bưu chính", 3.000349-3.000352; not "trả lời", "trả phí")
+# nhận hồ sơ hoặc thông qua dịch vụ bưu chính", 3.000349-3.000352; not "trả lời", "trả phí",
+# "tiếp nhận giấy tờ", "nhận giấy hẹn")
 _ELECTRONIC_RETURN = re.compile(
-    r"(?<!\w)(trả|nhận) (kết quả|giấy|thẻ|quyết định|hộ chiếu|chứng chỉ|bằng)[^.]{0,100}(" + _ELECTRONIC.pattern + ")"
+    r"(?<!\w)(?<!tiếp )(trả|nhận) (kết quả|giấy phép|giấy chứng nhận|giấy xác nhận|thẻ|quyết định|hộ chiếu|chứng chỉ|văn bằng)"
+    r"[^.]{0,100}(" + _ELECTRONIC.pattern + ")"
 )
 
 
+# a procedure the authority starts to take something away ("Thu hồi giấy phép lái xe",
+# "Đình chỉ hoạt động cai nghiện …"): its decision is served on the holder
+_AUTHORITY_ACTION = re.compile(r"\s*(thu hồi|đình chỉ|tước|hủy bỏ|huỷ bỏ)(?!\w)")
+
+
 class PaperOnlyResult:
-    """CT004: the result is only handed over on paper (no electronic copy, no postal return)."""
+    """CT004: the result is only handed over on paper (no electronic copy, no postal return).
+
+    Not for a procedure the authority starts to revoke or suspend: nobody comes to collect
+    its decision (the blind reviewers left 3.000352, 3.000363, 1.013438 out). An owner's own
+    deregistration, which hands back a certificate of it ("Thu hồi chứng nhận đăng ký xe" →
+    "Giấy chứng nhận thu hồi đăng ký"), is still read."""
 
     def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
         pass
 
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
         if component != "result" or pv.is_empty("result"):
+            return []
+        if _AUTHORITY_ACTION.match(pv.name_canon) and "chứng nhận thu hồi" not in pv.view("result").canon:
             return []
         if any(r.electronic for r in pv.proc.results):
             return []
@@ -599,30 +622,36 @@ _WORKING_DAYS = "ngày làm việc"
 # the words that set a time limit and its number ("trong thời hạn 01", "không quá 05 (năm)",
 # "trong thời gian 15"), for limits in working days and in plain days alike
 _LIMIT_NUMBER = r"(?:thời hạn|thời gian|trong vòng|không quá|tối đa)\s*(?:là\s*)?(?:tối đa\s*)?(\d{1,3})(?:\s*\([^)]{1,15}\))?"
-_LIMIT_BEFORE_WORKING_DAYS = re.compile(_LIMIT_NUMBER + r"\s*$")
+_LIMIT_BEFORE_DAYS = re.compile(_LIMIT_NUMBER + r"\s*$")
 # a number of days without "làm việc" ("Trong thời gian 15 ngày: cơ quan … xem xét")
 _PLAIN_DAYS = re.compile(r"(?<![\d.,/])(\d{1,3})\s*ngày(?!\s*làm việc)")
-# a time limit in plain days as the steps word one ("Trong thời hạn 15 ngày kể từ ngày nhận hồ sơ")
-_PLAIN_DAY_LIMIT = re.compile(_LIMIT_NUMBER + r"\s*ngày(?!\s*làm việc)")
 
 
 def _working_day_limits(steps: str) -> set[int]:
     """The numbers of working days the steps give as time limits."""
-    found = set()
-    i = steps.find(_WORKING_DAYS)
-    while i >= 0:
-        m = _LIMIT_BEFORE_WORKING_DAYS.search(steps, max(0, i - 60), i)
-        if m:
-            found.add(int(m.group(1)))
-        i = steps.find(_WORKING_DAYS, i + len(_WORKING_DAYS))
-    return found
+    return _day_limits(steps, working=True)
 
 
 def _plain_day_limits(steps: str) -> set[int]:
-    """The numbers of days the steps give as time limits in plain days."""
-    if "ngày" not in steps:
-        return set()
-    return {int(m.group(1)) for m in _PLAIN_DAY_LIMIT.finditer(steps)}
+    """The numbers of days the steps give as time limits in plain days ("Trong thời hạn 15
+    ngày kể từ ngày nhận hồ sơ")."""
+    return _day_limits(steps, working=False)
+
+
+def _day_limits(steps: str, working: bool) -> set[int]:
+    """The numbers the limit words give right before each "ngày làm việc" (``working``) or
+    each "ngày" without "làm việc": found by str.find, then the limit words looked for
+    backwards (a regex starting with their alternation would be tried at every character)."""
+    found = set()
+    word = _WORKING_DAYS if working else "ngày"
+    i = steps.find(word)
+    while i >= 0:
+        if working or not steps[i + 4 : i + 16].lstrip().startswith("làm việc"):
+            m = _LIMIT_BEFORE_DAYS.search(steps, max(0, i - 60), i)
+            if m:
+                found.add(int(m.group(1)))
+        i = steps.find(word, i + len(word))
+    return found
 
 
 def _says_plain_days(canon: str, days: int, start: int, end: int) -> bool:
@@ -673,7 +702,9 @@ class CalendarDays:
                 # give as plain days follows the steps ("Trực tuyến15 Ngày" beside "Trực
                 # tiếp3 Ngày làm việc", and in the steps "03 ngày làm việc" for one case,
                 # "15 ngày" for another: 3.000378)
-                plain_in_steps = _plain_day_limits(pv.view("steps").canon)
+                # (a number the steps also give in working days is not excused)
+                steps = pv.view("steps").canon
+                plain_in_steps = _plain_day_limits(steps) - _working_day_limits(steps)
         else:
             # the steps give the same number of days as working days ("1 Ngày" in the table,
             # "trong thời hạn 01 ngày làm việc" in the steps): any number would not do, the
@@ -685,7 +716,7 @@ class CalendarDays:
         for n in bare:
             r = rows[n]
             days = int(r.value) if r.value is not None and r.value == int(r.value) else None
-            if working is not None and days not in working or days in plain_in_steps:
+            if (working is not None and days not in working) or days in plain_in_steps:
                 continue
             description_end = rows[n + 1].start if n + 1 < len(rows) else len(canon)
             if days is None or not _says_plain_days(canon, days, r.end, description_end):
