@@ -62,7 +62,7 @@ def test_stable_rule_meets_the_gate(stats, rule_id):
 # ngày làm việc", are not such a limit). The blind audit of 2026-11-29 (portal_blind.jsonl,
 # README) corrected these labels: TH003 18, CT003 14, HS014 16 positives since. Counted by
 # distinct page since 2026-11-29 (16 files hold two pages crawled under other codes, see
-# eval_rules.evaluate): CC002's 7 positive records are one page, TH003's 17 are 12 pages.
+# eval_rules.evaluate): CC002's 7 positive records are one page, TH003's 17 are 11 pages.
 LABELLED_PREVIEW = {"PL001": 10, "HS014": 10, "CT003": 10, "CC002": 1, "CQ003": 4, "HS004": 4, "TH003": 10}
 # the 339 portal records hold 325 distinct pages: the other 14 are scored as their copies' page
 PAGES = 325
