@@ -165,7 +165,7 @@ class Engine:
                     findings.append(finding)
             if timings is not None:
                 started = _add_time(timings, rule.id, started)
-        return _drop_superseded(findings, self.superseded_by, excused)
+        return _drop_superseded(findings, self.superseded_by, self.specific, excused)
 
     def _lookups_for(self, registry: Any, as_of: date) -> dict[Any, Any]:
         """The look-up cache (``Context.cache``) for ``registry`` at ``as_of``, shared by the
@@ -329,19 +329,19 @@ def _prescanned_work(prescan: Prescan, rules: list[CompiledRule], views: list[Pr
     return todo
 
 
-def _drop_superseded(findings: list[Finding], superseded_by: dict[str, list[str]],
-                     excused: dict[tuple[str, str, str], list[tuple[int, int]]] | None = None) -> list[Finding]:
-    """Drop a finding when a more specific rule (the rule's ``superseded_by``) reported
-    overlapping words of the same component of the same procedure: HS013 (any paper whose
-    data is published) says less than HS004 (identity copies) about "Bản sao thẻ căn cước".
-    Also when the specific rule matched those words and one of its guards excused them
-    (``excused``: (rule, procedure id, component) → spans): the rule that knows the paper
-    found the request legitimate there ("Bản sao Thẻ Căn cước … trường hợp có sự thay đổi
-    thông tin", 3.000330), so the general one must not report it either."""
+def _drop_superseded(findings: list[Finding], superseded_by: dict[str, list[str]], specific: set[str],
+                     excused: dict[tuple[str, str, str], list[tuple[int, int]]]) -> list[Finding]:
+    """Drop a finding when a more specific rule (the rule's ``superseded_by``; ``specific``:
+    every rule some rule yields to) reported overlapping words of the same component of the
+    same procedure: HS013 (any paper whose data is published) says less than HS004 (identity
+    copies) about "Bản sao thẻ căn cước". Also when the specific rule matched those words and
+    one of its guards excused them (``excused``, the run's: (rule, procedure id, component) →
+    spans, extended here): the rule that knows the paper found the request legitimate there
+    ("Bản sao Thẻ Căn cước … trường hợp có sự thay đổi thông tin", 3.000330), so the general
+    one must not report it either."""
     if not superseded_by:
         return findings
-    specific = {x for ids in superseded_by.values() for x in ids}
-    spans: dict[tuple[str, str, str], list[tuple[int, int]]] = {k: list(v) for k, v in (excused or {}).items()}
+    spans = excused
     for f in findings:
         if f.rule_id in specific:
             spans.setdefault((f.rule_id, f.procedure_id, f.component), []).append((f.evidence.start, f.evidence.end))
