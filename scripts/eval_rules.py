@@ -63,7 +63,7 @@ def _finish(s: dict) -> None:
 
 
 def evaluate(as_of: date, labels: Path = LABELS, realdata: Path = REALDATA,
-             scored: set[str] | None = None) -> dict[str, dict]:
+             scored: set[tuple[str, str]] | None = None) -> dict[str, dict]:
     """Per-rule counts on one label file. ``scored``: the (page, rule) pairs already scored,
     shared by the files of one split (the dev and held-out files split the 339 records)."""
     rows = [json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     splits = {"dev": [LABELS], "heldout": [HELDOUT], "all": [LABELS, HELDOUT], "blind": [BLIND],
               "blind2": [BLIND2], "documents": [DOCUMENTS]}[args.split]
-    scored: set[str] = set()
+    scored: set[tuple[str, str]] = set()
     stats = merge([evaluate(date.fromisoformat(args.as_of), labels=p, scored=scored) for p in splits])
     if args.json:
         print(json.dumps(stats, indent=2))

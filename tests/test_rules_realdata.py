@@ -30,7 +30,7 @@ def _eval_rules():
 @pytest.fixture(scope="module")
 def stats():
     eval_rules = _eval_rules()
-    scored: set[str] = set()
+    scored: set[tuple[str, str]] = set()
     parts = [eval_rules.evaluate(date(2026, 6, 30), labels=lab, realdata=REALDATA, scored=scored)
              for lab in (eval_rules.LABELS, eval_rules.HELDOUT)]
     return eval_rules.merge(parts)

@@ -398,6 +398,11 @@ class Builtin:
     vars: set[str]
 
 
+def _channel_kinds(pv: ProcView) -> set[str]:
+    """``portal.channel_kinds`` from the channel table the run parsed once (``view_rows``)."""
+    return channel_kinds(pv.proc, view_rows(pv.view("channels")))
+
+
 def _first_row_hit(pv: ProcView, component: str, vars_: dict[str, Any]) -> Hit:
     """The first channel row's label ("Trực tiếp", without the time cell glued to it), else
     the start of the component."""
@@ -447,7 +452,7 @@ class InPersonOnly:
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
         if component != "channels" or pv.is_empty("channels"):
             return []
-        kinds = channel_kinds(pv.proc, view_rows(pv.view("channels")))
+        kinds = _channel_kinds(pv)
         if kinds != {"truc_tiep"}:
             return []
         steps = pv.view("steps").canon
@@ -507,7 +512,7 @@ class PaperOnlyResult:
             return []
         if _ELECTRONIC.search(pv.view("result").canon):
             return []
-        if channel_kinds(pv.proc, view_rows(pv.view("channels"))) & {"truc_tuyen", "buu_chinh"}:
+        if _channel_kinds(pv) & {"truc_tuyen", "buu_chinh"}:
             return []
         if _ELECTRONIC_RETURN.search(pv.view("steps").canon):
             return []
@@ -646,7 +651,7 @@ def _day_limits(steps: str, working: bool) -> set[int]:
     word = _WORKING_DAYS if working else "ngày"
     i = steps.find(word)
     while i >= 0:
-        if working or not steps[i + 4 : i + 16].lstrip().startswith("làm việc"):
+        if working or not steps[i + len(word) : i + len(word) + 12].lstrip().startswith("làm việc"):
             m = _LIMIT_BEFORE_DAYS.search(steps, max(0, i - 60), i)
             if m:
                 found.add(int(m.group(1)))
@@ -695,14 +700,14 @@ class CalendarDays:
         # office hours ("giờ hành chính các ngày làm việc")
         working_in_text = bool(_WORKING_DAYS_LIMIT.search(canon))
         plain_in_steps: set[int] = set()
-        if working_in_text or (ref and ref.get("unit") == "ngay_lam_viec"):
+        ref_working = bool(ref) and ref.get("unit") == "ngay_lam_viec"
+        if working_in_text or ref_working:
             where, working = (_where_working_days(canon, rows) if working_in_text else "thời hạn tham chiếu"), None
-            if not (ref and ref.get("unit") == "ngay_lam_viec"):
+            if not ref_working:
                 # only the channel table says working days: a row whose number the steps
                 # give as plain days follows the steps ("Trực tuyến15 Ngày" beside "Trực
                 # tiếp3 Ngày làm việc", and in the steps "03 ngày làm việc" for one case,
-                # "15 ngày" for another: 3.000378)
-                # (a number the steps also give in working days is not excused)
+                # "15 ngày" for another: 3.000378), unless the steps give it in working days too
                 steps = pv.view("steps").canon
                 plain_in_steps = _plain_day_limits(steps) - _working_day_limits(steps)
         else:

@@ -56,7 +56,7 @@ def view_rows(view) -> list[ChannelRow]:
 
     Why on the view: the engine runs rule by rule over all procedures, so a bounded cache
     keyed on the text (as before) was emptied between two rules once a run held more texts
-    than its bound, and every rule parsed every table again (3 parses a procedure on
+    than its bound, and every rule parsed every table again (5 parses a procedure on
     10,000 procedures)."""
     rows = view.cache.get("channel_rows")
     if rows is None:
