@@ -22,7 +22,7 @@ from tthc_pipeline.legal.amendments import articles_vi, sorted_clauses
 from tthc_pipeline.legal.citations import canonical_number, document_numbers, find_citations, number_key
 from tthc_pipeline.legal.corpus_cli import default_corpus_dir
 from tthc_pipeline.legal.registry import Registry
-from tthc_pipeline.rules.matchers import ComponentView, Context, Hit, ProcView, quantity_cells
+from tthc_pipeline.rules.matchers import ComponentView, Context, Hit, PatternMatcher, ProcView, quantity_cells
 from tthc_pipeline.rules.number_screen import NumberScreen
 from tthc_pipeline.rules.portal import ONLINE_WORDS, channel_kinds, time_values, view_rows
 from tthc_pipeline.rules.schema import Rule, RuleError
@@ -281,11 +281,17 @@ def dossier_items(text_canon: str, cells: list[tuple[int, int]] | None = None) -
             # a sub-table starts: its header ("Tên giấy tờMẫu đơn, tờ khaiSố lượng") is glued
             # to its first item, which starts after it (1.014062: the first "Phiếu CC01 …"
             # was compared with the header on, 93 % like its repeat)
-            group += 1
             header = None
             for header in _SUBTABLE_HEADER.finditer(paper):
                 pass  # the last header of the item
-            if header is not None:
+            if header is None:
+                group += 1
+            else:
+                # a sub-table with a title ("Trường hợp …", "Nhóm 2 …") is a case of its own;
+                # one without ("--Tên giấy tờ…", the portal's empty title) goes on with the
+                # dossier before it (1.004163: "a) Giấy báo tử … (mẫu LS1)" in both)
+                if paper[: header.start()].strip(" -+\n"):
+                    group += 1
                 s, paper = s + header.end(), paper[header.end():]
             body = paper.strip(" -+\n")
         if _ends_with_colon(body.rpartition(".")[2][-220:]) or body.endswith(":"):
@@ -327,6 +333,8 @@ class DuplicatePaperMatcher:
             score = fuzz.token_sort_ratio(items[i][3], items[j][3], score_cutoff=self.threshold)
             if score >= self.threshold and not _different_papers(items[i][3], items[j][3]):
                 found.append((i, j, score))
+        paired = {(i, j) for i, j, _ in found}
+        found.extend((i, j, 100.0) for i, j in _listed_again(items) if (i, j) not in paired)
         hits = []
         for i, j, score in sorted(found):
             s1, e1 = items[i][0], items[i][1]
@@ -343,6 +351,51 @@ def _different_papers(a: str, b: str) -> bool:
     if (first_a and first_a.group()) != (first_b and first_b.group()):
         return True
     return ("điện tử" in a) != ("điện tử" in b)
+
+
+# how a copy is asked for, before or after the paper's name: "Bản sao có chứng thực giấy phép
+# xây dựng", "Giấy phép xây dựng (bản sao kèm bản chính hoặc bản sao có chứng thực …)"
+_COPY_FORM_BEFORE = re.compile(r"^(?:\d+ )?(?:bản (?:sao|chính|photo|chụp)(?: có chứng thực| hợp lệ| hợp pháp| điện tử)*(?: của)? )")
+_COPY_FORM_AFTER = re.compile(r"\s*\((?:bản (?:sao|chính|photo|chụp)|có chứng thực)[^)]*\)?.*$")
+_MIN_LISTED_WORDS = 3
+
+
+def _listed_papers(name: str) -> list[str]:
+    """The papers an item names, each without how its copy is asked for: the item itself,
+    and each paper of an item that lists several ("Bản sao có chứng thực giấy phép xây dựng,
+    bản vẽ bố trí mặt bằng tổng thể, …"). Names of fewer than three words ("tờ khai") say
+    too little to be the same paper."""
+    out = []
+    parts = name.rstrip(" .;").split(", ")
+    for part in parts if len(parts) > 1 else [name.rstrip(" .;")]:
+        paper = _COPY_FORM_AFTER.sub("", _COPY_FORM_BEFORE.sub("", part.strip()))
+        if paper.count(" ") + 1 >= _MIN_LISTED_WORDS:
+            out.append(paper)
+    return out
+
+
+def _listed_again(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of items of one case group where item j is, word for word, a paper
+    item i lists among others (3.000361: "Bản sao có chứng thực giấy phép xây dựng, bản vẽ …"
+    then "Giấy phép xây dựng (bản sao kèm bản chính …)"), or the other way round: fuzzy
+    scores of a whole item against a list of papers stay low. Never two lists sharing a
+    paper: those are often two cases' lists, worded alike."""
+    listed: dict[tuple[int, str], int] = {}  # (group, paper of a list) -> first item listing it
+    wholes: dict[tuple[int, str], int] = {}  # (group, paper of a one-paper item) -> first such item
+    pairs = []
+    for j, (_, _, group, name) in enumerate(items):
+        papers = _listed_papers(name)
+        if ", " in name.rstrip(" .;"):
+            earlier = {wholes[group, paper] for paper in papers if (group, paper) in wholes}
+            pairs.extend((i, j) for i in sorted(earlier))  # the list repeats a paper asked before
+            for paper in papers:
+                listed.setdefault((group, paper), j)
+        elif papers:
+            i = listed.get((group, papers[0]))
+            if i is not None:
+                pairs.append((i, j))  # a paper a list asked for before
+            wholes.setdefault((group, papers[0]), j)
+    return pairs
 
 
 def _similar_length_pairs(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int]]:
@@ -485,6 +538,62 @@ _ELECTRONIC_RETURN = re.compile(
     r"(?<!\w)(?<!tiếp )(trả|nhận) (kết quả|giấy phép|giấy chứng nhận|giấy xác nhận|thẻ|quyết định|hộ chiếu|chứng chỉ|văn bằng)"
     r"[^.]{0,100}(" + _ELECTRONIC.pattern + ")"
 )
+
+
+# --- results already issued --------------------------------------------------------
+
+# what the conditions say the applicant already holds: "Đã được cấp Giấy phép hoạt động cai
+# nghiện ma túy tự nguyện đối với cơ sở cai nghiện ma túy tự nguyện" (3.000526), up to what
+# qualifies it (for whom, under which rule, by whom) or the next paper
+_HELD = re.compile(r"(?<!\w)đã (?:được )?cấp (giấy phép|giấy chứng nhận|chứng chỉ|chứng nhận)(?!\w)([^.;:\n]{0,160})")
+_HELD_END = re.compile(r",|\(| (?:đối với|theo|do|hoặc|và|tại|của|còn|đang|trong)(?!\w)")
+_MIN_HELD_WORDS = 5  # syllables: "giấy phép hoạt động" says too little to be one paper
+
+
+def held_papers(requirements_canon: str) -> list[str]:
+    """The papers the conditions say were already issued to the applicant, each as the words
+    of its name (single spaces), of at least five syllables."""
+    out = []
+    if "cấp" not in requirements_canon:
+        return out
+    for m in _HELD.finditer(requirements_canon):
+        tail = m.group(2)
+        cut = _HELD_END.search(tail)
+        paper = " ".join((m.group(1) + (tail[: cut.start()] if cut else tail)).split())
+        if paper.count(" ") + 1 >= _MIN_HELD_WORDS:
+            out.append(paper)
+    return out
+
+
+class AlreadyIssued:
+    """HS011: the dossier asks for a result the state already issued. Two readings: the
+    dossier names the paper as issued ("Bản sao giấy phép đã được cấp": the rule's
+    ``patterns``), or a dossier item is, word for word, a paper the conditions say the
+    applicant was already issued ("Đã được cấp Giấy phép hoạt động cai nghiện …" among the
+    requirements, "Giấy phép hoạt động cai nghiện …" among the papers, 3.000526). Not a
+    PatternMatcher for the engine's prescan: the second reading needs no word of the
+    dossier's own to fire, so the dossier is read whenever the conditions name a paper."""
+
+    def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
+        self.patterns = PatternMatcher(rule)
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
+        hits = self.patterns(pv, component, ctx)
+        if component != "dossier" or "requirements" not in pv.proc.components:
+            return hits
+        held = held_papers(pv.view("requirements").canon)
+        if not held:
+            return hits
+        view = pv.view(component)
+        for s, _e, _g, paper in dossier_items(view.canon, view.quantity_cells):
+            body = paper.strip(" -+.;\n")
+            name = " ".join(_COPY_FORM_BEFORE.sub("", _LIST_MARK.sub("", body)).split())
+            for h in held:
+                if name.startswith(h) and (len(name) == len(h) or not name[len(h)].isalnum()):
+                    start = s + paper.index(body[:1]) if body else s
+                    hits.append(Hit(component, start, start + len(body), {}))
+                    break
+        return hits
 
 
 # a procedure the authority starts to take something away ("Thu hồi giấy phép lái xe",
@@ -910,6 +1019,7 @@ class NearDuplicates:
 BUILTINS: dict[str, Builtin] = {
     "in_person_only": Builtin(InPersonOnly, {"missing_vi", "steps_note_vi", "add_vi"}),
     "paper_only_result": Builtin(PaperOnlyResult, set()),
+    "already_issued": Builtin(AlreadyIssued, set()),
     "vague_time_limit": Builtin(VagueTimeLimit, {"channel"}),
     "longer_than_reference": Builtin(LongerThanReference, {"value", "reference", "source"}),
     "calendar_days": Builtin(CalendarDays, {"value", "where_vi"}),
