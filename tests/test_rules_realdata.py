@@ -244,6 +244,11 @@ def test_whole_portal_set_runs_and_never_flags_residence_mentions_as_the_book():
     # HS009 quotes the paper without the quantity cell glued after it
     papers = [f.evidence.quote for f in findings if f.rule_id == "HS009"]
     assert papers and not [q for q in papers if q.rstrip().endswith(("bản chính", "bản sao"))]
+    # a paper a list named, asked again alone (3.000361): the other paper is the list's words
+    # for it, not the whole list, so "giống 100%" is true of what is named
+    listed = [f for f in findings if f.rule_id == "HS009" and f.procedure_code == "3.000361"]
+    assert [f.message.rpartition("(")[2] for f in listed] == ['"Bản sao có chứng thực giấy phép xây dựng", giống 100%).']
+    assert listed[0].evidence.quote.startswith("Giấy phép xây dựng (bản sao kèm bản chính")
     # "đã cấp cứu" (gave emergency care) is not an issued result (HS011)
     for f in (f for f in findings if f.rule_id == "HS011"):
         after = f.evidence.context.find(f.evidence.quote) + len(f.evidence.quote)

@@ -333,13 +333,17 @@ class DuplicatePaperMatcher:
             score = fuzz.token_sort_ratio(items[i][3], items[j][3], score_cutoff=self.threshold)
             if score >= self.threshold and not _different_papers(items[i][3], items[j][3]):
                 found.append((i, j, score))
-        paired = {(i, j) for i, j, _ in found}
-        found.extend((i, j, 100.0) for i, j in _listed_again(items) if (i, j) not in paired)
+        spans = {(i, j): ((items[i][0], items[i][1]), (items[j][0], items[j][1])) for i, j, _ in found}
+        for i, j, part_i, part_j in _listed_again(items):
+            if (i, j) not in spans:
+                # a paper of a list: quoted and named alone, the score being the paper's
+                spans[i, j] = (_part_span(text, items[i], part_i), _part_span(text, items[j], part_j))
+                found.append((i, j, 100.0))
         hits = []
         for i, j, score in sorted(found):
-            s1, e1 = items[i][0], items[i][1]
+            (s1, e1), (s2, e2) = spans[i, j]
             other = view.text[s1:e1].strip()[:160]
-            hits.append(Hit(component, items[j][0], items[j][1], {"other": other, "score": f"{score:.0f}"}))
+            hits.append(Hit(component, s2, e2, {"other": other, "score": f"{score:.0f}"}))
         return hits
 
 
@@ -360,42 +364,57 @@ _COPY_FORM_AFTER = re.compile(r"\s*\((?:bản (?:sao|chính|photo|chụp)|có ch
 _MIN_LISTED_WORDS = 3
 
 
-def _listed_papers(name: str) -> list[str]:
-    """The papers an item names, each without how its copy is asked for: the item itself,
-    and each paper of an item that lists several ("Bản sao có chứng thực giấy phép xây dựng,
-    bản vẽ bố trí mặt bằng tổng thể, …"). Names of fewer than three words ("tờ khai") say
-    too little to be the same paper."""
+def _listed_papers(name: str) -> list[tuple[str, str]]:
+    """(paper, words naming it) for each paper an item names, the paper without how its copy
+    is asked for: the item itself, or each paper of an item that lists several ("Bản sao có
+    chứng thực giấy phép xây dựng, bản vẽ bố trí mặt bằng tổng thể, …"). Names of fewer than
+    three words ("tờ khai") say too little to be the same paper."""
     out = []
     parts = name.rstrip(" .;").split(", ")
-    for part in parts if len(parts) > 1 else [name.rstrip(" .;")]:
-        paper = _COPY_FORM_AFTER.sub("", _COPY_FORM_BEFORE.sub("", part.strip()))
+    for part in parts:
+        part = part.strip()
+        paper = _COPY_FORM_AFTER.sub("", _COPY_FORM_BEFORE.sub("", part))
         if paper.count(" ") + 1 >= _MIN_LISTED_WORDS:
-            out.append(paper)
+            out.append((paper, part))
     return out
 
 
-def _listed_again(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int]]:
-    """Index pairs (i < j) of items of one case group where item j is, word for word, a paper
-    item i lists among others (3.000361: "Bản sao có chứng thực giấy phép xây dựng, bản vẽ …"
-    then "Giấy phép xây dựng (bản sao kèm bản chính …)"), or the other way round: fuzzy
-    scores of a whole item against a list of papers stay low. Never two lists sharing a
-    paper: those are often two cases' lists, worded alike."""
-    listed: dict[tuple[int, str], int] = {}  # (group, paper of a list) -> first item listing it
+def _listed_again(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int, str | None, str | None]]:
+    """(i, j, words of item i, words of item j), i < j, for items of one case group where
+    item j is, word for word, a paper item i lists among others (3.000361: "Bản sao có chứng
+    thực giấy phép xây dựng, bản vẽ …" then "Giấy phép xây dựng (bản sao kèm bản chính …)"),
+    or the other way round; the words naming the paper in the list (None for the item that
+    names only it). Fuzzy scores of a whole item against a list of papers stay low. Never two
+    lists sharing a paper: those are often two cases' lists, worded alike."""
+    listed: dict[tuple[int, str], tuple[int, str]] = {}  # (group, paper of a list) -> (first list, its words)
     wholes: dict[tuple[int, str], int] = {}  # (group, paper of a one-paper item) -> first such item
-    pairs = []
+    pairs: list[tuple[int, int, str | None, str | None]] = []
     for j, (_, _, group, name) in enumerate(items):
         papers = _listed_papers(name)
-        if ", " in name.rstrip(" .;"):
-            earlier = {wholes[group, paper] for paper in papers if (group, paper) in wholes}
-            pairs.extend((i, j) for i in sorted(earlier))  # the list repeats a paper asked before
-            for paper in papers:
-                listed.setdefault((group, paper), j)
+        if len(papers) > 1 or ", " in name.rstrip(" .;"):
+            for paper, words in papers:
+                i = wholes.get((group, paper))
+                if i is not None:
+                    pairs.append((i, j, None, words))  # the list repeats a paper asked before
+                    break
+            for paper, words in papers:
+                listed.setdefault((group, paper), (j, words))
         elif papers:
-            i = listed.get((group, papers[0]))
-            if i is not None:
-                pairs.append((i, j))  # a paper a list asked for before
-            wholes.setdefault((group, papers[0]), j)
+            got = listed.get((group, papers[0][0]))
+            if got is not None:
+                pairs.append((got[0], j, got[1], None))  # a paper a list asked for before
+            wholes.setdefault((group, papers[0][0]), j)
     return pairs
+
+
+def _part_span(text: str, item: tuple[int, int, int, str], words: str | None) -> tuple[int, int]:
+    """Where ``words`` (canon, from the item's name) are in the item, else the whole item."""
+    start, end = item[0], item[1]
+    if words:
+        at = text.find(words, start, end)
+        if at >= 0:
+            return at, at + len(words)
+    return start, end
 
 
 def _similar_length_pairs(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int]]:
