@@ -316,20 +316,23 @@ class DuplicatePaperMatcher:
         text = view.canon
         if not text:
             return []
-        items = []
+        items = []  # every item with a name (a short one can still be a paper a list named)
         min_len = self.min_len
         for s, e, g, paper in dossier_items(text, view.quantity_cells):
-            if len(paper) < min_len:
+            if len(paper) < _MIN_ITEM_CHARS:
                 continue  # stripping only shortens it
             name = _LIST_MARK.sub("", paper.strip(" -+.;\n"))  # "a) Giấy báo tử …" and "b) Giấy báo tử …" are one paper
             if "." in name and (".doc" in name or ".pdf" in name or ".xls" in name):
                 name = _FILE_NAME.sub("", name)  # its \S+ is retried at every position: only when needed
             name = name.strip()
-            if len(name) >= min_len:
+            if len(name) >= _MIN_ITEM_CHARS:
                 # quoted without its quantity cell ("…1 bản chính,1 bản sao")
                 items.append((s, s + len(paper.rstrip()), g, name))
+        # fuzzy pairs among the items of at least ``min_len`` characters (indices into items)
+        long_items = [k for k, item in enumerate(items) if len(item[3]) >= min_len]
         found = []
-        for i, j in _similar_length_pairs(items):
+        for a, b in _similar_length_pairs([items[k] for k in long_items]):
+            i, j = long_items[a], long_items[b]
             score = fuzz.token_sort_ratio(items[i][3], items[j][3], score_cutoff=self.threshold)
             if score >= self.threshold and not _different_papers(items[i][3], items[j][3]):
                 found.append((i, j, score))
@@ -358,22 +361,66 @@ def _different_papers(a: str, b: str) -> bool:
 
 
 # how a copy is asked for, before or after the paper's name: "Bản sao có chứng thực giấy phép
-# xây dựng", "Giấy phép xây dựng (bản sao kèm bản chính hoặc bản sao có chứng thực …)"
-_COPY_FORM_BEFORE = re.compile(r"^(?:\d+ )?(?:bản (?:sao|chính|photo|chụp)(?: có chứng thực| hợp lệ| hợp pháp| điện tử)*(?: của)? )")
+# xây dựng", "01 bản sao được chứng thực …", "Giấy phép xây dựng (bản sao kèm bản chính hoặc
+# bản sao có chứng thực …)"
+_COPY_FORM_BEFORE = re.compile(
+    r"^(?:\d+ )?(?:bản (?:sao|chính|photo|phô tô|phôtô|chụp)"
+    r"(?: (?:có |được )?(?:chứng thực|công chứng)| y(?: bản chính)?| hợp lệ| hợp pháp| điện tử)*(?: của)? "
+    # what is left when the portal's quantity cell took "01 bản sao" off "01 bản sao chứng thực …"
+    r"|(?:có |được )?(?:chứng thực|công chứng) )?")
 _COPY_FORM_AFTER = re.compile(r"\s*\((?:bản (?:sao|chính|photo|chụp)|có chứng thực)[^)]*\)?.*$")
 _MIN_LISTED_WORDS = 3
+_MIN_ITEM_CHARS = 8
+# the words a paper's name starts with: a list's parts are papers only if they start so
+# ("Giấy phép sử dụng vũ khí, công cụ hỗ trợ" is one paper, "…, bản vẽ …, hồ sơ …" a list)
+_PAPER_HEAD = re.compile(
+    r"(?:giấy|bản|sổ|thẻ|văn bản|văn bằng|quyết định|hồ sơ|tờ khai|đơn|ảnh|danh sách|chứng chỉ|chứng nhận|"
+    r"hộ chiếu|căn cước|biên bản|phiếu|sơ đồ|hợp đồng|báo cáo|tài liệu|bằng|lý lịch|hóa đơn|thông báo)(?!\w)")
+# a list whose papers are qualified as a whole ("…, hộ chiếu của người được ủy quyền"), asked
+# only in a case ("Trường hợp nộp thay thì nộp thêm …"), or offered as alternatives ("một
+# trong các giấy tờ sau: …", "… hoặc …"): none of its papers is asked again by it
+_LIST_QUALIFIED = re.compile(r"(?<!\w)(?:của|đối với|trường hợp|một trong|hoặc|nếu|thuộc)(?!\w)|:")
+
+
+def _paper_key(words: str) -> str:
+    """A paper's name without how its copy is asked for, in single spaces."""
+    return " ".join(_COPY_FORM_AFTER.sub("", _COPY_FORM_BEFORE.sub("", words)).split())
+
+
+def _outer_parts(text: str) -> list[str]:
+    """``text`` cut at the ", " outside parentheses ("Giấy phép (bản sao, bản chính)" is one)."""
+    if ", " not in text:
+        return [text.strip()]
+    parts, depth, last = [], 0, 0
+    for k, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0 and text.startswith(", ", k):
+            parts.append(text[last:k].strip())
+            last = k + 2
+    parts.append(text[last:].strip())
+    return parts
 
 
 def _listed_papers(name: str) -> list[tuple[str, str]]:
     """(paper, words naming it) for each paper an item names, the paper without how its copy
     is asked for: the item itself, or each paper of an item that lists several ("Bản sao có
-    chứng thực giấy phép xây dựng, bản vẽ bố trí mặt bằng tổng thể, …"). Names of fewer than
-    three words ("tờ khai") say too little to be the same paper."""
+    chứng thực giấy phép xây dựng, bản vẽ bố trí mặt bằng tổng thể, …"). An item cut at
+    commas is a list only if two of its parts start as papers do; a list qualified as a whole,
+    asked in a case or offered as alternatives (``_LIST_QUALIFIED``) names nothing here.
+    Names of fewer than three words ("tờ khai") say too little to be the same paper."""
+    stripped = name.rstrip(" .;")
+    parts = _outer_parts(stripped)
+    if len(parts) > 1:
+        heads = [part for part in parts if _PAPER_HEAD.match(_paper_key(part))]
+        if len(heads) < 2 or _LIST_QUALIFIED.search(stripped):
+            return []
+        parts = heads
     out = []
-    parts = name.rstrip(" .;").split(", ")
     for part in parts:
-        part = part.strip()
-        paper = _COPY_FORM_AFTER.sub("", _COPY_FORM_BEFORE.sub("", part))
+        paper = _paper_key(part)
         if paper.count(" ") + 1 >= _MIN_LISTED_WORDS:
             out.append((paper, part))
     return out
@@ -391,7 +438,7 @@ def _listed_again(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int
     pairs: list[tuple[int, int, str | None, str | None]] = []
     for j, (_, _, group, name) in enumerate(items):
         papers = _listed_papers(name)
-        if len(papers) > 1 or ", " in name.rstrip(" .;"):
+        if len(_outer_parts(name.rstrip(" .;"))) > 1:
             for paper, words in papers:
                 i = wholes.get((group, paper))
                 if i is not None:
@@ -563,35 +610,76 @@ _ELECTRONIC_RETURN = re.compile(
 
 # what the conditions say the applicant already holds: "Đã được cấp Giấy phép hoạt động cai
 # nghiện ma túy tự nguyện đối với cơ sở cai nghiện ma túy tự nguyện" (3.000526), up to what
-# qualifies it (for whom, under which rule, by whom) or the next paper
-_HELD = re.compile(r"(?<!\w)đã (?:được )?cấp (giấy phép|giấy chứng nhận|chứng chỉ|chứng nhận)(?!\w)([^.;:\n]{0,160})")
-_HELD_END = re.compile(r",|\(| (?:đối với|theo|do|hoặc|và|tại|của|còn|đang|trong)(?!\w)")
-_MIN_HELD_WORDS = 5  # syllables: "giấy phép hoạt động" says too little to be one paper
+# qualifies it (for whom, under which rule, by whom, since when) or the next paper. Licences and
+# certificates only: a "chứng chỉ" is as often a training centre's as the state's.
+_HELD = re.compile(r"(?<!\w)đã (?:được )?cấp (giấy phép|giấy chứng nhận|chứng nhận)(?!\w)([^.;:\n]{0,160})")
+_HELD_END = re.compile(
+    r",|\(| (?:đối với|theo|do|hoặc|và|tại|của|còn|đang|trong|cho|trước|sau|nhưng|để|với|từ|mà|khi|nếu|"
+    r"được|đã|có|thì|hết|bị)(?!\w)")
+# a sentence that does not say the applicant holds the paper: it denies it, or the paper was
+# taken away ("Không thuộc trường hợp đã được cấp giấy phép … nhưng bị thu hồi")
+# ("không", "chưa" before the words; "thu hồi", "hết hạn" … after them: "… nhưng chưa công
+# bố" still holds it)
+_HELD_DENIED = re.compile(r"(?<!\w)(?:không|chưa)(?!\w)")
+_HELD_TAKEN = re.compile(r"(?<!\w)(?:thu hồi|tước|hủy|huỷ|hết hạn|hết hiệu lực|đình chỉ)(?!\w)")
+
+
+def _sentence_of(text: str, start: int, end: int) -> tuple[str, str]:
+    """The words of the sentence (between ".", ";" and line breaks) holding
+    ``text[start:end]`` before ``start`` and after ``end``."""
+    lo = max(text.rfind(".", 0, start), text.rfind(";", 0, start), text.rfind("\n", 0, start)) + 1
+    ends = [k for k in (text.find(".", end), text.find(";", end), text.find("\n", end)) if k >= 0]
+    return text[lo:start], text[end : min(ends) if ends else len(text)]
+
+
+# words past the paper's kind that make it one paper: "giấy chứng nhận đăng ký" names none
+# ("… đăng ký doanh nghiệp", "… đăng ký xe"), "giấy phép hoạt động cai nghiện …" does
+_MIN_HELD_NAME_WORDS = 3
 
 
 def held_papers(requirements_canon: str) -> list[str]:
     """The papers the conditions say were already issued to the applicant, each as the words
-    of its name (single spaces), of at least five syllables."""
+    of its name (single spaces), with at least three words past its kind ("giấy phép")."""
     out = []
     if "cấp" not in requirements_canon:
         return out
     for m in _HELD.finditer(requirements_canon):
+        before, after = _sentence_of(requirements_canon, m.start(), m.end())
+        if _HELD_DENIED.search(before) or _HELD_TAKEN.search(m.group(2) + after):
+            continue  # "Không thuộc trường hợp đã được cấp … nhưng bị thu hồi"
         tail = m.group(2)
         cut = _HELD_END.search(tail)
-        paper = " ".join((m.group(1) + (tail[: cut.start()] if cut else tail)).split())
-        if paper.count(" ") + 1 >= _MIN_HELD_WORDS:
-            out.append(paper)
+        name = (tail[: cut.start()] if cut else tail).split()
+        if len(name) >= _MIN_HELD_NAME_WORDS:
+            out.append(" ".join([m.group(1), *name]))
     return out
+
+
+# what may follow the shorter name in the longer one for both to name one paper: not another
+# holder ("… của công ty mẹ") or an alternative ("… hoặc văn bản đề nghị cấp …")
+_OTHER_PAPER_AFTER = re.compile(r"\s*(?:của|hoặc)(?!\w)")
+
+
+def _same_paper(named: str, held: str) -> bool:
+    """Does a dossier paper ``named`` name the ``held`` one? One is the other, or starts it
+    up to a word's end (either may say more: "… đối với cơ sở …" cut off one of them), and
+    what the longer one adds is not another holder or an alternative."""
+    short, long = (named, held) if len(named) <= len(held) else (held, named)
+    if len(short.split()) < _MIN_HELD_NAME_WORDS + 2 or not long.startswith(short):
+        return False
+    if len(long) == len(short):
+        return True
+    return not long[len(short)].isalnum() and _OTHER_PAPER_AFTER.match(long, len(short)) is None
 
 
 class AlreadyIssued:
     """HS011: the dossier asks for a result the state already issued. Two readings: the
     dossier names the paper as issued ("Bản sao giấy phép đã được cấp": the rule's
-    ``patterns``), or a dossier item is, word for word, a paper the conditions say the
-    applicant was already issued ("Đã được cấp Giấy phép hoạt động cai nghiện …" among the
-    requirements, "Giấy phép hoạt động cai nghiện …" among the papers, 3.000526). Not a
-    PatternMatcher for the engine's prescan: the second reading needs no word of the
-    dossier's own to fire, so the dossier is read whenever the conditions name a paper."""
+    ``patterns``), or a dossier paper is one the conditions say the applicant was already
+    issued ("Đã được cấp Giấy phép hoạt động cai nghiện …" among the requirements, "Giấy phép
+    hoạt động cai nghiện …" among the papers, 3.000526). Not a PatternMatcher for the
+    engine's prescan: the second reading needs no word of the dossier's own to fire, so the
+    dossier is read whenever the conditions name a paper."""
 
     def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
         self.patterns = PatternMatcher(rule)
@@ -604,14 +692,13 @@ class AlreadyIssued:
         if not held:
             return hits
         view = pv.view(component)
-        for s, _e, _g, paper in dossier_items(view.canon, view.quantity_cells):
-            body = paper.strip(" -+.;\n")
-            name = " ".join(_COPY_FORM_BEFORE.sub("", _LIST_MARK.sub("", body)).split())
-            for h in held:
-                if name.startswith(h) and (len(name) == len(h) or not name[len(h)].isalnum()):
-                    start = s + paper.index(body[:1]) if body else s
-                    hits.append(Hit(component, start, start + len(body), {}))
-                    break
+        text = view.canon
+        for s, e, _g, paper in dossier_items(text, view.quantity_cells):
+            name = _LIST_MARK.sub("", paper.strip(" -+.;\n"))
+            for key, words in _listed_papers(name):
+                if any(_same_paper(key, h) for h in held):
+                    start, end = _part_span(text, (s, s + len(paper.rstrip()), 0, ""), words)
+                    hits.append(Hit(component, start, end, {}))
         return hits
 
 
