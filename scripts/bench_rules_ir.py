@@ -13,7 +13,7 @@ both load the catalogue and the registry, warm the engine on the 339 records and
 of them, and only one checks the copies. The difference divided by ``--n`` is the cost of a
 procedure check. ~3 minutes for ``--n 300``.
 
-    .venv/bin/python scripts/bench_rules_ir.py [--n 300]
+    .venv/bin/python scripts/bench_rules_ir.py [--n 300] [--select HS009]
 """
 
 from __future__ import annotations
@@ -36,22 +36,22 @@ sys.path.insert(0, str(ROOT))
 from bench_rules import PORTAL, replicate  # noqa: E402 (scripts/ is on sys.path: run as a script)
 
 
-def child(pickled: str, n: int, run: bool) -> None:
+def child(pickled: str, n: int, run: bool, select: list[str] | None = None) -> None:
     from tthc_pipeline.rules.builtins import default_registry
     from tthc_pipeline.rules.engine import Engine
 
     with open(pickled, "rb") as fh:
         base = pickle.load(fh)
-    engine, registry = Engine.from_dir(), default_registry()
+    engine, registry = Engine.from_dir(select=select), default_registry()
     engine.check(copy.deepcopy(base), as_of=date(2026, 6, 30), registry=registry)  # warm, like bench_rules
     procs = replicate(base, n)  # bench_rules' copies: the same work in both benchmarks
     if run:
         engine.check(procs, as_of=date(2026, 6, 30), registry=registry)
 
 
-def instructions(pickled: str, n: int, run: bool) -> int:
+def instructions(pickled: str, n: int, run: bool, select: str | None = None) -> int:
     cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__,
-           "--child", pickled, "--n", str(n)] + (["--run"] if run else [])
+           "--child", pickled, "--n", str(n)] + (["--run"] if run else []) + (["--select", select] if select else [])
     # a fixed hash seed: set and dict orders (and so the instructions) repeat from run to run
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env).stderr
@@ -64,11 +64,13 @@ def instructions(pickled: str, n: int, run: bool) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=300, help="procedures checked under callgrind (default 300)")
+    ap.add_argument("--select", help="only these rules (ids or prefixes, comma-separated): the cost of "
+                    "one rule is its count minus that of a cheap rule alone (the shared work: views, prescan)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--run", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
-        child(args.child, args.n, args.run)
+        child(args.child, args.n, args.run, args.select.split(",") if args.select else None)
         return 0
     if shutil.which("valgrind") is None:
         print("valgrind not installed (apt install valgrind)", file=sys.stderr)
@@ -82,10 +84,11 @@ def main(argv: list[str] | None = None) -> int:
         pickled = str(Path(tmp) / "procedures.pkl")
         with open(pickled, "wb") as fh:
             pickle.dump(load_procedures([PORTAL]), fh)
-        without = instructions(pickled, args.n, run=False)
-        with_check = instructions(pickled, args.n, run=True)
+        without = instructions(pickled, args.n, run=False, select=args.select)
+        with_check = instructions(pickled, args.n, run=True, select=args.select)
     per = (with_check - without) / args.n
-    print(f"{per:,.0f} instructions per procedure check (whole catalogue, {args.n} replicated portal records, "
+    rules = f"rules {args.select}" if args.select else "whole catalogue"
+    print(f"{per:,.0f} instructions per procedure check ({rules}, {args.n} replicated portal records, "
           f"callgrind; {with_check:,} with the check, {without:,} without)")
     return 0
 

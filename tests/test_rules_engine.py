@@ -354,3 +354,15 @@ def test_registry_lookups_are_kept_across_calls_per_registry_and_date():
     one_by_one = [f for i in range(3) for f in engine.check([proc(code=f"1.00000{i}", legal_basis="Nghị định về một cửa61/2018/NĐ-CP")],
                                                             as_of=AS_OF, registry=registry)]
     assert [f.to_dict() for f in batch] == [f.to_dict() for f in one_by_one]
+
+
+def test_a_rule_that_reads_beyond_its_patterns_is_visited_where_the_prescan_found_none():
+    """HS011 fires on a dossier without any word of its patterns (a paper the conditions say
+    is held): the prescan must not skip that dossier, with the same finding without it."""
+    p = proc(name="Công bố cơ sở cai nghiện ma túy tự nguyện đủ điều kiện",
+             requirements="- Đã được cấp Giấy phép hoạt động cai nghiện ma túy tự nguyện đối với Cơ sở cai nghiện ma túy tự nguyện.",
+             dossier="Văn bản đề nghị công bố1 bản chínhGiấy phép hoạt động cai nghiện ma túy tự nguyện.1 bản chính")
+    for prescan in (True, False):
+        got = [f for f in Engine.from_dir(select=["HS011"], prescan=prescan).check([p], as_of=AS_OF)]
+        assert [(f.rule_id, f.evidence.quote) for f in got] == \
+            [("HS011", "Giấy phép hoạt động cai nghiện ma túy tự nguyện")], prescan

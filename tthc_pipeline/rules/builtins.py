@@ -371,6 +371,7 @@ _COPY_FORM_BEFORE = re.compile(
 _COPY_FORM_AFTER = re.compile(r"\s*\((?:bản (?:sao|chính|photo|chụp)|có chứng thực)[^)]*\)?.*$")
 _MIN_LISTED_WORDS = 3
 _MIN_ITEM_CHARS = 8
+_MAX_LIST_CHARS = 600  # longer comma-separated items are prose (conditions, cases), not lists
 # the words a paper's name starts with: a list's parts are papers only if they start so
 # ("Giấy phép sử dụng vũ khí, công cụ hỗ trợ" is one paper, "…, bản vẽ …, hồ sơ …" a list)
 _PAPER_HEAD = re.compile(
@@ -379,45 +380,91 @@ _PAPER_HEAD = re.compile(
 # a list whose papers are qualified as a whole ("…, hộ chiếu của người được ủy quyền"), asked
 # only in a case ("Trường hợp nộp thay thì nộp thêm …"), or offered as alternatives ("một
 # trong các giấy tờ sau: …", "… hoặc …"): none of its papers is asked again by it
-_LIST_QUALIFIED = re.compile(r"(?<!\w)(?:của|đối với|trường hợp|một trong|hoặc|nếu|thuộc)(?!\w)|:")
+# (substrings, each found by str.find: a regex of these alternatives is tried at every
+# character of long prose items; as substrings they may also end a longer word, which only
+# leaves a list unread)
+_LIST_QUALIFIERS = ("của", "đối với", "trường hợp", "một trong", "hoặc", "nếu", "thuộc", ":")
+
+
+_COPY_FORM_STARTS = ("bản ", "có ", "được ", "chứng ", "công ")
 
 
 def _paper_key(words: str) -> str:
-    """A paper's name without how its copy is asked for, in single spaces."""
-    return " ".join(_COPY_FORM_AFTER.sub("", _COPY_FORM_BEFORE.sub("", words)).split())
+    """A paper's name without how its copy is asked for, in single spaces. (Each regex only
+    where it can match: most names start with neither a number nor a copy's wording, and
+    hold no parenthesis.)"""
+    if words[:1].isdigit() or words.startswith(_COPY_FORM_STARTS):
+        words = _COPY_FORM_BEFORE.sub("", words)
+    if "(" in words:
+        words = _COPY_FORM_AFTER.sub("", words)
+    return " ".join(words.split())
 
 
 def _outer_parts(text: str) -> list[str]:
-    """``text`` cut at the ", " outside parentheses ("Giấy phép (bản sao, bản chính)" is one)."""
-    if ", " not in text:
+    """``text`` cut at the ", " outside parentheses ("Giấy phép (bản sao, bản chính)" is one).
+    Cut at every ", " first, then pieces inside an open parenthesis joined back (a walk of
+    the whole text character by character cost ~300 µs on the longest dossier items)."""
+    pieces = text.split(", ")
+    if len(pieces) == 1:
         return [text.strip()]
-    parts, depth, last = [], 0, 0
-    for k, ch in enumerate(text):
+    parts: list[str] = []
+    depth = 0
+    for piece in pieces:
+        if depth > 0:
+            parts[-1] += ", " + piece
+        else:
+            parts.append(piece)
+        if "(" in piece or ")" in piece:
+            depth = _depth_after(piece, depth)
+    return [part.strip() for part in parts]
+
+
+def _depth_after(piece: str, depth: int) -> int:
+    """Parenthesis depth after ``piece`` from ``depth`` (a stray ")" does not go below 0)."""
+    if ")" not in piece:
+        return depth + piece.count("(")
+    for ch in piece:
         if ch == "(":
             depth += 1
-        elif ch == ")":
-            depth = max(0, depth - 1)
-        elif ch == "," and depth == 0 and text.startswith(", ", k):
-            parts.append(text[last:k].strip())
-            last = k + 2
-    parts.append(text[last:].strip())
-    return parts
+        elif ch == ")" and depth:
+            depth -= 1
+    return depth
+
+
+def _list_parts(stripped: str) -> list[str] | None:
+    """The parts of an item that lists several papers (``stripped``: without its final
+    punctuation), each starting as a paper does; None when it is not such a list: one part,
+    fewer than two papers ("Giấy phép sử dụng vũ khí, công cụ hỗ trợ"), or a list qualified
+    as a whole, asked in a case or offered as alternatives (``_LIST_QUALIFIERS``). The
+    qualifier test comes first: it ends most prose items (cases, conditions) at once."""
+    if ", " not in stripped or len(stripped) > _MAX_LIST_CHARS:
+        return None
+    for word in _LIST_QUALIFIERS:
+        if word in stripped:
+            return None
+    parts = _outer_parts(stripped)
+    if len(parts) < 2:
+        return None
+    heads = [part for part in parts if _PAPER_HEAD.match(_paper_key(part))]
+    return heads if len(heads) >= 2 else None
 
 
 def _listed_papers(name: str) -> list[tuple[str, str]]:
     """(paper, words naming it) for each paper an item names, the paper without how its copy
-    is asked for: the item itself, or each paper of an item that lists several ("Bản sao có
-    chứng thực giấy phép xây dựng, bản vẽ bố trí mặt bằng tổng thể, …"). An item cut at
-    commas is a list only if two of its parts start as papers do; a list qualified as a whole,
-    asked in a case or offered as alternatives (``_LIST_QUALIFIED``) names nothing here.
-    Names of fewer than three words ("tờ khai") say too little to be the same paper."""
+    is asked for: the item itself, or each paper of a list (``_list_parts``: "Bản sao có
+    chứng thực giấy phép xây dựng, bản vẽ bố trí mặt bằng tổng thể, …"); none for an item cut
+    at commas that is not such a list. Names of fewer than three words ("tờ khai") say too
+    little to be the same paper."""
     stripped = name.rstrip(" .;")
-    parts = _outer_parts(stripped)
-    if len(parts) > 1:
-        heads = [part for part in parts if _PAPER_HEAD.match(_paper_key(part))]
-        if len(heads) < 2 or _LIST_QUALIFIED.search(stripped):
+    parts = _list_parts(stripped)
+    if parts is None:
+        if len(_outer_parts(stripped)) > 1:
             return []
-        parts = heads
+        parts = [stripped.strip()]
+    return _named(parts)
+
+
+def _named(parts: list[str]) -> list[tuple[str, str]]:
     out = []
     for part in parts:
         paper = _paper_key(part)
@@ -432,13 +479,25 @@ def _listed_again(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int
     thực giấy phép xây dựng, bản vẽ …" then "Giấy phép xây dựng (bản sao kèm bản chính …)"),
     or the other way round; the words naming the paper in the list (None for the item that
     names only it). Fuzzy scores of a whole item against a list of papers stay low. Never two
-    lists sharing a paper: those are often two cases' lists, worded alike."""
+    lists sharing a paper: those are often two cases' lists, worded alike. The lists are
+    found first: without one (most dossiers) nothing else is read."""
+    lists: dict[int, list[tuple[str, str]]] = {}
+    for j, item in enumerate(items):
+        if ", " in item[3]:  # (tested here too: most items have none, and then no call)
+            parts = _list_parts(item[3].rstrip(" .;"))
+            if parts is not None:
+                lists[j] = _named(parts)
+    if not lists:
+        return []
+    groups = {items[j][2] for j in lists}
     listed: dict[tuple[int, str], tuple[int, str]] = {}  # (group, paper of a list) -> (first list, its words)
     wholes: dict[tuple[int, str], int] = {}  # (group, paper of a one-paper item) -> first such item
     pairs: list[tuple[int, int, str | None, str | None]] = []
     for j, (_, _, group, name) in enumerate(items):
-        papers = _listed_papers(name)
-        if len(_outer_parts(name.rstrip(" .;"))) > 1:
+        if group not in groups:
+            continue
+        papers = lists.get(j)
+        if papers is not None:
             for paper, words in papers:
                 i = wholes.get((group, paper))
                 if i is not None:
@@ -446,11 +505,17 @@ def _listed_again(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int
                     break
             for paper, words in papers:
                 listed.setdefault((group, paper), (j, words))
-        elif papers:
-            got = listed.get((group, papers[0][0]))
-            if got is not None:
-                pairs.append((got[0], j, got[1], None))  # a paper a list asked for before
-            wholes.setdefault((group, papers[0][0]), j)
+            continue
+        stripped = name.rstrip(" .;")
+        if ", " in stripped and len(_outer_parts(stripped)) > 1:
+            continue  # cut at commas, and not a list of papers
+        paper = _paper_key(stripped)
+        if paper.count(" ") + 1 < _MIN_LISTED_WORDS:
+            continue
+        got = listed.get((group, paper))
+        if got is not None:
+            pairs.append((got[0], j, got[1], None))  # a paper a list asked for before
+        wholes.setdefault((group, paper), j)
     return pairs
 
 
@@ -612,7 +677,7 @@ _ELECTRONIC_RETURN = re.compile(
 # nghiện ma túy tự nguyện đối với cơ sở cai nghiện ma túy tự nguyện" (3.000526), up to what
 # qualifies it (for whom, under which rule, by whom, since when) or the next paper. Licences and
 # certificates only: a "chứng chỉ" is as often a training centre's as the state's.
-_HELD = re.compile(r"(?<!\w)đã (?:được )?cấp (giấy phép|giấy chứng nhận|chứng nhận)(?!\w)([^.;:\n]{0,160})")
+_HELD = re.compile(r"đã (?:được )?cấp (giấy phép|giấy chứng nhận|chứng nhận)(?!\w)([^.;:\n]{0,160})")
 _HELD_END = re.compile(
     r",|\(| (?:đối với|theo|do|hoặc|và|tại|của|còn|đang|trong|cho|trước|sau|nhưng|để|với|từ|mà|khi|nếu|"
     r"được|đã|có|thì|hết|bị)(?!\w)")
@@ -640,10 +705,12 @@ _MIN_HELD_NAME_WORDS = 3
 def held_papers(requirements_canon: str) -> list[str]:
     """The papers the conditions say were already issued to the applicant, each as the words
     of its name (single spaces), with at least three words past its kind ("giấy phép")."""
-    out = []
-    if "cấp" not in requirements_canon:
+    out: list[str] = []
+    if "đã được cấp " not in requirements_canon and "đã cấp " not in requirements_canon:
         return out
     for m in _HELD.finditer(requirements_canon):
+        if m.start() and requirements_canon[m.start() - 1].isalnum():
+            continue  # "…đã" ends another word (no look-behind in the regex: it would be tried at every character)
         before, after = _sentence_of(requirements_canon, m.start(), m.end())
         if _HELD_DENIED.search(before) or _HELD_TAKEN.search(m.group(2) + after):
             continue  # "Không thuộc trường hợp đã được cấp … nhưng bị thu hồi"
@@ -677,15 +744,28 @@ class AlreadyIssued:
     dossier names the paper as issued ("Bản sao giấy phép đã được cấp": the rule's
     ``patterns``), or a dossier paper is one the conditions say the applicant was already
     issued ("Đã được cấp Giấy phép hoạt động cai nghiện …" among the requirements, "Giấy phép
-    hoạt động cai nghiện …" among the papers, 3.000526). Not a PatternMatcher for the
-    engine's prescan: the second reading needs no word of the dossier's own to fire, so the
-    dossier is read whenever the conditions name a paper."""
+    hoạt động cai nghiện …" among the papers, 3.000526). The second reading needs no word of
+    the dossier's own to fire, so the engine visits every dossier (``visits_all``) and passes
+    the prescan's word on the patterns (``patterns``: the ordinals that may match; an empty
+    set where none may), which only the first reading reads."""
+
+    takes_pattern_hint = True
+    visits_all = True
 
     def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
         self.patterns = PatternMatcher(rule)
 
-    def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
-        hits = self.patterns(pv, component, ctx)
+    def scan_patterns(self) -> list[str]:
+        return self.patterns.scan_patterns()
+
+    @property
+    def fold_regex(self) -> Any:  # the prescan never skips diacritic-free text for a rule with one
+        return self.patterns.fold_regex
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context, patterns: set[int] | frozenset[int] | None = None) -> list[Hit]:
+        # (where the prescan says no pattern may match, not even the literal prefilter)
+        hits = [] if patterns is not None and not patterns and self.patterns.fold_regex is None \
+            else self.patterns(pv, component, ctx, patterns)
         if component != "dossier" or "requirements" not in pv.proc.components:
             return hits
         held = held_papers(pv.view("requirements").canon)

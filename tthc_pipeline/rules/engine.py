@@ -189,6 +189,12 @@ class Engine:
         matcher = cr.matcher
         if work is None:
             work = [(pv, comp, None) for pv in views for comp in cr.rule.components]
+        elif getattr(matcher, "visits_all", False):
+            # a matcher that reads more than its patterns (HS011's conditions) visits every
+            # component, with the prescan's word on its patterns: none may match where the
+            # prescan found nothing
+            found = {(id(pv), comp): patterns for pv, comp, patterns in work}
+            work = [(pv, comp, found.get((id(pv), comp), _NO_PATTERN)) for pv in views for comp in cr.rule.components]
         filtered = bool(cr.name_any or cr.name_none or cr.published_content_only)
         # a matcher that can skip the regexes the prescan ruled out (PatternMatcher)
         hinted = getattr(matcher, "takes_pattern_hint", False)
@@ -276,6 +282,9 @@ def _item_ordinal(items: dict[tuple, list[int]], key: tuple, item_start: int) ->
         return starts.index(item_start)
     starts.append(item_start)
     return len(starts) - 1
+
+
+_NO_PATTERN: frozenset[int] = frozenset()
 
 
 def _add_time(timings: dict[str, float], stage: str, since: float) -> float:
