@@ -773,7 +773,7 @@ class AlreadyIssued:
             return hits
         view = pv.view(component)
         text = view.canon
-        for s, e, _g, paper in dossier_items(text, view.quantity_cells):
+        for s, _e, _g, paper in dossier_items(text, view.quantity_cells):
             name = _LIST_MARK.sub("", paper.strip(" -+.;\n"))
             for key, words in _listed_papers(name):
                 if any(_same_paper(key, h) for h in held):
