@@ -689,30 +689,24 @@ _HELD_DENIED = re.compile(r"(?<!\w)(?:không|chưa)(?!\w)")
 _HELD_TAKEN = re.compile(r"(?<!\w)(?:thu hồi|tước|hủy|huỷ|hết hạn|hết hiệu lực|đình chỉ)(?!\w)")
 
 
-def _sentence_of(text: str, start: int, end: int) -> tuple[str, str]:
-    """The words of the sentence (between ".", ";" and line breaks) holding
-    ``text[start:end]`` before ``start`` and after ``end``."""
-    lo = max(text.rfind(".", 0, start), text.rfind(";", 0, start), text.rfind("\n", 0, start)) + 1
-    ends = [k for k in (text.find(".", end), text.find(";", end), text.find("\n", end)) if k >= 0]
-    return text[lo:start], text[end : min(ends) if ends else len(text)]
-
-
 # words past the paper's kind that make it one paper: "giấy chứng nhận đăng ký" names none
 # ("… đăng ký doanh nghiệp", "… đăng ký xe"), "giấy phép hoạt động cai nghiện …" does
 _MIN_HELD_NAME_WORDS = 3
 
 
-def held_papers(requirements_canon: str) -> list[str]:
-    """The papers the conditions say were already issued to the applicant, each as the words
-    of its name (single spaces), with at least three words past its kind ("giấy phép")."""
+def held_papers(requirements: ComponentView) -> list[str]:
+    """The papers the conditions (their component view) say were already issued to the
+    applicant, each as the words of its name (single spaces), with at least three words past
+    its kind ("giấy phép")."""
     out: list[str] = []
-    if "đã được cấp " not in requirements_canon and "đã cấp " not in requirements_canon:
+    text = requirements.canon
+    if "đã được cấp " not in text and "đã cấp " not in text:
         return out
-    for m in _HELD.finditer(requirements_canon):
-        if m.start() and requirements_canon[m.start() - 1].isalnum():
+    for m in _HELD.finditer(text):
+        if m.start() and text[m.start() - 1].isalnum():
             continue  # "…đã" ends another word (no look-behind in the regex: it would be tried at every character)
-        before, after = _sentence_of(requirements_canon, m.start(), m.end())
-        if _HELD_DENIED.search(before) or _HELD_TAKEN.search(m.group(2) + after):
+        lo, hi = requirements.segment(m.start(), m.end())  # the sentence
+        if _HELD_DENIED.search(text, lo, m.start()) or _HELD_TAKEN.search(text, m.start(2), hi):
             continue  # "Không thuộc trường hợp đã được cấp … nhưng bị thu hồi"
         tail = m.group(2)
         cut = _HELD_END.search(tail)
@@ -768,7 +762,7 @@ class AlreadyIssued:
             else self.patterns(pv, component, ctx, patterns)
         if component != "dossier" or "requirements" not in pv.proc.components:
             return hits
-        held = held_papers(pv.view("requirements").canon)
+        held = held_papers(pv.view("requirements"))
         if not held:
             return hits
         view = pv.view(component)
