@@ -304,6 +304,15 @@ _FILE_NAME = re.compile(r"\S+\.(docx?|pdf|xlsx?)")
 # every _FILE_NAME match contains ".doc", ".pdf" or ".xls" (tested before the regex runs)
 
 
+def _item_name(paper: str) -> str:
+    """A dossier item's paper without its list mark ("a) Giấy báo tử …" and "b) Giấy báo tử …"
+    are one paper) and attached file names."""
+    name = _LIST_MARK.sub("", paper.strip(" -+.;\n"))
+    if "." in name and (".doc" in name or ".pdf" in name or ".xls" in name):
+        name = _FILE_NAME.sub("", name)  # its \S+ is retried at every position: only when needed
+    return name.strip()
+
+
 class DuplicatePaperMatcher:
     """``fuzzy``: the same paper listed twice in one case group of the dossier."""
 
@@ -321,10 +330,7 @@ class DuplicatePaperMatcher:
         for s, e, g, paper in dossier_items(text, view.quantity_cells):
             if len(paper) < _MIN_ITEM_CHARS:
                 continue  # stripping only shortens it
-            name = _LIST_MARK.sub("", paper.strip(" -+.;\n"))  # "a) Giấy báo tử …" and "b) Giấy báo tử …" are one paper
-            if "." in name and (".doc" in name or ".pdf" in name or ".xls" in name):
-                name = _FILE_NAME.sub("", name)  # its \S+ is retried at every position: only when needed
-            name = name.strip()
+            name = _item_name(paper)
             if len(name) >= _MIN_ITEM_CHARS:
                 # quoted without its quantity cell ("…1 bản chính,1 bản sao")
                 items.append((s, s + len(paper.rstrip()), g, name))
@@ -340,7 +346,7 @@ class DuplicatePaperMatcher:
         for i, j, part_i, part_j in _listed_again(items):
             if (i, j) not in spans:
                 # a paper of a list: quoted and named alone, the score being the paper's
-                spans[i, j] = (_part_span(text, items[i], part_i), _part_span(text, items[j], part_j))
+                spans[i, j] = (_part_span(text, *items[i][:2], part_i), _part_span(text, *items[j][:2], part_j))
                 found.append((i, j, 100.0))
         hits = []
         for i, j, score in sorted(found):
@@ -458,10 +464,18 @@ def _listed_papers(name: str) -> list[tuple[str, str]]:
     stripped = name.rstrip(" .;")
     parts = _list_parts(stripped)
     if parts is None:
-        if len(_outer_parts(stripped)) > 1:
-            return []
-        parts = [stripped.strip()]
+        whole = _one_paper(stripped)
+        return [whole] if whole else []
     return _named(parts)
+
+
+def _one_paper(stripped: str) -> tuple[str, str] | None:
+    """(paper, words) of an item that names one paper; None for an item cut at commas (a list,
+    or not a list of papers) or a name too short."""
+    if ", " in stripped and len(_outer_parts(stripped)) > 1:
+        return None
+    named = _named([stripped.strip()])
+    return named[0] if named else None
 
 
 def _named(parts: list[str]) -> list[tuple[str, str]]:
@@ -506,12 +520,10 @@ def _listed_again(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int
             for paper, words in papers:
                 listed.setdefault((group, paper), (j, words))
             continue
-        stripped = name.rstrip(" .;")
-        if ", " in stripped and len(_outer_parts(stripped)) > 1:
-            continue  # cut at commas, and not a list of papers
-        paper = _paper_key(stripped)
-        if paper.count(" ") + 1 < _MIN_LISTED_WORDS:
+        whole = _one_paper(name.rstrip(" .;"))
+        if whole is None:
             continue
+        paper = whole[0]
         got = listed.get((group, paper))
         if got is not None:
             pairs.append((got[0], j, got[1], None))  # a paper a list asked for before
@@ -519,9 +531,9 @@ def _listed_again(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int
     return pairs
 
 
-def _part_span(text: str, item: tuple[int, int, int, str], words: str | None) -> tuple[int, int]:
-    """Where ``words`` (canon, from the item's name) are in the item, else the whole item."""
-    start, end = item[0], item[1]
+def _part_span(text: str, start: int, end: int, words: str | None) -> tuple[int, int]:
+    """Where ``words`` (canon, from an item's name) are in ``text[start:end]`` (the item),
+    else the whole item."""
     if words:
         at = text.find(words, start, end)
         if at >= 0:
@@ -768,11 +780,9 @@ class AlreadyIssued:
         view = pv.view(component)
         text = view.canon
         for s, _e, _g, paper in dossier_items(text, view.quantity_cells):
-            name = _LIST_MARK.sub("", paper.strip(" -+.;\n"))
-            for key, words in _listed_papers(name):
+            for key, words in _listed_papers(_item_name(paper)):
                 if any(_same_paper(key, h) for h in held):
-                    start, end = _part_span(text, (s, s + len(paper.rstrip()), 0, ""), words)
-                    hits.append(Hit(component, start, end, {}))
+                    hits.append(Hit(component, *_part_span(text, s, s + len(paper.rstrip()), words), {}))
         return hits
 
 
