@@ -437,12 +437,13 @@ def _depth_after(piece: str, depth: int) -> int:
     return depth
 
 
-def _list_parts(stripped: str) -> list[str] | None:
-    """The parts of an item that lists several papers (``stripped``: without its final
-    punctuation), each starting as a paper does; None when it is not such a list: one part,
-    fewer than two papers ("Giấy phép sử dụng vũ khí, công cụ hỗ trợ"), or a list qualified
-    as a whole, asked in a case or offered as alternatives (``_LIST_QUALIFIERS``). The
-    qualifier test comes first: it ends most prose items (cases, conditions) at once."""
+def _list_papers(stripped: str) -> list[tuple[str, str]] | None:
+    """(paper, words naming it) for each paper of an item that lists several (``stripped``:
+    without its final punctuation; the paper without how its copy is asked for, of at least
+    three words); None when the item is not such a list: one part, fewer than two parts that
+    start as papers do ("Giấy phép sử dụng vũ khí, công cụ hỗ trợ"), or a list qualified as a
+    whole, asked in a case or offered as alternatives (``_LIST_QUALIFIERS``). The qualifier
+    test comes first: it ends most prose items (cases, conditions) at once."""
     if ", " not in stripped or len(stripped) > _MAX_LIST_CHARS:
         return None
     for word in _LIST_QUALIFIERS:
@@ -451,22 +452,21 @@ def _list_parts(stripped: str) -> list[str] | None:
     parts = _outer_parts(stripped)
     if len(parts) < 2:
         return None
-    heads = [part for part in parts if _PAPER_HEAD.match(_paper_key(part))]
-    return heads if len(heads) >= 2 else None
+    heads = [(paper, part) for part in parts if _PAPER_HEAD.match(paper := _paper_key(part))]
+    return _long_enough(heads) if len(heads) >= 2 else None
 
 
 def _listed_papers(name: str) -> list[tuple[str, str]]:
-    """(paper, words naming it) for each paper an item names, the paper without how its copy
-    is asked for: the item itself, or each paper of a list (``_list_parts``: "Bản sao có
-    chứng thực giấy phép xây dựng, bản vẽ bố trí mặt bằng tổng thể, …"); none for an item cut
-    at commas that is not such a list. Names of fewer than three words ("tờ khai") say too
-    little to be the same paper."""
+    """(paper, words naming it) for each paper an item names: the item itself
+    (``_one_paper``), or each paper of a list (``_list_papers``: "Bản sao có chứng thực giấy
+    phép xây dựng, bản vẽ bố trí mặt bằng tổng thể, …"); none for an item cut at commas that
+    is not such a list."""
     stripped = name.rstrip(" .;")
-    parts = _list_parts(stripped)
-    if parts is None:
+    papers = _list_papers(stripped)
+    if papers is None:
         whole = _one_paper(stripped)
         return [whole] if whole else []
-    return _named(parts)
+    return papers
 
 
 def _one_paper(stripped: str) -> tuple[str, str] | None:
@@ -474,17 +474,15 @@ def _one_paper(stripped: str) -> tuple[str, str] | None:
     or not a list of papers) or a name too short."""
     if ", " in stripped and len(_outer_parts(stripped)) > 1:
         return None
-    named = _named([stripped.strip()])
+    words = stripped.strip()
+    named = _long_enough([(_paper_key(words), words)])
     return named[0] if named else None
 
 
-def _named(parts: list[str]) -> list[tuple[str, str]]:
-    out = []
-    for part in parts:
-        paper = _paper_key(part)
-        if paper.count(" ") + 1 >= _MIN_LISTED_WORDS:
-            out.append((paper, part))
-    return out
+def _long_enough(named: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (paper, words) pairs whose paper has three words or more: "tờ khai" says too
+    little to be the same paper."""
+    return [(paper, words) for paper, words in named if paper.count(" ") + 1 >= _MIN_LISTED_WORDS]
 
 
 def _listed_again(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int, str | None, str | None]]:
@@ -498,9 +496,9 @@ def _listed_again(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int
     lists: dict[int, list[tuple[str, str]]] = {}
     for j, item in enumerate(items):
         if ", " in item[3]:  # (tested here too: most items have none, and then no call)
-            parts = _list_parts(item[3].rstrip(" .;"))
-            if parts is not None:
-                lists[j] = _named(parts)
+            papers = _list_papers(item[3].rstrip(" .;"))
+            if papers is not None:
+                lists[j] = papers
     if not lists:
         return []
     groups = {items[j][2] for j in lists}
