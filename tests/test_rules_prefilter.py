@@ -195,6 +195,7 @@ REWRITES = {
     ],
     "HS004": [(r"(?<!\d )bản (sao|chụp|photo|phôtô|phô tô)[^.;]{0,40}(chứng minh nhân dân|căn cước|cccd|cmnd)", 0)],
     "HS011": [(r"(bản sao |bản chính )?(giấy phép|giấy chứng nhận|quyết định|chứng nhận)[^.;]{0,40}(đã (được )?cấp(?![^\W\d_])(?! cứu)|(?<!\w)cũ(?!\w))", 0)],
+    "CT003": [(r"(?<!hình thức )(nộp|gửi)(?:[^.;ng]|n(?!ộp)|g(?!ửi)){0,260}(nơi(\s+[^\s.;()]+){0,8}|theo(\s+[^\s.;()]+){0,3})\s+(thường trú|cư trú|tạm trú|hộ khẩu)", 0)],
 }
 
 
@@ -203,7 +204,8 @@ def test_rewritten_patterns_match_like_the_originals(rule_id, portal_procedures)
     rule = CATALOGUE.get(rule_id)
     rng = random.Random(3)
     pieces = ["0", "02", "12", "2", " ", "(", ")", "bộ", "bản", " chính", " sao", "các ", "những ", "giấy tờ",
-              "tài liệu", " khác", " liên quan", " đến", ":", "cmnd", "căn cước", "giấy phép", " đã cấp", " cũ", ".", "x", " cứu", "1"]
+              "tài liệu", " khác", " liên quan", " đến", ":", "cmnd", "căn cước", "giấy phép", " đã cấp", " cũ", ".", "x", " cứu", "1",
+              "hình thức ", "nộp", "gửi", " hồ sơ", " nơi", " theo", " thường trú", " cư trú", "n", "g"]
     texts = _texts(portal_procedures) + ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(5000)]
     for original, index in REWRITES[rule_id]:
         old, new = re.compile(original), re.compile(rule.match["any"][index])
@@ -256,3 +258,93 @@ def test_similar_length_pairs_equal_the_all_pairs_loop():
         assert sorted(builtins._similar_length_pairs(items)) == brute, items
         compared += len(brute)
     assert compared > 1000  # the comparison ran on dossiers that have candidate pairs
+
+
+# Regexes of the built-in rules tried only where a match can start (str.find), or written so
+# that the regex engine scans for their first character: the same answers as the first forms.
+_ELECTRONIC_RETURN_FIRST = builtins._ELECTRONIC_RETURN  # unchanged: only where it is tried changed
+_FILE_NAME_FIRST = re.compile(r"\S+\.(docx?|pdf|xlsx?)")
+_LIST_MARK_FIRST = re.compile(r"^(?:\(?(?:[a-zđ]|\d+|[ivx]+)[.)]|[-+•*])\s*")
+_ROW_FIRST = re.compile(
+    r"(Trực tiếp|Trực tuyến|Dịch vụ bưu chính)"
+    r"(?:(\d+(?:[.,]\d+)?) ?(Ngày làm việc|Ngày|Giờ|Tháng|Năm)|(?=Không có thông tin))"
+)
+
+
+def _generated(rng: random.Random, parts: list[str], n: int = 4000, most: int = 14) -> list[str]:
+    return ["".join(rng.choice(parts) for _ in range(rng.randint(0, most))) for _ in range(n)]
+
+
+def test_electronic_return_tried_at_its_words_answers_as_the_search(portal_procedures):
+    rng = random.Random(17)
+    parts = ["trả ", "nhận ", "tiếp ", "xtrả ", "kết quả", "thẻ", "giấy phép", " qua ", "bưu chính", "điện tử",
+             "email", ".", " ", "a", "trả", "nhận"]
+    texts = _texts(portal_procedures) + _generated(rng, parts)
+    hits = 0
+    for text in texts:
+        want = _ELECTRONIC_RETURN_FIRST.search(text) is not None
+        assert builtins._returns_electronically(text) == want, repr(text)
+        hits += want
+    assert hits > 200  # both answers were compared
+
+
+def test_file_names_removed_as_the_first_regex_did(portal_procedures):
+    rng = random.Random(19)
+    parts = [".doc", ".docx", ".pdf", ".xls", ".xlsx", "mẫu", "a", " ", "\n", ".", "x", "(", "01.", "tờ khai"]
+    texts = [p for t in _texts(portal_procedures) for p in t.split("\n")] + _generated(rng, parts)
+    changed = 0
+    for text in texts:
+        want = _FILE_NAME_FIRST.sub("", text)
+        assert builtins._FILE_NAME.sub("", text) == want, repr(text)
+        changed += want != text
+    assert changed > 500
+
+
+def test_list_mark_cut_by_match_as_sub_did(portal_procedures):
+    rng = random.Random(23)
+    parts = ["a)", "(1)", "2.", "iv)", "- ", "+", "•", " ", "đ.", "giấy", "x", "10)", "(", "\n"]
+    texts = [p for t in _texts(portal_procedures) for p in t.split("\n")] + _generated(rng, parts, most=6)
+    cut = 0
+    for text in texts:
+        m = builtins._LIST_MARK.match(text)
+        assert (text[m.end():] if m else text) == _LIST_MARK_FIRST.sub("", text), repr(text)
+        cut += m is not None
+    assert cut > 500
+
+
+def test_channel_rows_found_at_their_labels_as_finditer_did(portal_procedures):
+    from tthc_pipeline.rules import portal
+
+    rng = random.Random(29)
+    parts = ["Trực tiếp", "Trực tuyến", "Dịch vụ bưu chính", "Trực t", "15", "2,5", " ", "Ngày làm việc", "Ngày",
+             "Giờ", "Không có thông tin", "Miễn phí", "x"]
+    texts = [s.text for p in portal_procedures for s in p.components.values()] + _generated(rng, parts)
+    rows = 0
+    for text in texts:
+        want = [m.span() + m.groups() for m in _ROW_FIRST.finditer(text)]
+        assert [m.span() + m.groups() for m in portal._row_matches(text)] == want, repr(text)
+        rows += len(want)
+    assert rows > 1000
+
+
+def test_name_regex_gates_change_no_applies_to(portal_procedures):
+    """``when`` regexes run only on names with one of their required literals: every rule with
+    a ``when`` gives the same answer with its gates removed, on every real name and on names
+    made of the literals."""
+    gated = [cr for cr in ENGINE.rules if any(g is not None for g in cr.name_any_gates + cr.name_none_gates)]
+    assert gated  # HS011's "(?<!\w)đổi(?!\w)" at least
+    rng = random.Random(31)
+    words = ["đổi", "cấp", "lại", "thu hồi", "kết hôn", "khai sinh", "hộ tịch", "x", " ", "(", ")", "đổi mới"]
+    procs = list(portal_procedures)
+    names = [p.name for p in procs] + _generated(rng, words, n=1500, most=6)
+    ungated = [copy.copy(cr) for cr in gated]
+    for cr in ungated:
+        cr.name_any_gates = [None] * len(cr.name_any)
+        cr.name_none_gates = [None] * len(cr.name_none)
+    template = procs[0]
+    for name in names:
+        proc = copy.copy(template)
+        proc.name = name
+        pv = ProcView(proc)
+        for with_gates, without in zip(gated, ungated):
+            assert with_gates.applies_to(pv) == without.applies_to(pv), (with_gates.rule.id, name)

@@ -300,14 +300,20 @@ def dossier_items(text_canon: str, cells: list[tuple[int, int]] | None = None) -
     return items
 
 
-_FILE_NAME = re.compile(r"\S+\.(docx?|pdf|xlsx?)")
+# "(?<!\S)": every match of r"\S+\.(docx?|pdf|xlsx?)" starts where a run of non-spaces does
+# (the run's start matches whenever any later position of the run does), so the same matches,
+# without retrying the greedy \S+ from each character of a long run (quadratic in the run)
+_FILE_NAME = re.compile(r"(?<!\S)\S+\.(docx?|pdf|xlsx?)")
 # every _FILE_NAME match contains ".doc", ".pdf" or ".xls" (tested before the regex runs)
 
 
 def _item_name(paper: str) -> str:
     """A dossier item's paper without its list mark ("a) Giấy báo tử …" and "b) Giấy báo tử …"
     are one paper) and attached file names."""
-    name = _LIST_MARK.sub("", paper.strip(" -+.;\n"))
+    name = paper.strip(" -+.;\n")
+    mark = _LIST_MARK.match(name)  # anchored at the start ("^", no MULTILINE): what sub() removed
+    if mark is not None:
+        name = name[mark.end():]
     if "." in name and (".doc" in name or ".pdf" in name or ".xls" in name):
         name = _FILE_NAME.sub("", name)  # its \S+ is retried at every position: only when needed
     return name.strip()
@@ -681,6 +687,22 @@ _ELECTRONIC_RETURN = re.compile(
 )
 
 
+def _returns_electronically(steps: str) -> bool:
+    """``_ELECTRONIC_RETURN.search(steps) is not None``, tried only where a match can start:
+    at a "trả " or "nhận " (``str.find``). Its leading look-behinds leave the regex engine
+    no first character to scan for, so a search tried the whole regex at every position
+    (measured on the 339 portal steps: 77 µs a text, 15 µs this way). ``match`` at a
+    position still sees the characters before it, so the look-behinds read as in the search."""
+    match = _ELECTRONIC_RETURN.match
+    for word in ("trả ", "nhận "):
+        p = steps.find(word)
+        while p >= 0:
+            if match(steps, p) is not None:
+                return True
+            p = steps.find(word, p + 1)
+    return False
+
+
 # --- results already issued --------------------------------------------------------
 
 # what the conditions say the applicant already holds: "Đã được cấp Giấy phép hoạt động cai
@@ -811,7 +833,7 @@ class PaperOnlyResult:
             return []
         if _channel_kinds(pv) & {"truc_tuyen", "buu_chinh"}:
             return []
-        if _ELECTRONIC_RETURN.search(pv.view("steps").canon):
+        if _returns_electronically(pv.view("steps").canon):
             return []
         text = pv.view("result").text
         return [Hit(component, 0, _first_result_end(text), {})]

@@ -36,10 +36,34 @@ class ChannelRow:
     label_end: int  # after the channel label ("Trực tiếp"), which the time cell is glued to
 
 
+def _row_matches(text: str) -> list[re.Match[str]]:
+    """``list(_ROW.finditer(text))``, with the regex tried only where a channel label starts
+    (``str.find`` of "Trực t" and "Dịch vụ bưu chính"): it starts with an alternation, which
+    the regex engine scans for by testing every character against a set of first letters.
+    Matches do not overlap: a label inside the previous match is skipped, as finditer does."""
+    starts = []
+    for label in ("Trực t", "Dịch vụ bưu chính"):
+        p = text.find(label)
+        while p >= 0:
+            starts.append(p)
+            p = text.find(label, p + 1)
+    out: list[re.Match[str]] = []
+    floor = 0
+    match = _ROW.match
+    for p in sorted(starts):
+        if p < floor:
+            continue
+        m = match(text, p)
+        if m is not None:
+            out.append(m)
+            floor = m.end()
+    return out
+
+
 def portal_channel_rows(text: str) -> list[ChannelRow]:
     """Rows of a portal channel table; empty when ``text`` is not in that format."""
     rows = []
-    for m in _ROW.finditer(text):
+    for m in _row_matches(text):
         value = float(m.group(2).replace(",", ".")) if m.group(2) else None
         unit = UNIT_BY_LABEL[m.group(3).lower()] if m.group(3) else None
         fee_m = _FEE_CELL.match(text, m.end())
