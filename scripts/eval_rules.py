@@ -10,7 +10,8 @@ positive is a true positive. Run:
 ``--split blind`` scores the independent second labelling (tests/labelled/rules/portal_blind.jsonl):
 its ``positives`` are the adjudicated ones; ``blind_positives`` keeps what the reviewer wrote
 where the adjudication differs, and ``doubtful`` entries are not scored. ``--split blind2``
-scores a blind round of the same kind for seven more rules (portal_blind2.jsonl). ``--split documents``
+scores a blind round of the same kind for seven more rules (portal_blind2.jsonl), ``--split blind3``
+one for five more (portal_blind3.jsonl: CC001, CC002, TH001, TH002, PL002). ``--split documents``
 scores blind labels of the procedures in three real decisions
 (tests/labelled/rules/documents_blind.jsonl), read through ingest and extraction.
 """
@@ -40,6 +41,9 @@ BLIND = LABEL_DIR / "portal_blind.jsonl"
 # a second blind round on all 339 records for the rules the first left out (the preview rules
 # with findings on the portal records, and CC003), by other reviewers, equally blind
 BLIND2 = LABEL_DIR / "portal_blind2.jsonl"
+# a third blind round on all 339 records for the legal-basis, time-limit and fee rules no blind
+# round had judged (CC001, CC002 with the registry's statuses at 2026-06-30; TH001, TH002, PL002)
+BLIND3 = LABEL_DIR / "portal_blind3.jsonl"
 # the same 16 rules judged blind on the procedures of three real decisions (a Gia Lai decision
 # of 2011, a Hà Giang announcement of 2022, a portal export as PDF): scored end to end, after
 # ingest and extraction of the documents
@@ -165,16 +169,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--as-of", default="2026-06-30")
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--split", choices=["dev", "heldout", "all", "blind", "blind2", "documents"], default="all",
+    ap.add_argument("--split", choices=["dev", "heldout", "all", "blind", "blind2", "blind3", "documents"], default="all",
                     help="dev, heldout, all (both: the 339 records), blind (the independent second labelling), "
-                         "blind2 (a blind round for seven more rules), "
+                         "blind2 (a blind round for seven more rules), blind3 (one for CC001, CC002, TH001, TH002, PL002), "
                          "or documents (blind labels of the procedures in three real decisions, through ingest and extraction)")
     args = ap.parse_args(argv)
     if not REALDATA.is_dir():
         print("../shared/realdata not present", file=sys.stderr)
         return 2
     splits = {"dev": [LABELS], "heldout": [HELDOUT], "all": [LABELS, HELDOUT], "blind": [BLIND],
-              "blind2": [BLIND2], "documents": [DOCUMENTS]}[args.split]
+              "blind2": [BLIND2], "blind3": [BLIND3], "documents": [DOCUMENTS]}[args.split]
     scored: set[tuple[str, str]] = set()
     stats = merge([evaluate(date.fromisoformat(args.as_of), labels=p, scored=scored) for p in splits])
     if args.json:

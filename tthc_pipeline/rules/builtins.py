@@ -9,6 +9,7 @@ message templates. Document statuses come only from the registry of legal docume
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from dataclasses import dataclass
@@ -912,6 +913,30 @@ def _comparable(unit: str | None, ref_unit: str | None) -> bool:
     return not (unit and ref_unit and {unit, ref_unit} - {"ngay", "ngay_lam_viec"})
 
 
+def _calendar_span(working_days: float, longest: bool) -> float:
+    """Calendar days that ``working_days`` working days take: the shortest (counted from a
+    Monday: 6 working days end on the next Monday, 8 days) or the longest (from a Saturday: 5
+    working days end on the Friday after, 7 days), two days a weekend. Public holidays are
+    left out: they only lengthen a span, so the shortest is a sound lower bound and the
+    longest holds for weeks without one."""
+    whole = math.ceil(working_days)
+    weekends = math.ceil(whole / 5) if longest else (whole - 1) // 5
+    return working_days + 2 * max(weekends, 0)
+
+
+def _longer(value: float, unit: str | None, limit: float, ref_unit: str | None) -> bool:
+    """Is a time limit of ``value`` ``unit`` longer than the reference ``limit`` ``ref_unit``?
+    Same unit (or one missing): by value. Working days against calendar days by the calendar
+    days they take at the least ("60 ngày làm việc" is longer than "60 ngày", which the
+    complaint law sets, 1.000178): the shortest span must exceed the reference. Calendar days
+    against working days by the longest span of the reference (without holidays)."""
+    if unit == "ngay_lam_viec" and ref_unit == "ngay":
+        return _calendar_span(value, longest=False) > limit
+    if unit == "ngay" and ref_unit == "ngay_lam_viec":
+        return value > _calendar_span(limit, longest=True)
+    return value > limit
+
+
 class LongerThanReference:
     """TH002: a time limit longer than the reference for the same procedure code (§3.1)."""
 
@@ -927,12 +952,15 @@ class LongerThanReference:
         text = pv.view(component).text
         hits = []
         for row in view_rows(pv.view(component)) if component == "channels" else []:
-            if row.value is None or row.value <= limit or not _comparable(row.unit, ref_unit):
+            if row.value is None or not _comparable(row.unit, ref_unit) or not _longer(row.value, row.unit, limit, ref_unit):
                 continue
             hits.append(Hit(component, row.start, row.end, {"value": duration_vi(row.value, row.unit), **vars_}))
-        if component == "time_limit":
+        # the typed limits, against a time-limit component's text: a portal record has none, its
+        # limits are read from the channel table, judged row by row above (reporting them again
+        # here gave a finding without evidence, 1.000178)
+        if component == "time_limit" and text.strip():
             for tl in pv.proc.time_limits:
-                if tl.value is not None and tl.value > limit and _comparable(tl.unit, ref_unit):
+                if tl.value is not None and _comparable(tl.unit, ref_unit) and _longer(tl.value, tl.unit, limit, ref_unit):
                     hits.append(Hit(component, 0, len(text), {"value": duration_vi(tl.value, tl.unit), **vars_}))
         return hits
 
