@@ -47,6 +47,18 @@ def test_show_and_status(tmp_corpus: Path) -> None:
     assert json.loads(res.output)["code"] == "in_force"
 
 
+def test_status_names_the_relations_it_could_not_date(tmp_corpus: Path) -> None:
+    """NĐ 56/2023 amends NĐ 96/2016, but neither decree's dates are in the registry: the status
+    is read without it and says so, instead of a bare "Còn hiệu lực"."""
+    res = run("status", "96/2016/NĐ-CP", "--as-of", "2026-06-30", "--corpus", str(tmp_corpus))
+    assert res.output.strip() == ("96/2016/NĐ-CP tại ngày 30/06/2026: Còn hiệu lực [V]; quan hệ chưa rõ ngày, "
+                                  "chưa xét: được sửa đổi, bổ sung bởi 56/2023/NĐ-CP")
+    res = run("status", "96/2016/NĐ-CP", "--as-of", "2026-06-30", "--corpus", str(tmp_corpus), "--format", "json")
+    assert json.loads(res.output)["undated"] == [{"type": "amended_by", "target": "56/2023/NĐ-CP"}]
+    res = run("status", "61/2018/NĐ-CP", "--as-of", "2025-07-01", "--corpus", str(tmp_corpus))
+    assert "chưa rõ ngày" not in res.output  # dated relations are read, not listed
+
+
 def test_not_found_is_exit_1_and_usage_errors_exit_2(tmp_corpus: Path) -> None:
     res = CliRunner().invoke(corpus, ["status", "999/2099/NĐ-CP", "--as-of", "2025-01-01", "--corpus", str(tmp_corpus)])
     assert res.exit_code == 1 and "Không có văn bản 999/2099/NĐ-CP trong danh mục" in res.output

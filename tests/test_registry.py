@@ -70,6 +70,19 @@ def test_status_details(reg: Registry) -> None:
     assert reg.status("45/2013/QH13", D("2026-01-01")).confidence == "U"
 
 
+def test_undated_relations_are_listed_not_read(tmp_path: Path) -> None:
+    _write(tmp_path / "registry" / "a.yaml", {"entries": [
+        {"id": "10/2020/NĐ-CP", "effective": "2020-05-01"},
+        {"id": "11/2021/NĐ-CP", "relations": [{"type": "amends", "target": "10/2020/NĐ-CP"}]},
+        {"id": "12/2022/NĐ-CP", "issued": "2022-03-01", "relations": [{"type": "amends", "target": "10/2020/NĐ-CP"}]},
+    ]})
+    s = Registry.load(tmp_path).status("10/2020/NĐ-CP", D("2026-06-30"))
+    # 12/2022 is read from its issue date (a lower bound); 11/2021 has no date at all
+    assert s.code == "amended" and s.by == ["12/2022/NĐ-CP"] and s.date_uncertain
+    assert s.undated == [{"type": "amended_by", "target": "11/2021/NĐ-CP"}]
+    assert s.to_dict()["undated"] == s.undated
+
+
 def test_inverse_relations_are_derived_once(reg: Registry) -> None:
     nd61 = reg.get("61/2018/ND-CP")  # ASCII id is canonicalised
     kinds = {(r.type, r.target, r.derived) for r in nd61.relations}

@@ -93,7 +93,11 @@ def _status_line(s: Status) -> str:
             line += " (ngày chưa xác minh, lấy theo ngày ban hành)"
     if s.by:
         line += f" (bởi {', '.join(s.by)})"
-    return line + f" [{s.confidence}]"
+    line += f" [{s.confidence}]"
+    if s.undated:
+        names = "; ".join(f"{RELATION_NAMES_VI.get(u['type'], u['type'])} {u['target']}" for u in s.undated)
+        line += f"; quan hệ chưa rõ ngày, chưa xét: {names}"
+    return line
 
 
 def _not_found(doc_id: str) -> None:

@@ -46,6 +46,7 @@ RELATION_NAMES_VI = {
 }
 # Relation seen from the affected document → status code it causes.
 _TERMINAL = {"replaced_by": "replaced", "repealed_by": "repealed", "expired_by": "expired"}
+_AFFECTING = {*_TERMINAL, "amended_by"}  # the relations a document's status is read from
 CONFIDENCES = ("V", "S", "U")
 _RANK = {"V": 2, "S": 1, "U": 0}
 
@@ -114,6 +115,10 @@ class Status:
     # incomplete (a learned one misses what the reader could not read), so it tells a
     # reviewer where to look, never that a clause was left alone.
     touched: dict[str, dict[str, list[dict[str, str]]]] = field(default_factory=dict)
+    # relations that would change the status but have no date the registry knows (neither
+    # their own nor the other document's effective or issue date): left out of the status,
+    # listed so that a reviewer sees them ("được sửa đổi, bổ sung bởi 56/2023/NĐ-CP, từ ?")
+    undated: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -375,10 +380,17 @@ class Registry:
         return None, True
 
     def status(self, doc_id: str, as_of: date) -> Status:
-        """Legal status of a document on ``as_of``, with the documents that caused it."""
+        """Legal status of a document on ``as_of``, with the documents that caused it, and
+        the relations left out of it for want of a date (``Status.undated``)."""
         entry = self.get(doc_id)
         if entry is None:
             return Status("unknown", None, [], STATUS_LABELS_VI["unknown"], "U")
+        status = self._dated_status(entry, as_of)
+        status.undated = [{"type": r.type, "target": r.target} for r in entry.relations
+                          if r.type in _AFFECTING and self._event_date(r)[0] is None]
+        return status
+
+    def _dated_status(self, entry: Any, as_of: date) -> Status:
         if entry.effective and as_of < date.fromisoformat(entry.effective):
             return Status("not_yet_in_force", date.fromisoformat(entry.effective), [],
                           STATUS_LABELS_VI["not_yet_in_force"], entry.confidence)
