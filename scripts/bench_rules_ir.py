@@ -72,15 +72,15 @@ _GROUPS = [
     ("compiled text normaliser (_native.c)", r"_native"),
     ("rapidfuzz (HS009, TR001)", r"rapidfuzz"),
     ("fingerprints (SHA-256)", r"libcrypto|sha256|hashlib"),
+    ("memory (allocation, reference counts, deallocation)", r"malloc|free|alloc|dealloc|_Py_NewReference|_GC_|GC_Del|GC_Link"
+     r"|GC_UnTrack|_Py_Dealloc|memset"),
+    ("dicts, sets, attributes", r"dict|set_|setiter|_PyType_Lookup|GenericGetAttr|siphash|lookdict|insertdict"),
+    ("strings (search, slicing, UTF-8, case)", r"unicode|utf8|fastsearch|stringlib|_copy_characters|build_string|find_slice"
+     r"|memcpy|memmove|memchr|str_|_PyBytes|bytes_"),
     ("interpreter and Python objects (bytecode, frames, calls, ints, tuples, lists)",
      r"_PyEval|_PyFrame|initialize_locals|vectorcall|_PyFunction|call_function|_Py_CheckFunctionResult|getargs"
      r"|convertitem|_PyArg_|BuildValue|PyLong|longobject|[Tt]uple|[Ll]ist|_PyTrash|PyObject_(IsTrue|GetAttr|GetIter"
      r"|RichCompare|Call)|_PyObject_MakeTpCall|PyNumber|abstract\.c|ThreadState|funcobject|typeobject|ceval|iter"),
-    ("memory (allocation, reference counts, deallocation)", r"malloc|free|alloc|dealloc|_Py_NewReference|_GC_|GC_Del|GC_Link"
-     r"|GC_UnTrack|_Py_Dealloc|memset"),
-    ("strings (search, slicing, UTF-8, case)", r"unicode|utf8|fastsearch|stringlib|_copy_characters|build_string|find_slice"
-     r"|memcpy|memmove|memchr|str_|_PyBytes|bytes_"),
-    ("dicts, sets, attributes", r"dict|set_|_PyType_Lookup|GenericGetAttr|siphash|lookdict|insertdict"),
 ]
 
 

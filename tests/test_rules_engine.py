@@ -366,3 +366,33 @@ def test_a_rule_that_reads_beyond_its_patterns_is_visited_where_the_prescan_foun
         got = [f for f in Engine.from_dir(select=["HS011"], prescan=prescan).check([p], as_of=AS_OF)]
         assert [(f.rule_id, f.evidence.quote) for f in got] == \
             [("HS011", "Giấy phép hoạt động cai nghiện ma túy tự nguyện")], prescan
+
+
+def _built(code: str, time_limit: str | None, channels: str) -> Procedure:
+    from tthc_pipeline.procedures.builder import build_procedure
+    from tthc_pipeline.procedures.model import SourceRef
+
+    comps = {"channels": TextSpan(channels, Provenance(document="r.json", node_id="channels", start=0, end=len(channels)))}
+    if time_limit is not None:
+        comps["time_limit"] = TextSpan(time_limit, Provenance(document="r.json", node_id="time_limit", start=0, end=len(time_limit)))
+    return build_procedure(name="Đăng ký thường trú", code=code, components=comps, source=SourceRef(kind="record", document="r.json"))
+
+
+@pytest.mark.parametrize("channels", ["Trực tiếp 10 ngày làm việc Không có thông tin",
+                                      "Trực tiếp\n10 ngày làm việc\nKhông có thông tin"])
+def test_longer_time_limit_read_by_the_record_parser_is_reported_in_the_channel_table(channels):
+    """A channel table the portal reader does not know (cells spaced or on lines of their own)
+    is still read by the record parser: TH002 reports its limit where the words are."""
+    proc = _built("1.004222", None, channels)
+    assert [(tl.value, tl.unit) for tl in proc.time_limits] == [(10.0, "ngay_lam_viec")]
+    found = Engine.from_dir(select=["TH002"]).check([proc], as_of=date(2026, 6, 30))
+    assert [(f.component, f.evidence.quote) for f in found] == [("channels", "10 ngày làm việc")]
+
+
+def test_portal_channel_rows_are_reported_once_and_a_time_limit_text_on_its_own():
+    glued = _built("1.004222", None, "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếp10 Ngày làm việcKhông có thông tin")
+    found = Engine.from_dir(select=["TH002"]).check([glued], as_of=date(2026, 6, 30))
+    assert [f.component for f in found] == ["channels"]  # not again, without evidence, as "time_limit"
+    typed = _built("1.004222", "10 ngày làm việc kể từ ngày nhận đủ hồ sơ", "Trực tiếp")
+    found = Engine.from_dir(select=["TH002"]).check([typed], as_of=date(2026, 6, 30))
+    assert [(f.component, f.evidence.quote) for f in found] == [("time_limit", "10 ngày làm việc kể từ ngày nhận đủ hồ sơ")]

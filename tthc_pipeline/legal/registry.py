@@ -117,7 +117,8 @@ class Status:
     touched: dict[str, dict[str, list[dict[str, str]]]] = field(default_factory=dict)
     # relations that would change the status but have no date the registry knows (neither
     # their own nor the other document's effective or issue date): left out of the status,
-    # listed so that a reviewer sees them ("được sửa đổi, bổ sung bởi 56/2023/NĐ-CP, từ ?")
+    # listed so that a reviewer sees them (`tthc corpus status`: "quan hệ chưa rõ ngày, chưa
+    # xét: được sửa đổi, bổ sung bởi 56/2023/NĐ-CP")
     undated: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:

@@ -948,21 +948,57 @@ class LongerThanReference:
         if ref is None or ref.get("value") is None:
             return []
         limit, ref_unit = float(ref["value"]), ref.get("unit")
-        vars_ = {"reference": duration_vi(limit, ref_unit), "source": ref.get("source", "?")}
-        text = pv.view(component).text
+        source = ref.get("source", "?")
+
+        def hit(comp: str, start: int, end: int, value: float, unit: str | None) -> Hit | None:
+            if not _comparable(unit, ref_unit) or not _longer(value, unit, limit, ref_unit):
+                return None
+            return Hit(comp, start, end, {"value": _value_vi(value, unit, ref_unit),
+                                          "reference": _value_vi(limit, ref_unit, unit, reference=True), "source": source})
+
         hits = []
-        for row in view_rows(pv.view(component)) if component == "channels" else []:
-            if row.value is None or not _comparable(row.unit, ref_unit) or not _longer(row.value, row.unit, limit, ref_unit):
-                continue
-            hits.append(Hit(component, row.start, row.end, {"value": duration_vi(row.value, row.unit), **vars_}))
-        # the typed limits, against a time-limit component's text: a portal record has none, its
-        # limits are read from the channel table, judged row by row above (reporting them again
-        # here gave a finding without evidence, 1.000178)
-        if component == "time_limit" and text.strip():
+        if component == "channels":
+            for row in view_rows(pv.view(component)):
+                if row.value is not None and (h := hit(component, row.start, row.end, row.value, row.unit)):
+                    hits.append(h)
+        elif component == "time_limit":
+            text = pv.view(component).text
+            channels = pv.view("channels")
+            rows = view_rows(channels) if channels.text else []
             for tl in pv.proc.time_limits:
-                if tl.value is not None and _comparable(tl.unit, ref_unit) and _longer(tl.value, tl.unit, limit, ref_unit):
-                    hits.append(Hit(component, 0, len(text), {"value": duration_vi(tl.value, tl.unit), **vars_}))
+                span = _span_in_channels(tl, channels.text)
+                if tl.value is None or (span is not None and any(r.start <= span[0] < r.end for r in rows)):
+                    continue  # a row of the portal's channel table, judged above
+                if span is not None and not text.strip():
+                    # read from a channel table the portal reader does not know (cells spaced
+                    # or on lines of their own): the words are there, not in an empty component
+                    h = hit("channels", span[0], span[1], tl.value, tl.unit)
+                else:
+                    h = hit(component, 0, len(text), tl.value, tl.unit)
+                if h:
+                    hits.append(h)
         return hits
+
+
+def _span_in_channels(tl: Any, channels_text: str) -> tuple[int, int] | None:
+    """Where a typed time limit was read in the channel table's text, if it was read there
+    (a record's provenance indexes the field's text; a document's, the document's)."""
+    prov = tl.prov
+    if prov is None or prov.node_id != "channels" or prov.start is None or prov.end is None:
+        return None
+    return (prov.start, prov.end) if channels_text[prov.start:prov.end] == tl.raw else None
+
+
+def _value_vi(value: float, unit: str | None, other_unit: str | None, reference: bool = False) -> str:
+    """A duration for TH002's message, with its calendar span when the other side is in the
+    other kind of day: "45 ngày làm việc (ít nhất 61 ngày)" beside a reference of 60 days,
+    "7 ngày làm việc (tối đa 11 ngày)" as the reference of a limit of 12 days."""
+    text = duration_vi(value, unit)
+    if unit == "ngay_lam_viec" and other_unit == "ngay":
+        if reference:
+            return f"{text} (tối đa {_calendar_span(value, longest=True):g} ngày)"
+        return f"{text} (ít nhất {_calendar_span(value, longest=False):g} ngày)"
+    return text
 
 
 _WORKING_DAYS_LIMIT = re.compile(r"\d\s*ngày làm việc")

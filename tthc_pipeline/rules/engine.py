@@ -19,14 +19,14 @@ import gc
 import re
 import time
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
 from tthc_pipeline.procedures.model import COMPONENT_LABELS_VI, Procedure
 from tthc_pipeline.rules.findings import Evidence, Finding, fingerprint, quote_key
-from tthc_pipeline.rules.matchers import Context, Guard, Hit, ProcView, literal_gate, build_matcher, compile_regex
+from tthc_pipeline.rules.matchers import Context, Guard, Hit, ProcView, build_matcher, compile_regex
 from tthc_pipeline.rules.prescan import Prescan
 from tthc_pipeline.rules.schema import SEVERITY_RANK, Catalogue, Rule, load_catalogue
 
@@ -54,31 +54,15 @@ class CompiledRule:
     set_level: bool
     published_content_only: bool = False
 
-    # per name regex, literals one of which the name must contain for it to match (None: no
-    # such test), so that "(?<!\w)đổi(?!\w)", which the regex engine tries at every
-    # character, runs only on names with "đổi" (see matchers.literal_gate)
-    name_any_gates: list[tuple[str, ...] | None] = field(default_factory=list)
-    name_none_gates: list[tuple[str, ...] | None] = field(default_factory=list)
-
     def applies_to(self, pv: ProcView) -> bool:
         if self.published_content_only and _not_published_content(pv.proc):
             return False
         name = pv.name_canon
-        if self.name_any and not any(_name_matches(rx, gate, name) for rx, gate in zip(self.name_any, self.name_any_gates)):
+        if self.name_any and not any(rx.search(name) for rx in self.name_any):
             return False
-        if any(_name_matches(rx, gate, name) for rx, gate in zip(self.name_none, self.name_none_gates)):
+        if any(rx.search(name) for rx in self.name_none):
             return False
         return True
-
-
-def _name_matches(rx: re.Pattern[str], gate: tuple[str, ...] | None, name: str) -> bool:
-    if gate is not None:
-        for lit in gate:
-            if lit in name:
-                break
-        else:
-            return False
-    return rx.search(name) is not None
 
 
 def _not_published_content(proc: Procedure) -> bool:
@@ -91,18 +75,14 @@ def _not_published_content(proc: Procedure) -> bool:
 def compile_rule(rule: Rule, data: dict[str, Any]) -> CompiledRule:
     where = f"{rule.id}"
     matcher = build_matcher(rule, data)
-    name_any = rule.when.get("name_any", [])
-    name_none = rule.when.get("name_none", [])
     return CompiledRule(
         rule=rule,
         matcher=matcher,
         guards=[Guard(g, f"{where}.guards") for g in rule.guards],
-        name_any=[compile_regex(p, f"{where}.when") for p in name_any],
-        name_none=[compile_regex(p, f"{where}.when") for p in name_none],
+        name_any=[compile_regex(p, f"{where}.when") for p in rule.when.get("name_any", [])],
+        name_none=[compile_regex(p, f"{where}.when") for p in rule.when.get("name_none", [])],
         set_level=bool(getattr(matcher, "set_level", False)),
         published_content_only=bool(rule.when.get("published_content")),
-        name_any_gates=[literal_gate(p) for p in name_any],
-        name_none_gates=[literal_gate(p) for p in name_none],
     )
 
 

@@ -40,24 +40,16 @@ def _row_matches(text: str) -> list[re.Match[str]]:
     """``list(_ROW.finditer(text))``, with the regex tried only where a channel label starts
     (``str.find`` of "Trực t" and "Dịch vụ bưu chính"): it starts with an alternation, which
     the regex engine scans for by testing every character against a set of first letters.
-    Matches do not overlap: a label inside the previous match is skipped, as finditer does."""
+    A match is a label and its time cell, which holds no label, so no label starts inside
+    one and matching at every label in order gives finditer's matches."""
     starts = []
     for label in ("Trực t", "Dịch vụ bưu chính"):
         p = text.find(label)
         while p >= 0:
             starts.append(p)
             p = text.find(label, p + 1)
-    out: list[re.Match[str]] = []
-    floor = 0
     match = _ROW.match
-    for p in sorted(starts):
-        if p < floor:
-            continue
-        m = match(text, p)
-        if m is not None:
-            out.append(m)
-            floor = m.end()
-    return out
+    return [m for p in sorted(starts) if (m := match(text, p)) is not None]
 
 
 def portal_channel_rows(text: str) -> list[ChannelRow]:
