@@ -13,7 +13,8 @@ where the adjudication differs, and ``doubtful`` entries are not scored. ``--spl
 scores a blind round of the same kind for seven more rules (portal_blind2.jsonl), ``--split blind3``
 one for five more (portal_blind3.jsonl: CC001, CC002, TH001, TH002, PL002). ``--split documents``
 scores blind labels of the procedures in three real decisions
-(tests/labelled/rules/documents_blind.jsonl), read through ingest and extraction.
+(tests/labelled/rules/documents_blind.jsonl), read through ingest and extraction; ``--split
+documents2`` 13 more rules on the same procedures (documents_blind2.jsonl).
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ BLIND3 = LABEL_DIR / "portal_blind3.jsonl"
 # of 2011, a Hà Giang announcement of 2022, a portal export as PDF): scored end to end, after
 # ingest and extraction of the documents
 DOCUMENTS = LABEL_DIR / "documents_blind.jsonl"
+# the rules of the second and third blind rounds and CC004, judged blind on the same procedures
+DOCUMENTS2 = LABEL_DIR / "documents_blind2.jsonl"
 REALDATA = ROOT.parent / "shared" / "realdata"
 STABLE_PRECISION, STABLE_RECALL = 0.95, 0.90
 
@@ -169,16 +172,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--as-of", default="2026-06-30")
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--split", choices=["dev", "heldout", "all", "blind", "blind2", "blind3", "documents"], default="all",
+    ap.add_argument("--split", choices=["dev", "heldout", "all", "blind", "blind2", "blind3", "documents", "documents2"], default="all",
                     help="dev, heldout, all (both: the 339 records), blind (the independent second labelling), "
                          "blind2 (a blind round for seven more rules), blind3 (one for CC001, CC002, TH001, TH002, PL002), "
-                         "or documents (blind labels of the procedures in three real decisions, through ingest and extraction)")
+                         "documents (blind labels of the procedures in three real decisions, through ingest and extraction) "
+                         "or documents2 (13 more rules on the same procedures)")
     args = ap.parse_args(argv)
     if not REALDATA.is_dir():
         print("../shared/realdata not present", file=sys.stderr)
         return 2
     splits = {"dev": [LABELS], "heldout": [HELDOUT], "all": [LABELS, HELDOUT], "blind": [BLIND],
-              "blind2": [BLIND2], "blind3": [BLIND3], "documents": [DOCUMENTS]}[args.split]
+              "blind2": [BLIND2], "blind3": [BLIND3], "documents": [DOCUMENTS],
+              "documents2": [DOCUMENTS2]}[args.split]
     scored: set[tuple[str, str]] = set()
     stats = merge([evaluate(date.fromisoformat(args.as_of), labels=p, scored=scored) for p in splits])
     if args.json:
