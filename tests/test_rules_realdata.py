@@ -119,12 +119,6 @@ def test_blind_labels_keep_what_the_reviewers_wrote_where_adjudicated(name, labe
             assert "blind_positives" not in row
 
 
-@pytest.fixture(scope="module")
-def blind2_stats():
-    eval_rules = _eval_rules()
-    return eval_rules.evaluate(date(2026, 6, 30), labels=eval_rules.BLIND2, realdata=REALDATA)
-
-
 # The second blind round (portal_blind2.jsonl): seven rules the first left out, judged on all
 # 339 records by six other reviewers. (precision floor, recall floor, positives at least): CC003
 # is stable and meets the gate; the preview rules keep what they reached after the fixes the
@@ -134,24 +128,6 @@ def blind2_stats():
 # no positive in these records.
 BLIND2_FLOORS = {"CC003": (0.95, 0.90, 5), "CT004": (0.95, 0.90, 30), "HS007": (0.95, 0.90, 10),
                  "HS009": (0.95, 0.90, 6), "HS011": (0.95, 0.90, 6), "HS012": (0.95, 0.0, 0), "HS013": (0.95, 0.0, 0)}
-
-
-@pytest.mark.parametrize("rule_id", sorted(BLIND2_FLOORS))
-def test_rules_of_the_second_blind_round_keep_their_scores(blind2_stats, rule_id):
-    s = blind2_stats[rule_id]
-    precision, recall, positives = BLIND2_FLOORS[rule_id]
-    assert s["records"] + s["doubtful"] + s["copies"] == 339 and s["copies"] <= 339 - PAGES, rule_id
-    assert s["tp"] + s["fn"] >= positives, rule_id
-    assert s["precision"] is None or s["precision"] >= precision, (rule_id, s["fp_codes"])
-    assert s["recall"] is None or s["recall"] >= recall, (rule_id, s["fn_codes"])
-
-
-@pytest.fixture(scope="module")
-def blind3_stats():
-    eval_rules = _eval_rules()
-    return eval_rules.evaluate(date(2026, 6, 30), labels=eval_rules.BLIND3, realdata=REALDATA)
-
-
 # The third blind round (portal_blind3.jsonl, 2026-11-29): the legal-basis, time-limit and fee
 # rules no round had judged, on all 339 records by six other reviewers, with the registry's
 # statuses at 2026-06-30 (`tthc corpus list`) and the rules' data files. CC001 (stable): 6
@@ -163,12 +139,20 @@ def blind3_stats():
 # or "theo thời hạn chung" in the description).
 BLIND3_FLOORS = {"CC001": (0.95, 0.90, 6), "CC002": (0.95, 0.90, 1), "TH002": (0.95, 0.90, 1),
                  "TH001": (0.95, 0.0, 0), "PL002": (0.95, 0.0, 0)}
+LATER_ROUNDS = {"BLIND2": BLIND2_FLOORS, "BLIND3": BLIND3_FLOORS}
 
 
-@pytest.mark.parametrize("rule_id", sorted(BLIND3_FLOORS))
-def test_rules_of_the_third_blind_round_keep_their_scores(blind3_stats, rule_id):
-    s = blind3_stats[rule_id]
-    precision, recall, positives = BLIND3_FLOORS[rule_id]
+@pytest.fixture(scope="module")
+def later_round_stats():
+    eval_rules = _eval_rules()
+    return {name: eval_rules.evaluate(date(2026, 6, 30), labels=getattr(eval_rules, name), realdata=REALDATA)
+            for name in LATER_ROUNDS}
+
+
+@pytest.mark.parametrize(("labels", "rule_id"), [(n, r) for n, floors in LATER_ROUNDS.items() for r in sorted(floors)])
+def test_rules_of_the_later_blind_rounds_keep_their_scores(later_round_stats, labels, rule_id):
+    s = later_round_stats[labels][rule_id]
+    precision, recall, positives = LATER_ROUNDS[labels][rule_id]
     assert s["records"] + s["doubtful"] + s["copies"] == 339 and s["copies"] <= 339 - PAGES, rule_id
     assert s["tp"] + s["fn"] >= positives, rule_id
     assert s["precision"] is None or s["precision"] >= precision, (rule_id, s["fp_codes"])
