@@ -51,6 +51,9 @@ BLIND3 = LABEL_DIR / "portal_blind3.jsonl"
 DOCUMENTS = LABEL_DIR / "documents_blind.jsonl"
 # the rules of the second and third blind rounds and CC004, judged blind on the same procedures
 DOCUMENTS2 = LABEL_DIR / "documents_blind2.jsonl"
+# the label files of each --split
+SPLITS = {"dev": [LABELS], "heldout": [HELDOUT], "all": [LABELS, HELDOUT], "blind": [BLIND], "blind2": [BLIND2],
+          "blind3": [BLIND3], "documents": [DOCUMENTS], "documents2": [DOCUMENTS2]}
 REALDATA = ROOT.parent / "shared" / "realdata"
 STABLE_PRECISION, STABLE_RECALL = 0.95, 0.90
 
@@ -172,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--as-of", default="2026-06-30")
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--split", choices=["dev", "heldout", "all", "blind", "blind2", "blind3", "documents", "documents2"], default="all",
+    ap.add_argument("--split", choices=list(SPLITS), default="all",
                     help="dev, heldout, all (both: the 339 records), blind (the independent second labelling), "
                          "blind2 (a blind round for seven more rules), blind3 (one for CC001, CC002, TH001, TH002, PL002), "
                          "documents (blind labels of the procedures in three real decisions, through ingest and extraction) "
@@ -181,9 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     if not REALDATA.is_dir():
         print("../shared/realdata not present", file=sys.stderr)
         return 2
-    splits = {"dev": [LABELS], "heldout": [HELDOUT], "all": [LABELS, HELDOUT], "blind": [BLIND],
-              "blind2": [BLIND2], "blind3": [BLIND3], "documents": [DOCUMENTS],
-              "documents2": [DOCUMENTS2]}[args.split]
+    splits = SPLITS[args.split]
     scored: set[tuple[str, str]] = set()
     stats = merge([evaluate(date.fromisoformat(args.as_of), labels=p, scored=scored) for p in splits])
     if args.json:

@@ -396,3 +396,19 @@ def test_portal_channel_rows_are_reported_once_and_a_time_limit_text_on_its_own(
     typed = _built("1.004222", "10 ngày làm việc kể từ ngày nhận đủ hồ sơ", "Trực tiếp")
     found = Engine.from_dir(select=["TH002"]).check([typed], as_of=date(2026, 6, 30))
     assert [(f.component, f.evidence.quote) for f in found] == [("time_limit", "10 ngày làm việc kể từ ngày nhận đủ hồ sơ")]
+
+
+@pytest.mark.parametrize(("code", "row", "value", "reference"), [
+    ("1.000178", "Trực tiếp60 Ngày làm việc", "60 ngày làm việc (ít nhất 82 ngày)", "60 ngày"),
+    ("1.004222", "Trực tiếp12 Ngày", "12 ngày", "7 ngày làm việc (tối đa 11 ngày)"),
+    ("1.004222", "Trực tiếp10 Ngày làm việc", "10 ngày làm việc", "7 ngày làm việc"),
+])
+def test_longer_time_limit_message_gives_the_calendar_span_across_kinds_of_day(code, row, value, reference):
+    """Working days against a reference in calendar days (and the other way round) are compared
+    by calendar span; the message says which span, so that "60 ngày làm việc" beside "60 ngày"
+    does not read as equal."""
+    proc = _built(code, None, f"Hình thức nộpThời gianPhí, lệ phíMô tả{row}Không có thông tin")
+    found = Engine.from_dir(select=["TH002"]).check([proc], as_of=date(2026, 6, 30))
+    assert len(found) == 1
+    assert found[0].message.startswith(f"Thời hạn {value} dài hơn thời hạn tham chiếu {reference} cho cùng mã")
+    assert found[0].recommendation["noi_dung"] == f"Rút ngắn thời hạn giải quyết từ {value} xuống không quá {reference}."

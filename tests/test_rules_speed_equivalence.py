@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tthc_pipeline.rules.engine import Engine
-from tthc_pipeline.rules.matchers import CatalogueMatcher, PatternMatcher, _entry_alternation, literal_gate, required_literals
+from tthc_pipeline.rules.matchers import CatalogueMatcher, PatternMatcher, _entry_alternation, _literal_gate, required_literals
 from tthc_pipeline.rules.testing import example_procedures
 from tthc_pipeline.text.normalize import canon
 
@@ -51,8 +51,8 @@ def test_required_literals_reads_the_pattern(pattern, expected):
 
 
 def test_gate_only_for_patterns_without_literal_prefix():
-    assert literal_gate("khai sinh[^.;]{0,80}thường trú") is None  # the engine scans for "khai sinh" itself
-    assert literal_gate(r"(cmnd|cmtnd)(?!\w)") == ("cm",)
+    assert _literal_gate("khai sinh[^.;]{0,80}thường trú") is None  # the engine scans for "khai sinh" itself
+    assert _literal_gate(r"(cmnd|cmtnd)(?!\w)") == ("cm",)
 
 
 def _texts_of(procedures):

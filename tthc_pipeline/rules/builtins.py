@@ -316,7 +316,7 @@ def _item_name(paper: str) -> str:
     if mark is not None:
         name = name[mark.end():]
     if "." in name and (".doc" in name or ".pdf" in name or ".xls" in name):
-        name = _FILE_NAME.sub("", name)  # its \S+ is retried at every position: only when needed
+        name = _FILE_NAME.sub("", name)  # a regex scan of the whole name: only when one can match
     return name.strip()
 
 

@@ -437,7 +437,7 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     return None if parsed is None else _required_in(list(parsed))
 
 
-def literal_gate(pattern: str) -> tuple[str, ...] | None:
+def _literal_gate(pattern: str) -> tuple[str, ...] | None:
     """The required literals of a regex the regex engine cannot scan for by itself.
 
     A pattern that starts with a literal gets the engine's fast prefix scan, which costs
@@ -467,7 +467,7 @@ class Guard:
         self.note = spec.get("note", "")
         # guards that search whole components (CT001's biometrics guard reads every
         # component of the procedure) first ask whether a literal the regex needs is there
-        self.gate = literal_gate(pattern) if self.scope in ("component", "procedure") else None
+        self.gate = _literal_gate(pattern) if self.scope in ("component", "procedure") else None
 
     def _search_whole(self, text: str) -> bool:
         gate = self.gate
@@ -505,17 +505,17 @@ class PatternMatcher:
         spec = rule.match
         self.regexes: list[tuple[re.Pattern[str], bool]] = []
         # (regex, needs a word start, gate): the gate is None or literals one of which the
-        # canon text must contain for the regex to match at all (see literal_gate)
+        # canon text must contain for the regex to match at all (see _literal_gate)
         self.gated: list[tuple[re.Pattern[str], bool, tuple[str, ...] | None]] = []
         for p in spec.get("any", []):
             body, needs_ws = _split_word_start(p)
             self.regexes.append((compile_regex(body, where), needs_ws))
-            self.gated.append((self.regexes[-1][0], needs_ws, literal_gate(body)))
+            self.gated.append((self.regexes[-1][0], needs_ws, _literal_gate(body)))
         self.terms = [normalize_for_match(t) for t in spec.get("terms", [])]
         if self.terms:
             body = "|".join(term_regex(t, left_boundary=False) for t in self.terms)
             self.regexes.append((compile_regex(body, where), True))
-            self.gated.append((self.regexes[-1][0], True, literal_gate(body)))
+            self.gated.append((self.regexes[-1][0], True, _literal_gate(body)))
             self.fold_regex = compile_regex("|".join(term_regex(fold(t)) for t in self.terms), where)
         else:
             self.fold_regex = None
