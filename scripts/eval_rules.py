@@ -45,6 +45,7 @@ BLIND2 = LABEL_DIR / "portal_blind2.jsonl"
 # a third blind round on all 339 records for the legal-basis, time-limit and fee rules no blind
 # round had judged (CC001, CC002 with the registry's statuses at 2026-06-30; TH001, TH002, PL002)
 BLIND3 = LABEL_DIR / "portal_blind3.jsonl"
+BLIND4 = LABEL_DIR / "portal_blind4.jsonl"
 # the same 16 rules judged blind on the procedures of three real decisions (a Gia Lai decision
 # of 2011, a Hà Giang announcement of 2022, a portal export as PDF): scored end to end, after
 # ingest and extraction of the documents
@@ -53,7 +54,7 @@ DOCUMENTS = LABEL_DIR / "documents_blind.jsonl"
 DOCUMENTS2 = LABEL_DIR / "documents_blind2.jsonl"
 # the label files of each --split
 SPLITS = {"dev": [LABELS], "heldout": [HELDOUT], "all": [LABELS, HELDOUT], "blind": [BLIND], "blind2": [BLIND2],
-          "blind3": [BLIND3], "documents": [DOCUMENTS], "documents2": [DOCUMENTS2]}
+          "blind3": [BLIND3], "blind4": [BLIND4], "documents": [DOCUMENTS], "documents2": [DOCUMENTS2]}
 REALDATA = ROOT.parent / "shared" / "realdata"
 STABLE_PRECISION, STABLE_RECALL = 0.95, 0.90
 

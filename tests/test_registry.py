@@ -66,8 +66,10 @@ def test_status_details(reg: Registry) -> None:
     # TT 79/2024's in-force date is unverified: the replacement date is only a lower bound.
     s = reg.status("24/2023/TT-BCA", D("2025-06-01"))
     assert s.date_uncertain and s.since == D("2024-11-15")
-    # [U] facts stay U.
-    assert reg.status("45/2013/QH13", D("2026-01-01")).confidence == "U"
+    # [U] facts stay U: the land law's replacement is dated (01/8/2024) but unverified here.
+    s = reg.status("45/2013/QH13", D("2026-01-01"))
+    assert (s.code, s.by, s.since, s.confidence) == ("replaced", ["31/2024/QH15"], D("2024-08-01"), "U")
+    assert reg.status("45/2013/QH13", D("2024-07-31")).code == "in_force"
 
 
 def test_undated_relations_are_listed_not_read(tmp_path: Path) -> None:

@@ -139,7 +139,11 @@ BLIND2_FLOORS = {"CC003": (0.95, 0.90, 5), "CT004": (0.95, 0.90, 30), "HS007": (
 # or "theo thời hạn chung" in the description).
 BLIND3_FLOORS = {"CC001": (0.95, 0.90, 6), "CC002": (0.95, 0.90, 1), "TH002": (0.95, 0.90, 1),
                  "TH001": (0.95, 0.0, 0), "PL002": (0.95, 0.0, 0)}
-LATER_ROUNDS = {"BLIND2": BLIND2_FLOORS, "BLIND3": BLIND3_FLOORS}
+# The fourth blind round (portal_blind4.jsonl, thirteenth session): CQ004 ("thị trấn", a unit
+# type gone since 01/7/2025), new, on all 339 records by two other reviewers from its docs: 14
+# positive records, no doubtful one, all found, no false flag.
+BLIND4_FLOORS = {"CQ004": (0.95, 0.90, 14)}
+LATER_ROUNDS = {"BLIND2": BLIND2_FLOORS, "BLIND3": BLIND3_FLOORS, "BLIND4": BLIND4_FLOORS}
 
 
 @pytest.fixture(scope="module")
