@@ -412,3 +412,21 @@ def test_longer_time_limit_message_gives_the_calendar_span_across_kinds_of_day(c
     assert len(found) == 1
     assert found[0].message.startswith(f"Thời hạn {value} dài hơn thời hạn tham chiếu {reference} cho cùng mã")
     assert found[0].recommendation["noi_dung"] == f"Rút ngắn thời hạn giải quyết từ {value} xuống không quá {reference}."
+
+
+def test_a_missing_time_limit_shows_the_channel_table_it_was_looked_for_in():
+    """BP001 reads the portal's channel table before calling the time limit missing: the
+    finding shows that table as its context (the reviewer sees the blank time cells), while
+    its quote, and so its fingerprint, stay those of an absent component."""
+    from tthc_pipeline.rules.findings import fingerprint
+
+    table = "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếpKhông có thông tinKhông có thông tin\nTrực tiếp tại Công an tỉnh."
+    found = Engine.from_dir(select=["BP001"]).check([_built("1.004205", None, table)], as_of=date(2026, 6, 30))
+    missing = [f for f in found if f.component == "time_limit"]
+    assert len(missing) == 1
+    f = missing[0]
+    assert f.evidence.quote == "" and f.evidence.prov == {}
+    assert f.evidence.context == "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếpKhông có thông tinKhông có thông tin Trực tiếp tại Công an tỉnh."
+    assert f.fingerprint == fingerprint("BP001", f.procedure_id, "time_limit", "<absent>")
+    # a component missing with no fallback to read (the dossier) keeps an empty context
+    assert [g.evidence.context for g in found if g.component == "dossier"] == [""]

@@ -588,6 +588,10 @@ PRESENCE: dict[str, Callable[[ProcView], bool]] = {
     "time_in_channels": time_in_channels,
     "typed_agencies": typed_agencies,
 }
+# the component a presence fallback reads: a finding that the component is missing shows it
+# as its context, so the reviewer sees where the tool looked ("Trực tiếpKhông có thông tin…":
+# the channel table's blank time cells)
+PRESENCE_READS: dict[str, str] = {"time_in_channels": "channels"}
 
 
 # --- python builtins ---------------------------------------------------------------

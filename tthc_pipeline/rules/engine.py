@@ -231,7 +231,7 @@ class Engine:
                 return None
             seen.add(fp)
         seg_s, seg_e = view.segment(hit.start, hit.end) if view.text else (0, 0)
-        context = view.text[seg_s:seg_e].strip()
+        context = view.text[seg_s:seg_e].strip() or hit.vars.get("_context", "")
         if len(context) > 300:
             lo = max(seg_s, hit.start - 120)
             context = view.text[lo : min(seg_e, hit.end + 160)].strip()

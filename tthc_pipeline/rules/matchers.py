@@ -707,10 +707,13 @@ class AbsentMatcher:
         from tthc_pipeline.rules import builtins
 
         self.fallbacks = {}
+        self.looked_in: dict[str, str] = {}  # component -> the component its fallback reads
         for comp, name in (rule.match.get("fallbacks") or {}).items():
             if name not in builtins.PRESENCE:
                 raise RuleError(f"{rule.id}.match: unknown presence fallback {name!r}")
             self.fallbacks[comp] = builtins.PRESENCE[name]
+            if name in builtins.PRESENCE_READS:
+                self.looked_in[comp] = builtins.PRESENCE_READS[name]
 
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
         span = pv.proc.components.get(component)
@@ -726,7 +729,13 @@ class AbsentMatcher:
         text = pv.view(component).text
         # a placeholder result: quote the name and its code, not the empty cells after them
         end = _placeholder_quote_end(text) if component == "result" and _placeholder_result(text) else len(text)
-        return [Hit(component, 0, end, {"missing": COMPONENT_LABELS_VI.get(component, component)})]
+        found = {"missing": COMPONENT_LABELS_VI.get(component, component)}
+        looked_in = self.looked_in.get(component)
+        if looked_in and not text.strip():
+            # nothing to quote: the context is where the fallback looked (not part of the
+            # fingerprint, which hashes the empty quote as "<absent>")
+            found["_context"] = " ".join(pv.view(looked_in).text.split())[:300]
+        return [Hit(component, 0, end, found)]
 
 
 def vars_for(rule: Rule) -> set[str]:
