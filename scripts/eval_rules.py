@@ -11,10 +11,12 @@ positive is a true positive. Run:
 its ``positives`` are the adjudicated ones; ``blind_positives`` keeps what the reviewer wrote
 where the adjudication differs, and ``doubtful`` entries are not scored. ``--split blind2``
 scores a blind round of the same kind for seven more rules (portal_blind2.jsonl), ``--split blind3``
-one for five more (portal_blind3.jsonl: CC001, CC002, TH001, TH002, PL002). ``--split documents``
+one for five more (portal_blind3.jsonl: CC001, CC002, TH001, TH002, PL002), ``--split blind4``
+one for CQ004 (portal_blind4.jsonl). ``--split documents``
 scores blind labels of the procedures in three real decisions
 (tests/labelled/rules/documents_blind.jsonl), read through ingest and extraction; ``--split
-documents2`` 13 more rules on the same procedures (documents_blind2.jsonl).
+documents2`` 13 more rules on the same procedures (documents_blind2.jsonl), ``--split
+documents3`` CQ004 on them (documents_blind3.jsonl).
 """
 
 from __future__ import annotations
@@ -52,9 +54,11 @@ BLIND4 = LABEL_DIR / "portal_blind4.jsonl"
 DOCUMENTS = LABEL_DIR / "documents_blind.jsonl"
 # the rules of the second and third blind rounds and CC004, judged blind on the same procedures
 DOCUMENTS2 = LABEL_DIR / "documents_blind2.jsonl"
+DOCUMENTS3 = LABEL_DIR / "documents_blind3.jsonl"
 # the label files of each --split
 SPLITS = {"dev": [LABELS], "heldout": [HELDOUT], "all": [LABELS, HELDOUT], "blind": [BLIND], "blind2": [BLIND2],
-          "blind3": [BLIND3], "blind4": [BLIND4], "documents": [DOCUMENTS], "documents2": [DOCUMENTS2]}
+          "blind3": [BLIND3], "blind4": [BLIND4], "documents": [DOCUMENTS], "documents2": [DOCUMENTS2],
+          "documents3": [DOCUMENTS3]}
 REALDATA = ROOT.parent / "shared" / "realdata"
 STABLE_PRECISION, STABLE_RECALL = 0.95, 0.90
 
@@ -179,8 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=list(SPLITS), default="all",
                     help="dev, heldout, all (both: the 339 records), blind (the independent second labelling), "
                          "blind2 (a blind round for seven more rules), blind3 (one for CC001, CC002, TH001, TH002, PL002), "
-                         "documents (blind labels of the procedures in three real decisions, through ingest and extraction) "
-                         "or documents2 (13 more rules on the same procedures)")
+                         "blind4 (one for CQ004), "
+                         "documents (blind labels of the procedures in three real decisions, through ingest and extraction), "
+                         "documents2 (13 more rules on the same procedures) or documents3 (CQ004 on them)")
     args = ap.parse_args(argv)
     if not REALDATA.is_dir():
         print("../shared/realdata not present", file=sys.stderr)

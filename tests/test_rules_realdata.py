@@ -219,6 +219,17 @@ def test_more_rules_on_the_procedures_of_real_decisions_flag_nothing_the_blind_l
         r: (s["fp_codes"], s["fn_codes"]) for r, s in stats.items() if s["fp"] or s["fn"] or s["tp"]}
 
 
+def test_cq004_on_the_procedures_of_real_decisions_matches_the_blind_labels():
+    """CQ004 labelled blind on the same 12 procedures (documents_blind3.jsonl): the Gia Lai
+    decision's procedure names "Ủy ban nhân dân xã, phường, thị trấn" eleven times (found, end
+    to end); the Hà Giang decision names the unit only in its own article on who implements it,
+    outside its procedures, and the PDF export not at all: no false flag."""
+    eval_rules = _eval_rules()
+    stats = eval_rules.evaluate(date(2026, 6, 30), labels=eval_rules.DOCUMENTS3, realdata=REALDATA)
+    s = stats["CQ004"]
+    assert (s["records"], s["tp"], s["fp"], s["fn"]) == (12, 1, 0, 0), (s["fp_codes"], s["fn_codes"])
+
+
 def test_labelled_set_is_large_enough(stats):
     assert all(s["records"] == PAGES and s["copies"] == 339 - PAGES for s in stats.values())  # 170 dev + 169 held-out
 
