@@ -231,10 +231,12 @@ class Engine:
                 return None
             seen.add(fp)
         seg_s, seg_e = view.segment(hit.start, hit.end) if view.text else (0, 0)
-        context = view.text[seg_s:seg_e].strip() or hit.vars.get("_context", "")
+        context = view.text[seg_s:seg_e].strip()
         if len(context) > 300:
             lo = max(seg_s, hit.start - 120)
             context = view.text[lo : min(seg_e, hit.end + 160)].strip()
+        # nothing around the hit (a missing component): where the matcher looked, if it says
+        context = context or hit.vars.get("_context", "")
         prov: dict[str, Any] = {}
         if view.prov is not None:
             sub = view.prov.shifted(hit.start, hit.end - hit.start)
