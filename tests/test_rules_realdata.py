@@ -98,7 +98,8 @@ def test_stable_rule_meets_the_gate_on_the_blind_labels(blind_stats, rule_id):
 @pytest.mark.parametrize(("name", "labeller", "drops"), [("portal_blind.jsonl", "blind-", False),
                                                        ("portal_blind2.jsonl", "blind2-", True),
                                                        ("portal_blind3.jsonl", "blind3-", False),
-                                                       ("portal_blind4.jsonl", "blind4-", False)])
+                                                       ("portal_blind4.jsonl", "blind4-", False),
+                                                       ("portal_blind5.jsonl", "blind5-", False)])
 def test_blind_labels_keep_what_the_reviewers_wrote_where_adjudicated(name, labeller, drops):
     """Each change to a reviewer's positives is explained, and what they wrote is kept. The
     first round's adjudication only added positives; the second also dropped four (steps the
@@ -145,7 +146,16 @@ BLIND3_FLOORS = {"CC001": (0.95, 0.90, 6), "CC002": (0.95, 0.90, 1), "TH002": (0
 # from its docs: 14 positive records, no doubtful one, all found, no false flag. Recall is held
 # at 1.0: with 14 positives a 0.90 floor would let one record go (13/14 = 0.93).
 BLIND4_FLOORS = {"CQ004": (0.95, 1.0, 14)}
-LATER_ROUNDS = {"BLIND2": BLIND2_FLOORS, "BLIND3": BLIND3_FLOORS, "BLIND4": BLIND4_FLOORS}
+# The fifth blind round (portal_blind5.jsonl, thirteenth session): HS008, HS010 (stable) and
+# HS009, HS011, each last fixed after reading earlier labels, judged again by four other
+# reviewers (every record once). HS008 6, HS009 6, HS011 7 positives, all found, no false flag;
+# HS010 17 of 19: "Giấy tờ làm căn cứ cấp giấy chứng nhận bị thương." without "theo quy định"
+# (1.004089) and "Tài liệu pháp lý và kỹ thuật khác" (1.014410), both held doubtful by the first
+# round, were read after this round (no longer blind for HS010).
+BLIND5_FLOORS = {"HS008": (0.95, 0.90, 6), "HS009": (0.95, 0.90, 6), "HS010": (0.95, 0.90, 19),
+                 "HS011": (0.95, 0.90, 7)}
+LATER_ROUNDS = {"BLIND2": BLIND2_FLOORS, "BLIND3": BLIND3_FLOORS, "BLIND4": BLIND4_FLOORS,
+                "BLIND5": BLIND5_FLOORS}
 
 
 @pytest.fixture(scope="module")
