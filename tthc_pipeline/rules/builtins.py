@@ -28,6 +28,7 @@ from tthc_pipeline.rules.number_screen import NumberScreen
 from tthc_pipeline.rules.portal import ONLINE_WORDS, channel_kinds, time_values, view_rows
 from tthc_pipeline.rules.schema import Rule, RuleError
 from tthc_pipeline.text.normalize import canon
+from tthc_pipeline.text.search import literal_starts
 
 # --- citations -----------------------------------------------------------------------
 
@@ -699,13 +700,7 @@ def _returns_electronically(steps: str) -> bool:
     (measured on the 339 portal steps: 77 µs a text, 15 µs this way). ``match`` at a
     position still sees the characters before it, so the look-behinds read as in the search."""
     match = _ELECTRONIC_RETURN.match
-    for word in ("trả ", "nhận "):
-        p = steps.find(word)
-        while p >= 0:
-            if match(steps, p) is not None:
-                return True
-            p = steps.find(word, p + 1)
-    return False
+    return any(match(steps, p) is not None for p in literal_starts(steps, ("trả ", "nhận ")))
 
 
 # --- results already issued --------------------------------------------------------

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from tthc_pipeline.procedures.model import Procedure
+from tthc_pipeline.text.search import literal_starts
 
 KIND_BY_LABEL = {"trực tiếp": "truc_tiep", "trực tuyến": "truc_tuyen", "dịch vụ bưu chính": "buu_chinh"}
 UNIT_BY_LABEL = {"ngày làm việc": "ngay_lam_viec", "ngày": "ngay", "giờ": "gio", "tháng": "thang", "năm": "nam"}
@@ -42,14 +43,8 @@ def _row_matches(text: str) -> list[re.Match[str]]:
     the regex engine scans for by testing every character against a set of first letters.
     A match is a label and its time cell, which holds no label, so no label starts inside
     one and matching at every label in order gives finditer's matches."""
-    starts = []
-    for label in ("Trực t", "Dịch vụ bưu chính"):
-        p = text.find(label)
-        while p >= 0:
-            starts.append(p)
-            p = text.find(label, p + 1)
     match = _ROW.match
-    return [m for p in sorted(starts) if (m := match(text, p)) is not None]
+    return [m for p in literal_starts(text, ("Trực t", "Dịch vụ bưu chính")) if (m := match(text, p)) is not None]
 
 
 def portal_channel_rows(text: str) -> list[ChannelRow]:

@@ -1,0 +1,24 @@
+"""Where literal words occur: the positions at which a regex is worth trying.
+
+A regex that starts with an alternation or a look-behind gives Python's regex engine no
+literal to scan for, so ``search``/``finditer`` try it at every character. Trying it only
+where one of the words it must start with occurs (``str.find``, in C) gives the same matches
+at a fraction of the cost (portal channel rows, CT004's electronic return).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+
+def literal_starts(text: str, words: Iterable[str]) -> list[int]:
+    """Every position where one of ``words`` starts in ``text``, in increasing order
+    (overlapping occurrences included)."""
+    starts = []
+    for word in words:
+        p = text.find(word)
+        while p >= 0:
+            starts.append(p)
+            p = text.find(word, p + 1)
+    starts.sort()
+    return starts
