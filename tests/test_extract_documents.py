@@ -141,6 +141,17 @@ def test_regulation_articles_become_candidates():
     assert procs[0].source.record_key == "dieu-5" and procs[0].extra["candidate"] is True
 
 
+def test_a_procedure_named_in_capitals_keeps_the_documents_proper_nouns():
+    text = (
+        "QUY ĐỊNH\nVề trình tự thực hiện một số thủ tục tại tỉnh Hà Giang\n"
+        "Điều 3. THỦ TỤC CẤP GIẤY PHÉP KHAI THÁC NƯỚC TẠI HUYỆN HOÀNG SU PHÌ, TỈNH HÀ GIANG DO UBND TỈNH CẤP\n"
+        "1. Hồ sơ gồm: a) Đơn đề nghị; b) Bản đồ khu vực khai thác tại huyện Hoàng Su Phì.\n"
+        "2. Trong thời hạn 10 ngày làm việc, UBND tỉnh Hà Giang cấp giấy phép cho gia đình, cá nhân.\n"
+    )
+    procs = extract_regulation(record_from_text(text, "qd-test.txt"))
+    assert [p.name for p in procs] == ["Cấp giấy phép khai thác nước tại huyện Hoàng Su Phì, tỉnh Hà Giang do UBND tỉnh cấp"]
+
+
 def test_text_without_procedures_yields_nothing():
     rec = record_from_text("Điều 1. Phạm vi điều chỉnh\nThông tư này quy định về mẫu biểu thống kê.\n", "x.txt")
     procs, warns, kind = extract_from_record(rec)
@@ -173,6 +184,8 @@ def test_real_gia_lai_regulation_and_empty_decree():
     assert out["procedure_count"] == 1
     p = out["procedures"][0]
     assert len(p["dossier"]) == 3 and p["dossier_sets"] == 3
+    # named from the title in capitals, with the province as the decision writes it
+    assert p["name"].endswith("trên địa bàn tỉnh Gia Lai") and p["name"].startswith("Giải quyết chế độ miễn, giảm")
     assert p["dossier"][1]["copy_kinds"] == ["ban_sao_cong_chung"]
     assert {(t["value"], t["unit"]) for t in p["time_limits"]} == {(15.0, "ngay_lam_viec"), (5.0, "ngay_lam_viec"), (3.0, "ngay_lam_viec")}
     assert extract_path(_real("md/ND-55-2023-ND-CP_sua-ND-75-2021.md"))["procedure_count"] == 0

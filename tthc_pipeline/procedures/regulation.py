@@ -18,6 +18,7 @@ from tthc_pipeline.procedures.builder import build_procedure
 from tthc_pipeline.procedures.docrecord import ensure_structure, iter_nodes
 from tthc_pipeline.procedures.model import Procedure, Provenance, SourceRef, TextSpan, document_identity
 from tthc_pipeline.text.normalize import canon
+from tthc_pipeline.text.truecase import sentence_case
 
 _PROC_TITLE = re.compile(r"^(?:trình\s+tự,?\s*)?thủ\s+tục\s+(?!hành\s+chính\b)(?P<name>.+)$|^trình\s+tự,?\s*thủ\s+tục\s+(?P<name2>.+)$")
 _DOSSIER_INTRO = re.compile(r"hồ\s+sơ(?:\s+[^\n:;.]{0,80}?)?\s+(?:gồm|bao\s+gồm)(?:\s+có)?(?:\s+các\s+giấy\s+tờ\s+sau)?\s*:")
@@ -30,14 +31,9 @@ def _nodes(rec: dict[str, Any]) -> list[dict[str, Any]]:
     return [st] if isinstance(st, dict) else list(st)
 
 
-def _sentence_case(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip(" .;:")
-    if text.isupper():
-        text = text.lower()
-    return text[:1].upper() + text[1:]
-
-
-def _doc_procedure_name(rec: dict[str, Any]) -> str | None:
+def _doc_procedure_name(rec: dict[str, Any], low: str | None = None) -> str | None:
+    """The procedure named by the document's title ("… trình tự, thủ tục giải quyết …"),
+    in sentence case with the document's own proper nouns (``low``: canon of its text)."""
     title = (rec.get("metadata") or {}).get("title") or ""
     if not title:
         m = re.search(r"(?im)^\s*v[ềe]\s+việc\s+[^\n]+", rec.get("text", "")[:4000])
@@ -45,7 +41,7 @@ def _doc_procedure_name(rec: dict[str, Any]) -> str | None:
     m = _DOC_TITLE_PROC.search(canon(title))
     if not m:
         return None
-    return _sentence_case(title[m.start("name") : m.end("name")])
+    return sentence_case(title[m.start("name") : m.end("name")], rec.get("text", ""), low)
 
 
 def _is_procedure_article(title_low: str, body_low: str) -> str | None:
@@ -101,7 +97,7 @@ def extract_regulation(rec: dict[str, Any]) -> list[Procedure]:
             s, e = ch["start"], ch["end"]
             if not _DOSSIER_INTRO.search(low, s, e) and not _TIME_SIGNAL.search(low, s, e):
                 continue
-            name = _doc_procedure_name(rec) or _sentence_case(re.sub(r"(?i)^.*?trình tự,?\s*thủ tục\s*", "", ch.get("title") or ""))
+            name = _doc_procedure_name(rec, low) or sentence_case(re.sub(r"(?i)^.*?trình tự,?\s*thủ tục\s*", "", ch.get("title") or ""), text, low)
             regions.append((name, ch.get("id") or "chuong", s, e, "chapter"))
             claimed.append((s, e))
     for art in iter_nodes(nodes, "dieu"):
@@ -115,9 +111,9 @@ def extract_regulation(rec: dict[str, Any]) -> list[Procedure]:
         m = _PROC_TITLE.match(canon(title).strip())
         if m:
             g = "name" if m.group("name") else "name2"
-            name = _sentence_case(title.strip()[m.start(g) : m.end(g)])
+            name = sentence_case(title.strip()[m.start(g) : m.end(g)], text, low)
         else:
-            name = _doc_procedure_name(rec) or _sentence_case(title) or f"Thủ tục tại {art.get('label')}"
+            name = _doc_procedure_name(rec, low) or sentence_case(title, text, low) or f"Thủ tục tại {art.get('label')}"
         regions.append((name, art.get("id") or "dieu", s, e, how))
     procs = []
     for name, node_id, s, e, how in regions:
