@@ -430,3 +430,35 @@ def test_a_missing_time_limit_shows_the_channel_table_it_was_looked_for_in():
     assert f.fingerprint == fingerprint("BP001", f.procedure_id, "time_limit", "<absent>")
     # a component missing with no fallback to read (the dossier) keeps an empty context
     assert [g.evidence.context for g in found if g.component == "dossier"] == [""]
+
+
+def test_a_long_sentence_is_quoted_between_words_with_its_cuts_marked(engine):
+    """A hit inside a sentence over 300 characters shows ~120 characters before it and ~160
+    after, cut between words, "…" where the sentence goes on (not "ai, nếu …" for "Gia Lai,
+    nếu …"); the fingerprint does not read the context."""
+    before = "Sau khi tiếp nhận hồ sơ của người có công trên địa bàn tỉnh Gia Lai, nếu đối tượng thuộc diện được miễn, giảm tiền sử dụng đất thì "
+    after = " xem xét giải quyết miễn, giảm tiền sử dụng đất cho người có công với cách mạng và gửi kết quả cho người nộp hồ sơ trong thời hạn quy định tại Quy định này"
+    steps = before * 2 + "Ủy ban nhân dân huyện" + after * 2 + "."
+    [f] = _rule_findings(engine, [proc(steps=steps)], "CQ001")
+    ctx = f.evidence.context
+    assert ctx.startswith("… ") and ctx.endswith(" …") and "Ủy ban nhân dân huyện" in ctx
+    inner = ctx[2:-2]
+    assert steps.index(inner) > 0  # a verbatim piece of the sentence
+    start = steps.index(inner)
+    assert steps[start - 1] == " " and steps[start + len(inner)] == " "  # cut between words
+    assert len(inner) <= 120 + len("Ủy ban nhân dân huyện") + 160
+    # a sentence that fits is shown whole, without marks
+    [g] = _rule_findings(engine, [proc(steps="Nộp hồ sơ tại Ủy ban nhân dân huyện.")], "CQ001")
+    assert g.evidence.context == "Nộp hồ sơ tại Ủy ban nhân dân huyện." and g.fingerprint == \
+        fingerprint("CQ001", "1.000001", "steps", g.evidence.quote)
+
+
+def test_the_text_report_clips_a_long_context_around_the_quote():
+    from tthc_pipeline.rules.check_cli import _clip
+
+    sentence = "Đây là một câu rất dài về thủ tục " * 12 + "Ủy ban nhân dân huyện xem xét hồ sơ."
+    shown = _clip(sentence, "Ủy ban nhân dân huyện", 240)
+    assert "Ủy ban nhân dân huyện" in shown and shown.startswith("… ") and len(shown) <= 244
+    assert _clip("Nộp hồ sơ.", "hồ sơ", 240) == "Nộp hồ sơ."
+    head = _clip("Ủy ban nhân dân huyện " + "xem xét hồ sơ " * 30, "Ủy ban nhân dân huyện", 240)
+    assert head.startswith("Ủy ban") and head.endswith(" …") and head[:-2].split()[-1] in {"xem", "xét", "hồ", "sơ"}

@@ -85,7 +85,7 @@ def render_text(findings: list[Finding], n_procs: int) -> str:
             tag = " (thử nghiệm)" if f.status == "preview" else ""
             lines.append(f"  {f.rule_id} {SEVERITY_VI[f.severity]}{tag}: {f.message}")
             if f.evidence.context:
-                lines.append(f"      Trích: «{f.evidence.context[:240]}»")
+                lines.append(f"      Trích: «{_clip(f.evidence.context, f.evidence.quote, 240)}»")
             basis = "; ".join(
                 f"{lb['document']}" + (f" {lb['article']}" if lb.get("article") else "") + f" [{lb['confidence']}]"
                 for lb in f.legal_basis
@@ -176,3 +176,20 @@ main = check
 
 if __name__ == "__main__":
     check()
+
+
+def _clip(context: str, quote: str, limit: int) -> str:
+    """``context`` cut to about ``limit`` characters between words, "…" marking each cut,
+    keeping the quoted words in view (a hit near the end of a long sentence)."""
+    if len(context) <= limit:
+        return context
+    at = context.find(quote.strip()) if quote.strip() else -1
+    lo = 0
+    if at >= 0 and at + len(quote.strip()) > limit - 20:
+        lo = context.find(" ", max(0, at - 80), at)
+        lo = lo + 1 if lo >= 0 else max(0, at - 80)
+    hi = lo + limit
+    if hi >= len(context):
+        return ("… " if lo else "") + context[lo:]
+    cut = context.rfind(" ", lo, hi)
+    return ("… " if lo else "") + context[lo : cut if cut > lo + limit // 2 else hi].rstrip(" ,;:") + " …"

@@ -233,8 +233,7 @@ class Engine:
         seg_s, seg_e = view.segment(hit.start, hit.end) if view.text else (0, 0)
         context = view.text[seg_s:seg_e].strip()
         if len(context) > 300:
-            lo = max(seg_s, hit.start - 120)
-            context = view.text[lo : min(seg_e, hit.end + 160)].strip()
+            context = _window(view.text, seg_s, seg_e, hit.start, hit.end)
         # nothing around the hit (a missing component): where the matcher looked, if it says
         context = context or hit.vars.get("_context", "")
         prov: dict[str, Any] = {}
@@ -270,6 +269,22 @@ class Engine:
             fingerprint=fp,
             cost_delta=dict(rule.cost_delta),
         )
+
+
+def _window(text: str, seg_s: int, seg_e: int, start: int, end: int) -> str:
+    """The words around ``text[start:end]`` within a long sentence ``[seg_s, seg_e)``: about
+    120 characters before and 160 after, cut between words, with "…" where the sentence goes
+    on (a reviewer reads "… tỉnh Gia Lai, nếu đối tượng …", not "ai, nếu đối tượng")."""
+    lo, hi = max(seg_s, start - 120), min(seg_e, end + 160)
+    if lo > seg_s and not text[lo - 1].isspace():
+        cut = next((i for i in range(lo, start) if text[i].isspace()), start)
+        lo = cut
+    if hi < seg_e and not text[hi].isspace():
+        cut = next((i for i in range(hi, end, -1) if text[i - 1].isspace()), end)
+        hi = cut
+    head = "… " if text[seg_s:lo].strip() else ""
+    tail = " …" if text[hi:seg_e].strip() else ""
+    return head + text[lo:hi].strip() + tail
 
 
 def _item_ordinal(items: dict[tuple, list[int]], key: tuple, item_start: int) -> int:
