@@ -277,12 +277,17 @@ def test_a_placeholder_result_is_a_missing_result_quoted_up_to_its_code(engine):
 
 
 def test_calendar_days_names_where_the_working_days_are_written(engine):
-    table = "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tuyến15 NgàyMiễn phíTrực tiếp3 Ngày làm việcMiễn phí"
+    table = "Hình thức nộpThời gianPhí, lệ phíMô tảTrực tuyến3 NgàyMiễn phíTrực tiếp3 Ngày làm việcMiễn phí"
     (row,) = [f for f in engine.check([proc(channels=table)], as_of=AS_OF) if f.rule_id == "TH003"]
-    assert row.evidence.quote == "Trực tuyến15 Ngày" and "dòng khác của bảng cách thức thực hiện" in row.message
+    assert row.evidence.quote == "Trực tuyến3 Ngày" and "dòng khác của bảng cách thức thực hiện" in row.message
     described = table + "(Không quá 03 ngày làm việc kể từ ngày nhận đủ hồ sơ)"
     (desc,) = [f for f in engine.check([proc(channels=described)], as_of=AS_OF) if f.rule_id == "TH003"]
     assert "trong khi mô tả dùng ngày làm việc" in desc.message
+    # another number of days in working days is another limit (two stages), not this row's unit
+    other = table.replace("Trực tuyến3 Ngày", "Trực tuyến15 Ngày")
+    assert not [f for f in engine.check([proc(channels=other)], as_of=AS_OF) if f.rule_id == "TH003"]
+    assert [f for f in engine.check([proc(channels=other + "(Không quá 15 ngày làm việc)")], as_of=AS_OF)
+            if f.rule_id == "TH003"]
 
 
 def test_a_short_placeholder_result_is_missing_too(engine):

@@ -693,6 +693,16 @@ _ELECTRONIC_RETURN = re.compile(
 )
 
 
+# the result sent to where the applicant lives: "thông báo kết quả xét tuyển đến địa chỉ của công
+# dân dự tuyển" (1.012533): nobody comes to collect it
+_SENT_TO_ADDRESS = re.compile(
+    r"(?<!\w)(?:gửi|thông báo|chuyển) (?:kết quả|quyết định|thông báo|văn bản|giấy)[^.;]{0,100}?(?:đến|tới|về) (?:tận )?địa chỉ")
+
+
+def _sent_to_address(*texts: str) -> bool:
+    return any("địa chỉ" in t and _SENT_TO_ADDRESS.search(t) is not None for t in texts)
+
+
 def _returns_electronically(steps: str) -> bool:
     """``_ELECTRONIC_RETURN.search(steps) is not None``, tried only where a match can start:
     at a "trả " or "nhận " (``str.find``). Its leading look-behinds leave the regex engine
@@ -834,6 +844,8 @@ class PaperOnlyResult:
         if _channel_kinds(pv) & {"truc_tuyen", "buu_chinh"}:
             return []
         if _returns_electronically(pv.view("steps").canon):
+            return []
+        if _sent_to_address(pv.view("steps").canon, pv.view("channels").canon):
             return []
         text = pv.view("result").text
         return [Hit(component, 0, _first_result_end(text), {})]
@@ -1001,6 +1013,7 @@ def _value_vi(value: float, unit: str | None, other_unit: str | None, reference:
 
 
 _WORKING_DAYS_LIMIT = re.compile(r"\d\s*ngày làm việc")
+_WORKING_DAYS_NUMBER = re.compile(r"(?<![\d.,/])(\d{1,3})\s*ngày làm việc")
 # a time limit in working days, as the steps word one ("trong thời hạn 01 ngày làm việc",
 # "không quá 05 (năm) ngày làm việc"), not a lead time ("trước kỳ sát hạch ít nhất 07 ngày làm
 # việc"): what comes right before each "ngày làm việc" (found by str.find: a regex starting
@@ -1085,6 +1098,11 @@ class CalendarDays:
         ref_working = bool(ref) and ref.get("unit") == "ngay_lam_viec"
         if working_in_text or ref_working:
             where, working = (_where_working_days(canon, rows) if working_in_text else "thời hạn tham chiếu"), None
+            if not ref_working:
+                # another row or a description in working days is evidence for the same number
+                # of days only: "Trực tiếp21 Ngày" beside "Trực tiếp5 Ngày làm việc" are two
+                # limits of two stages (2.000293), not one unit left unclear
+                working = {int(m.group(1)) for m in _WORKING_DAYS_NUMBER.finditer(canon)}
             if not ref_working:
                 # only the channel table says working days: a row whose number the steps
                 # give as plain days follows the steps ("Trực tuyến15 Ngày" beside "Trực
