@@ -315,3 +315,18 @@ def test_a_record_with_lone_surrogates_is_checked_not_crashed(tmp_path):
     res = CliRunner().invoke(check, [str(path), "--as-of", "2026-06-30"])
     out.write_text(res.output, encoding="utf-8")  # the text report is valid UTF-8 too
     assert "HS001" in out.read_text(encoding="utf-8")
+
+
+def test_the_check_module_runs_as_a_script(tmp_path):
+    """``python -m tthc_pipeline.rules.check_cli`` renders text findings like ``tthc check``
+    (everything the text report calls is defined before the module runs ``check()``)."""
+    import subprocess
+    import sys
+
+    record = tmp_path / "r.jsonl"
+    record.write_text(json.dumps({"code": "1.000001", "name": "Cấp giấy phép",
+                                  "dossier": "Bản sao sổ hộ khẩu của chủ hộ."}, ensure_ascii=False) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "tthc_pipeline.rules.check_cli", str(record), "--no-learn",
+                           "--as-of", "2026-06-30"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "HS001" in done.stdout and "Trích" in done.stdout

@@ -467,3 +467,11 @@ def test_the_text_report_clips_a_long_context_around_the_quote():
     assert _clip("Nộp hồ sơ.", "hồ sơ", 240) == "Nộp hồ sơ."
     head = _clip("Ủy ban nhân dân huyện " + "xem xét hồ sơ " * 30, "Ủy ban nhân dân huyện", 240)
     assert head.startswith("Ủy ban") and head.endswith(" …") and head[:-2].split()[-1] in {"xem", "xét", "hồ", "sơ"}
+    # a quote longer than the limit is shown whole, from its first word
+    long_quote = "nộp hồ sơ " * 30 + "tại Ủy ban nhân dân huyện"
+    shown = _clip("Trước đó là một đoạn mở đầu khá dài. " * 3 + long_quote + " và các bước sau.", long_quote, 240)
+    assert shown.startswith("… ") and long_quote in shown
+    # a quote ending mid-word in glued portal text is never cut inside
+    glued = "Bảng " * 40 + "Nộp hồ sơ trực tiếp tại Công an huyệnXã"
+    shown = _clip(glued + " còn tiếp " * 20, "Nộp hồ sơ trực tiếp tại Công an huyệnXã", 240)
+    assert "Công an huyệnXã" in shown

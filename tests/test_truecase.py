@@ -34,3 +34,34 @@ def test_mixed_case_text_is_left_as_written():
 
 def test_without_the_document_capitals_are_lowered():
     assert sentence_case("CẤP GIẤY PHÉP TẠI TỈNH GIA LAI") == "Cấp giấy phép tại tỉnh gia lai"
+
+
+NAMES_DOC = (
+    "Quy định áp dụng trên địa bàn thành phố Hải Phòng.\n"
+    "Tổ chức, cá nhân tại tỉnh Long An và theo Luật Xây dựng.\n"
+    "Các cơ sở tại tỉnh Bà Rịa - Vũng Tàu, huyện Đắk R'lấp và TP. Hồ Chí Minh nộp hồ sơ tại UBND tỉnh.\n"
+)
+
+
+def test_a_word_of_a_proper_noun_is_not_capitalised_alone():
+    # "Phòng" of "Hải Phòng", "An" of "Long An", "Xây" of "Luật Xây dựng" are common words elsewhere
+    assert sentence_case("THẨM DUYỆT PHÒNG CHÁY, CHỮA CHÁY CHO CƠ SỞ", NAMES_DOC) == "Thẩm duyệt phòng cháy, chữa cháy cho cơ sở"
+    assert sentence_case("CẤP GIẤY CHỨNG NHẬN AN TOÀN THỰC PHẨM", NAMES_DOC) == "Cấp giấy chứng nhận an toàn thực phẩm"
+    assert sentence_case("CẤP PHÉP XÂY DỰNG NHÀ Ở", NAMES_DOC) == "Cấp phép xây dựng nhà ở"
+
+
+def test_names_joined_by_hyphens_apostrophes_and_after_abbreviations():
+    assert sentence_case("CẤP PHÉP TẠI TỈNH BÀ RỊA - VŨNG TÀU", NAMES_DOC) == "Cấp phép tại tỉnh Bà Rịa - Vũng Tàu"
+    assert sentence_case("CẤP PHÉP TẠI HUYỆN ĐẮK R'LẤP", NAMES_DOC) == "Cấp phép tại huyện Đắk R'lấp"
+    assert sentence_case("CẤP PHÉP TẠI THÀNH PHỐ HỒ CHÍ MINH DO UBND TỈNH CẤP", NAMES_DOC) == \
+        "Cấp phép tại thành phố Hồ Chí Minh do UBND tỉnh cấp"
+
+
+def test_a_heading_in_title_case_is_not_running_text():
+    assert sentence_case("CẤP GIẤY PHÉP", "Đơn Đề Nghị Cấp Giấy Phép theo mẫu.") == "Cấp giấy phép"
+
+
+def test_lower_case_anywhere_outweighs_capitals():
+    # "Lai" written in lower case at a line start ("lai lịch") is a common word
+    doc = "Xét đề nghị của Sở Tư pháp, Lai ghép tỉnh.\nlai lịch của người đề nghị.\n"
+    assert sentence_case("XÁC MINH LAI LỊCH", doc) == "Xác minh lai lịch"

@@ -694,9 +694,12 @@ _ELECTRONIC_RETURN = re.compile(
 
 
 # the result sent to where the applicant lives: "thông báo kết quả xét tuyển đến địa chỉ của công
-# dân dự tuyển" (1.012533): nobody comes to collect it
+# dân dự tuyển" (1.012533): nobody comes to collect it. The result itself ("kết quả", "quyết
+# định"), to the applicant's address; not a notice asking for more papers, the applicant
+# writing to the agency's address, nor "không gửi kết quả …"
 _SENT_TO_ADDRESS = re.compile(
-    r"(?<!\w)(?:gửi|thông báo|chuyển) (?:kết quả|quyết định|thông báo|văn bản|giấy)[^.;]{0,100}?(?:đến|tới|về) (?:tận )?địa chỉ")
+    r"(?<!\w)(?<!không )(?<!chưa )(?:gửi|thông báo|chuyển|trả) (?:kết quả|quyết định)[^.;]{0,100}?(?:đến|tới|về) (?:tận )?"
+    r"địa chỉ (?:của (?:công dân|người|cá nhân|tổ chức|doanh nghiệp|thí sinh|chủ|đối tượng)|nơi (?:cư trú|ở)|liên hệ|đã đăng ký)")
 
 
 def _sent_to_address(*texts: str) -> bool:
@@ -1012,8 +1015,10 @@ def _value_vi(value: float, unit: str | None, other_unit: str | None, reference:
     return text
 
 
-_WORKING_DAYS_LIMIT = re.compile(r"\d\s*ngày làm việc")
-_WORKING_DAYS_NUMBER = re.compile(r"(?<![\d.,/])(\d{1,3})\s*ngày làm việc")
+_WORKING_DAYS_LIMIT = re.compile(r"\d(?:\s*\([^)]{1,20}\))?\s*ngày làm việc")
+# "07 ngày làm việc", "15 (mười lăm) ngày làm việc", "từ 03 đến 05 ngày làm việc" (both numbers)
+_WORKING_DAYS_NUMBER = re.compile(
+    r"(?<![\d.,/])(\d{1,3})(?:\s*\([^)]{1,20}\))?(?:\s*(?:đến|-|–)\s*(\d{1,3})(?:\s*\([^)]{1,20}\))?)?\s*ngày làm việc")
 # a time limit in working days, as the steps word one ("trong thời hạn 01 ngày làm việc",
 # "không quá 05 (năm) ngày làm việc"), not a lead time ("trước kỳ sát hạch ít nhất 07 ngày làm
 # việc"): what comes right before each "ngày làm việc" (found by str.find: a regex starting
@@ -1102,7 +1107,7 @@ class CalendarDays:
                 # another row or a description in working days is evidence for the same number
                 # of days only: "Trực tiếp21 Ngày" beside "Trực tiếp5 Ngày làm việc" are two
                 # limits of two stages (2.000293), not one unit left unclear
-                working = {int(m.group(1)) for m in _WORKING_DAYS_NUMBER.finditer(canon)}
+                working = {int(g) for m in _WORKING_DAYS_NUMBER.finditer(canon) for g in m.groups() if g}
             if not ref_working:
                 # only the channel table says working days: a row whose number the steps
                 # give as plain days follows the steps ("Trực tuyến15 Ngày" beside "Trực

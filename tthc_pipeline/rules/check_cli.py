@@ -71,6 +71,33 @@ def empty_registry_warning(directory: Path, rule_ids: list[str]) -> str:
             f"cannot fire; pass --corpus or set TTHC_CORPUS.")
 
 
+def _clip(context: str, quote: str, limit: int) -> str:
+    """``context`` cut to about ``limit`` characters between words, "…" marking each cut,
+    keeping the quoted words whole in view (a hit near the end of a long sentence, a quote
+    longer than ``limit``)."""
+    if len(context) <= limit:
+        return context
+    quote = quote.strip()
+    at = context.find(quote) if quote else -1
+    lo = 0
+    if at >= 0 and at + len(quote) > limit - 20:
+        if len(quote) >= limit - 20:
+            lo = at  # a long quote: from its first word
+        else:
+            lo = context.find(" ", max(0, at - 80), at)
+            lo = lo + 1 if lo >= 0 else max(0, at - 80)
+    hi = lo + limit
+    if hi >= len(context):
+        return ("… " if lo else "") + context[lo:]
+    cut = context.rfind(" ", lo, hi)
+    end = cut if cut > lo + limit // 2 else hi
+    if at >= 0:
+        end = max(end, at + len(quote))  # never inside the quote
+    if end >= len(context):
+        return ("… " if lo else "") + context[lo:]
+    return ("… " if lo else "") + context[lo:end].rstrip(" ,;:") + " …"
+
+
 def render_text(findings: list[Finding], n_procs: int) -> str:
     """Vietnamese report grouped per procedure, with evidence and legal basis."""
     lines: list[str] = []
@@ -176,20 +203,3 @@ main = check
 
 if __name__ == "__main__":
     check()
-
-
-def _clip(context: str, quote: str, limit: int) -> str:
-    """``context`` cut to about ``limit`` characters between words, "…" marking each cut,
-    keeping the quoted words in view (a hit near the end of a long sentence)."""
-    if len(context) <= limit:
-        return context
-    at = context.find(quote.strip()) if quote.strip() else -1
-    lo = 0
-    if at >= 0 and at + len(quote.strip()) > limit - 20:
-        lo = context.find(" ", max(0, at - 80), at)
-        lo = lo + 1 if lo >= 0 else max(0, at - 80)
-    hi = lo + limit
-    if hi >= len(context):
-        return ("… " if lo else "") + context[lo:]
-    cut = context.rfind(" ", lo, hi)
-    return ("… " if lo else "") + context[lo : cut if cut > lo + limit // 2 else hi].rstrip(" ,;:") + " …"

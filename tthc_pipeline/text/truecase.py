@@ -5,84 +5,133 @@ Why: decrees and provincial regulations set their titles and chapter headings in
 in every finding and report; lower-casing it whole gives "… tỉnh gia lai", which reads as a
 typo in an official proposal. The same document nearly always writes the same words in
 running text ("… trên địa bàn tỉnh Gia Lai"), so its own spelling is the authority: first the
-whole phrase as the document writes it outside capitals, else word by word, a word the
-document only ever writes capitalised inside a sentence ("Gia", "Lai", "Ủy"). Nothing is
-guessed from outside the document.
+whole phrase as the document writes it in running text, else its capitalised runs of words
+("Gia Lai", "Bà Rịa - Vũng Tàu") and the single words it only ever writes capitalised ("Ủy")
+or in capitals ("UBND"). Nothing is guessed from outside the document.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from tthc_pipeline.text.normalize import canon
+from tthc_pipeline.text.search import literal_starts
 
 _WORD = re.compile(r"[^\W\d_]+")
 _SPACES = re.compile(r"\s+")
+# what may stand between two words of one name: a space, a hyphen ("Bà Rịa - Vũng Tàu"), an
+# apostrophe ("R'lấp")
+_JOINERS = {" ", " - ", "-", " – ", "–", "'", "’"}
+# a word after one of these starts a sentence, an item or a cell: capitalised by position
+_STARTERS = ".:;!?(\"'“-–•*#|"
 
 
 def _has_lower(text: str) -> bool:
     return any(ch.islower() for ch in text)
 
 
+def _running_text(found: str) -> bool:
+    """Written as running text: mostly lower case, with a word after the first in lower case
+    (not a heading in Title Case, "Đơn Đề Nghị Cấp Giấy Phép", nor OCR'd capitals, "TỈNH GiA LAI")."""
+    letters = [ch for ch in found if ch.isalpha()]
+    if not letters or sum(ch.isupper() for ch in letters) * 2 >= len(letters):
+        return False
+    return any(w[0].islower() for w in _WORD.findall(found)[1:])
+
+
 def _phrase_as_written(phrase: str, doc_text: str, doc_canon: str) -> str | None:
-    """``phrase`` as ``doc_text`` writes it where it is not set in capitals, or None.
+    """``phrase`` as ``doc_text`` writes it in running text, or None.
     ``doc_canon``: ``canon(doc_text)``, which has the same length (offsets carry over)."""
     words = canon(phrase).split()
     if len(words) < 2:
         return None
     pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)")
-    for m in pattern.finditer(doc_canon):
-        found = doc_text[m.start() : m.end()]
-        if _has_lower(found):
-            return _SPACES.sub(" ", found)
+    # tried where the first word occurs (str.find): a regex starting with a look-behind gives
+    # the regex engine nothing to scan for, and a regulation can be long and name many procedures
+    for start in literal_starts(doc_canon, (words[0],)):
+        m = pattern.match(doc_canon, start)
+        if m is not None:
+            found = doc_text[m.start() : m.end()]
+            if _running_text(found):
+                return _SPACES.sub(" ", found)
     return None
 
 
+def _starts_sentence(line: str, start: int) -> bool:
+    """Does the word at ``start`` open a sentence, an item or a cell? Not after the dot of an
+    abbreviation ("TP. Hồ Chí Minh", "Tp. Huế")."""
+    j = start - 1
+    while j >= 0 and line[j].isspace():
+        j -= 1
+    if j < 0:
+        return True
+    ch = line[j]
+    if ch == ".":
+        k = j
+        while k > 0 and line[k - 1].isalpha():
+            k -= 1
+        abbreviation = line[k:j]
+        return not (0 < len(abbreviation) <= 3 and abbreviation[0].isupper())
+    return ch in _STARTERS
+
+
+@lru_cache(maxsize=8)
 def _written_forms(doc_text: str) -> tuple[dict[str, str], dict[str, str]]:
-    """How ``doc_text`` spells, inside sentences of running text, (1) runs of two or more
-    capitalised words ("Gia Lai": syllables such as "gia" are common words in lower case
-    too, the run is not) and (2) single words written capitalised ("Ủy") or in capitals
-    ("UBND") and never in lower case; each keyed by canon form. Lines set in capitals and
-    words at a sentence, item or cell start do not count: their case comes from where
-    they stand."""
+    """How ``doc_text`` spells, inside running text, (1) runs of two or more capitalised words
+    ("Gia Lai": syllables such as "gia" are common words in lower case too, the run is not)
+    and (2) single words it writes capitalised ("Ủy") or as an acronym in capitals ("UBND")
+    and never in lower case; each keyed by canon form. A word of a longer run ("Phòng" of
+    "Hải Phòng") is not a single form. Lines set in capitals and words at a sentence, item or
+    cell start are no evidence of capitals: their case comes from where they stand. Kept per
+    document text (a regulation names many procedures)."""
     runs: dict[str, str] = {}
     forms: dict[str, str] = {}
+    in_runs: set[str] = set()
     lower: set[str] = set()
+
+    def close(line: str, run: list[re.Match[str]]) -> None:
+        if len(run) > 1:
+            span = line[run[0].start() : run[-1].end()]
+            runs.setdefault(canon(span), span)
+            in_runs.update(canon(m.group()) for m in run)
+        elif run:
+            word = run[0].group()
+            forms.setdefault(canon(word), word)
+
     for line in doc_text.splitlines():
-        if not _has_lower(line):
-            continue
         words = list(_WORD.finditer(line))
+        if not words:
+            continue
+        if not _has_lower(line):
+            continue  # a heading in capitals says nothing about case
         shouting = [w.group().isupper() and len(w.group()) > 1 for w in words]
-        run: list[str] = []
-        last_end = -1
+        run: list[re.Match[str]] = []
         for i, m in enumerate(words):
             word = m.group()
-            before = line[: m.start()].rstrip()
-            starts = not before or before[-1] in _STARTERS
+            if word.islower():
+                lower.add(canon(word))  # lower case wherever it stands
+                close(line, run)
+                run = []
+                continue
             # a word in capitals among words in capitals is a heading run into the line
             # ("Điều 3. THỦ TỤC CẤP …"); alone among lower-case words, an acronym ("UBND")
             heading = shouting[i] and ((i > 0 and shouting[i - 1]) or (i + 1 < len(words) and shouting[i + 1]))
             titled = word[0].isupper() and not shouting[i]
-            if titled and run and line[last_end : m.start()] == " ":
-                run.append(word)
-            else:
-                if len(run) > 1:
-                    runs.setdefault(canon(" ".join(run)), " ".join(run))
-                run = [word] if titled and not starts else []
-            last_end = m.end()
-            if starts or heading:
+            if titled and run and line[run[-1].end() : m.start()] in _JOINERS:
+                run.append(m)
                 continue
-            key = canon(word)
-            if word.islower():
-                lower.add(key)
-            elif word[0].isupper():
-                forms.setdefault(key, word)
-        if len(run) > 1:
-            runs.setdefault(canon(" ".join(run)), " ".join(run))
-    return runs, {k: v for k, v in forms.items() if k not in lower}
-
-
-_STARTERS = ".:;!?(\"'“-–•*#|"
+            close(line, run)
+            run = []
+            if heading or _starts_sentence(line, m.start()):
+                continue
+            if titled:
+                run = [m]
+            elif shouting[i]:
+                forms.setdefault(canon(word), word)  # an acronym
+        close(line, run)
+    singles = {k: v for k, v in forms.items() if k not in lower and (k not in in_runs or v.isupper())}
+    return runs, singles
 
 
 def _recase(lowered: str, doc_text: str) -> str:
@@ -92,6 +141,8 @@ def _recase(lowered: str, doc_text: str) -> str:
     low_canon = canon(lowered)
     done = [False] * len(lowered)
     for key in sorted(runs, key=len, reverse=True):
+        if key not in low_canon:
+            continue
         for m in re.finditer(r"(?<!\w)" + re.escape(key) + r"(?!\w)", low_canon):
             if not any(done[m.start() : m.end()]):
                 out[m.start() : m.end()] = runs[key]
