@@ -30,7 +30,7 @@ from tthc_pipeline.ingest.text_readers import utf8_replacing
 class RecordIssue:
     """Something in a record file that was skipped or repaired while the rest was read."""
 
-    code: str  # invalid_json_line | invalid_utf8_bytes | no_records | code_mismatch
+    code: str  # invalid_json_line | invalid_utf8_bytes | no_records | code_mismatch | legal_basis_spill
     message_vi: str
     message_en: str
     line: int | None = None

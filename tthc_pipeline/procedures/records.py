@@ -149,6 +149,52 @@ def page_code(row: dict[str, Any]) -> str | None:
     return clean_code(code.group(0)) if code else None
 
 
+# The crawler cut the page at the first "Căn cứ pháp lý" it met. Where a fee note in the
+# channel table cites its fee circular ("100 VNĐ(Căn cứ pháp lý: Thông tư 269/2016/TT-BTC …)"),
+# that is inside the table: the channel field then stops at "(" and the legal-basis field holds
+# the rest of the table (": Thông tư 269/2016/TT-BTC …)Dịch vụ bưu chính1 Ngày…"), while the
+# page's own section says "Căn cứ pháp lýKhông có thông tin" (3.000337–3.000345; four blind
+# reviewers read the page's section). The section heading is the "Căn cứ pháp lý" not followed
+# by a colon, up to the next heading.
+_BASIS_HEADING = re.compile(r"Căn cứ pháp lý(?!\s*:)")
+_NEXT_HEADING = re.compile(r"Cơ quan thực hiện|Yêu cầu, điều kiện|Cơ quan có thẩm quyền|Thủ tục hành chính liên quan|"
+                           r"Địa chỉ tiếp nhận|Cơ quan được ủy quyền|Cơ quan phối hợp|Kết quả thực hiện|Từ khóa")
+
+
+def repair_basis_spill(row: dict[str, Any], fields: dict[str, str]) -> bool:
+    """Put a portal record's channel table and legal basis back together where the crawler split
+    them inside a fee note (see ``_BASIS_HEADING``): the table gets its rows back, the legal basis
+    is the page's own section. Only when the rejoined table is the page's own text; True when
+    repaired (``fields``: the record's ``canonical_fields``, changed in place)."""
+    basis, channels = fields.get("legal_basis", ""), fields.get("channels", "")
+    raw = row.get("raw_text")
+    if not basis.startswith(":") or not channels or not isinstance(raw, str) or not is_portal_record(row):
+        return False
+    page = clean(raw)
+    table = channels + "Căn cứ pháp lý" + basis
+    if table not in page:
+        return False
+    after = page.find(table) + len(table)
+    heading = _BASIS_HEADING.search(page, after)
+    if heading is None:
+        return False
+    end = _NEXT_HEADING.search(page, heading.end())
+    fields["channels"] = table
+    fields["legal_basis"] = page[heading.end() : end.start() if end else len(page)].strip()
+    return True
+
+
+def basis_spill_issue(index: int | None) -> RecordIssue:
+    return RecordIssue(
+        "legal_basis_spill",
+        "trường căn cứ pháp lý của bản ghi chứa phần cuối bảng cách thức thực hiện (dữ liệu thu thập cắt nhầm tại "
+        "ghi chú phí \"(Căn cứ pháp lý: …)\"); đã đọc lại bảng cách thức và mục căn cứ pháp lý từ trang",
+        "the record's legal-basis field holds the end of the channel table (the crawl cut it at the fee note "
+        "\"(Căn cứ pháp lý: …)\"); the table and the legal-basis section were read again from the page",
+        line=index,
+    )
+
+
 def code_mismatch_issue(listed: str, shown: str, index: int | None) -> RecordIssue:
     return RecordIssue(
         "code_mismatch",
@@ -163,8 +209,11 @@ def code_mismatch_issue(listed: str, shown: str, index: int | None) -> RecordIss
 def procedure_from_row(row: dict[str, Any], document: str, sha256: str, index: int, kind: str = "record",
                        issues: list[RecordIssue] | None = None) -> Procedure:
     """The procedure of one record; ``issues`` receives a ``code_mismatch`` when the crawled
-    page shows another code than the record's (the page's code is used)."""
+    page shows another code than the record's (the page's code is used), and a
+    ``legal_basis_spill`` when the channel table and legal basis were read again from the page."""
     f = canonical_fields(row)
+    if repair_basis_spill(row, f) and issues is not None:
+        issues.append(basis_spill_issue(index))
     code = clean_code(f.get("code"))
     shown = page_code(row)
     listed = None

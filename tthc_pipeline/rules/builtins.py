@@ -1139,6 +1139,11 @@ class CalendarDays:
 # of trying both branches at every character (same matches: tests/test_rules_prefilter.py)
 _FEE_AMOUNT = re.compile(r"\d(?:\d{0,2}(?:[.,]\d{3})+|\d* ?(?:usd|vnđ|vnd|đồng))")
 _FEE_DOC = re.compile(r"phí|lệ phí|tt-btc")
+# a fee cell naming its own basis: "100 VNĐ(Căn cứ pháp lý: Thông tư 269/2016/TT-BTC …)" (a
+# Finance circular or a provincial council's resolution given as the basis, not a circular
+# cited for a reduction: "… bằng 50% mức thu … theo quy định tại Thông tư số 64/2025/TT-BTC")
+_FEE_CELL_BASIS = re.compile(
+    r"căn cứ(?: pháp lý)?\s*:\s*(?:thông tư|nghị quyết|quyết định)[^()]{0,60}?/\s?(?:tt-btc|nq-hđnd|ttlt-btc)")
 
 
 # an amount in a fee description, with its unit when written ("15.000.000 đồng")
@@ -1200,6 +1205,8 @@ class FeeWithoutBasis:
         basis = pv.view("legal_basis").canon
         if _FEE_DOC.search(basis) or any(lb.number and "TT-BTC" in lb.number for lb in pv.proc.legal_basis):
             return []
+        if _FEE_CELL_BASIS.search(pv.view(component).canon):
+            return []  # the fee cell cites its own fee document ("100 VNĐ(Căn cứ pháp lý: Thông tư 269/2016/TT-BTC …)")
         return hits[:1]
 
 
