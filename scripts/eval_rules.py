@@ -16,7 +16,8 @@ one for CQ004 (portal_blind4.jsonl), ``--split blind5`` one for HS008–HS011 (p
 ``--split blind6`` one for the stable rules BP001, CQ001, HS003, HS005, HS010 again (portal_blind6.jsonl),
 ``--split blind7`` one for CT001, CT003, CT004, HS007, TH003 again (portal_blind7.jsonl),
 ``--split blind8`` one for CQ003, HS002, HS004, HS014, PL001 again (portal_blind8.jsonl),
-``--split blind9`` one for CC003, CC004, PL002, TH001, TH002 again (portal_blind9.jsonl).
+``--split blind9`` one for CC003, CC004, PL002, TH001, TH002 again (portal_blind9.jsonl),
+``--split blind10`` one for CC001, CC002, CQ002, HS001, HS006 again (portal_blind10.jsonl).
 ``--split documents``
 scores blind labels of the procedures in three real decisions
 (tests/labelled/rules/documents_blind.jsonl), read through ingest and extraction; ``--split
@@ -62,6 +63,8 @@ BLIND7 = LABEL_DIR / "portal_blind7.jsonl"
 BLIND8 = LABEL_DIR / "portal_blind8.jsonl"
 # the legal-basis, time-limit and fee rules again (TH002 fixed after the third round)
 BLIND9 = LABEL_DIR / "portal_blind9.jsonl"
+# the registry rules (the reviewers read corpus/registry/*.yaml) and three rules without positives here
+BLIND10 = LABEL_DIR / "portal_blind10.jsonl"
 # the same 16 rules judged blind on the procedures of three real decisions (a Gia Lai decision
 # of 2011, a Hà Giang announcement of 2022, a portal export as PDF): scored end to end, after
 # ingest and extraction of the documents
@@ -71,7 +74,7 @@ DOCUMENTS2 = LABEL_DIR / "documents_blind2.jsonl"
 DOCUMENTS3 = LABEL_DIR / "documents_blind3.jsonl"
 # the label files of each --split
 SPLITS = {"dev": [LABELS], "heldout": [HELDOUT], "all": [LABELS, HELDOUT], "blind": [BLIND], "blind2": [BLIND2],
-          "blind3": [BLIND3], "blind4": [BLIND4], "blind5": [BLIND5], "blind6": [BLIND6], "blind7": [BLIND7], "blind8": [BLIND8], "blind9": [BLIND9], "documents": [DOCUMENTS], "documents2": [DOCUMENTS2],
+          "blind3": [BLIND3], "blind4": [BLIND4], "blind5": [BLIND5], "blind6": [BLIND6], "blind7": [BLIND7], "blind8": [BLIND8], "blind9": [BLIND9], "blind10": [BLIND10], "documents": [DOCUMENTS], "documents2": [DOCUMENTS2],
           "documents3": [DOCUMENTS3]}
 REALDATA = ROOT.parent / "shared" / "realdata"
 STABLE_PRECISION, STABLE_RECALL = 0.95, 0.90
@@ -202,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
                          "blind7 (one for CT001, CT003, CT004, HS007, TH003 again), "
                          "blind8 (one for CQ003, HS002, HS004, HS014, PL001 again), "
                          "blind9 (one for CC003, CC004, PL002, TH001, TH002 again), "
+                         "blind10 (one for CC001, CC002, CQ002, HS001, HS006 again), "
                          "documents (blind labels of the procedures in three real decisions, through ingest and extraction), "
                          "documents2 (13 more rules on the same procedures) or documents3 (CQ004 on them)")
     args = ap.parse_args(argv)

@@ -106,7 +106,8 @@ def test_stable_rule_meets_the_gate_on_the_blind_labels(blind_stats, rule_id):
                                                        ("portal_blind6.jsonl", "blind6-", False),
                                                        ("portal_blind7.jsonl", "blind7-", False),
                                                        ("portal_blind8.jsonl", "blind8-", False),
-                                                       ("portal_blind9.jsonl", "blind9-", False)])
+                                                       ("portal_blind9.jsonl", "blind9-", False),
+                                                       ("portal_blind10.jsonl", "blind10-", False)])
 def test_blind_labels_keep_what_the_reviewers_wrote_where_adjudicated(name, labeller, drops):
     """Each change to a reviewer's positives is explained, and what they wrote is kept. The
     first round's adjudication only added positives; the second also dropped four (steps the
@@ -194,13 +195,18 @@ BLIND8_POSITIVES = {"CQ003": 4, "HS002": 3, "HS004": 4, "HS014": 17, "PL001": 16
 # tin"; both are read again from the page since (no longer blind for CC003). TH002 1 of 1; CC004,
 # PL002, TH001 have no positive here (9, 2, 0 doubtful).
 BLIND9_POSITIVES = {"CC003": 12, "CC004": 0, "PL002": 0, "TH001": 0, "TH002": 1}
+# The tenth blind round (portal_blind10.jsonl, fourteenth session): CC001 (stable) and CC002 with
+# the registry's YAML files, and three rules without positives here (CQ002, HS001, HS006), by
+# four other reviewers: CC001 6 pages (Luật 03/2011/QH13, NĐ 62/2021/NĐ-CP), CC002 1 (the Hà
+# Tĩnh page citing NĐ 118/2025 without NĐ 367/2025), all found; no false flag anywhere.
+BLIND10_POSITIVES = {"CC001": 6, "CC002": 1, "CQ002": 0, "HS001": 0, "HS006": 0}
 # misses a round left open, by round and rule (each a remark in the README)
 KNOWN_MISSES = {("BLIND8", "HS014"): ["1.004222"]}
 # Each rule keeps the score it has on these rounds: every labelled positive page found, no
 # false flag (not the stable gate of 0.95 / 0.90, which would let one of 19 positives go)
 LATER_ROUNDS = {"BLIND2": BLIND2_POSITIVES, "BLIND3": BLIND3_POSITIVES, "BLIND4": BLIND4_POSITIVES,
                 "BLIND5": BLIND5_POSITIVES, "BLIND6": BLIND6_POSITIVES, "BLIND7": BLIND7_POSITIVES,
-                "BLIND8": BLIND8_POSITIVES, "BLIND9": BLIND9_POSITIVES}
+                "BLIND8": BLIND8_POSITIVES, "BLIND9": BLIND9_POSITIVES, "BLIND10": BLIND10_POSITIVES}
 
 
 @pytest.fixture(scope="module")
