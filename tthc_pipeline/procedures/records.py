@@ -158,39 +158,67 @@ def page_code(row: dict[str, Any]) -> str | None:
 # by a colon, up to the next heading.
 _BASIS_HEADING = re.compile(r"Căn cứ pháp lý(?!\s*:)")
 _NEXT_HEADING = re.compile(r"Cơ quan thực hiện|Yêu cầu, điều kiện|Cơ quan có thẩm quyền|Thủ tục hành chính liên quan|"
-                           r"Địa chỉ tiếp nhận|Cơ quan được ủy quyền|Cơ quan phối hợp|Kết quả thực hiện|Từ khóa")
+                           r"Địa chỉ tiếp nhận|Cơ quan được ủy quyền|Cơ quan phối hợp|Kết quả thực hiện|Kết quả xử lý|"
+                           r"Thành phần hồ sơ|Chọn cơ quan thực hiện|Từ khóa")
 
 
-def repair_basis_spill(row: dict[str, Any], fields: dict[str, str]) -> bool:
+def basis_spill_suspected(fields: dict[str, str]) -> bool:
+    """The crawler's symptom: the channel field ends at a fee note's "(" and the legal-basis
+    field starts with that note's colon."""
+    return fields.get("legal_basis", "").startswith(":") and fields.get("channels", "").rstrip().endswith("(")
+
+
+def repair_basis_spill(row: dict[str, Any], fields: dict[str, str]) -> dict[str, tuple[int, int]] | None:
     """Put a portal record's channel table and legal basis back together where the crawler split
     them inside a fee note (see ``_BASIS_HEADING``): the table gets its rows back, the legal basis
-    is the page's own section. Only when the rejoined table is the page's own text; True when
-    repaired (``fields``: the record's ``canonical_fields``, changed in place)."""
-    basis, channels = fields.get("legal_basis", ""), fields.get("channels", "")
+    is the page's own section. Only where the rejoined table is the page's own text, the section
+    heading follows the record's dossier and another heading ends the section; ``fields`` (the
+    record's ``canonical_fields``) is changed in place and the offsets of the two texts in the
+    cleaned page are returned (their provenance), else None and nothing changes."""
     raw = row.get("raw_text")
-    if not basis.startswith(":") or not channels or not isinstance(raw, str) or not is_portal_record(row):
-        return False
+    if not basis_spill_suspected(fields) or not isinstance(raw, str) or not is_portal_record(row):
+        return None
     page = clean(raw)
-    table = channels + "Căn cứ pháp lý" + basis
-    if table not in page:
-        return False
-    after = page.find(table) + len(table)
+    table = fields["channels"] + "Căn cứ pháp lý" + fields["legal_basis"]
+    at = page.find(table)
+    if at < 0:
+        return None
+    after = at + len(table)
+    dossier = fields.get("dossier", "")
+    if dossier:  # the section comes right after the dossier, not a "Căn cứ pháp lý" in its words
+        d = page.find(dossier, after)
+        if d < 0:
+            return None
+        after = d + len(dossier)
     heading = _BASIS_HEADING.search(page, after)
-    if heading is None:
-        return False
+    if heading is None or (dossier and page[after : heading.start()].strip()):
+        return None
     end = _NEXT_HEADING.search(page, heading.end())
-    fields["channels"] = table
-    fields["legal_basis"] = page[heading.end() : end.start() if end else len(page)].strip()
-    return True
+    if end is None:
+        return None
+    section = page[heading.end() : end.start()]
+    lead = len(section) - len(section.lstrip())
+    fields["channels"], fields["legal_basis"] = table, section.strip()
+    s = heading.end() + lead
+    return {"channels": (at, at + len(table)), "legal_basis": (s, s + len(fields["legal_basis"]))}
 
 
-def basis_spill_issue(index: int | None) -> RecordIssue:
+def basis_spill_issue(index: int | None, repaired: bool = True) -> RecordIssue:
+    if repaired:
+        return RecordIssue(
+            "legal_basis_spill",
+            "trường căn cứ pháp lý của bản ghi chứa phần cuối bảng cách thức thực hiện (dữ liệu thu thập cắt nhầm tại "
+            "ghi chú phí \"(Căn cứ pháp lý: …)\"); đã đọc lại bảng cách thức và mục căn cứ pháp lý từ trang",
+            "the record's legal-basis field holds the end of the channel table (the crawl cut it at the fee note "
+            "\"(Căn cứ pháp lý: …)\"); the table and the legal-basis section were read again from the page",
+            line=index,
+        )
     return RecordIssue(
         "legal_basis_spill",
-        "trường căn cứ pháp lý của bản ghi chứa phần cuối bảng cách thức thực hiện (dữ liệu thu thập cắt nhầm tại "
-        "ghi chú phí \"(Căn cứ pháp lý: …)\"); đã đọc lại bảng cách thức và mục căn cứ pháp lý từ trang",
-        "the record's legal-basis field holds the end of the channel table (the crawl cut it at the fee note "
-        "\"(Căn cứ pháp lý: …)\"); the table and the legal-basis section were read again from the page",
+        "trường căn cứ pháp lý của bản ghi có vẻ chứa phần cuối bảng cách thức thực hiện (bắt đầu bằng \":\" của ghi chú "
+        "phí) nhưng không đọc lại được từ trang: căn cứ pháp lý và bảng cách thức của thủ tục này có thể sai, hãy xem trang gốc",
+        "the record's legal-basis field seems to hold the end of the channel table (it starts with a fee note's \":\") "
+        "but could not be read again from the page: this procedure's legal basis and channel table may be wrong; see the page",
         line=index,
     )
 
@@ -212,8 +240,10 @@ def procedure_from_row(row: dict[str, Any], document: str, sha256: str, index: i
     page shows another code than the record's (the page's code is used), and a
     ``legal_basis_spill`` when the channel table and legal basis were read again from the page."""
     f = canonical_fields(row)
-    if repair_basis_spill(row, f) and issues is not None:
-        issues.append(basis_spill_issue(index))
+    suspected = basis_spill_suspected(f)
+    rebuilt = repair_basis_spill(row, f) if suspected else None
+    if suspected and issues is not None:
+        issues.append(basis_spill_issue(index, repaired=rebuilt is not None))
     code = clean_code(f.get("code"))
     shown = page_code(row)
     listed = None
@@ -229,6 +259,9 @@ def procedure_from_row(row: dict[str, Any], document: str, sha256: str, index: i
         t = f.get(field)
         if not t:
             return None
+        if rebuilt and field in rebuilt:  # read again from the page: offsets into its cleaned text
+            return TextSpan(t, Provenance(document=document, sha256=sha256, node_id="raw_text",
+                                          start=rebuilt[field][0], end=rebuilt[field][1]))
         return TextSpan(t, Provenance(document=document, sha256=sha256, node_id=field, start=0, end=len(t)))
 
     comps = {c: span(c) for c in COMPONENT_KEYS}
@@ -239,6 +272,8 @@ def procedure_from_row(row: dict[str, Any], document: str, sha256: str, index: i
     extra = {k: f[k] for k in ("procedure_type", "url") if f.get(k)}
     if listed:
         extra["listed_code"] = listed
+    if rebuilt:
+        extra["repaired"] = ["legal_basis_spill"]  # channels and legal basis read again from the page
     return build_procedure(
         name=name,
         code=code,

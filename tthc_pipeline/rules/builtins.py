@@ -1139,11 +1139,34 @@ class CalendarDays:
 # of trying both branches at every character (same matches: tests/test_rules_prefilter.py)
 _FEE_AMOUNT = re.compile(r"\d(?:\d{0,2}(?:[.,]\d{3})+|\d* ?(?:usd|vnđ|vnd|đồng))")
 _FEE_DOC = re.compile(r"phí|lệ phí|tt-btc")
-# a fee cell naming its own basis: "100 VNĐ(Căn cứ pháp lý: Thông tư 269/2016/TT-BTC …)" (a
-# Finance circular or a provincial council's resolution given as the basis, not a circular
-# cited for a reduction: "… bằng 50% mức thu … theo quy định tại Thông tư số 64/2025/TT-BTC")
+# a fee cell naming its own basis: "100 VNĐ(Căn cứ pháp lý: Thông tư 269/2016/TT-BTC … quy định
+# mức thu …)": a Finance circular, a provincial council's resolution or decision right after
+# "căn cứ …:", in a note about the fee; not a circular cited for a reduction ("… bằng 50% mức
+# thu … theo quy định tại Thông tư số 64/2025/TT-BTC", "Căn cứ: Thông tư 64/2025/TT-BTC, từ
+# 01/7/2025 mức thu bằng 50% …"), nor a resolution on something else
 _FEE_CELL_BASIS = re.compile(
-    r"căn cứ(?: pháp lý)?\s*:\s*(?:thông tư|nghị quyết|quyết định)[^()]{0,60}?/\s?(?:tt-btc|nq-hđnd|ttlt-btc)")
+    r"căn cứ(?: pháp lý)?\s*:\s*(?:thông tư|nghị quyết|quyết định)(?: số)?\s*[^\s()]{0,20}/\s?(?:tt-btc|ttlt-btc|nq-hđnd|qđ-ubnd)")
+_FEE_WORDS = re.compile(r"phí|mức thu")
+_RATE_CUT = re.compile(r"bằng \d+(?:[.,]\d+)?\s?%|giảm \d")
+
+
+def _row_names_fee_basis(view: ComponentView, hit: Hit) -> bool:
+    """Does the fee's own cell (its channel row, up to the next row; the whole text outside the
+    portal table) name the document that sets the fee? (see ``_FEE_CELL_BASIS``)"""
+    canon = view.canon
+    start, end = 0, len(canon)
+    rows = view_rows(view) if hit.component == "channels" else []
+    for n, row in enumerate(rows):
+        row_end = rows[n + 1].start if n + 1 < len(rows) else len(canon)
+        if row.start <= hit.start < row_end:
+            start, end = row.start, row_end
+            break
+    for m in _FEE_CELL_BASIS.finditer(canon, start, end):
+        close = canon.find(")", m.end(), end)
+        note = canon[m.start() : close if close >= 0 else end]
+        if _FEE_WORDS.search(note) and not _RATE_CUT.search(note):
+            return True
+    return False
 
 
 # an amount in a fee description, with its unit when written ("15.000.000 đồng")
@@ -1205,9 +1228,10 @@ class FeeWithoutBasis:
         basis = pv.view("legal_basis").canon
         if _FEE_DOC.search(basis) or any(lb.number and "TT-BTC" in lb.number for lb in pv.proc.legal_basis):
             return []
-        if _FEE_CELL_BASIS.search(pv.view(component).canon):
-            return []  # the fee cell cites its own fee document ("100 VNĐ(Căn cứ pháp lý: Thông tư 269/2016/TT-BTC …)")
-        return hits[:1]
+        # a fee whose own cell names its fee document is cited ("100 VNĐ(Căn cứ pháp lý: Thông tư
+        # 269/2016/TT-BTC …)"); the first fee that is not, reported
+        view = pv.view(component)
+        return [h for h in hits if not _row_names_fee_basis(view, h)][:1]
 
 
 class NoOnlineRate:
