@@ -17,9 +17,15 @@ def test_the_phrase_as_the_document_writes_it():
 
 def test_word_by_word_when_the_phrase_is_not_in_the_text():
     # "Gia Lai" is a run the document capitalises although "gia" alone is a common word
-    # ("gia đình", "gia hạn"); "UBND" is written in capitals, "Ủy" capitalised
+    # ("gia đình", "gia hạn"); "UBND" is written in capitals; a single capitalised word ("Ủy")
+    # is no evidence: "Đầu" of "Sở Kế hoạch và Đầu tư" is the common word elsewhere
     assert sentence_case("GIẢM TIỀN SỬ DỤNG ĐẤT TẠI TỈNH GIA LAI DO UBND TỈNH HOẶC ỦY BAN NHÂN DÂN XÃ GIA HẠN", DOC) == \
-        "Giảm tiền sử dụng đất tại tỉnh Gia Lai do UBND tỉnh hoặc Ủy ban nhân dân xã gia hạn"
+        "Giảm tiền sử dụng đất tại tỉnh Gia Lai do UBND tỉnh hoặc ủy ban nhân dân xã gia hạn"
+    doc = "Hồ sơ gửi Sở Kế hoạch và Đầu tư.\nSở Tư pháp cấp phiếu lý lịch tư pháp; tỉnh Gia Lai. Trong thời hạn 5 ngày.\n"
+    assert sentence_case("ĐĂNG KÝ ĐẦU TƯ TẠI SỞ KẾ HOẠCH", doc) == "Đăng ký đầu tư tại Sở Kế hoạch"
+    assert sentence_case("CẤP PHIẾU LÝ LỊCH TƯ PHÁP", doc) == "Cấp phiếu lý lịch tư pháp"
+    # a short word before a dot ends a sentence ("… Gia Lai. Trong thời hạn"), an abbreviation does not
+    assert sentence_case("GIẢI QUYẾT TRONG THỜI HẠN", doc) == "Giải quyết trong thời hạn"
 
 
 def test_capitals_only_lines_and_sentence_starts_are_no_evidence():

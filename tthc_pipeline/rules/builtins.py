@@ -1079,6 +1079,9 @@ def _where_working_days(canon: str, rows: list[Any]) -> str:
 class CalendarDays:
     """TH003: "ngày" without "làm việc" where the same text or the reference uses working days.
 
+    Another row's or a description's working days count only for the same number of days;
+    another number is another limit.
+
     A row whose own description repeats its number as plain days is left alone: the
     publication is consistent there, and the working days of another row are another limit.
     So is a row whose number the steps give as a limit in plain days, when only the channel
@@ -1102,12 +1105,11 @@ class CalendarDays:
         plain_in_steps: set[int] = set()
         ref_working = bool(ref) and ref.get("unit") == "ngay_lam_viec"
         if working_in_text or ref_working:
-            where, working = (_where_working_days(canon, rows) if working_in_text else "thời hạn tham chiếu"), None
-            if not ref_working:
-                # another row or a description in working days is evidence for the same number
-                # of days only: "Trực tiếp21 Ngày" beside "Trực tiếp5 Ngày làm việc" are two
-                # limits of two stages (2.000293), not one unit left unclear
-                working = {int(g) for m in _WORKING_DAYS_NUMBER.finditer(canon) for g in m.groups() if g}
+            where = _where_working_days(canon, rows) if working_in_text else "thời hạn tham chiếu"
+            # another row or a description in working days is evidence for the same number of
+            # days only: "Trực tiếp21 Ngày" beside "Trực tiếp5 Ngày làm việc" are two limits of
+            # two stages (2.000293), not one unit left unclear; the reference, for any row
+            working = None if ref_working else {int(g) for m in _WORKING_DAYS_NUMBER.finditer(canon) for g in m.groups() if g}
             if not ref_working:
                 # only the channel table says working days: a row whose number the steps
                 # give as plain days follows the steps ("Trực tuyến15 Ngày" beside "Trực

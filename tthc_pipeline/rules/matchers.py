@@ -36,7 +36,7 @@ EMPTY_MARKERS = {"", "không có thông tin", "không quy định", "không", "k
 # the portal's result table with a placeholder for the only result's name: "...Mã:
 # KQ.G01.000279Từ khóaKhông có thông tin…" (the code and empty cells make it long), or a
 # test entry left on the page, whatever its name: "Công an XãMã: Test_P001Từ khóa…" (1.010047)
-_PLACEHOLDER_RESULT = re.compile(r"[\s.…_-]*Mã:|[^\n]{0,60}?Mã:\s*test(?:[\W_]|p?\d|$)", re.IGNORECASE)
+_PLACEHOLDER_RESULT = re.compile(r"[\s.…_-]*Mã:|[^\n]{0,60}?Mã:\s*(?i:test)(?:[\W_]|(?i:p)?\d|$)")
 
 
 def _placeholder_result(text: str) -> bool:

@@ -6,8 +6,8 @@ in every finding and report; lower-casing it whole gives "… tỉnh gia lai", w
 typo in an official proposal. The same document nearly always writes the same words in
 running text ("… trên địa bàn tỉnh Gia Lai"), so its own spelling is the authority: first the
 whole phrase as the document writes it in running text, else its capitalised runs of words
-("Gia Lai", "Bà Rịa - Vũng Tàu") and the single words it only ever writes capitalised ("Ủy")
-or in capitals ("UBND"). Nothing is guessed from outside the document.
+("Gia Lai", "Bà Rịa - Vũng Tàu", "Sở Tư pháp") and the acronyms it writes in capitals
+("UBND"). Nothing is guessed from outside the document.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ _SPACES = re.compile(r"\s+")
 _JOINERS = {" ", " - ", "-", " – ", "–", "'", "’"}
 # a word after one of these starts a sentence, an item or a cell: capitalised by position
 _STARTERS = ".:;!?(\"'“-–•*#|"
+# abbreviations whose dot does not end a sentence ("TP. Hồ Chí Minh", "TX. Sơn Tây"); any other
+# short word before a dot may end one ("… tỉnh Gia Lai. Trong thời hạn …")
+_ABBREVIATIONS = {"TP", "Tp", "TX", "Tx", "TT", "Q", "P", "H", "X"}
 
 
 def _has_lower(text: str) -> bool:
@@ -71,67 +74,60 @@ def _starts_sentence(line: str, start: int) -> bool:
         k = j
         while k > 0 and line[k - 1].isalpha():
             k -= 1
-        abbreviation = line[k:j]
-        return not (0 < len(abbreviation) <= 3 and abbreviation[0].isupper())
+        return line[k:j] not in _ABBREVIATIONS
     return ch in _STARTERS
 
 
 @lru_cache(maxsize=8)
 def _written_forms(doc_text: str) -> tuple[dict[str, str], dict[str, str]]:
     """How ``doc_text`` spells, inside running text, (1) runs of two or more capitalised words
-    ("Gia Lai": syllables such as "gia" are common words in lower case too, the run is not)
-    and (2) single words it writes capitalised ("Ủy") or as an acronym in capitals ("UBND")
-    and never in lower case; each keyed by canon form. A word of a longer run ("Phòng" of
-    "Hải Phòng") is not a single form. Lines set in capitals and words at a sentence, item or
-    cell start are no evidence of capitals: their case comes from where they stand. Kept per
-    document text (a regulation names many procedures)."""
+    ("Gia Lai", "Sở Tư pháp": syllables such as "gia" are common words in lower case too, the
+    run is not) and (2) acronyms it writes in capitals ("UBND") and never in lower case; each
+    keyed by canon form. A single capitalised word is no evidence: "Đầu" of "Sở Kế hoạch và Đầu
+    tư" is the common word elsewhere ("đăng ký đầu tư"). Lines set in capitals, and a run's
+    first word at a sentence, item or cell start, are no evidence of capitals: their case comes
+    from where they stand. Kept per document text (a regulation names many procedures)."""
     runs: dict[str, str] = {}
-    forms: dict[str, str] = {}
-    in_runs: set[str] = set()
+    acronyms: dict[str, str] = {}
     lower: set[str] = set()
 
-    def close(line: str, run: list[re.Match[str]]) -> None:
+    def close(line: str, run: list[re.Match[str]], opened_sentence: bool) -> None:
+        if opened_sentence:
+            run = run[1:]  # "Sở Tư pháp" at a line start: only "Tư" is capitalised by choice
         if len(run) > 1:
             span = line[run[0].start() : run[-1].end()]
             runs.setdefault(canon(span), span)
-            in_runs.update(canon(m.group()) for m in run)
-        elif run:
-            word = run[0].group()
-            forms.setdefault(canon(word), word)
 
     for line in doc_text.splitlines():
         words = list(_WORD.finditer(line))
-        if not words:
-            continue
-        if not _has_lower(line):
+        if not words or not _has_lower(line):
             continue  # a heading in capitals says nothing about case
         shouting = [w.group().isupper() and len(w.group()) > 1 for w in words]
         run: list[re.Match[str]] = []
+        opened_sentence = False
         for i, m in enumerate(words):
             word = m.group()
             if word.islower():
                 lower.add(canon(word))  # lower case wherever it stands
-                close(line, run)
-                run = []
+                close(line, run, opened_sentence)
+                run, opened_sentence = [], False
                 continue
-            # a word in capitals among words in capitals is a heading run into the line
-            # ("Điều 3. THỦ TỤC CẤP …"); alone among lower-case words, an acronym ("UBND")
-            heading = shouting[i] and ((i > 0 and shouting[i - 1]) or (i + 1 < len(words) and shouting[i + 1]))
             titled = word[0].isupper() and not shouting[i]
             if titled and run and line[run[-1].end() : m.start()] in _JOINERS:
                 run.append(m)
                 continue
-            close(line, run)
-            run = []
-            if heading or _starts_sentence(line, m.start()):
-                continue
+            close(line, run, opened_sentence)
+            run, opened_sentence = [], False
+            starts = _starts_sentence(line, m.start())
             if titled:
-                run = [m]
-            elif shouting[i]:
-                forms.setdefault(canon(word), word)  # an acronym
-        close(line, run)
-    singles = {k: v for k, v in forms.items() if k not in lower and (k not in in_runs or v.isupper())}
-    return runs, singles
+                run, opened_sentence = [m], starts
+            elif shouting[i] and not starts:
+                # alone among lower-case words, an acronym ("UBND"); among words in capitals,
+                # a heading run into the line ("Điều 3. THỦ TỤC CẤP …")
+                if not ((i > 0 and shouting[i - 1]) or (i + 1 < len(words) and shouting[i + 1])):
+                    acronyms.setdefault(canon(word), word)
+        close(line, run, opened_sentence)
+    return runs, {k: v for k, v in acronyms.items() if k not in lower}
 
 
 def _recase(lowered: str, doc_text: str) -> str:
