@@ -152,6 +152,33 @@ def test_a_procedure_named_in_capitals_keeps_the_documents_proper_nouns():
     assert [p.name for p in procs] == ["Cấp giấy phép khai thác nước tại huyện Hoàng Su Phì, tỉnh Hà Giang do UBND tỉnh cấp"]
 
 
+def test_a_regulation_s_one_procedure_takes_its_general_articles_on_who_and_on_conditions():
+    text = ("QUYẾT ĐỊNH\nBan hành Quy định trình tự, thủ tục hỗ trợ nhà ở\n"
+            "QUY ĐỊNH\n"
+            "Chương I\nQUY ĐỊNH CHUNG\n"
+            "Điều 1. Đối tượng áp dụng\nNgười có công với cách mạng đang gặp khó khăn về nhà ở.\n"
+            "Điều 2. Điều kiện hỗ trợ\nCó xác nhận của Ủy ban nhân dân huyện về hoàn cảnh.\n"
+            "Chương II\nTRÌNH TỰ, THỦ TỤC HỖ TRỢ NHÀ Ở\n"
+            "Điều 3. Đối với người đề nghị\nHồ sơ bao gồm:\n- Đơn đề nghị.\n"
+            "Điều 4. Đối với cơ quan\nTrong thời hạn 05 ngày làm việc, Ủy ban nhân dân xã xem xét.\n")
+    (proc,) = extract_regulation(record_from_text(text, "qd-test.txt"))
+    assert proc.components["subjects"].text.startswith("Điều 1. Đối tượng áp dụng")
+    assert proc.components["requirements"].text.startswith("Điều 2. Điều kiện hỗ trợ")
+    assert proc.components["requirements"].prov.node_id.endswith("dieu-2")
+
+
+def test_a_one_article_procedure_of_a_decree_takes_no_general_article():
+    text = (
+        "NGHỊ ĐỊNH\nQuy định xử phạt\n"
+        "Điều 2. Điều kiện áp dụng\nÁp dụng với tổ chức, cá nhân vi phạm.\n"
+        "Điều 5. Thủ tục cấp giấy phép kinh doanh dịch vụ thử nghiệm\n"
+        "1. Hồ sơ đề nghị cấp giấy phép gồm:\na) Đơn đề nghị theo Mẫu số 01.\n"
+        "2. Trong thời hạn 05 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ, Sở cấp giấy phép.\n"
+    )
+    (proc,) = extract_regulation(record_from_text(text, "nd-test.txt"))
+    assert "requirements" not in proc.components and "subjects" not in proc.components
+
+
 def test_text_without_procedures_yields_nothing():
     rec = record_from_text("Điều 1. Phạm vi điều chỉnh\nThông tư này quy định về mẫu biểu thống kê.\n", "x.txt")
     procs, warns, kind = extract_from_record(rec)
@@ -186,6 +213,12 @@ def test_real_gia_lai_regulation_and_empty_decree():
     assert len(p["dossier"]) == 3 and p["dossier_sets"] == 3
     # named from the title in capitals, with the province as the decision writes it
     assert p["name"].endswith("trên địa bàn tỉnh Gia Lai") and p["name"].startswith("Giải quyết chế độ miễn, giảm")
+    # its subjects and conditions, set once in the regulation's general chapters
+    comps = p["components"]
+    assert comps["subjects"]["text"].startswith("Điều 3. Phạm vi đối tượng")
+    assert comps["requirements"]["text"].startswith("Điều 2. Nguyên tắc, điều kiện miễn, giảm")
+    assert "xã, phường, thị trấn nơi có đất" in comps["requirements"]["text"]
+    assert comps["requirements"]["prov"]["node_id"].endswith("chuong-1/dieu-2")
     assert p["dossier"][1]["copy_kinds"] == ["ban_sao_cong_chung"]
     assert {(t["value"], t["unit"]) for t in p["time_limits"]} == {(15.0, "ngay_lam_viec"), (5.0, "ngay_lam_viec"), (3.0, "ngay_lam_viec")}
     assert extract_path(_real("md/ND-55-2023-ND-CP_sua-ND-75-2021.md"))["procedure_count"] == 0

@@ -53,6 +53,34 @@ def _is_procedure_article(title_low: str, body_low: str) -> str | None:
     return None
 
 
+# a general chapter's article on the procedure's subjects or conditions: "Điều 3. Phạm vi đối
+# tượng", "Điều 2. Nguyên tắc, điều kiện miễn, giảm" (Gia Lai QĐ 31/2011)
+_GENERAL_TITLES = (("subjects", re.compile(r"đối\s+tượng")), ("requirements", re.compile(r"điều\s+kiện")))
+
+
+def _general_articles(nodes: list[dict[str, Any]], regions: list[tuple[str, str, int, int, str]]) -> dict[str, dict[str, Any]]:
+    """The articles outside the procedure's own chapter that a regulation defining one procedure
+    in a chapter ("Chương III. Trình tự, thủ tục …") gives to its subjects and its conditions
+    (the first of each, in the same part of the document), keyed by component. Why: such a
+    regulation sets them once in a general chapter before the one on the steps, and a reviewer
+    reads them as the procedure's own (rules on residence, papers or units read the conditions).
+    Not for several procedures, nor for a procedure read out of one article of a decree (a
+    penalty decree's "điều kiện" article is not that procedure's condition)."""
+    (_, node_id, s, e, _), = regions
+    part = node_id.rpartition("/")[0]  # the regulation the chapter belongs to ("phu-luc"), not the decision's own articles
+    found: dict[str, dict[str, Any]] = {}
+    for art in iter_nodes(nodes, "dieu"):
+        if s <= art["start"] < e or art["start"] <= s < art["end"]:
+            continue
+        if part and not (art.get("id") or "").startswith(part + "/"):
+            continue
+        title = canon(art.get("title") or "")
+        for key, rx in _GENERAL_TITLES:
+            if key not in found and rx.search(title):
+                found[key] = art
+    return found
+
+
 _ITEM_LINE = re.compile(r"^\s*(?:[-–+•*]|[a-zđ]\))\s*\S")
 
 
@@ -115,6 +143,7 @@ def extract_regulation(rec: dict[str, Any]) -> list[Procedure]:
         else:
             name = _doc_procedure_name(rec, low) or sentence_case(title, text, low) or f"Thủ tục tại {art.get('label')}"
         regions.append((name, art.get("id") or "dieu", s, e, how))
+    general = _general_articles(nodes, regions) if len(regions) == 1 and regions[0][4] == "chapter" else {}
     procs = []
     for name, node_id, s, e, how in regions:
         body = text[s:e]
@@ -127,6 +156,9 @@ def extract_regulation(rec: dict[str, Any]) -> list[Procedure]:
         dm = _DOSSIER_INTRO.search(low, s, e)
         if dm:
             comps["dossier"] = span(dm.start(), _list_end(text, dm.end(), e), "dossier")
+        for key, art in general.items():  # the regulation's own articles on who and on what conditions
+            comps[key] = TextSpan(text[art["start"] : art["end"]].strip(),
+                                  Provenance(document=doc, sha256=sha, node_id=art.get("id") or "dieu", start=art["start"], end=art["end"]))
         extra = {"candidate": True, "how": how, "node_label": node_id}
         p = build_procedure(
             name=name, code=None, components=comps,
