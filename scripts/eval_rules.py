@@ -9,20 +9,10 @@ positive is a true positive. Run:
 
 ``--split blind`` scores the independent second labelling (tests/labelled/rules/portal_blind.jsonl):
 its ``positives`` are the adjudicated ones; ``blind_positives`` keeps what the reviewer wrote
-where the adjudication differs, and ``doubtful`` entries are not scored. ``--split blind2``
-scores a blind round of the same kind for seven more rules (portal_blind2.jsonl), ``--split blind3``
-one for five more (portal_blind3.jsonl: CC001, CC002, TH001, TH002, PL002), ``--split blind4``
-one for CQ004 (portal_blind4.jsonl), ``--split blind5`` one for HS008–HS011 (portal_blind5.jsonl),
-``--split blind6`` one for the stable rules BP001, CQ001, HS003, HS005, HS010 again (portal_blind6.jsonl),
-``--split blind7`` one for CT001, CT003, CT004, HS007, TH003 again (portal_blind7.jsonl),
-``--split blind8`` one for CQ003, HS002, HS004, HS014, PL001 again (portal_blind8.jsonl),
-``--split blind9`` one for CC003, CC004, PL002, TH001, TH002 again (portal_blind9.jsonl),
-``--split blind10`` one for CC001, CC002, CQ002, HS001, HS006 again (portal_blind10.jsonl).
-``--split documents``
-scores blind labels of the procedures in three real decisions
-(tests/labelled/rules/documents_blind.jsonl), read through ingest and extraction; ``--split
-documents2`` 13 more rules on the same procedures (documents_blind2.jsonl), ``--split
-documents3`` CQ004 on them (documents_blind3.jsonl).
+where the adjudication differs, and ``doubtful`` entries are not scored. ``--split blind2`` …
+``blind10`` score later blind rounds of the same kind on other rules (``BLIND_ROUNDS`` below:
+which file, which rules); ``--split documents`` … ``documents3`` blind labels of the
+procedures in three real decisions, read through ingest and extraction.
 """
 
 from __future__ import annotations
@@ -44,38 +34,33 @@ from tthc_pipeline.text.normalize import fold  # noqa: E402
 LABEL_DIR = ROOT / "tests" / "labelled" / "rules"
 LABELS = LABEL_DIR / "portal.jsonl"  # dev split: 170 records, guards were tuned on it
 HELDOUT = LABEL_DIR / "portal_heldout.jsonl"  # the other 169 records, labelled after tuning
-# a second labelling of all 339 records, by reviewers who saw neither the labels above nor the
-# tool's output (see the file's "audit" fields, its README and the project README)
-BLIND = LABEL_DIR / "portal_blind.jsonl"
-# a second blind round on all 339 records for the rules the first left out (the preview rules
-# with findings on the portal records, and CC003), by other reviewers, equally blind
-BLIND2 = LABEL_DIR / "portal_blind2.jsonl"
-# a third blind round on all 339 records for the legal-basis, time-limit and fee rules no blind
-# round had judged (CC001, CC002 with the registry's statuses at 2026-06-30; TH001, TH002, PL002)
-BLIND3 = LABEL_DIR / "portal_blind3.jsonl"
-BLIND4 = LABEL_DIR / "portal_blind4.jsonl"
-BLIND5 = LABEL_DIR / "portal_blind5.jsonl"
-# the stable rules whose last figures were no longer blind (fixed after their round), judged again
-BLIND6 = LABEL_DIR / "portal_blind6.jsonl"
-# CT001 (stable) and the channel, result and civil-status preview rules fixed after their rounds
-BLIND7 = LABEL_DIR / "portal_blind7.jsonl"
-# HS002 (stable) and the agency, identity-copy, form-confirmation and fee preview rules
-BLIND8 = LABEL_DIR / "portal_blind8.jsonl"
-# the legal-basis, time-limit and fee rules again (TH002 fixed after the third round)
-BLIND9 = LABEL_DIR / "portal_blind9.jsonl"
-# the registry rules (the reviewers read corpus/registry/*.yaml) and three rules without positives here
-BLIND10 = LABEL_DIR / "portal_blind10.jsonl"
-# the same 16 rules judged blind on the procedures of three real decisions (a Gia Lai decision
-# of 2011, a Hà Giang announcement of 2022, a portal export as PDF): scored end to end, after
-# ingest and extraction of the documents
-DOCUMENTS = LABEL_DIR / "documents_blind.jsonl"
-# the rules of the second and third blind rounds and CC004, judged blind on the same procedures
-DOCUMENTS2 = LABEL_DIR / "documents_blind2.jsonl"
-DOCUMENTS3 = LABEL_DIR / "documents_blind3.jsonl"
+# The blind rounds on all 339 records, by reviewers who saw neither the labels above, each
+# other's, nor the tool's output (see each file's "audit" fields, tests/labelled/rules/README.md
+# and the project README): --split name -> (label file, what the round judged)
+BLIND_ROUNDS = {
+    "blind": ("portal_blind.jsonl", "the independent second labelling, 16 rules"),
+    "blind2": ("portal_blind2.jsonl", "CC003, CT004, HS007, HS009, HS011, HS012, HS013"),
+    "blind3": ("portal_blind3.jsonl", "CC001, CC002, TH001, TH002, PL002, with the registry's statuses"),
+    "blind4": ("portal_blind4.jsonl", "CQ004"),
+    "blind5": ("portal_blind5.jsonl", "HS008, HS009, HS010, HS011 again"),
+    "blind6": ("portal_blind6.jsonl", "the stable BP001, CQ001, HS003, HS005, HS010 again"),
+    "blind7": ("portal_blind7.jsonl", "CT001, CT003, CT004, HS007, TH003 again"),
+    "blind8": ("portal_blind8.jsonl", "CQ003, HS002, HS004, HS014, PL001 again"),
+    "blind9": ("portal_blind9.jsonl", "CC003, CC004, PL002, TH001, TH002 again"),
+    "blind10": ("portal_blind10.jsonl", "CC001, CC002, CQ002, HS001, HS006 again, with the registry's files"),
+}
+BLIND = LABEL_DIR / BLIND_ROUNDS["blind"][0]
+# the procedures of three real decisions (a Gia Lai decision of 2011, a Hà Giang announcement of
+# 2022, a portal export as PDF), judged blind and scored end to end, after ingest and extraction
+DOCUMENT_ROUNDS = {
+    "documents": ("documents_blind.jsonl", "the first round's 16 rules"),
+    "documents2": ("documents_blind2.jsonl", "13 more rules"),
+    "documents3": ("documents_blind3.jsonl", "CQ004"),
+}
+DOCUMENTS, DOCUMENTS2, DOCUMENTS3 = (LABEL_DIR / f for f, _ in DOCUMENT_ROUNDS.values())
 # the label files of each --split
-SPLITS = {"dev": [LABELS], "heldout": [HELDOUT], "all": [LABELS, HELDOUT], "blind": [BLIND], "blind2": [BLIND2],
-          "blind3": [BLIND3], "blind4": [BLIND4], "blind5": [BLIND5], "blind6": [BLIND6], "blind7": [BLIND7], "blind8": [BLIND8], "blind9": [BLIND9], "blind10": [BLIND10], "documents": [DOCUMENTS], "documents2": [DOCUMENTS2],
-          "documents3": [DOCUMENTS3]}
+SPLITS = {"dev": [LABELS], "heldout": [HELDOUT], "all": [LABELS, HELDOUT],
+          **{name: [LABEL_DIR / f] for name, (f, _) in {**BLIND_ROUNDS, **DOCUMENT_ROUNDS}.items()}}
 REALDATA = ROOT.parent / "shared" / "realdata"
 STABLE_PRECISION, STABLE_RECALL = 0.95, 0.90
 
@@ -197,17 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--as-of", default="2026-06-30")
     ap.add_argument("--json", action="store_true")
+    rounds = "; ".join(f"{name}: {what}" for name, (_, what) in {**BLIND_ROUNDS, **DOCUMENT_ROUNDS}.items())
     ap.add_argument("--split", choices=list(SPLITS), default="all",
-                    help="dev, heldout, all (both: the 339 records), blind (the independent second labelling), "
-                         "blind2 (a blind round for seven more rules), blind3 (one for CC001, CC002, TH001, TH002, PL002), "
-                         "blind4 (one for CQ004), blind5 (one for HS008, HS009, HS010, HS011), "
-                         "blind6 (one for BP001, CQ001, HS003, HS005, HS010 again), "
-                         "blind7 (one for CT001, CT003, CT004, HS007, TH003 again), "
-                         "blind8 (one for CQ003, HS002, HS004, HS014, PL001 again), "
-                         "blind9 (one for CC003, CC004, PL002, TH001, TH002 again), "
-                         "blind10 (one for CC001, CC002, CQ002, HS001, HS006 again), "
-                         "documents (blind labels of the procedures in three real decisions, through ingest and extraction), "
-                         "documents2 (13 more rules on the same procedures) or documents3 (CQ004 on them)")
+                    help=f"dev, heldout, all (both: the 339 records), or a blind round ({rounds})")
     args = ap.parse_args(argv)
     if not REALDATA.is_dir():
         print("../shared/realdata not present", file=sys.stderr)

@@ -170,13 +170,14 @@ def basis_spill_suspected(fields: dict[str, str]) -> bool:
 
 def repair_basis_spill(row: dict[str, Any], fields: dict[str, str]) -> dict[str, tuple[int, int]] | None:
     """Put a portal record's channel table and legal basis back together where the crawler split
-    them inside a fee note (see ``_BASIS_HEADING``): the table gets its rows back, the legal basis
-    is the page's own section. Only where the rejoined table is the page's own text, the section
-    heading follows the record's dossier and another heading ends the section; ``fields`` (the
-    record's ``canonical_fields``) is changed in place and the offsets of the two texts in the
-    cleaned page are returned (their provenance), else None and nothing changes."""
+    them inside a fee note (see ``_BASIS_HEADING``; called for the fields ``basis_spill_suspected``
+    marks): the table gets its rows back, the legal basis is the page's own section. Only where
+    the rejoined table is the page's own text, the section heading follows the record's dossier
+    and another heading ends the section; ``fields`` (the record's ``canonical_fields``) is
+    changed in place and the offsets of the two texts in the cleaned page are returned (their
+    provenance), else None and nothing changes."""
     raw = row.get("raw_text")
-    if not basis_spill_suspected(fields) or not isinstance(raw, str) or not is_portal_record(row):
+    if not isinstance(raw, str) or not is_portal_record(row):
         return None
     page = clean(raw)
     table = fields["channels"] + "Căn cứ pháp lý" + fields["legal_basis"]

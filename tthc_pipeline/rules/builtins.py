@@ -1152,17 +1152,9 @@ _FEE_WORDS = re.compile(r"phí|mức thu")
 _RATE_CUT = re.compile(r"bằng \d+(?:[.,]\d+)?\s?%|giảm \d")
 
 
-def _row_names_fee_basis(view: ComponentView, hit: Hit) -> bool:
-    """Does the fee's own cell (its channel row, up to the next row; the whole text outside the
-    portal table) name the document that sets the fee? (see ``_FEE_CELL_BASIS``)"""
-    canon = view.canon
-    start, end = 0, len(canon)
-    rows = view_rows(view) if hit.component == "channels" else []
-    for n, row in enumerate(rows):
-        row_end = rows[n + 1].start if n + 1 < len(rows) else len(canon)
-        if row.start <= hit.start < row_end:
-            start, end = row.start, row_end
-            break
+def _names_fee_basis(canon: str, start: int, end: int) -> bool:
+    """Does ``canon[start:end]``, a fee's own cell (its channel row up to the next row; the whole
+    text outside the portal table), name the document that sets the fee? (``_FEE_CELL_BASIS``)"""
     for m in _FEE_CELL_BASIS.finditer(canon, start, end):
         close = canon.find(")", m.end(), end)
         note = canon[m.start() : close if close >= 0 else end]
@@ -1206,14 +1198,15 @@ def _fee_hits(pv: ProcView, component: str) -> list[Hit]:
                 continue
             s = view.text.find(row.fee, row.end)
             row_end = rows[n + 1].start if n + 1 < len(rows) else len(view.text)
+            # "_cell": where the fee's own cell is (its row, up to the next): what may cite its basis
             if _FEE_AMOUNT.search(row.fee.lower()):
-                hits.append(Hit(component, s, s + len(row.fee), {"fee": row.fee}))
+                hits.append(Hit(component, s, s + len(row.fee), {"fee": row.fee, "_cell": (row.start, row_end)}))
             elif s != -1 and (span := _amount_in_description(view, s + len(row.fee), row_end)):
-                hits.append(Hit(component, span[0], span[1], {"fee": view.text[span[0] : span[1]]}))
+                hits.append(Hit(component, span[0], span[1], {"fee": view.text[span[0] : span[1]], "_cell": (row.start, row_end)}))
     elif component == "fees" and not pv.is_empty("fees"):
         m = _FEE_AMOUNT.search(view.canon)
         if m:
-            hits.append(Hit(component, m.start(), m.end(), {"fee": view.text[m.start() : m.end()]}))
+            hits.append(Hit(component, m.start(), m.end(), {"fee": view.text[m.start() : m.end()], "_cell": (0, len(view.canon))}))
     return hits
 
 
@@ -1232,8 +1225,8 @@ class FeeWithoutBasis:
             return []
         # a fee whose own cell names its fee document is cited ("100 VNĐ(Căn cứ pháp lý: Thông tư
         # 269/2016/TT-BTC …)"); the first fee that is not, reported
-        view = pv.view(component)
-        return [h for h in hits if not _row_names_fee_basis(view, h)][:1]
+        canon = pv.view(component).canon
+        return [h for h in hits if not _names_fee_basis(canon, *h.vars["_cell"])][:1]
 
 
 class NoOnlineRate:
