@@ -173,7 +173,7 @@ def test_check_goes_on_after_bad_inputs_and_exits_3(tmp_path):
     res = CliRunner().invoke(check, [str(folder), "--as-of", "2026-06-30"])
     assert res.exit_code == 3, res.output
     # the good inputs were checked: the extracted decision (TH002) and the nested portal record
-    assert "■ [1.004222] Đăng ký thường trú" in res.stdout and "TH002 CAO" in res.stdout
+    assert "■ [1.004222] Đăng ký thường trú" in res.stdout and "TH002 TRUNG BÌNH" in res.stdout
     assert "Đã kiểm tra 2 thủ tục" in res.stdout
     err = res.stderr
     for name, code in [("scan-ingest.json", "corrupt_file"), ("garbage.json", "invalid_json"),
@@ -188,13 +188,14 @@ def test_check_goes_on_after_bad_inputs_and_exits_3(tmp_path):
 
 
 def test_unreadable_input_wins_over_findings_and_fail_on_never(tmp_path):
-    folder = _extracted_folder(tmp_path)  # a TH002 (high) finding and one error document
+    folder = _extracted_folder(tmp_path)  # a TH002 (medium) finding and one error document
     runner = CliRunner()
-    assert runner.invoke(check, [str(folder), "--as-of", "2026-06-30"]).exit_code == 3
+    assert runner.invoke(check, [str(folder), "--as-of", "2026-06-30", "--fail-on", "medium"]).exit_code == 3
     good = next(p for p in folder.iterdir() if p.name.startswith("qd12-"))
-    assert runner.invoke(check, [str(good), "--as-of", "2026-06-30"]).exit_code == 1
+    assert runner.invoke(check, [str(good), "--as-of", "2026-06-30"]).exit_code == 0  # nothing high
+    assert runner.invoke(check, [str(good), "--as-of", "2026-06-30", "--fail-on", "medium"]).exit_code == 1
     never = runner.invoke(check, [str(good), "--as-of", "2026-06-30", "--fail-on", "never"])
-    assert never.exit_code == 0 and "TH002 CAO" in never.stdout  # still reported, not failing
+    assert never.exit_code == 0 and "TH002 TRUNG BÌNH" in never.stdout  # still reported, not failing
     res = runner.invoke(check, [str(folder), "--as-of", "2026-06-30", "--fail-on", "never", "--format", "json"])
     assert res.exit_code == 3
     doc = json.loads(res.stdout)

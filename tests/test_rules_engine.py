@@ -475,3 +475,36 @@ def test_the_text_report_clips_a_long_context_around_the_quote():
     glued = "Bảng " * 40 + "Nộp hồ sơ trực tiếp tại Công an huyệnXã"
     shown = _clip(glued + " còn tiếp " * 20, "Nộp hồ sơ trực tiếp tại Công an huyệnXã", 240)
     assert "Công an huyệnXã" in shown
+
+
+def test_catalogue_entry_keeps_its_own_effective_date(tmp_path):
+    """HS013 starts with NQ 66.7/2025 (15/11/2025), but its civil-status entry rests on QĐ
+    3458/QĐ-BTP, issued 10/12/2025: before that day the entry is silent, the others are not;
+    a bad entry date is a catalogue error naming the entry."""
+    p = proc(dossier="Trích lục khai sinh (bản sao). Giấy xác nhận thông tin về cư trú.")
+    engine = Engine.from_dir(select=["HS013"])
+    before = engine.check([p], as_of=date(2025, 11, 20))
+    assert [f.evidence.quote for f in before] == ["Giấy xác nhận thông tin về cư trú"]
+    after = engine.check([p], as_of=date(2025, 12, 15))
+    assert sorted(f.evidence.quote for f in after) == ["Giấy xác nhận thông tin về cư trú", "Trích lục khai sinh"]
+    assert "QĐ 3458/QĐ-BTP" in next(f for f in after if f.evidence.quote == "Trích lục khai sinh").recommendation["noi_dung"]
+
+    rules = tmp_path / "rules"
+    (rules / "data").mkdir(parents=True)
+    root = Path(__file__).resolve().parents[1] / "rules"
+    (rules / "HS013.yaml").write_text((root / "HS013.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    data = yaml.safe_load((root / "data" / "data_replacements.yaml").read_text(encoding="utf-8"))
+    data["entries"][0]["effective_from"] = "15/11/2025"
+    (rules / "data" / "data_replacements.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"data_replacements\[0\]\.effective_from: bad date"):
+        Engine.from_dir(rules)
+
+
+def test_catalogue_entry_confidence_lowers_the_findings():
+    """CQ003: the ministries' 2025 renames are secondary-sourced [S]; the departments' only
+    mirror them [U]: a finding is as certain as its entry, and the reason says so."""
+    p = proc(agencies="Bộ Giao thông vận tải; Sở Giao thông vận tải tỉnh")
+    found = {f.evidence.quote: f for f in Engine.from_dir(select=["CQ003"]).check([p], as_of=date(2026, 6, 30))}
+    assert found["Bộ Giao thông vận tải"].confidence == "S" and "Bộ Xây dựng" in found["Bộ Giao thông vận tải"].message
+    dept = found["Sở Giao thông vận tải"]
+    assert dept.confidence == "U" and "(nay: Sở Xây dựng)" in dept.message and "[U]" in dept.recommendation["ly_do"]

@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from tthc_pipeline.procedures.model import Procedure
 from tthc_pipeline.rules.regex_parse import REPEATS, parse_case_sensitive, sre
-from tthc_pipeline.rules.schema import Rule, RuleError
+from tthc_pipeline.rules.schema import Rule, RuleError, parse_date
 from tthc_pipeline.text.normalize import canon, count_non_ascii, fold, normalize_for_match
 
 # Placeholders each matcher kind can fill (the lint checks templates against these).
@@ -650,7 +650,9 @@ class CatalogueMatcher:
     """``catalogue``: terms/patterns from a data file; each entry carries message vars.
 
     All entries are compiled into one alternation with a named group per entry, so a
-    component is scanned once whatever the size of the catalogue.
+    component is scanned once whatever the size of the catalogue. An entry's own
+    ``effective_from`` (a replacement published after the rule's first one) keeps it silent
+    before that date, as the rule's ``effective_from`` keeps the whole rule.
     """
 
     def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
@@ -659,6 +661,7 @@ class CatalogueMatcher:
         if name not in data:
             raise RuleError(f"{where}: data file rules/data/{name}.yaml not found")
         parts, self.vars = [], {}
+        self.since: dict[str, date] = {}  # entry -> its own effective_from
         # literal pre-check: a component is scanned only if it contains one of these strings;
         # a pattern entry without its own ``prefilter`` disables the shortcut.
         self.prefilter: tuple[str, ...] | None = ()
@@ -677,6 +680,8 @@ class CatalogueMatcher:
                 compile_regex(p, f"{where} {name}[{i}]")
             parts.append([f"(?:{p})" for p in pats])
             self.vars[f"e{i}"] = dict(entry.get("vars", {}))
+            if entry.get("effective_from") is not None:
+                self.since[f"e{i}"] = parse_date(entry["effective_from"], f"{where} {name}[{i}].effective_from")
         self.entries = parts  # each entry's "(?:…)"-wrapped patterns
         self.regex = compile_regex(_entry_alternation(parts), where) if parts else None
         self.entry_of = {name: name.partition("_")[0] for name in self.regex.groupindex} if parts else {}
@@ -693,8 +698,16 @@ class CatalogueMatcher:
             return []
         text = view.canon
         entry_of, entry_vars = self.entry_of, self.vars
-        return [Hit(component, m.start(), m.end(), dict(entry_vars[entry_of[m.lastgroup]])) for m in self.regex.finditer(text)
-                if word_start(view, m.start())]
+        if not self.since:
+            return [Hit(component, m.start(), m.end(), dict(entry_vars[entry_of[m.lastgroup]]))
+                    for m in self.regex.finditer(text) if word_start(view, m.start())]
+        since, as_of = self.since, ctx.as_of
+        hits = []
+        for m in self.regex.finditer(text):
+            entry = entry_of[m.lastgroup]
+            if since.get(entry, as_of) <= as_of and word_start(view, m.start()):
+                hits.append(Hit(component, m.start(), m.end(), dict(entry_vars[entry])))
+        return hits
 
 
 class AbsentMatcher:

@@ -118,7 +118,8 @@ def default_rules_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "rules"
 
 
-def _parse_date(value: Any, where: str) -> date | None:
+def parse_date(value: Any, where: str) -> date | None:
+    """A YAML date (a date, or 'YYYY-MM-DD'); None when empty; RuleError otherwise."""
     if value in (None, ""):
         return None
     if isinstance(value, date):
@@ -198,7 +199,7 @@ def rule_from_dict(data: dict[str, Any], where: str = "<rule>") -> Rule:
         legal_basis=legal,
         guards=guards,
         when=dict(data.get("when") or {}),
-        effective_from=_parse_date(data.get("effective_from"), where),
+        effective_from=parse_date(data.get("effective_from"), where),
         cost_delta=dict(data.get("cost_delta") or {}),
         docs={k: str(v) for k, v in (data.get("docs") or {}).items()},
         tests={k: list(v or []) for k, v in (data.get("tests") or {}).items()},
