@@ -79,7 +79,9 @@ def test_add_docx_and_ingest_json_then_next_load_sees_it(tmp_corpus: Path, tmp_p
     learned = yaml.safe_load((tmp_corpus / "learned" / "12-2026-ND-CP.yaml").read_text("utf-8"))
     assert learned["origin"] == "learned" and learned["provenance"]["sha256"]
     res = run("status", "63/2010/NĐ-CP", "--as-of", "2026-03-01", "--corpus", str(tmp_corpus))
-    assert "(bởi 48/2013/NĐ-CP, 92/2017/NĐ-CP, 12/2026/NĐ-CP)" in res.output
+    # partly repealed by 48/2013 (khoản 5 Điều 29), amended by it, by 92/2017 and by the new decree
+    assert "Hết hiệu lực một phần từ 01/07/2013 (bởi 48/2013/NĐ-CP); được sửa đổi, bổ sung bởi 92/2017/NĐ-CP, 12/2026/NĐ-CP" \
+        in res.output
 
     record = {"sha256": "e" * 64, "source": "tt.json", "metadata": {},
               "text": "Số: 55/2026/TT-BCA\nThông tư này có hiệu lực thi hành kể từ ngày 01 tháng 4 năm 2026.\n"

@@ -46,7 +46,9 @@ def test_repo_registry_loads_clean(reg: Registry) -> None:
         ("59/2014/QH13", "2024-06-30", "amended", ["68/2020/QH14"]),
         ("59/2014/QH13", "2024-07-01", "replaced", ["26/2023/QH15"]),
         ("63/2010/NĐ-CP", "2013-06-30", "in_force", []),
-        ("63/2010/NĐ-CP", "2018-01-01", "amended", ["48/2013/NĐ-CP", "92/2017/NĐ-CP"]),
+        # 48/2013 also repealed khoản 5 Điều 29 (its Điều 1 khoản 7); 92/2017's amendment is in touched
+        ("63/2010/NĐ-CP", "2017-01-01", "partly_repealed", ["48/2013/NĐ-CP"]),
+        ("63/2010/NĐ-CP", "2018-01-01", "partly_repealed", ["48/2013/NĐ-CP"]),
         ("1699/QĐ-TTg", "2010-10-14", "partly_repealed", ["63/2010/NĐ-CP"]),
         ("58/2020/TT-BCA", "2023-08-15", "replaced", ["24/2023/TT-BCA"]),
         ("24/2023/TT-BCA", "2025-06-01", "replaced", ["79/2024/TT-BCA"]),
@@ -224,7 +226,7 @@ def test_load_with_documents_learns_once(tmp_path: Path) -> None:
     assert len(calls) == 1 and reg.get("12/2026/NĐ-CP").origin == "learned"
     # the target is not registered, but the learned relation makes its status known (a stub entry)
     assert reg.status("99/2020/NĐ-CP", D("2026-03-01")).code == "expired"
-    assert reg.status("63/2010/NĐ-CP", D("2026-03-02")).by[-1] == "12/2026/NĐ-CP"
+    assert list(reg.status("63/2010/NĐ-CP", D("2026-03-02")).touched)[-1] == "12/2026/NĐ-CP"
     learned = list((corpus / "learned").glob("*.yaml"))
     assert [p.name for p in learned] == ["12-2026-ND-CP.yaml"]
     assert yaml.safe_load(learned[0].read_text("utf-8"))["provenance"]["sha256"]
@@ -381,3 +383,18 @@ def test_tt66_scan_teaches_each_amended_circular_its_own_clauses() -> None:
     assert {"dieu": "8", "khoan": "3"} in rel[("amends", "57/2021/TT-BCA")].articles
     assert {"dieu": "18", "khoan": "3"} in rel[("amends", "57/2021/TT-BCA")].articles
     assert entry.effective == "2024-01-01"
+
+
+def test_a_partial_repeal_keeps_the_amendments_in_force_and_their_clauses(reg: Registry) -> None:
+    """NĐ 63/2010 at 2018: partly repealed by NĐ 48/2013 (khoản 5 Điều 29), amended by it (its
+    whole Điều 1, read from the text: articles_complete) and by NĐ 92/2017 (clauses not
+    recorded); before 48/2013 was issued, the not-yet-issued decree is not yet in force."""
+    status = reg.status("63/2010/NĐ-CP", D("2018-01-01"))
+    assert set(status.touched) == {"48/2013/NĐ-CP", "92/2017/NĐ-CP"}
+    assert {"dieu": "29", "khoan": "5"} in status.touched["48/2013/NĐ-CP"]["repealed"]
+    assert {"dieu": "9"} in status.touched["48/2013/NĐ-CP"]["amended"]
+    assert status.touched["92/2017/NĐ-CP"] == {"amended": []} and not status.touched_complete
+    early = reg.status("63/2010/NĐ-CP", D("2014-01-01"))
+    assert early.by == ["48/2013/NĐ-CP"] and early.touched_complete  # 48/2013's lists are whole
+    assert reg.status("62/2021/NĐ-CP", D("2021-06-28")).code == "not_yet_in_force"  # issued 29/6/2021
+    assert reg.status("62/2021/NĐ-CP", D("2021-06-29")).code == "in_force"

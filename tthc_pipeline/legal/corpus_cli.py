@@ -93,6 +93,10 @@ def _status_line(s: Status) -> str:
             line += " (ngày chưa xác minh, lấy theo ngày ban hành)"
     if s.by:
         line += f" (bởi {', '.join(s.by)})"
+    # a partly repealed document may also have been amended since: say by which documents
+    amended = [doc for doc, kinds in s.touched.items() if "amended" in kinds and doc not in s.by]
+    if s.code == "partly_repealed" and amended:
+        line += f"; được sửa đổi, bổ sung bởi {', '.join(amended)}"
     line += f" [{s.confidence}]"
     if s.undated:
         names = "; ".join(f"{RELATION_NAMES_VI.get(u['type'], u['type'])} {u['target']}" for u in s.undated)

@@ -72,6 +72,10 @@ class Relation:
     confidence: str = "U"
     origin: str = "hand"  # hand | learned
     derived: bool = False  # built by the loader from the other side's declaration
+    # ``articles`` names every clause the relation touches (read from the whole amending
+    # text by a person): only then may a cited clause be said to lie outside them. A list
+    # copied from a summary, or learned (the reader may miss what it could not read), is not
+    articles_complete: bool = False
 
     def key(self) -> tuple[str, str]:
         return self.type, self.target
@@ -115,6 +119,8 @@ class Status:
     # incomplete (a learned one misses what the reader could not read), so it tells a
     # reviewer where to look, never that a clause was left alone.
     touched: dict[str, dict[str, list[dict[str, str]]]] = field(default_factory=dict)
+    # every list in ``touched`` names all the clauses of its relation (``articles_complete``)
+    touched_complete: bool = False
     # relations that would change the status but have no date the registry knows (neither
     # their own nor the other document's effective or issue date): left out of the status,
     # listed so that a reviewer sees them (`tthc corpus status`: "quan hệ chưa rõ ngày, chưa
@@ -164,7 +170,7 @@ def _entry_from_dict(d: dict[str, Any], origin: str, path: str) -> Entry:
                 type=str(r["type"]), target=_canonical_id(r["target"]), date=_iso(r.get("date")),
                 articles=[{k: str(v) for k, v in a.items()} for a in r.get("articles") or []],
                 source=r.get("source"), confidence=str(r.get("confidence") or d.get("confidence") or "U"),
-                origin=origin,
+                origin=origin, articles_complete=bool(r.get("articles_complete", False)),
             )
         )
     symbol = eid.split("/")[-1] if "/" in eid else None
@@ -189,6 +195,7 @@ def entry_to_yaml_dict(entry: Entry) -> dict[str, Any]:
             out[key] = value
     out["relations"] = [
         {k: v for k, v in {"type": r.type, "target": r.target, "date": r.date, "articles": r.articles or None,
+                            "articles_complete": r.articles_complete or None,
                             "source": r.source, "confidence": r.confidence}.items() if v is not None}
         for r in entry.relations if not r.derived
     ]
@@ -337,7 +344,8 @@ class Registry:
                 mirror = next((x for x in target.relations if x.type == inverse and x.target == entry.id), None)
                 if mirror is None:
                     target.relations.append(Relation(inverse, entry.id, r.date, list(r.articles), r.source,
-                                                     r.confidence, r.origin, derived=True))
+                                                     r.confidence, r.origin, derived=True,
+                                                     articles_complete=r.articles_complete))
                 elif r.date and mirror.date and r.date != mirror.date and not mirror.derived:
                     pair = frozenset({entry.id, target.id, r.type, inverse})
                     if pair in reported:
@@ -395,6 +403,11 @@ class Registry:
         if entry.effective and as_of < date.fromisoformat(entry.effective):
             return Status("not_yet_in_force", date.fromisoformat(entry.effective), [],
                           STATUS_LABELS_VI["not_yet_in_force"], entry.confidence)
+        if not entry.effective and entry.issued and as_of < date.fromisoformat(entry.issued):
+            # not issued yet: a document takes effect on or after its issue date, the lower
+            # bound when its effective date is not known (the date is shown as uncertain)
+            return Status("not_yet_in_force", date.fromisoformat(entry.issued), [],
+                          STATUS_LABELS_VI["not_yet_in_force"], entry.confidence, date_uncertain=True)
         terminal: list[tuple[date, str, Relation, bool]] = []
         partial: list[tuple[date, Relation, bool]] = []
         amended: list[tuple[date, Relation, bool]] = []
@@ -419,19 +432,21 @@ class Registry:
         for _, r, _ in partial + amended:
             touched.setdefault(r.target, {}).setdefault("repealed" if r.type == "repealed_by" else "amended", []).extend(r.articles)
         touched = {doc: {kind: sorted_clauses(arts) for kind, arts in kinds.items()} for doc, kinds in touched.items()}
+        complete = all(r.articles and r.articles_complete for _, r, _ in partial + amended)
         if partial:
             return self._status("partly_repealed", max(p[0] for p in partial), [p[1] for p in partial],
-                                any(p[2] for p in partial), touched)
+                                any(p[2] for p in partial), touched, complete)
         if amended:
             return self._status("amended", max(a[0] for a in amended), [a[1] for a in amended],
-                                any(a[2] for a in amended), touched)
+                                any(a[2] for a in amended), touched, complete)
         return Status("in_force", date.fromisoformat(entry.effective) if entry.effective else None, [],
                       STATUS_LABELS_VI["in_force"], entry.confidence)
 
     def _status(self, code: str, since: date, rels: list[Relation], uncertain: bool,
-                touched: dict[str, dict[str, list[dict[str, str]]]] | None = None) -> Status:
+                touched: dict[str, dict[str, list[dict[str, str]]]] | None = None, complete: bool = False) -> Status:
         conf = min((r.confidence for r in rels), key=lambda c: _RANK.get(c, 0))
-        return Status(code, since, [r.target for r in rels], STATUS_LABELS_VI[code], conf, uncertain, touched or {})
+        return Status(code, since, [r.target for r in rels], STATUS_LABELS_VI[code], conf, uncertain, touched or {},
+                      complete)
 
     def successors(self, doc_id: str) -> list[str]:
         """Documents that replaced, repealed or ended ``doc_id`` (for "cập nhật căn cứ")."""

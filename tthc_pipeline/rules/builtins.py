@@ -166,14 +166,26 @@ class RegistryMatcher:
             if code not in self.statuses:
                 continue
             by = [str(b) for b in (getattr(st, "by", None) or [])]
+            touched = getattr(st, "touched", None) or {}
+            status_vi = _lower_first(getattr(st, "label_vi", None) or STATUS_VI.get(code, code))
+            by_vi = ""
             if self.by_not_cited:
                 # report the amending documents that are not cited (a basis that cites the
-                # 2023 amendment but not the 2025 one is still out of date)
+                # 2023 amendment but not the 2025 one is still out of date); a partly repealed
+                # document's amendments changed it too (``touched``: every amendment and partial
+                # repeal in force): NĐ 63/2010, partly repealed by NĐ 48/2013 and amended by
+                # NĐ 92/2017, cited alone misses both
                 by = [b for b in by if number_key(b) not in cited_keys]
-                if not by:
+                amenders = [str(d) for d in touched if str(d) not in st.by and number_key(str(d)) not in cited_keys]
+                if not by and not amenders:
                     continue
+                if not by:  # the repeal is cited, amendments are not: say what they did
+                    status_vi = STATUS_VI["amended"]
+                    by = amenders
+                elif amenders:
+                    by_vi = f"{', '.join(by)}; được sửa đổi, bổ sung bởi {', '.join(amenders)}"
+                    by = by + amenders
             since = getattr(st, "since", None)
-            touched = getattr(st, "touched", None) or {}
             hits.append(
                 Hit(
                     component,
@@ -182,10 +194,11 @@ class RegistryMatcher:
                     {
                         "document": c.number,
                         "status": code,
-                        "status_vi": _lower_first(getattr(st, "label_vi", None) or STATUS_VI.get(code, code)),
+                        "status_vi": status_vi,
                         "since": since.strftime("%d/%m/%Y") if isinstance(since, date) else (since or "?"),
-                        "by": ", ".join(by) or "?",
-                        "touched_vi": _touched_vi(touched, _cited_articles(view, c)) if touched else "",
+                        "by": by_vi or ", ".join(by) or "?",
+                        "touched_vi": _touched_vi(touched, _cited_articles(view, c), getattr(st, "touched_complete", False))
+                        if touched else "",
                         "_confidence": getattr(st, "confidence", None) or "U",
                     },
                 )
@@ -210,12 +223,14 @@ def _overlaps(a: dict[str, str], b: dict[str, str]) -> bool:
     return all(a[k].lstrip("0") == b[k].lstrip("0") for k in ("dieu", "khoan", "diem") if k in a and k in b)
 
 
-def _touched_vi(touched: dict[str, dict[str, list[dict[str, str]]]], cited: list[dict[str, str]]) -> str:
+def _touched_vi(touched: dict[str, dict[str, list[dict[str, str]]]], cited: list[dict[str, str]],
+                complete: bool = False) -> str:
     """" (phần bị bãi bỏ đã biết: Điều 12; …)" for CC002's message: the clauses the registry
     knows each document amended or repealed (``Status.touched``), and which clauses the basis
     cites touch them. Known parts only: a list may miss some (a learned one misses what the
     reader could not read), so a cited clause is said to be outside them only when every
-    amendment and repeal in force names its clauses, and a citation is never cleared."""
+    amendment and repeal in force names all its clauses (``complete``: each relation's list
+    is marked ``articles_complete`` in the registry), and a citation is never cleared."""
     label = {"repealed": "bị bãi bỏ", "amended": "được sửa đổi, bổ sung"}
     known = [(doc, kind, arts) for doc, kinds in touched.items() for kind, arts in sorted(kinds.items(), reverse=True) if arts]
     if not known:
@@ -228,7 +243,6 @@ def _touched_vi(touched: dict[str, dict[str, list[dict[str, str]]]], cited: list
                                              for doc, kind, arts in known)
     if cited:
         hit = sorted_clauses([c for c in cited if any(_overlaps(c, t) for _, _, arts in known for t in arts)])
-        complete = all(arts for kinds in touched.values() for arts in kinds.values())
         if hit:
             text += f"; điều, khoản được trích dẫn có liên quan: {articles_vi(hit, limit=6, sep=', ')}"
         elif complete:
