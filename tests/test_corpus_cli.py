@@ -49,10 +49,15 @@ def test_show_and_status(tmp_corpus: Path) -> None:
 
 def test_status_names_the_relations_it_could_not_date(tmp_corpus: Path) -> None:
     """NĐ 56/2023 amends NĐ 96/2016, but neither decree's dates are in the registry: the status
-    is read without it and says so, instead of a bare "Còn hiệu lực"."""
-    res = run("status", "96/2016/NĐ-CP", "--as-of", "2026-06-30", "--corpus", str(tmp_corpus))
-    assert res.output.strip() == ("96/2016/NĐ-CP tại ngày 30/06/2026: Còn hiệu lực [V]; quan hệ chưa rõ ngày, "
+    is read without it and says so, instead of a bare "Còn hiệu lực". NĐ 58/2026, which amends it
+    too, has an issue date (13/02/2026): the lower bound of that amendment, which is read."""
+    res = run("status", "96/2016/NĐ-CP", "--as-of", "2026-01-31", "--corpus", str(tmp_corpus))
+    assert res.output.strip() == ("96/2016/NĐ-CP tại ngày 31/01/2026: Còn hiệu lực [V]; quan hệ chưa rõ ngày, "
                                   "chưa xét: được sửa đổi, bổ sung bởi 56/2023/NĐ-CP")
+    res = run("status", "96/2016/NĐ-CP", "--as-of", "2026-06-30", "--corpus", str(tmp_corpus))
+    assert res.output.strip() == ("96/2016/NĐ-CP tại ngày 30/06/2026: Còn hiệu lực (đã được sửa đổi, bổ sung) từ 13/02/2026 "
+                                  "(ngày chưa xác minh, lấy theo ngày ban hành) (bởi 58/2026/NĐ-CP) [S]; quan hệ chưa rõ "
+                                  "ngày, chưa xét: được sửa đổi, bổ sung bởi 56/2023/NĐ-CP")
     res = run("status", "96/2016/NĐ-CP", "--as-of", "2026-06-30", "--corpus", str(tmp_corpus), "--format", "json")
     assert json.loads(res.output)["undated"] == [{"type": "amended_by", "target": "56/2023/NĐ-CP"}]
     res = run("status", "61/2018/NĐ-CP", "--as-of", "2025-07-01", "--corpus", str(tmp_corpus))

@@ -66,7 +66,7 @@ def test_stable_rule_meets_the_gate(stats, rule_id):
 # TH003 9 pages since the seventh blind round (fourteenth session): a bare "N Ngày" beside
 # another number of working days (2.000293, 3.000241) is two limits, as the docs' "cùng số
 # ngày" says and four blind reviewers read it; the authors' "add" was reverted.
-LABELLED_PREVIEW = {"PL001": 10, "HS014": 10, "CT003": 10, "CC002": 1, "CQ003": 4, "HS004": 4, "TH003": 9}
+LABELLED_PREVIEW = {"PL001": 10, "HS014": 10, "CT003": 10, "CC002": 4, "CQ003": 4, "HS004": 4, "TH003": 9}
 # the 339 portal records hold 325 distinct pages: the other 14 are scored as their copies' page
 PAGES = 325
 
@@ -154,8 +154,10 @@ BLIND2_POSITIVES = {"CC003": 5, "CT004": 37, "HS007": 13, "HS009": 6, "HS011": 6
 # việc" against the complaint law's 60 days, missed (working days were compared with calendar
 # days by number) and fixed after reading the label: no longer blind for TH002. TH001 and PL002
 # have no positive here (two TH001 cases doubtful: a blank time cell with "chưa quy định cụ thể"
-# or "theo thời hạn chung" in the description).
-BLIND3_POSITIVES = {"CC001": 6, "CC002": 1, "TH002": 1, "TH001": 0, "PL002": 0}
+# or "theo thời hạn chung" in the description). CC002 4 pages since the fifteenth session's
+# registry audit added NĐ 58/2026/NĐ-CP (amends NĐ 96/2016): three pages citing 96/2016 and its
+# 2023 amendment only, adjudicated "add" (the reviewers' registry did not hold 58/2026).
+BLIND3_POSITIVES = {"CC001": 6, "CC002": 4, "TH002": 1, "TH001": 0, "PL002": 0}
 # The fourth blind round (portal_blind4.jsonl, thirteenth session): CQ004 ("thị trấn", a unit
 # type gone since 01/7/2025), new, every record labelled once by one of two other reviewers
 # from its docs: 14 positive records, no doubtful one, all found, no false flag.
@@ -202,8 +204,9 @@ BLIND9_POSITIVES = {"CC003": 12, "CC004": 0, "PL002": 0, "TH001": 0, "TH002": 1}
 # The tenth blind round (portal_blind10.jsonl, fourteenth session): CC001 (stable) and CC002 with
 # the registry's YAML files, and three rules without positives here (CQ002, HS001, HS006), by
 # four other reviewers: CC001 6 pages (Luật 03/2011/QH13, NĐ 62/2021/NĐ-CP), CC002 1 (the Hà
-# Tĩnh page citing NĐ 118/2025 without NĐ 367/2025), all found; no false flag anywhere.
-BLIND10_POSITIVES = {"CC001": 6, "CC002": 1, "CQ002": 0, "HS001": 0, "HS006": 0}
+# Tĩnh page citing NĐ 118/2025 without NĐ 367/2025), all found; no false flag anywhere. CC002
+# 4 since NĐ 58/2026 entered the registry (adjudicated "add", as in round 3).
+BLIND10_POSITIVES = {"CC001": 6, "CC002": 4, "CQ002": 0, "HS001": 0, "HS006": 0}
 # misses a round left open, by round and rule (each a remark in the README)
 KNOWN_MISSES = {("blind8", "HS014"): ["1.004222"]}
 # Each rule keeps the score it has on these rounds: every labelled positive page found, no

@@ -166,6 +166,7 @@ class RegistryMatcher:
             if code not in self.statuses:
                 continue
             by = [str(b) for b in (getattr(st, "by", None) or [])]
+            ended_by = set(by)  # the documents the status is "by" (for a partly repealed one, the repeals)
             touched = getattr(st, "touched", None) or {}
             status_vi = _lower_first(getattr(st, "label_vi", None) or STATUS_VI.get(code, code))
             by_vi = ""
@@ -176,7 +177,7 @@ class RegistryMatcher:
                 # repeal in force): NĐ 63/2010, partly repealed by NĐ 48/2013 and amended by
                 # NĐ 92/2017, cited alone misses both
                 by = [b for b in by if number_key(b) not in cited_keys]
-                amenders = [str(d) for d in touched if str(d) not in st.by and number_key(str(d)) not in cited_keys]
+                amenders = [str(d) for d in touched if str(d) not in ended_by and number_key(str(d)) not in cited_keys]
                 if not by and not amenders:
                     continue
                 if not by:  # the repeal is cited, amendments are not: say what they did
