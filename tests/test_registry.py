@@ -398,3 +398,14 @@ def test_a_partial_repeal_keeps_the_amendments_in_force_and_their_clauses(reg: R
     assert early.by == ["48/2013/NĐ-CP"] and early.touched_complete  # 48/2013's lists are whole
     assert reg.status("62/2021/NĐ-CP", D("2021-06-28")).code == "not_yet_in_force"  # issued 29/6/2021
     assert reg.status("62/2021/NĐ-CP", D("2021-06-29")).code == "in_force"
+
+
+def test_a_partial_repeal_with_unknown_clauses(reg: Registry) -> None:
+    """TT 24/2023 Điều 38 khoản 2 says TT 58/2020 was partly repealed by TT 65/2022 (30/12/2022)
+    without naming the clauses (``partial: true``): partly repealed in between, not ended, and
+    no clause is listed; replaced by TT 24/2023 from 15/8/2023."""
+    st = reg.status("58/2020/TT-BCA", D("2023-03-01"))
+    assert (st.code, st.by, st.date_uncertain) == ("partly_repealed", ["65/2022/TT-BCA"], True)
+    assert st.touched == {"65/2022/TT-BCA": {"repealed": []}} and not st.touched_complete
+    assert reg.status("58/2020/TT-BCA", D("2022-12-29")).code == "in_force"
+    assert reg.status("58/2020/TT-BCA", D("2023-08-15")).code == "replaced"

@@ -76,6 +76,9 @@ class Relation:
     # text by a person): only then may a cited clause be said to lie outside them. A list
     # copied from a summary, or learned (the reader may miss what it could not read), is not
     articles_complete: bool = False
+    # a partial repeal whose clauses are not known (``repeals`` with ``articles`` is partial
+    # too): TT 24/2023 says TT 58/2020 was "bãi bỏ một phần" by TT 65/2022, without the clauses
+    partial: bool = False
 
     def key(self) -> tuple[str, str]:
         return self.type, self.target
@@ -171,6 +174,7 @@ def _entry_from_dict(d: dict[str, Any], origin: str, path: str) -> Entry:
                 articles=[{k: str(v) for k, v in a.items()} for a in r.get("articles") or []],
                 source=r.get("source"), confidence=str(r.get("confidence") or d.get("confidence") or "U"),
                 origin=origin, articles_complete=bool(r.get("articles_complete", False)),
+                partial=bool(r.get("partial", False)),
             )
         )
     symbol = eid.split("/")[-1] if "/" in eid else None
@@ -195,7 +199,7 @@ def entry_to_yaml_dict(entry: Entry) -> dict[str, Any]:
             out[key] = value
     out["relations"] = [
         {k: v for k, v in {"type": r.type, "target": r.target, "date": r.date, "articles": r.articles or None,
-                            "articles_complete": r.articles_complete or None,
+                            "articles_complete": r.articles_complete or None, "partial": r.partial or None,
                             "source": r.source, "confidence": r.confidence}.items() if v is not None}
         for r in entry.relations if not r.derived
     ]
@@ -345,7 +349,7 @@ class Registry:
                 if mirror is None:
                     target.relations.append(Relation(inverse, entry.id, r.date, list(r.articles), r.source,
                                                      r.confidence, r.origin, derived=True,
-                                                     articles_complete=r.articles_complete))
+                                                     articles_complete=r.articles_complete, partial=r.partial))
                 elif r.date and mirror.date and r.date != mirror.date and not mirror.derived:
                     pair = frozenset({entry.id, target.id, r.type, inverse})
                     if pair in reported:
@@ -415,7 +419,7 @@ class Registry:
             when, uncertain = self._event_date(r)
             if when is None or when > as_of:
                 continue
-            if r.type in _TERMINAL and not (r.type == "repealed_by" and r.articles):
+            if r.type in _TERMINAL and not (r.type == "repealed_by" and (r.articles or r.partial)):
                 terminal.append((when, _TERMINAL[r.type], r, uncertain))
             elif r.type == "repealed_by":
                 partial.append((when, r, uncertain))
