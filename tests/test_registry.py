@@ -226,7 +226,7 @@ def test_load_with_documents_learns_once(tmp_path: Path) -> None:
     assert len(calls) == 1 and reg.get("12/2026/NĐ-CP").origin == "learned"
     # the target is not registered, but the learned relation makes its status known (a stub entry)
     assert reg.status("99/2020/NĐ-CP", D("2026-03-01")).code == "expired"
-    assert list(reg.status("63/2010/NĐ-CP", D("2026-03-02")).touched)[-1] == "12/2026/NĐ-CP"
+    assert reg.status("63/2010/NĐ-CP", D("2026-03-02")).touched["12/2026/NĐ-CP"] == {"amended": [{"dieu": "8", "khoan": "2"}]}
     learned = list((corpus / "learned").glob("*.yaml"))
     assert [p.name for p in learned] == ["12-2026-ND-CP.yaml"]
     assert yaml.safe_load(learned[0].read_text("utf-8"))["provenance"]["sha256"]
@@ -388,7 +388,7 @@ def test_tt66_scan_teaches_each_amended_circular_its_own_clauses() -> None:
 def test_a_partial_repeal_keeps_the_amendments_in_force_and_their_clauses(reg: Registry) -> None:
     """NĐ 63/2010 at 2018: partly repealed by NĐ 48/2013 (khoản 5 Điều 29), amended by it (its
     whole Điều 1, read from the text: articles_complete) and by NĐ 92/2017 (clauses not
-    recorded); before 48/2013 was issued, the not-yet-issued decree is not yet in force."""
+    recorded); a decree with only an issue date (62/2021) is not yet in force before it."""
     status = reg.status("63/2010/NĐ-CP", D("2018-01-01"))
     assert set(status.touched) == {"48/2013/NĐ-CP", "92/2017/NĐ-CP"}
     assert {"dieu": "29", "khoan": "5"} in status.touched["48/2013/NĐ-CP"]["repealed"]
@@ -409,3 +409,25 @@ def test_a_partial_repeal_with_unknown_clauses(reg: Registry) -> None:
     assert st.touched == {"65/2022/TT-BCA": {"repealed": []}} and not st.touched_complete
     assert reg.status("58/2020/TT-BCA", D("2022-12-29")).code == "in_force"
     assert reg.status("58/2020/TT-BCA", D("2023-08-15")).code == "replaced"
+
+
+def test_relation_flags_are_validated_and_kept_when_both_sides_declare(tmp_path: Path) -> None:
+    """A partial repeal declared on one side keeps its flag when the other side declares the
+    relation too; a quoted "false" is an error, not true; a flag where it means nothing is warned."""
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "t.yaml").write_text(
+        "entries:\n"
+        "  - {id: 11/2020/TT-BCA, type: Thông tư, effective: '2020-07-01', confidence: V,\n"
+        "     relations: [{type: repealed_by, target: 21/2021/TT-BCA, date: '2021-07-01'}]}\n"
+        "  - {id: 21/2021/TT-BCA, type: Thông tư, effective: '2021-07-01', confidence: V,\n"
+        "     relations: [{type: repeals, target: 11/2020/TT-BCA, date: '2021-07-01', partial: true}]}\n"
+        "  - {id: 13/2020/TT-BCA, type: Thông tư, effective: '2020-07-01', confidence: V,\n"
+        "     relations: [{type: repealed_by, target: 21/2021/TT-BCA, date: '2021-07-01', partial: 'false'}]}\n"
+        "  - {id: 12/2020/TT-BCA, type: Thông tư, effective: '2020-07-01', confidence: V,\n"
+        "     relations: [{type: replaced_by, target: 21/2021/TT-BCA, date: '2021-07-01', partial: true}]}\n",
+        encoding="utf-8")
+    reg = Registry.load(tmp_path)
+    assert reg.status("11/2020/TT-BCA", D("2022-01-01")).code == "partly_repealed"
+    assert reg.successors("11/2020/TT-BCA") == []  # only partly repealed: nothing replaces it
+    codes = {(i.level, i.code, i.entry_id) for i in reg.lint()}
+    assert ("error", "bad_entry", "13/2020/TT-BCA") in codes and ("warning", "bad_flag", "12/2020/TT-BCA") in codes

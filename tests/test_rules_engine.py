@@ -508,3 +508,29 @@ def test_catalogue_entry_confidence_lowers_the_findings():
     assert found["Bộ Giao thông vận tải"].confidence == "S" and "Bộ Xây dựng" in found["Bộ Giao thông vận tải"].message
     dept = found["Sở Giao thông vận tải"]
     assert dept.confidence == "U" and "(nay: Sở Xây dựng)" in dept.message and "[U]" in dept.recommendation["ly_do"]
+
+
+def test_a_dated_catalogue_entry_does_not_hide_one_in_force(tmp_path):
+    """Before its date an entry is out of the alternation: it must not take the words an entry
+    in force matches ("giấy xác nhận cư trú tạm thời", dated 2030, over "giấy xác nhận cư trú");
+    an empty date is a catalogue error, not a crash at check time."""
+    rules = tmp_path / "rules"
+    (rules / "data").mkdir(parents=True)
+    root = Path(__file__).resolve().parents[1] / "rules"
+    (rules / "HS013.yaml").write_text((root / "HS013.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    data = {"entries": [
+        {"terms": ["giấy xác nhận cư trú tạm thời"], "effective_from": "2030-01-01",
+         "vars": {"database": "CSDL tương lai", "basis": "X"}},
+        {"terms": ["giấy xác nhận cư trú"], "vars": {"database": "Cơ sở dữ liệu quốc gia về dân cư", "basis": "Y"}},
+    ]}
+    (rules / "data" / "data_replacements.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    engine = Engine.from_dir(rules)
+    p = proc(dossier="Giấy xác nhận cư trú tạm thời (bản chính).")
+    (f,) = engine.check([p], as_of=date(2026, 6, 30))
+    assert f.evidence.quote == "Giấy xác nhận cư trú" and "Cơ sở dữ liệu quốc gia về dân cư" in f.message
+    (f,) = engine.check([p], as_of=date(2030, 6, 30))
+    assert f.evidence.quote == "Giấy xác nhận cư trú tạm thời" and "CSDL tương lai" in f.message
+    data["entries"][0]["effective_from"] = ""
+    (rules / "data" / "data_replacements.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"data_replacements\[0\]\.effective_from: empty"):
+        Engine.from_dir(rules)

@@ -139,7 +139,7 @@ def test_cc002_on_a_real_portal_record_names_what_a_real_regulation_repealed(tmp
     findings = [f for f in Engine.from_dir(select=["CC002"]).check(load_file(record), as_of=date(2026, 11, 29), registry=registry)
                 if "15/2022/TT-BCA" in f.message]
     assert len(findings) == 1
-    assert ("15/2022/TT-BCA hết hiệu lực một phần bởi 24/2023/TT-BCA (phần bị bãi bỏ đã biết: Điều 3, khoản 2 Điều 7, "
+    assert ("15/2022/TT-BCA đã bị bãi bỏ một phần bởi 24/2023/TT-BCA (phần bị bãi bỏ đã biết: Điều 3, khoản 2 Điều 7, "
             "khoản 3 Điều 7," in findings[0].message)
 
 
@@ -154,7 +154,8 @@ def test_cc002_says_a_clause_is_outside_only_when_every_list_is_marked_complete(
     (f,) = engine.check([_proc("Điều 29 Nghị định số 63/2010/NĐ-CP")], as_of=date(2014, 1, 1), registry=registry)
     assert "bị bãi bỏ khoản 5 Điều 29" in f.message and "có liên quan: Điều 29" in f.message
     (f,) = engine.check([_proc("Điều 8 Nghị định số 63/2010/NĐ-CP")], as_of=date(2018, 1, 1), registry=registry)
-    assert "hết hiệu lực một phần bởi 48/2013/NĐ-CP; được sửa đổi, bổ sung bởi 92/2017/NĐ-CP (" in f.message
+    assert "đã bị bãi bỏ một phần bởi 48/2013/NĐ-CP và được sửa đổi, bổ sung bởi 92/2017/NĐ-CP (" in f.message
+    assert f.recommendation["noi_dung"].startswith("Bổ sung 48/2013/NĐ-CP, 92/2017/NĐ-CP vào căn cứ pháp lý")
     assert "không thuộc phần này" not in f.message
     # the partial repeal cited, its amendment not: the message says what is missing
     found = engine.check([_proc("Nghị định số 63/2010/NĐ-CP; Nghị định số 48/2013/NĐ-CP")], as_of=date(2018, 1, 1),
@@ -164,3 +165,30 @@ def test_cc002_says_a_clause_is_outside_only_when_every_list_is_marked_complete(
     assert f.message.startswith("Căn cứ 63/2010/NĐ-CP đã được sửa đổi, bổ sung bởi 92/2017/NĐ-CP (")
     assert engine.check([_proc("Nghị định số 63/2010/NĐ-CP; Nghị định 48/2013/NĐ-CP; Nghị định 92/2017/NĐ-CP")],
                         as_of=date(2018, 1, 1), registry=registry) == []
+
+
+def test_cc002_is_as_certain_as_the_amendments_it_names(tmp_path):
+    """10/2020 is partly repealed by 20/2021 [V] and amended by 30/2022 [U]: a basis citing the
+    repeal only is told of the amendment, as certain as the amendment; the recommendation lists
+    plain document numbers, the message says what each did."""
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "t.yaml").write_text(
+        "entries:\n"
+        "  - {id: 10/2020/TT-BCA, type: Thông tư, effective: '2020-07-01', confidence: V}\n"
+        "  - {id: 20/2021/TT-BCA, type: Thông tư, effective: '2021-02-01', confidence: V,\n"
+        "     relations: [{type: repeals, target: 10/2020/TT-BCA, articles: [{dieu: '3'}], confidence: V}]}\n"
+        "  - {id: 30/2022/TT-BCA, type: Thông tư, effective: '2022-02-01', confidence: U,\n"
+        "     relations: [{type: amends, target: 10/2020/TT-BCA, confidence: U}]}\n",
+        encoding="utf-8")
+    registry = Registry.load(tmp_path)
+    engine = Engine.from_dir(select=["CC002"])
+    (f,) = engine.check([_proc("Thông tư số 10/2020/TT-BCA; Thông tư số 20/2021/TT-BCA")], as_of=date(2023, 1, 1),
+                        registry=registry)
+    assert f.message.startswith("Căn cứ 10/2020/TT-BCA đã được sửa đổi, bổ sung bởi 30/2022/TT-BCA (")
+    assert f.confidence == "U"
+    (f,) = engine.check([_proc("Thông tư số 10/2020/TT-BCA")], as_of=date(2023, 1, 1), registry=registry)
+    assert f.message.startswith("Căn cứ 10/2020/TT-BCA đã bị bãi bỏ một phần bởi 20/2021/TT-BCA và được sửa đổi, "
+                                "bổ sung bởi 30/2022/TT-BCA (")
+    assert f.recommendation["noi_dung"].startswith("Bổ sung 20/2021/TT-BCA, 30/2022/TT-BCA vào căn cứ pháp lý")
+    assert f.recommendation["ly_do"].startswith("Văn bản 10/2020/TT-BCA đã bị bãi bỏ một phần bởi 20/2021/TT-BCA và")
+    assert f.confidence == "U"

@@ -95,9 +95,12 @@ def _status_line(s: Status) -> str:
         line += f" (bởi {', '.join(s.by)})"
     # a partly repealed document may also have been amended since: say by which documents
     amended = [doc for doc, kinds in s.touched.items() if "amended" in kinds and doc not in s.by]
+    mark = s.confidence
     if s.code == "partly_repealed" and amended:
         line += f"; được sửa đổi, bổ sung bởi {', '.join(amended)}"
-    line += f" [{s.confidence}]"
+        # the line is as certain as the weakest relation it states
+        mark = min([mark] + [s.touched_confidence.get(d, "U") for d in amended], key=lambda c: "USV".index(c))
+    line += f" [{mark}]"
     if s.undated:
         names = "; ".join(f"{RELATION_NAMES_VI.get(u['type'], u['type'])} {u['target']}" for u in s.undated)
         line += f"; quan hệ chưa rõ ngày, chưa xét: {names}"
@@ -172,11 +175,21 @@ def _print_entry(entry: Entry, today: Status) -> None:
     if entry.relations:
         click.echo("  Quan hệ:")
     for r in entry.relations:
-        arts = f" ({articles_vi(r.articles)})" if r.articles else ""
-        derived = ", suy ra" if r.derived else ""
-        click.echo(f"   - {names.get(r.type, r.type)} {r.target}{arts}, từ {_fmt_date(r.date)} [{r.confidence}{derived}]")
+        click.echo(f"   - {_relation_vi(r, names)}, từ {_fmt_date(r.date)} [{r.confidence}{', suy ra' if r.derived else ''}]")
     for o in entry.overridden:
         click.echo(f"  Dữ liệu học được bị ghi đè bởi dữ liệu nhập tay: {o}")
+
+
+def _relation_vi(r: Any, names: dict[str, str], limit: int | None = None) -> str:
+    """"bãi bỏ một phần 58/2020/TT-BCA", "sửa đổi, bổ sung 63/2010/NĐ-CP (Điều 5, …; đủ danh sách)"."""
+    name = names.get(r.type, r.type)
+    if r.type in ("repeals", "repealed_by") and (r.partial or r.articles):
+        name = "bãi bỏ một phần" if r.type == "repeals" else "bị bãi bỏ một phần bởi"
+    arts = ""
+    if r.articles:
+        listed = articles_vi(r.articles) if limit is None else articles_vi(r.articles, limit=limit)
+        arts = f" ({listed}{'; đủ danh sách' if r.articles_complete else ''})"
+    return f"{name} {r.target}{arts}"
 
 
 def _learning_gaps(entry: Entry, path: Path) -> list[str]:
@@ -237,8 +250,7 @@ def add_cmd(files: tuple[Path, ...], corpus_dir: Path | None) -> None:
         for warning in _learning_gaps(entry, target):
             click.echo(warning, err=True)
         for r in entry.relations:
-            arts = f" ({articles_vi(r.articles, limit=6)})" if r.articles else ""
-            click.echo(f"  - {RELATION_NAMES_VI.get(r.type, r.type)} {r.target}{arts} từ {_fmt_date(r.date)}")
+            click.echo(f"  - {_relation_vi(r, RELATION_NAMES_VI, limit=6)} từ {_fmt_date(r.date)}")
     if failed:
         sys.exit(1)
 

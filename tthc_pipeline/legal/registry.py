@@ -124,6 +124,10 @@ class Status:
     touched: dict[str, dict[str, list[dict[str, str]]]] = field(default_factory=dict)
     # every list in ``touched`` names all the clauses of its relation (``articles_complete``)
     touched_complete: bool = False
+    # per document in ``touched``, the weakest mark of its relations (a partly repealed
+    # document's amendments have marks of their own, which its status's mark, the repeal's,
+    # does not show)
+    touched_confidence: dict[str, str] = field(default_factory=dict)
     # relations that would change the status but have no date the registry knows (neither
     # their own nor the other document's effective or issue date): left out of the status,
     # listed so that a reviewer sees them (`tthc corpus status`: "quan hệ chưa rõ ngày, chưa
@@ -144,6 +148,15 @@ class LintIssue:
     message_vi: str
     message_en: str
     path: str | None = None
+
+
+def _flag(relation: dict[str, Any], key: str) -> bool:
+    """A yes/no field of a relation: YAML true/false only ("false" in quotes is a typo that
+    ``bool()`` would read as true)."""
+    value = relation.get(key, False)
+    if not isinstance(value, bool):
+        raise ValueError(f"{key} must be true or false, not {value!r}")
+    return value
 
 
 def _iso(value: Any) -> str | None:
@@ -173,8 +186,7 @@ def _entry_from_dict(d: dict[str, Any], origin: str, path: str) -> Entry:
                 type=str(r["type"]), target=_canonical_id(r["target"]), date=_iso(r.get("date")),
                 articles=[{k: str(v) for k, v in a.items()} for a in r.get("articles") or []],
                 source=r.get("source"), confidence=str(r.get("confidence") or d.get("confidence") or "U"),
-                origin=origin, articles_complete=bool(r.get("articles_complete", False)),
-                partial=bool(r.get("partial", False)),
+                origin=origin, articles_complete=_flag(r, "articles_complete"), partial=_flag(r, "partial"),
             )
         )
     symbol = eid.split("/")[-1] if "/" in eid else None
@@ -289,6 +301,14 @@ class Registry:
             if r.target == entry.id:
                 self._issue("error", "self_relation", entry.id, "Văn bản có quan hệ với chính nó.",
                             "Document related to itself.", path)
+            if r.partial and r.type not in ("repeals", "repealed_by"):
+                self._issue("warning", "bad_flag", entry.id,
+                            f"'partial' chỉ dùng cho quan hệ bãi bỏ, không cho {r.type} {r.target}.",
+                            f"'partial' applies to repeals only, not to {r.type} {r.target}.", path)
+            if r.articles_complete and not r.articles:
+                self._issue("warning", "bad_flag", entry.id,
+                            f"'articles_complete' mà không có danh sách điều, khoản ({r.type} {r.target}).",
+                            f"'articles_complete' without a list of articles ({r.type} {r.target}).", path)
 
     def _add(self, entry: Entry, path: Path) -> None:
         existing = self.entries.get(entry.id)
@@ -297,7 +317,7 @@ class Registry:
             return
         if entry.origin == "hand" and existing.origin == "hand":
             self._issue("error", "duplicate_id", entry.id,
-                        f"Mã văn bản {entry.id} khai báo hai lần ({existing.path} và {path}); giữ bản đầu.",
+                        f"Mã văn bản {entry.id} được khai báo hai lần ({existing.path} và {path}); giữ bản đầu.",
                         f"Document id {entry.id} declared twice ({existing.path} and {path}); keeping the first.", path)
             return
         hand, learned = (existing, entry) if existing.origin == "hand" else (entry, existing)
@@ -362,6 +382,14 @@ class Registry:
                                 entry.path)
                 elif mirror.date is None and r.date:
                     mirror.date = r.date
+                if mirror is not None:
+                    # both sides declared it: what either side knows holds (a partial repeal
+                    # declared on one side only must not read as a whole repeal)
+                    mirror.partial = mirror.partial or r.partial
+                    if r.articles and not mirror.articles:
+                        mirror.articles, mirror.articles_complete = list(r.articles), r.articles_complete
+                    elif r.articles == mirror.articles:
+                        mirror.articles_complete = mirror.articles_complete or r.articles_complete
 
     def _issue(self, level: str, code: str, eid: str | None, vi: str, en: str, path: Any = None) -> None:
         self.issues.append(LintIssue(level, code, eid, vi, en, str(path) if path else None))
@@ -437,12 +465,19 @@ class Registry:
             touched.setdefault(r.target, {}).setdefault("repealed" if r.type == "repealed_by" else "amended", []).extend(r.articles)
         touched = {doc: {kind: sorted_clauses(arts) for kind, arts in kinds.items()} for doc, kinds in touched.items()}
         complete = all(r.articles and r.articles_complete for _, r, _ in partial + amended)
+        marks: dict[str, str] = {}
+        for _, r, _ in partial + amended:
+            marks[r.target] = min((marks.get(r.target, "V"), r.confidence), key=lambda c: _RANK.get(c, 0))
         if partial:
-            return self._status("partly_repealed", max(p[0] for p in partial), [p[1] for p in partial],
-                                any(p[2] for p in partial), touched, complete)
+            st = self._status("partly_repealed", max(p[0] for p in partial), [p[1] for p in partial],
+                              any(p[2] for p in partial), touched, complete)
+            st.touched_confidence = marks
+            return st
         if amended:
-            return self._status("amended", max(a[0] for a in amended), [a[1] for a in amended],
-                                any(a[2] for a in amended), touched, complete)
+            st = self._status("amended", max(a[0] for a in amended), [a[1] for a in amended],
+                              any(a[2] for a in amended), touched, complete)
+            st.touched_confidence = marks
+            return st
         return Status("in_force", date.fromisoformat(entry.effective) if entry.effective else None, [],
                       STATUS_LABELS_VI["in_force"], entry.confidence)
 
@@ -455,7 +490,8 @@ class Registry:
     def successors(self, doc_id: str) -> list[str]:
         """Documents that replaced, repealed or ended ``doc_id`` (for "cập nhật căn cứ")."""
         entry = self.get(doc_id)
-        return [r.target for r in entry.relations if r.type in _TERMINAL] if entry else []
+        return [r.target for r in entry.relations
+                if r.type in _TERMINAL and not (r.type == "repealed_by" and (r.articles or r.partial))] if entry else []
 
     def resolve(self, citation: Citation) -> str | None:
         """Registry id for a citation: its number, or a named law looked up by name (+ year)."""

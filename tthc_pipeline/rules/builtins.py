@@ -57,11 +57,13 @@ def find_document_numbers(text: str) -> list[Cited]:
 
 # --- registries ----------------------------------------------------------------------
 
+_CONF_RANK = {"U": 0, "S": 1, "V": 2}
+
 STATUS_VI = {
     "in_force": "còn hiệu lực",
     "amended": "đã được sửa đổi, bổ sung",
-    "partly_repealed": "bị bãi bỏ một phần",
-    "replaced": "đã được thay thế",
+    "partly_repealed": "đã bị bãi bỏ một phần",
+    "replaced": "đã bị thay thế",
     "repealed": "đã bị bãi bỏ",
     "expired": "đã hết hiệu lực",
     "not_yet_in_force": "chưa có hiệu lực",
@@ -98,10 +100,6 @@ def _status_of(registry: Any, number: str, as_of: date) -> Any:
     """Status of ``number``; an unknown id is the registry's "unknown" status, and a registry
     that fails propagates (a silent "no status" would hide every CC001/CC002 finding)."""
     return registry.status(number, as_of)
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
 
 
 class RegistryMatcher:
@@ -167,8 +165,11 @@ class RegistryMatcher:
                 continue
             by = [str(b) for b in (getattr(st, "by", None) or [])]
             ended_by = set(by)  # the documents the status is "by" (for a partly repealed one, the repeals)
+            confidence = getattr(st, "confidence", None) or "U"
             touched = getattr(st, "touched", None) or {}
-            status_vi = _lower_first(getattr(st, "label_vi", None) or STATUS_VI.get(code, code))
+            # the short form ("đã được thay thế"), not the registry's label ("Hết hiệu lực (đã bị
+            # thay thế)"), whose parenthesis and "còn hiệu lực" read wrongly in a sentence
+            status_vi = STATUS_VI.get(code, code)
             by_vi = ""
             if self.by_not_cited:
                 # report the amending documents that are not cited (a basis that cites the
@@ -183,9 +184,16 @@ class RegistryMatcher:
                 if not by:  # the repeal is cited, amendments are not: say what they did
                     status_vi = STATUS_VI["amended"]
                     by = amenders
+                    # as certain as those amendments (the status's own mark is the repeal's)
+                    marks = getattr(st, "touched_confidence", None) or {}
+                    confidence = min((marks.get(d, "U") for d in by), key=lambda c: _CONF_RANK.get(c, 0))
                 elif amenders:
-                    by_vi = f"{', '.join(by)}; được sửa đổi, bổ sung bởi {', '.join(amenders)}"
+                    # the message says what each did; the recommendation lists them all
+                    by_vi = f"{', '.join(by)} và được sửa đổi, bổ sung bởi {', '.join(amenders)}"
                     by = by + amenders
+                    marks = getattr(st, "touched_confidence", None) or {}
+                    confidence = min([confidence] + [marks.get(d, "U") for d in amenders],
+                                     key=lambda c: _CONF_RANK.get(c, 0))
             since = getattr(st, "since", None)
             hits.append(
                 Hit(
@@ -197,10 +205,11 @@ class RegistryMatcher:
                         "status": code,
                         "status_vi": status_vi,
                         "since": since.strftime("%d/%m/%Y") if isinstance(since, date) else (since or "?"),
-                        "by": by_vi or ", ".join(by) or "?",
+                        "by": ", ".join(by) or "?",
+                        "by_vi": by_vi or ", ".join(by) or "?",
                         "touched_vi": _touched_vi(touched, _cited_articles(view, c), getattr(st, "touched_complete", False))
                         if touched else "",
-                        "_confidence": getattr(st, "confidence", None) or "U",
+                        "_confidence": confidence,
                     },
                 )
             )

@@ -26,7 +26,7 @@ from tthc_pipeline.text.normalize import canon, count_non_ascii, fold, normalize
 KIND_VARS = {
     "patterns": set(),
     "catalogue": set(),  # plus every key under the entries' ``vars``
-    "registry": {"document", "status", "status_vi", "since", "by", "touched_vi"},
+    "registry": {"document", "status", "status_vi", "since", "by", "by_vi", "touched_vi"},
     "absent": {"missing"},
     "fuzzy": {"other", "score"},
     "python": set(),  # plus the builtin's declared vars
@@ -585,8 +585,9 @@ class PatternMatcher:
         return hits
 
 
-def _entry_alternation(entries: list[list[str]], by_letter: bool = True) -> str:
-    """One regex over every entry's patterns; the last group that matched names the entry.
+def _entry_alternation(entries: list[list[str]], only: list[int] | None = None, by_letter: bool = True) -> str:
+    """One regex over every entry's patterns (``only``: over these entries, by index); the
+    last group that matched names the entry.
 
     ``(?P<e0>p|q)|(?P<e1>r)`` as first written, when a pattern does not start with a plain
     letter. When every one does, each pattern becomes its own alternative with that letter
@@ -595,11 +596,12 @@ def _entry_alternation(entries: list[list[str]], by_letter: bool = True) -> str:
     of those letters instead of trying every alternative at every character (~70 ns a
     character on a component the prescan lets through: HS013's data replacements; CQ003
     keeps the first form, one of its patterns starts with a look-behind)."""
-    firsts = [_plain_first_letter(p) for patterns in entries for p in patterns]
+    chosen = [(i, entries[i]) for i in (range(len(entries)) if only is None else only)]
+    firsts = [_plain_first_letter(p) for _, patterns in chosen for p in patterns]
     if not by_letter or not all(firsts):
-        return "|".join(f"(?P<e{i}>" + "|".join(patterns) + ")" for i, patterns in enumerate(entries))
+        return "|".join(f"(?P<e{i}>" + "|".join(patterns) + ")" for i, patterns in chosen)
     out, k = [], 0
-    for i, patterns in enumerate(entries):
+    for i, patterns in chosen:
         for j, p in enumerate(patterns):
             letter = firsts[k]
             k += 1
@@ -662,6 +664,10 @@ class CatalogueMatcher:
             raise RuleError(f"{where}: data file rules/data/{name}.yaml not found")
         parts, self.vars = [], {}
         self.since: dict[str, date] = {}  # entry -> its own effective_from
+        # as_of -> the alternation of the entries in force then (a silenced entry left in the
+        # alternation would take the words an entry in force matches: "giấy xác nhận cư trú
+        # tạm thời" before its date hid "giấy xác nhận cư trú")
+        self._regex_at: dict[date, re.Pattern[str] | None] = {}
         # literal pre-check: a component is scanned only if it contains one of these strings;
         # a pattern entry without its own ``prefilter`` disables the shortcut.
         self.prefilter: tuple[str, ...] | None = ()
@@ -680,8 +686,11 @@ class CatalogueMatcher:
                 compile_regex(p, f"{where} {name}[{i}]")
             parts.append([f"(?:{p})" for p in pats])
             self.vars[f"e{i}"] = dict(entry.get("vars", {}))
-            if entry.get("effective_from") is not None:
-                self.since[f"e{i}"] = parse_date(entry["effective_from"], f"{where} {name}[{i}].effective_from")
+            if "effective_from" in entry:
+                since = parse_date(entry["effective_from"], f"{where} {name}[{i}].effective_from")
+                if since is None:
+                    raise RuleError(f"{where} {name}[{i}].effective_from: empty (give a date YYYY-MM-DD or leave it out)")
+                self.since[f"e{i}"] = since
         self.entries = parts  # each entry's "(?:…)"-wrapped patterns
         self.regex = compile_regex(_entry_alternation(parts), where) if parts else None
         self.entry_of = {name: name.partition("_")[0] for name in self.regex.groupindex} if parts else {}
@@ -701,13 +710,26 @@ class CatalogueMatcher:
         if not self.since:
             return [Hit(component, m.start(), m.end(), dict(entry_vars[entry_of[m.lastgroup]]))
                     for m in self.regex.finditer(text) if word_start(view, m.start())]
-        since, as_of = self.since, ctx.as_of
-        hits = []
-        for m in self.regex.finditer(text):
-            entry = entry_of[m.lastgroup]
-            if since.get(entry, as_of) <= as_of and word_start(view, m.start()):
-                hits.append(Hit(component, m.start(), m.end(), dict(entry_vars[entry])))
-        return hits
+        regex = self._regex_in_force(ctx.as_of)
+        if regex is None:
+            return []
+        return [Hit(component, m.start(), m.end(), dict(entry_vars[entry_of[m.lastgroup]]))
+                for m in regex.finditer(text) if word_start(view, m.start())]
+
+    def _regex_in_force(self, as_of: date) -> "re.Pattern[str] | None":
+        """The alternation of the entries in force at ``as_of`` (the whole one when all are);
+        its groups keep the entries' names, so ``entry_of`` reads it too."""
+        got = self._regex_at.get(as_of, self)
+        if got is self:
+            active = [i for i in range(len(self.entries)) if self.since.get(f"e{i}", as_of) <= as_of]
+            if len(active) == len(self.entries):
+                got = self.regex
+            elif not active:
+                got = None
+            else:
+                got = compile_regex(_entry_alternation(self.entries, active), "catalogue entries in force")
+            self._regex_at[as_of] = got
+        return got
 
 
 class AbsentMatcher:
