@@ -181,7 +181,7 @@ def test_check_goes_on_after_bad_inputs_and_exits_3(tmp_path):
         line = next((ln for ln in err.splitlines() if name in ln and ln.startswith("Lỗi: không đọc được tệp")), None)
         assert line is not None and f"({code})" in line, (name, err)
         assert any(name in ln and ln.startswith("Error: could not read") for ln in err.splitlines()), (name, err)
-    assert "ingest bị lỗi của tệp" in err and "kết quả trích xuất bị lỗi" in err
+    assert "kết quả đọc tệp (ingest) bị lỗi của tệp" in err and "kết quả trích xuất bị lỗi" in err
     assert ".hidden.json" not in err  # hidden files are skipped, like ingest and extract
     assert "4/6 tệp không đọc được / 4/6 files could not be read" in err
     assert "Traceback" not in res.output
@@ -212,7 +212,7 @@ def test_empty_registry_is_warned_about(tmp_path, monkeypatch):
     (empty / "registry").mkdir(parents=True)
     runner = CliRunner()
     res = runner.invoke(check, [str(path), "--as-of", "2026-06-30", "--corpus", str(empty)])
-    assert "Cảnh báo: registry văn bản pháp luật" in res.stderr and "CC001, CC002" in res.stderr
+    assert "Cảnh báo: danh mục văn bản pháp luật" in res.stderr and "CC001, CC002" in res.stderr
     assert "Warning: the legal registry" in res.stderr and str(empty) in res.stderr
     # $TTHC_CORPUS is the default corpus, as for `tthc corpus`
     monkeypatch.setenv("TTHC_CORPUS", str(empty))
@@ -260,7 +260,7 @@ def test_th002_compares_only_comparable_units(tmp_path):
     found = engine.check([proc(10, "ngay_lam_viec")], as_of=date(2026, 6, 30))
     assert [f.message for f in found] == [
         "Thời hạn 10 ngày làm việc dài hơn thời hạn tham chiếu 7 ngày làm việc cho cùng mã thủ tục "
-        "(cổng DVC quốc gia 2026 (đăng ký thường trú) [V: R6])."]
+        "(cổng DVC quốc gia 2026, đăng ký thường trú)."]
     assert engine.check([proc(48, "gio")], as_of=date(2026, 6, 30)) == []  # hours vs working days
 
 

@@ -507,7 +507,7 @@ def test_catalogue_entry_confidence_lowers_the_findings():
     found = {f.evidence.quote: f for f in Engine.from_dir(select=["CQ003"]).check([p], as_of=date(2026, 6, 30))}
     assert found["Bộ Giao thông vận tải"].confidence == "S" and "Bộ Xây dựng" in found["Bộ Giao thông vận tải"].message
     dept = found["Sở Giao thông vận tải"]
-    assert dept.confidence == "U" and "(nay: Sở Xây dựng)" in dept.message and "[U]" in dept.recommendation["ly_do"]
+    assert dept.confidence == "U" and "(nay là Sở Xây dựng)" in dept.message and "[U]" in dept.recommendation["ly_do"]
 
 
 def test_a_dated_catalogue_entry_does_not_hide_one_in_force(tmp_path):

@@ -178,7 +178,7 @@ def assemble(extracted: Extracted) -> Assembled:
         warnings.append(
             Warning_(
                 "legacy_encoding_converted",
-                f"Phát hiện văn bản mã cũ {encoding.upper()} và đã chuyển sang Unicode; nên đối chiếu bản gốc.",
+                f"Phát hiện văn bản gõ bằng bảng mã cũ {encoding.upper()} và đã chuyển sang Unicode; nên đối chiếu bản gốc.",
                 f"Legacy {encoding.upper()} text detected and converted to Unicode; check against the original.",
             )
         )

@@ -59,7 +59,7 @@ def read_text(path: Path, issues: list[RecordIssue]) -> str:
         text, bad = utf8_replacing(raw, "utf-8-sig")
         issues.append(RecordIssue(
             "invalid_utf8_bytes",
-            f"{bad} đoạn byte không phải UTF-8 đã được thay bằng ký tự � ; kiểm tra các bản ghi có ký tự này",
+            f"{bad} đoạn byte không phải UTF-8 đã được thay bằng ký tự �; kiểm tra các bản ghi có ký tự này",
             f"{bad} byte sequences that are not UTF-8 were replaced with U+FFFD; check the records containing it",
         ))
         return text

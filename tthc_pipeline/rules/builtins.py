@@ -58,6 +58,15 @@ def find_document_numbers(text: str) -> list[Cited]:
 # --- registries ----------------------------------------------------------------------
 
 _CONF_RANK = {"U": 0, "S": 1, "V": 2}
+_SOURCE_MARK = re.compile(r"\s*\[[VSU](?::[^\]]*)?\]")
+
+
+def date_vi(day: date) -> str:
+    """A date as Vietnamese administrative texts write it (NĐ 30/2020/NĐ-CP: a leading zero for
+    days 1–9 and for January and February only), as the rules' own texts do: "01/7/2025",
+    "10/01/2025", "15/11/2025"."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{day.day:02d}/{month}/{day.year}"
 
 STATUS_VI = {
     "in_force": "còn hiệu lực",
@@ -85,7 +94,7 @@ def default_registry() -> Any:
         reg = _DEFAULT_REGISTRIES[directory] = Registry.load(directory)
         if len(reg) == 0:
             warnings.warn(
-                f"Registry văn bản pháp luật ở {directory} trống: CC001, CC002 không thể phát hiện gì / "
+                f"Danh mục văn bản pháp luật ở {directory} trống: CC001, CC002 không thể phát hiện gì / "
                 f"the legal registry in {directory} is empty: CC001, CC002 cannot fire",
                 RuntimeWarning,
                 stacklevel=2,
@@ -204,7 +213,7 @@ class RegistryMatcher:
                         "document": c.number,
                         "status": code,
                         "status_vi": status_vi,
-                        "since": since.strftime("%d/%m/%Y") if isinstance(since, date) else (since or "?"),
+                        "since": date_vi(since) if isinstance(since, date) else (since or "?"),
                         "by": ", ".join(by) or "?",
                         "by_vi": by_vi or ", ".join(by) or "?",
                         "touched_vi": _touched_vi(touched, _cited_articles(view, c), getattr(st, "touched_complete", False))
@@ -986,7 +995,9 @@ class LongerThanReference:
         if ref is None or ref.get("value") is None:
             return []
         limit, ref_unit = float(ref["value"]), ref.get("unit")
-        source = ref.get("source", "?")
+        # the source as a reviewer reads it: without the domain file's confidence marks and
+        # source ids ("[V: R6]", "[V: R3]"), which the rule's legal_basis keeps
+        source = _SOURCE_MARK.sub("", ref.get("source", "?")).strip() or "?"
 
         def hit(comp: str, start: int, end: int, value: float, unit: str | None) -> Hit | None:
             if not _comparable(unit, ref_unit) or not _longer(value, unit, limit, ref_unit):

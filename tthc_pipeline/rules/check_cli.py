@@ -65,7 +65,7 @@ def _registry_rules(engine: Engine) -> list[str]:
 
 def empty_registry_warning(directory: Path, rule_ids: list[str]) -> str:
     ids = ", ".join(rule_ids)
-    return (f"Cảnh báo: registry văn bản pháp luật ở {directory} không có văn bản nào, nên các quy tắc {ids} "
+    return (f"Cảnh báo: danh mục văn bản pháp luật ở {directory} không có văn bản nào, nên các quy tắc {ids} "
             f"(văn bản hết hiệu lực, được sửa đổi) không thể phát hiện gì; chỉ định --corpus hoặc biến môi trường TTHC_CORPUS.\n"
             f"Warning: the legal registry in {directory} is empty, so rules {ids} (outdated or amended documents) "
             f"cannot fire; pass --corpus or set TTHC_CORPUS.")
@@ -137,22 +137,22 @@ FAIL_ON = (*SEVERITIES, "never")
 @click.command("check", epilog=(
     "Mã thoát / exit codes: 0 không có phát hiện từ mức --fail-on / no finding at or above --fail-on; "
     "1 có phát hiện / findings at or above --fail-on; 2 lỗi cú pháp lệnh / usage error; "
-    "3 có tệp đầu vào (hoặc dòng của tệp) không đọc được (thắng 1 khi cả hai) / some input (or a line of it) could not be read (3 wins over 1). "
-    "--fail-on never: chỉ báo cáo, không thoát 1 vì phát hiện (chạy định kỳ) / report without failing on findings."))
+    "3 có tệp đầu vào (hoặc dòng của tệp) không đọc được (mã 3 được ưu tiên hơn mã 1 khi xảy ra cả hai) / some input (or a line of it) could not be read (3 wins over 1). "
+    "--fail-on never: chỉ báo cáo, không thoát với mã 1 vì phát hiện (chạy định kỳ) / report without failing on findings."))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--as-of", "as_of", default=None, help="Ngày rà soát YYYY-MM-DD (mặc định: hôm nay) / review date.")
 @click.option("--rules", "rules_dir", default=None, type=click.Path(), help="Thư mục quy tắc / rules directory.")
 @click.option("--corpus", default=None, type=click.Path(),
-              help="Kho văn bản cho registry (mặc định: $TTHC_CORPUS, ./corpus hoặc corpus/ của kho mã) / "
+              help="Thư mục danh mục văn bản pháp luật (mặc định: $TTHC_CORPUS, ./corpus hoặc corpus/ của kho mã) / "
                    "legal corpus directory (default: $TTHC_CORPUS, ./corpus, the repository's corpus/).")
 @click.option("--learn/--no-learn", default=True, show_default=True,
               help="Học văn bản mới thả vào thư mục kho trước khi kiểm tra / learn regulations newly dropped "
                    "into the corpus folder before checking.")
-@click.option("--select", multiple=True, help="Mã quy tắc hoặc họ (HS, CQ001), phân tách bằng dấu phẩy.")
-@click.option("--ignore", multiple=True, help="Bỏ qua quy tắc/họ quy tắc.")
+@click.option("--select", multiple=True, help="Mã quy tắc hoặc nhóm quy tắc (HS, CQ001), phân tách bằng dấu phẩy / rule ids or families, comma-separated.")
+@click.option("--ignore", multiple=True, help="Bỏ qua quy tắc hoặc nhóm quy tắc / rules or families to skip.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="high", show_default=True,
-              help="Mức nghiêm trọng làm thoát 1; never: không bao giờ / severity that makes the exit code 1; never: none.")
+              help="Thoát với mã 1 khi có phát hiện từ mức này trở lên; never: không bao giờ / severity that makes the exit code 1; never: none.")
 def check(paths: tuple[str, ...], as_of: str | None, rules_dir: str | None, corpus: str | None, learn: bool,
           select: tuple[str, ...], ignore: tuple[str, ...], fmt: str, fail_on: str) -> None:
     """Kiểm tra thủ tục hành chính theo bộ quy tắc / check procedures against the rule catalogue."""

@@ -142,7 +142,7 @@ def _refuse_failed_outputs(path: Path, data: Any) -> None:
         return
     err = data["error"] if isinstance(data["error"], dict) else {"message_vi": str(data["error"]), "message_en": str(data["error"])}
     source = data.get("source") or "?"
-    stage_vi, stage_en = ("ingest", "ingest") if is_ingest_json(data) else ("trích xuất", "extract")
+    stage_vi, stage_en = ("đọc tệp (ingest)", "ingest") if is_ingest_json(data) else ("trích xuất", "extract")
     raise InputError(
         path,
         err.get("code") or "failed_input",
@@ -191,7 +191,7 @@ def load_file(path: Path, issues: list[RecordIssue] | None = None) -> list[Proce
         procs = [Procedure.from_dict(o) for o in objects]
     else:
         raise InputError(path, "not_procedures",
-                         "không phải hồ sơ cổng DVC, bản ghi ingest hay JSON thủ tục",
+                         "không phải bản ghi cổng DVC, kết quả đọc tệp (ingest) hay JSON thủ tục",
                          "neither a portal record, an ingest record nor procedure JSON")
     if not procs and isinstance(data, _JsonlLines) and not any(i.fatal for i in read_issues):
         issues.append(no_records_issue())

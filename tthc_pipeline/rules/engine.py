@@ -241,11 +241,15 @@ class Engine:
             sub = view.prov.shifted(hit.start, hit.end - hit.start)
             prov = {"document": sub.document, "page": sub.page, "node_id": sub.node_id, "start": sub.start, "end": sub.end}
         component_vi = COMPONENT_LABELS_VI.get(hit.component, hit.component)
+        # a quote or a name that ends a sentence of its own ("Quyết định hưởng chế độ.") is
+        # placed inside the rule's sentence: without its stop (no "..", ".;" in the message),
+        # and a quote's runs of spaces and line breaks read as one space ("Giấy tờ  của  chủ
+        # xe"); the evidence itself keeps the words as written
         values = _SafeDict({
-            "evidence": (quote or context).strip(),
+            "evidence": " ".join((quote or context).split()).rstrip(" .;,"),  # one space between words
             "component": hit.component,
             "component_vi": component_vi,
-            "procedure_name": proc.name,
+            "procedure_name": (proc.name or "").strip().rstrip(" .;,"),
             "procedure_code": proc.code or "",
             "rule_id": rule.id,
             **{k: v for k, v in hit.vars.items() if not k.startswith("_")},
