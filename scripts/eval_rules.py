@@ -80,9 +80,11 @@ def _finish(s: dict) -> None:
 
 
 def evaluate(as_of: date, labels: Path = LABELS, realdata: Path = REALDATA,
-             scored: set[tuple[str, str]] | None = None) -> dict[str, dict]:
+             scored: set[tuple[str, str]] | None = None, as_written: bool = False) -> dict[str, dict]:
     """Per-rule counts on one label file. ``scored``: the (page, rule) pairs already scored,
-    shared by the files of one split (the dev and held-out files split the 339 records)."""
+    shared by the files of one split (the dev and held-out files split the 339 records).
+    ``as_written``: score a blind round against what its reviewers wrote (``blind_positives``
+    where an adjudication changed it), not the adjudicated labels: the independent figure."""
     rows = [json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines() if line.strip()]
     rules = sorted({r for row in rows for r in row["rules_checked"]})
     # the whole catalogue, as `tthc check` runs it: a rule yields to a more specific one
@@ -106,7 +108,8 @@ def evaluate(as_of: date, labels: Path = LABELS, realdata: Path = REALDATA,
         proc = _labelled_procedure(loaded[row["source"]], row)
         # a labelled procedure the extraction missed fires nothing: its positives are misses
         fired = {f.rule_id for f in engine.check([proc], as_of=as_of, registry=registry)} if proc else set()
-        expected = {p["rule"] for p in row["positives"]}
+        written = row.get("blind_positives") if as_written else None
+        expected = {p["rule"] for p in (row["positives"] if written is None else written)}
         # what the labeller could not decide (the blind set's "doubtful") is not scored
         undecided = {p["rule"] for p in row.get("doubtful", [])} - expected
         page = _page_key(proc) if proc is not None else None
@@ -182,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--as-of", default="2026-06-30")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--as-written", action="store_true",
+                    help="score a blind round against what its reviewers wrote, before adjudication (the independent figure)")
     rounds = "; ".join(f"{name}: {what}" for name, (_, what) in {**BLIND_ROUNDS, **DOCUMENT_ROUNDS}.items())
     ap.add_argument("--split", choices=list(SPLITS), default="all",
                     help=f"dev, heldout, all (both: the 339 records), or a blind round ({rounds})")
@@ -191,11 +196,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     splits = SPLITS[args.split]
     scored: set[tuple[str, str]] = set()
-    stats = merge([evaluate(date.fromisoformat(args.as_of), labels=p, scored=scored) for p in splits])
+    stats = merge([evaluate(date.fromisoformat(args.as_of), labels=p, scored=scored, as_written=args.as_written)
+                   for p in splits])
     if args.json:
         print(json.dumps(stats, indent=2))
         return 0
-    print(f"split: {args.split} ({', '.join(p.name for p in splits)}); records that are copies of a page "
+    print(f"split: {args.split} ({', '.join(p.name for p in splits)})"
+          f"{', as the reviewers wrote it' if args.as_written else ''}; records that are copies of a page "
           "already scored (crawled under another code) are not scored again ('copies')")
     print(f"{'rule':6} {'records':>7} {'pos':>4} {'tp':>4} {'fp':>4} {'fn':>4} {'prec':>6} {'recall':>6}  gate"
           + ("  (records: scored; doubtful ones apart)" if any(s["doubtful"] for s in stats.values()) else ""))

@@ -232,6 +232,21 @@ def test_rules_of_the_later_blind_rounds_keep_their_scores(later_round_stats, la
     assert (s["fp_codes"], s["fn_codes"]) == ([], KNOWN_MISSES.get((labels, rule_id), [])), rule_id
 
 
+def test_scores_as_the_reviewers_wrote_them_differ_only_where_adjudicated():
+    """``eval_rules --as-written`` scores a round against the reviewers' own labels: CC002's
+    three pages citing NĐ 96/2016 without NĐ 58/2026 are false flags there (the registry they
+    read did not hold 58/2026), and nothing else of rounds 3 and 10 changes."""
+    if not REALDATA.is_dir():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    eval_rules = _eval_rules()
+    for name in ("blind3", "blind10"):
+        written = eval_rules.evaluate(date(2026, 6, 30), labels=eval_rules.SPLITS[name][0], realdata=REALDATA,
+                                      as_written=True)
+        assert sorted(written["CC002"]["fp_codes"]) == ["1.003176", "1.003204", "2.001402"], name
+        assert {r: (s["fp_codes"], s["fn_codes"]) for r, s in written.items() if r != "CC002"} == \
+            {r: ([], KNOWN_MISSES.get((name, r), [])) for r in written if r != "CC002"}, name
+
+
 def test_near_duplicate_flags_agree_with_the_review_of_each_pair():
     """TR001's 48 flags at the session's start, each pair judged by a reviewer (dossier, steps,
     result, conditions): 31 the same procedure at several levels, 15 not (14 one crawled page
