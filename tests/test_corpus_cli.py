@@ -157,3 +157,10 @@ def test_add_says_what_could_not_be_read(tmp_corpus: Path, tmp_path: Path) -> No
     assert res.exit_code == 0 and "doc-dddddddddddd" in res.output
     assert "không đọc được số, ký hiệu" in res.output and "the document number could not be read" in res.output
     assert "không đọc được ngày có hiệu lực" in res.output
+
+
+def test_status_says_when_a_document_not_yet_in_force_takes_effect(tmp_corpus: Path) -> None:
+    res = run("status", "118/2025/NĐ-CP", "--as-of", "2025-06-30", "--corpus", str(tmp_corpus))
+    assert "Chưa có hiệu lực (có hiệu lực từ 01/07/2025)" in res.output
+    res = run("status", "62/2021/NĐ-CP", "--as-of", "2021-06-01", "--corpus", str(tmp_corpus))
+    assert "Chưa có hiệu lực (ban hành ngày 29/06/2021; ngày có hiệu lực chưa xác minh)" in res.output

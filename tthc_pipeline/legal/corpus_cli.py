@@ -87,7 +87,11 @@ def _fmt_date(d: Any) -> str:
 
 def _status_line(s: Status) -> str:
     line = s.label_vi
-    if s.since:
+    if s.since and s.code == "not_yet_in_force":
+        # "Chưa có hiệu lực từ X" reads as "not in force from X": say when it takes effect
+        line += (f" (ban hành ngày {_fmt_date(s.since)}; ngày có hiệu lực chưa xác minh)" if s.date_uncertain
+                 else f" (có hiệu lực từ {_fmt_date(s.since)})")
+    elif s.since:
         line += f" từ {_fmt_date(s.since)}"
         if s.date_uncertain:
             line += " (ngày chưa xác minh, lấy theo ngày ban hành)"
