@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from tthc_pipeline.legal.amendments import articles_vi
-from tthc_pipeline.legal.registry import RELATION_NAMES_VI, Entry, Registry, Status
+from tthc_pipeline.legal.registry import RELATION_NAMES_VI, Entry, Registry, Status, weakest
 
 
 def default_corpus_dir() -> Path:
@@ -103,7 +103,7 @@ def _status_line(s: Status) -> str:
     if s.code == "partly_repealed" and amended:
         line += f"; được sửa đổi, bổ sung bởi {', '.join(amended)}"
         # the line is as certain as the weakest relation it states
-        mark = min([mark] + [s.touched_confidence.get(d, "U") for d in amended], key=lambda c: "USV".index(c))
+        mark = weakest(mark, *(s.touched_confidence.get(d, "U") for d in amended))
     line += f" [{mark}]"
     if s.undated:
         names = "; ".join(f"{RELATION_NAMES_VI.get(u['type'], u['type'])} {u['target']}" for u in s.undated)

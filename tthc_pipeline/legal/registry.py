@@ -50,6 +50,11 @@ _AFFECTING = {*_TERMINAL, "amended_by"}  # the relations a document's status is 
 CONFIDENCES = ("V", "S", "U")
 _RANK = {"V": 2, "S": 1, "U": 0}
 
+
+def weakest(*marks: str) -> str:
+    """The least certain of confidence marks V > S > U (an unknown mark counts as U)."""
+    return min(marks, key=lambda c: _RANK.get(c, 0)) if marks else "U"
+
 STATUS_LABELS_VI = {
     "in_force": "Còn hiệu lực",
     "amended": "Còn hiệu lực (đã được sửa đổi, bổ sung)",
@@ -467,7 +472,7 @@ class Registry:
         complete = all(r.articles and r.articles_complete for _, r, _ in partial + amended)
         marks: dict[str, str] = {}
         for _, r, _ in partial + amended:
-            marks[r.target] = min((marks.get(r.target, "V"), r.confidence), key=lambda c: _RANK.get(c, 0))
+            marks[r.target] = weakest(marks.get(r.target, "V"), r.confidence)
         if partial:
             st = self._status("partly_repealed", max(p[0] for p in partial), [p[1] for p in partial],
                               any(p[2] for p in partial), touched, complete)

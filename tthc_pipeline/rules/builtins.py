@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from tthc_pipeline.legal.amendments import articles_vi, sorted_clauses
 from tthc_pipeline.legal.citations import canonical_number, document_numbers, find_citations, number_key
 from tthc_pipeline.legal.corpus_cli import default_corpus_dir
-from tthc_pipeline.legal.registry import Registry
+from tthc_pipeline.legal.registry import Registry, weakest
 from tthc_pipeline.rules.matchers import ComponentView, Context, Hit, PatternMatcher, ProcView, quantity_cells
 from tthc_pipeline.rules.number_screen import NumberScreen
 from tthc_pipeline.rules.portal import ONLINE_WORDS, channel_kinds, time_values, view_rows
@@ -57,7 +57,6 @@ def find_document_numbers(text: str) -> list[Cited]:
 
 # --- registries ----------------------------------------------------------------------
 
-_CONF_RANK = {"U": 0, "S": 1, "V": 2}
 _SOURCE_MARK = re.compile(r"\s*\[[VSU](?::[^\]]*)?\]")
 
 
@@ -195,14 +194,13 @@ class RegistryMatcher:
                     by = amenders
                     # as certain as those amendments (the status's own mark is the repeal's)
                     marks = getattr(st, "touched_confidence", None) or {}
-                    confidence = min((marks.get(d, "U") for d in by), key=lambda c: _CONF_RANK.get(c, 0))
+                    confidence = weakest(*(marks.get(d, "U") for d in by))
                 elif amenders:
                     # the message says what each did; the recommendation lists them all
                     by_vi = f"{', '.join(by)} và được sửa đổi, bổ sung bởi {', '.join(amenders)}"
                     by = by + amenders
                     marks = getattr(st, "touched_confidence", None) or {}
-                    confidence = min([confidence] + [marks.get(d, "U") for d in amenders],
-                                     key=lambda c: _CONF_RANK.get(c, 0))
+                    confidence = weakest(confidence, *(marks.get(d, "U") for d in amenders))
             since = getattr(st, "since", None)
             hits.append(
                 Hit(

@@ -705,16 +705,12 @@ class CatalogueMatcher:
         view = pv.view(component)
         if not view.text or (self.prefilter is not None and not view.may_contain(self.prefilter)):
             return []
-        text = view.canon
-        entry_of, entry_vars = self.entry_of, self.vars
-        if not self.since:
-            return [Hit(component, m.start(), m.end(), dict(entry_vars[entry_of[m.lastgroup]]))
-                    for m in self.regex.finditer(text) if word_start(view, m.start())]
-        regex = self._regex_in_force(ctx.as_of)
+        regex = self._regex_in_force(ctx.as_of) if self.since else self.regex
         if regex is None:
             return []
+        entry_of, entry_vars = self.entry_of, self.vars
         return [Hit(component, m.start(), m.end(), dict(entry_vars[entry_of[m.lastgroup]]))
-                for m in regex.finditer(text) if word_start(view, m.start())]
+                for m in regex.finditer(view.canon) if word_start(view, m.start())]
 
     def _regex_in_force(self, as_of: date) -> "re.Pattern[str] | None":
         """The alternation of the entries in force at ``as_of`` (the whole one when all are);
