@@ -6,9 +6,12 @@ from tthc_pipeline.legal.amendments import amending_articles, chain_clauses, sor
 from tthc_pipeline.legal.relations import relations_from_ingest
 
 
-def _relations(*lines: str) -> dict[tuple[str, str], list[dict[str, str]]]:
+def _relations(*lines: str) -> dict[tuple[str, str], list[dict[str, str]] | str]:
+    """(type, target) -> the clauses; "partial" for a partial repeal whose clauses are not read
+    ([] is a whole repeal)."""
     text = "\n".join(("Số: 70/2026/TT-BCA", "Hà Nội, ngày 01 tháng 6 năm 2026", "THÔNG TƯ") + lines)
-    return {(r.type, r.target): r.articles for r in relations_from_ingest({"metadata": {}, "text": text}).relations}
+    return {(r.type, r.target): "partial" if r.partial else r.articles
+            for r in relations_from_ingest({"metadata": {}, "text": text}).relations}
 
 
 def test_an_article_that_only_follows_a_circular_amends_nothing() -> None:
@@ -97,7 +100,8 @@ def test_repealing_articles_list_their_clauses_or_repeal_the_whole_document() ->
         "Điều 5. Hiệu lực thi hành")
     assert got == {("amends", "55/2021/TT-BCA"): [{"dieu": "5", "khoan": "2"}],
                    ("repeals", "55/2021/TT-BCA"): [{"dieu": "12"}, {"dieu": "14", "khoan": "3"}],
-                   ("repeals", "15/2022/TT-BCA"): []}  # whole; 17/2024: which parts is not readable
+                   ("repeals", "15/2022/TT-BCA"): [],  # whole
+                   ("repeals", "17/2024/TT-BCA"): "partial"}  # some parts, which ones is not readable
 
 
 def test_partial_repeals_are_never_read_as_whole_ones() -> None:
@@ -112,6 +116,8 @@ def test_partial_repeals_are_never_read_as_whole_ones() -> None:
         assert got.get(("repeals", "55/2021/TT-BCA")) != [], heading  # [] would be the whole circular
         if items:
             assert got[("repeals", "55/2021/TT-BCA")] == [{"dieu": "5"}, {"dieu": "7", "khoan": "2"}]
+        else:  # parts it names but the reader cannot: repealed in part, the clauses unknown
+            assert got[("repeals", "55/2021/TT-BCA")] == "partial", heading
     assert _relations("Điều 3. Bãi bỏ toàn bộ Thông tư số 15/2022/TT-BCA.", "Điều 4. Hiệu lực thi hành") == {
         ("repeals", "15/2022/TT-BCA"): []}
 
@@ -335,3 +341,30 @@ def test_unit_words_with_ocr_marks_are_read() -> None:
     """TT 66/2023 (scan): "2. Bô sung điêm c, điễm d vào khoản 2 Điêu 4 như sau:"."""
     got = _relations(H55, "2. Bô sung điêm c, điễm d vào khoản 2 Điêu 4 như sau:", "“c) …”", END)
     assert got == {("amends", "55/2021/TT-BCA"): [{"dieu": "4", "khoan": "2", "diem": "c"}, {"dieu": "4", "khoan": "2", "diem": "d"}]}
+
+
+def test_a_learned_partial_repeal_keeps_its_flag_through_the_learned_file(tmp_path) -> None:
+    """"Bãi bỏ các quy định về … của Thông tư số X" (parts the reader cannot list) is learned
+    as a partial repeal: written to the learned YAML with ``partial: true`` and read back as
+    "partly repealed", never as the whole circular repealed."""
+    from datetime import date
+
+    import yaml
+
+    from tthc_pipeline.legal.registry import Registry, entry_to_yaml_dict
+
+    text = "\n".join(("Số: 21/2026/TT-BCA", "Hà Nội, ngày 10 tháng 3 năm 2026", "THÔNG TƯ",
+                      "Điều 1. Bãi bỏ một số điều của Thông tư số 58/2020/TT-BCA",
+                      "Bãi bỏ các quy định về cấp biển số tạm thời của Thông tư số 58/2020/TT-BCA.",
+                      "Điều 2. Hiệu lực thi hành",
+                      "Thông tư này có hiệu lực thi hành kể từ ngày 01 tháng 5 năm 2026."))
+    entry = relations_from_ingest({"metadata": {}, "text": text})
+    data = entry_to_yaml_dict(entry)
+    assert data["relations"] == [{"type": "repeals", "target": "58/2020/TT-BCA", "date": "2026-05-01", "partial": True,
+                                  "source": data["relations"][0]["source"], "confidence": "S"}]
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "t.yaml").write_text(yaml.safe_dump(
+        {"entries": [{"id": "58/2020/TT-BCA", "type": "Thông tư", "effective": "2020-08-01", "confidence": "V"},
+                     data]}, allow_unicode=True), encoding="utf-8")
+    st = Registry.load(tmp_path).status("58/2020/TT-BCA", date(2026, 6, 1))
+    assert (st.code, st.by) == ("partly_repealed", ["21/2026/TT-BCA"])

@@ -149,6 +149,9 @@ class AmendingArticle:
     spans: list[tuple[int, int]]  # the articles in the text (heading to the next article)
     amends: bool = True
     whole: bool = False
+    # a repealing article naming parts of the document none of which could be read ("Bãi
+    # bỏ các quy định về … của Thông tư số X"): repealed in part, the clauses unknown
+    partial: bool = False
 
 
 def clauses_touched(text: str, spans: list[tuple[int, int]], target: str | None,
@@ -338,18 +341,19 @@ def amending_articles(text: str, own_id: str | None, folded: str | None = None,
             # several documents in one heading: only items naming theirs are told apart
             effect = _article_effect(text, folded, ctext, (head_end, end), doc, seed if doc == target else Touched(),
                                      repeals, before, named_only=bool(joined))
-            if effect is None:
-                continue
-            touched, whole = effect
+            partial = effect is None
+            touched, whole = effect if effect is not None else (Touched(), False)
             amends = not repeals or bool(touched.amended)
             got = out.get(doc)
             if got is None:
-                out[doc] = AmendingArticle(doc, touched, [(m.start(), end)], amends=amends, whole=whole)
+                out[doc] = AmendingArticle(doc, touched, [(m.start(), end)], amends=amends, whole=whole,
+                                           partial=partial)
             else:
                 got.touched.add(touched)
                 got.spans.append((m.start(), end))
                 got.amends = got.amends or amends
                 got.whole = got.whole or whole
+                got.partial = got.partial or partial
     return list(out.values())
 
 

@@ -155,9 +155,11 @@ def _amended_targets(text: str, title: str | None, own_id: str | None, effective
         a = by_target.get(target) or AmendingArticle(target, Touched(), [])
         if a.amends:
             out.append(Relation("amends", target, effective, a.touched.amended, source, LEARNED_CONFIDENCE, "learned"))
-        if a.touched.repealed or a.whole:
+        if a.touched.repealed or a.whole or a.partial:
+            # repealed in part with its clauses unread: a partial repeal all the same
             out.append(Relation("repeals", target, effective, [] if a.whole else a.touched.repealed, source,
-                                LEARNED_CONFIDENCE, "learned"))
+                                LEARNED_CONFIDENCE, "learned",
+                                partial=not a.whole and not a.touched.repealed))
     return out
 
 
