@@ -483,6 +483,11 @@ class Registry:
                               any(a[2] for a in amended), touched, complete)
             st.touched_confidence = marks
             return st
+        if not entry.effective and entry.issued:
+            # in force at the latest since it was issued, as far as the registry knows: the
+            # date is shown as the issue date, uncertain (a flat "Còn hiệu lực" hid that)
+            return Status("in_force", date.fromisoformat(entry.issued), [], STATUS_LABELS_VI["in_force"],
+                          entry.confidence, date_uncertain=True)
         return Status("in_force", date.fromisoformat(entry.effective) if entry.effective else None, [],
                       STATUS_LABELS_VI["in_force"], entry.confidence)
 
