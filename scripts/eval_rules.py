@@ -201,8 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(stats, indent=2))
         return 0
-    print(f"split: {args.split} ({', '.join(p.name for p in splits)})"
-          f"{', as the reviewers wrote it' if args.as_written else ''}; records that are copies of a page "
+    written_note = ""
+    if args.as_written:
+        differs = any('"blind_positives"' in p.read_text(encoding="utf-8") for p in splits)
+        written_note = (", as the reviewers wrote it" if differs else
+                        ", as the reviewers wrote it (no adjudication changed a label here: the same figures)")
+    print(f"split: {args.split} ({', '.join(p.name for p in splits)}){written_note}; records that are copies of a page "
           "already scored (crawled under another code) are not scored again ('copies')")
     print(f"{'rule':6} {'records':>7} {'pos':>4} {'tp':>4} {'fp':>4} {'fn':>4} {'prec':>6} {'recall':>6}  gate"
           + ("  (records: scored; doubtful ones apart)" if any(s["doubtful"] for s in stats.values()) else ""))

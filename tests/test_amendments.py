@@ -368,3 +368,8 @@ def test_a_learned_partial_repeal_keeps_its_flag_through_the_learned_file(tmp_pa
                      data]}, allow_unicode=True), encoding="utf-8")
     st = Registry.load(tmp_path).status("58/2020/TT-BCA", date(2026, 6, 1))
     assert (st.code, st.by) == ("partly_repealed", ["21/2026/TT-BCA"])
+
+
+def test_repealing_procedures_a_decision_published_is_not_a_repeal_of_the_decision() -> None:
+    assert _relations("Điều 2. Bãi bỏ các thủ tục hành chính đã được công bố tại Quyết định số 1234/QĐ-BCA.",
+                      "Điều 3. Hiệu lực thi hành") == {}

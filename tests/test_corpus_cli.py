@@ -29,9 +29,9 @@ def run(*args: str):
 def test_list_text_and_json(tmp_corpus: Path) -> None:
     res = run("list", "--corpus", str(tmp_corpus), "--as-of", "2025-07-01")
     assert res.exit_code == 0
-    assert "Tình trạng hiệu lực tại ngày 01/07/2025" in res.output
-    assert "- Nghị định 61/2018/NĐ-CP: Hết hiệu lực (đã bị thay thế) từ 01/07/2025 (bởi 118/2025/NĐ-CP) [S]" in res.output
-    res = run("list", "--corpus", str(tmp_corpus), "--as-of", "30/06/2025", "--format", "json")
+    assert "Tình trạng hiệu lực tại ngày 01/7/2025" in res.output
+    assert "- Nghị định 61/2018/NĐ-CP: Hết hiệu lực (đã bị thay thế) từ 01/7/2025 (bởi 118/2025/NĐ-CP) [S]" in res.output
+    res = run("list", "--corpus", str(tmp_corpus), "--as-of", "30/6/2025", "--format", "json")
     data = json.loads(res.output)
     rows = {d["id"]: d for d in data["documents"]}
     assert data["as_of"] == "2025-06-30" and rows["61/2018/NĐ-CP"]["status"]["code"] == "amended"
@@ -40,9 +40,9 @@ def test_list_text_and_json(tmp_corpus: Path) -> None:
 def test_show_and_status(tmp_corpus: Path) -> None:
     res = run("show", "61/2018/ND-CP", "--corpus", str(tmp_corpus))
     assert res.exit_code == 0
-    assert "bị thay thế bởi 118/2025/NĐ-CP, từ 01/07/2025 [S, suy ra]" in res.output
+    assert "bị thay thế bởi 118/2025/NĐ-CP, từ 01/7/2025 [S, suy ra]" in res.output
     res = run("status", "62/2021/NĐ-CP", "--as-of", "2025-06-01", "--corpus", str(tmp_corpus))
-    assert res.output.strip() == "62/2021/NĐ-CP tại ngày 01/06/2025: Hết hiệu lực từ 10/01/2025 (bởi 154/2024/NĐ-CP) [V]"
+    assert res.output.strip() == "62/2021/NĐ-CP tại ngày 01/6/2025: Hết hiệu lực từ 10/01/2025 (bởi 154/2024/NĐ-CP) [V]"
     res = run("status", "62/2021/NĐ-CP", "--as-of", "2024-12-01", "--corpus", str(tmp_corpus), "--format", "json")
     assert json.loads(res.output)["code"] == "in_force"
 
@@ -55,7 +55,7 @@ def test_status_names_the_relations_it_could_not_date(tmp_corpus: Path) -> None:
     assert res.output.strip() == ("96/2016/NĐ-CP tại ngày 31/01/2026: Còn hiệu lực [V]; quan hệ chưa rõ ngày, "
                                   "chưa xét: được sửa đổi, bổ sung bởi 56/2023/NĐ-CP")
     res = run("status", "96/2016/NĐ-CP", "--as-of", "2026-06-30", "--corpus", str(tmp_corpus))
-    assert res.output.strip() == ("96/2016/NĐ-CP tại ngày 30/06/2026: Còn hiệu lực (đã được sửa đổi, bổ sung) từ 13/02/2026 "
+    assert res.output.strip() == ("96/2016/NĐ-CP tại ngày 30/6/2026: Còn hiệu lực (đã được sửa đổi, bổ sung) từ 13/02/2026 "
                                   "(ngày chưa xác minh, lấy theo ngày ban hành) (bởi 58/2026/NĐ-CP) [S]; quan hệ chưa rõ "
                                   "ngày, chưa xét: được sửa đổi, bổ sung bởi 56/2023/NĐ-CP")
     res = run("status", "96/2016/NĐ-CP", "--as-of", "2026-06-30", "--corpus", str(tmp_corpus), "--format", "json")
@@ -79,13 +79,13 @@ def test_add_docx_and_ingest_json_then_next_load_sees_it(tmp_corpus: Path, tmp_p
     docx_path = make_decree_docx(tmp_path / "nd12.docx")
     res = run("add", str(docx_path), "--corpus", str(tmp_corpus))
     assert res.exit_code == 0, res.output
-    assert "Đã học Nghị định 12/2026/NĐ-CP" in res.output and "làm hết hiệu lực 99/2020/NĐ-CP từ 01/03/2026" in res.output
-    assert "sửa đổi, bổ sung 63/2010/NĐ-CP (khoản 2 Điều 8) từ 01/03/2026" in res.output and "expires" not in res.output
+    assert "Đã học Nghị định 12/2026/NĐ-CP" in res.output and "làm hết hiệu lực 99/2020/NĐ-CP từ 01/3/2026" in res.output
+    assert "sửa đổi, bổ sung 63/2010/NĐ-CP (khoản 2 Điều 8) từ 01/3/2026" in res.output and "expires" not in res.output
     learned = yaml.safe_load((tmp_corpus / "learned" / "12-2026-ND-CP.yaml").read_text("utf-8"))
     assert learned["origin"] == "learned" and learned["provenance"]["sha256"]
     res = run("status", "63/2010/NĐ-CP", "--as-of", "2026-03-01", "--corpus", str(tmp_corpus))
     # partly repealed by 48/2013 (khoản 5 Điều 29), amended by it, by 92/2017 and by the new decree
-    assert "Hết hiệu lực một phần từ 01/07/2013 (bởi 48/2013/NĐ-CP); được sửa đổi, bổ sung bởi 92/2017/NĐ-CP, 12/2026/NĐ-CP" \
+    assert "Hết hiệu lực một phần từ 01/7/2013 (bởi 48/2013/NĐ-CP); được sửa đổi, bổ sung bởi 92/2017/NĐ-CP, 12/2026/NĐ-CP" \
         in res.output
 
     record = {"sha256": "e" * 64, "source": "tt.json", "metadata": {},
@@ -103,7 +103,7 @@ def test_dropped_document_is_learned_on_next_list(tmp_corpus: Path) -> None:
     (tmp_corpus / "documents").mkdir()
     make_decree_docx(tmp_corpus / "documents" / "nd12.docx")
     res = run("list", "--corpus", str(tmp_corpus), "--as-of", "2026-03-01")
-    assert "- Nghị định 12/2026/NĐ-CP (học tự động): Còn hiệu lực từ 01/03/2026 [S]" in res.output
+    assert "- Nghị định 12/2026/NĐ-CP (học tự động): Còn hiệu lực từ 01/3/2026 [S]" in res.output
 
 
 def test_lint_exit_codes(tmp_corpus: Path) -> None:
@@ -161,6 +161,22 @@ def test_add_says_what_could_not_be_read(tmp_corpus: Path, tmp_path: Path) -> No
 
 def test_status_says_when_a_document_not_yet_in_force_takes_effect(tmp_corpus: Path) -> None:
     res = run("status", "118/2025/NĐ-CP", "--as-of", "2025-06-30", "--corpus", str(tmp_corpus))
-    assert "Chưa có hiệu lực (có hiệu lực từ 01/07/2025)" in res.output
+    assert "Chưa có hiệu lực (có hiệu lực từ 01/7/2025)" in res.output
     res = run("status", "62/2021/NĐ-CP", "--as-of", "2021-06-01", "--corpus", str(tmp_corpus))
-    assert "Chưa có hiệu lực (ban hành ngày 29/06/2021; ngày có hiệu lực chưa xác minh)" in res.output
+    assert "Chưa có hiệu lực (sớm nhất từ 29/6/2021; ngày có hiệu lực chưa xác minh)" in res.output
+    res = run("status", "65/2022/TT-BCA", "--as-of", "2026-11-29", "--corpus", str(tmp_corpus))
+    assert "Còn hiệu lực (sớm nhất từ 30/12/2022; ngày có hiệu lực chưa xác minh)" in res.output
+
+
+def test_add_asks_for_the_clauses_of_a_partial_repeal_it_could_not_read(tmp_corpus: Path, tmp_path: Path) -> None:
+    record = {"sha256": "f" * 64, "source": "tt21.json", "metadata": {},
+              "text": "Số: 21/2026/TT-BCA\nHà Nội, ngày 10 tháng 3 năm 2026\nTHÔNG TƯ\n"
+                      "Điều 1. Bãi bỏ một số điều của Thông tư số 58/2020/TT-BCA\n"
+                      "Bãi bỏ các quy định về cấp biển số tạm thời của Thông tư số 58/2020/TT-BCA.\n"
+                      "Điều 2. Hiệu lực thi hành\nThông tư này có hiệu lực thi hành kể từ ngày 01 tháng 5 năm 2026."}
+    rec_path = tmp_path / "tt21.json"
+    rec_path.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    res = run("add", str(rec_path), "--corpus", str(tmp_corpus))
+    assert res.exit_code == 0, res.output
+    assert "bãi bỏ một phần 58/2020/TT-BCA" in res.output
+    assert "bãi bỏ một phần 58/2020/TT-BCA nhưng không đọc được điều, khoản nào" in res.output + res.stderr

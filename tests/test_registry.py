@@ -431,3 +431,25 @@ def test_relation_flags_are_validated_and_kept_when_both_sides_declare(tmp_path:
     assert reg.successors("11/2020/TT-BCA") == []  # only partly repealed: nothing replaces it
     codes = {(i.level, i.code, i.entry_id) for i in reg.lint()}
     assert ("error", "bad_entry", "13/2020/TT-BCA") in codes and ("warning", "bad_flag", "12/2020/TT-BCA") in codes
+
+
+def test_a_document_without_an_effective_date_takes_effect_with_its_own_relations(tmp_path: Path) -> None:
+    """A issued 01/01/2020, no effective date, replaces B from 01/3/2020: A is not yet in force
+    in February (B still is), in force from 01/3 (the date uncertain); without dated relations
+    the issue date is the lower bound."""
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "t.yaml").write_text(
+        "entries:\n"
+        "  - {id: 10/2019/TT-BCA, type: Thông tư, effective: '2019-07-01', confidence: V}\n"
+        "  - {id: 20/2020/TT-BCA, type: Thông tư, issued: '2020-01-01', confidence: S,\n"
+        "     relations: [{type: replaces, target: 10/2019/TT-BCA, date: '2020-03-01'}]}\n"
+        "  - {id: 30/2020/TT-BCA, type: Thông tư, issued: '2020-05-05', confidence: S}\n", encoding="utf-8")
+    reg = Registry.load(tmp_path)
+    feb = reg.status("20/2020/TT-BCA", D("2020-02-01"))
+    assert (feb.code, feb.since, feb.date_uncertain) == ("not_yet_in_force", D("2020-03-01"), True)
+    assert reg.status("10/2019/TT-BCA", D("2020-02-01")).code == "in_force"
+    assert (reg.status("20/2020/TT-BCA", D("2020-03-01")).code, reg.status("10/2019/TT-BCA", D("2020-03-01")).code) == \
+        ("in_force", "replaced")
+    assert reg.status("30/2020/TT-BCA", D("2020-05-04")).code == "not_yet_in_force"
+    later = reg.status("30/2020/TT-BCA", D("2020-05-05"))
+    assert (later.code, later.since, later.date_uncertain) == ("in_force", D("2020-05-05"), True)

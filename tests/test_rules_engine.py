@@ -530,7 +530,24 @@ def test_a_dated_catalogue_entry_does_not_hide_one_in_force(tmp_path):
     assert f.evidence.quote == "Giấy xác nhận cư trú" and "Cơ sở dữ liệu quốc gia về dân cư" in f.message
     (f,) = engine.check([p], as_of=date(2030, 6, 30))
     assert f.evidence.quote == "Giấy xác nhận cư trú tạm thời" and "CSDL tương lai" in f.message
+    # a dated entry whose pattern does not start with a letter: the alternation is built
+    # without per-letter groups, and the entries in force must be read the same way
+    data["entries"][0] = {"patterns": ["(giấy|bản) xác nhận cư trú tạm thời"], "prefilter": ["xác nhận cư trú"],
+                          "effective_from": "2030-01-01", "vars": {"database": "CSDL tương lai", "basis": "X"}}
+    (rules / "data" / "data_replacements.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (f,) = Engine.from_dir(rules).check([p], as_of=date(2026, 6, 30))
+    assert f.evidence.quote == "Giấy xác nhận cư trú"
     data["entries"][0]["effective_from"] = ""
     (rules / "data" / "data_replacements.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(RuleError, match=r"data_replacements\[0\]\.effective_from: empty"):
         Engine.from_dir(rules)
+
+
+def test_words_placed_in_a_message_lose_their_own_stop_but_not_an_abbreviation():
+    from tthc_pipeline.rules.engine import in_sentence
+
+    assert in_sentence("Quyết định hưởng chế độ.") == "Quyết định hưởng chế độ"
+    assert in_sentence("Giấy tờ  của  chủ\nxe;") == "Giấy tờ của chủ xe"
+    assert in_sentence("Cấp giấy phép tại TP.") == "Cấp giấy phép tại TP."  # an abbreviation keeps its dot
+    assert in_sentence("xe mô tô, xe gắn máy, v.v.") == "xe mô tô, xe gắn máy, v.v."
+    assert in_sentence("Giấy tờ khác...") == "Giấy tờ khác..." and in_sentence("Hồ sơ…") == "Hồ sơ…"

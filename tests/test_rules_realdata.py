@@ -434,7 +434,7 @@ def test_messages_read_as_sentences_on_the_real_records():
     write them (01/7/2025, 10/01/2025)."""
     if not PORTAL.is_dir():
         pytest.skip("../shared/realdata not present: real-data test skipped")
-    from tthc_pipeline.rules.builtins import date_vi
+    from tthc_pipeline.legal.dates import date_vi
     from tthc_pipeline.rules.check_inputs import load_procedures
     from tthc_pipeline.rules.engine import Engine
 

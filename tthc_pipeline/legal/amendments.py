@@ -341,6 +341,9 @@ def amending_articles(text: str, own_id: str | None, folded: str | None = None,
             # several documents in one heading: only items naming theirs are told apart
             effect = _article_effect(text, folded, ctext, (head_end, end), doc, seed if doc == target else Touched(),
                                      repeals, before, named_only=bool(joined))
+            if effect is None and "thu tuc hanh chinh" in before:
+                continue  # "Bãi bỏ các thủ tục hành chính đã được công bố tại Quyết định số X":
+                # procedures the decision published, not parts of the decision
             partial = effect is None
             touched, whole = effect if effect is not None else (Touched(), False)
             amends = not repeals or bool(touched.amended)

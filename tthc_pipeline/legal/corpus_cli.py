@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from tthc_pipeline.legal.amendments import articles_vi
+from tthc_pipeline.legal.dates import date_vi
 from tthc_pipeline.legal.registry import RELATION_NAMES_VI, Entry, Registry, Status, weakest
 
 
@@ -79,18 +80,21 @@ def _failure_lines(failures: list[Any]) -> list[str]:
 
 
 def _fmt_date(d: Any) -> str:
+    """As the rules' messages write dates (``date_vi``: "01/7/2025", "10/01/2025")."""
     if not d:
         return "?"
-    d = date.fromisoformat(d) if isinstance(d, str) else d
-    return d.strftime("%d/%m/%Y")
+    return date_vi(date.fromisoformat(d) if isinstance(d, str) else d)
 
 
 def _status_line(s: Status) -> str:
     line = s.label_vi
-    if s.since and s.code == "not_yet_in_force":
+    if s.since and s.code in ("not_yet_in_force", "in_force") and s.date_uncertain:
+        # its effective date is not known: the date is a lower bound (the issue date, or the
+        # first its own relations take effect)
+        line += f" (sớm nhất từ {_fmt_date(s.since)}; ngày có hiệu lực chưa xác minh)"
+    elif s.since and s.code == "not_yet_in_force":
         # "Chưa có hiệu lực từ X" reads as "not in force from X": say when it takes effect
-        line += (f" (ban hành ngày {_fmt_date(s.since)}; ngày có hiệu lực chưa xác minh)" if s.date_uncertain
-                 else f" (có hiệu lực từ {_fmt_date(s.since)})")
+        line += f" (có hiệu lực từ {_fmt_date(s.since)})"
     elif s.since:
         line += f" từ {_fmt_date(s.since)}"
         if s.date_uncertain:
@@ -209,6 +213,11 @@ def _learning_gaps(entry: Entry, path: Path) -> list[str]:
     if not entry.effective:
         gaps.append(f"  Chú ý: không đọc được ngày có hiệu lực; hãy ghi trường effective trong {path}. / "
                     f"Warning: no effective date was read: write `effective` in {path}.")
+    for r in entry.relations:
+        if r.partial and not r.articles:
+            gaps.append(f"  Chú ý: bãi bỏ một phần {r.target} nhưng không đọc được điều, khoản nào; hãy ghi trường "
+                        f"articles của quan hệ này trong {path}. / Warning: {r.target} is repealed in part, and "
+                        f"which clauses could not be read: write the relation's `articles` in {path}.")
     return gaps
 
 

@@ -40,3 +40,11 @@ def parse_date(value: Any) -> str | None:
 
 
 __all__ = ["iso_date", "parse_date"]
+
+
+def date_vi(day: date) -> str:
+    """A date as Vietnamese administrative texts write it (NĐ 30/2020/NĐ-CP: a leading zero for
+    days 1–9 and for January and February only), as the rules' own texts do: "01/7/2025",
+    "10/01/2025", "15/11/2025"."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{day.day:02d}/{month}/{day.year}"

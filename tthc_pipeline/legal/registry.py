@@ -51,6 +51,19 @@ CONFIDENCES = ("V", "S", "U")
 _RANK = {"V": 2, "S": 1, "U": 0}
 
 
+def _effect_start(entry: Any) -> date | None:
+    """For a document whose effective date is not known (None when it is, or nothing is
+    known): the first date its own declared relations take effect (a replacement from 01/3
+    says it was in effect then), else its issue date."""
+    if entry.effective:
+        return None
+    dated = [date.fromisoformat(r.date) for r in entry.relations
+             if not r.derived and r.date and r.type in ("replaces", "repeals", "amends", "expires")]
+    if dated:
+        return min(dated)
+    return date.fromisoformat(entry.issued) if entry.issued else None
+
+
 def weakest(*marks: str) -> str:
     """The least certain of confidence marks V > S > U (an unknown mark counts as U)."""
     return min(marks, key=lambda c: _RANK.get(c, 0)) if marks else "U"
@@ -440,11 +453,13 @@ class Registry:
         if entry.effective and as_of < date.fromisoformat(entry.effective):
             return Status("not_yet_in_force", date.fromisoformat(entry.effective), [],
                           STATUS_LABELS_VI["not_yet_in_force"], entry.confidence)
-        if not entry.effective and entry.issued and as_of < date.fromisoformat(entry.issued):
-            # not issued yet: a document takes effect on or after its issue date, the lower
-            # bound when its effective date is not known (the date is shown as uncertain)
-            return Status("not_yet_in_force", date.fromisoformat(entry.issued), [],
-                          STATUS_LABELS_VI["not_yet_in_force"], entry.confidence, date_uncertain=True)
+        start = _effect_start(entry)
+        if start is not None and as_of < start:
+            # not in effect yet: when its effective date is not known, a document takes effect
+            # on the first date its own relations take effect, else on or after its issue date
+            # (the lower bound; the date is shown as uncertain)
+            return Status("not_yet_in_force", start, [], STATUS_LABELS_VI["not_yet_in_force"], entry.confidence,
+                          date_uncertain=True)
         terminal: list[tuple[date, str, Relation, bool]] = []
         partial: list[tuple[date, Relation, bool]] = []
         amended: list[tuple[date, Relation, bool]] = []
@@ -483,11 +498,10 @@ class Registry:
                               any(a[2] for a in amended), touched, complete)
             st.touched_confidence = marks
             return st
-        if not entry.effective and entry.issued:
-            # in force at the latest since it was issued, as far as the registry knows: the
-            # date is shown as the issue date, uncertain (a flat "Còn hiệu lực" hid that)
-            return Status("in_force", date.fromisoformat(entry.issued), [], STATUS_LABELS_VI["in_force"],
-                          entry.confidence, date_uncertain=True)
+        if start is not None:
+            # in force at the earliest from that date, as far as the registry knows (a flat
+            # "Còn hiệu lực" hid that the date is not known)
+            return Status("in_force", start, [], STATUS_LABELS_VI["in_force"], entry.confidence, date_uncertain=True)
         return Status("in_force", date.fromisoformat(entry.effective) if entry.effective else None, [],
                       STATUS_LABELS_VI["in_force"], entry.confidence)
 

@@ -52,7 +52,7 @@ COMPONENT_LABELS_VI = {
     "agencies": "Cơ quan thực hiện",
     "result": "Kết quả thực hiện",
     "fees": "Phí, lệ phí",
-    "forms": "Tên mẫu đơn, mẫu tờ khai",
+    "forms": "Mẫu đơn, mẫu tờ khai",
     "requirements": "Yêu cầu, điều kiện",
     "legal_basis": "Căn cứ pháp lý",
 }

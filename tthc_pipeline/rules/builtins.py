@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 from tthc_pipeline.legal.amendments import articles_vi, sorted_clauses
 from tthc_pipeline.legal.citations import canonical_number, document_numbers, find_citations, number_key
 from tthc_pipeline.legal.corpus_cli import default_corpus_dir
+from tthc_pipeline.legal.dates import date_vi
 from tthc_pipeline.legal.registry import Registry, weakest
 from tthc_pipeline.rules.matchers import ComponentView, Context, Hit, PatternMatcher, ProcView, quantity_cells
 from tthc_pipeline.rules.number_screen import NumberScreen
@@ -59,13 +60,6 @@ def find_document_numbers(text: str) -> list[Cited]:
 
 _SOURCE_MARK = re.compile(r"\s*\[[VSU](?::[^\]]*)?\]")
 
-
-def date_vi(day: date) -> str:
-    """A date as Vietnamese administrative texts write it (NĐ 30/2020/NĐ-CP: a leading zero for
-    days 1–9 and for January and February only), as the rules' own texts do: "01/7/2025",
-    "10/01/2025", "15/11/2025"."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{day.day:02d}/{month}/{day.year}"
 
 STATUS_VI = {
     "in_force": "còn hiệu lực",
@@ -214,6 +208,9 @@ class RegistryMatcher:
                         "since": date_vi(since) if isinstance(since, date) else (since or "?"),
                         "by": ", ".join(by) or "?",
                         "by_vi": by_vi or ", ".join(by) or "?",
+                        # a document "đã hết hiệu lực theo" the one that ended it ("hết hiệu lực"
+                        # takes no agent), "đã bị thay thế, bãi bỏ bởi" the others
+                        "by_prep": "theo" if code == "expired" else "bởi",
                         "touched_vi": _touched_vi(touched, _cited_articles(view, c), getattr(st, "touched_complete", False))
                         if touched else "",
                         "_confidence": confidence,

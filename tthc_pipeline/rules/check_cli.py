@@ -113,8 +113,10 @@ def render_text(findings: list[Finding], n_procs: int) -> str:
             lines.append(f"  {f.rule_id} {SEVERITY_VI[f.severity]}{tag}: {f.message}")
             if f.evidence.context:
                 lines.append(f"      Trích: «{_clip(f.evidence.context, f.evidence.quote, 240)}»")
+            # "63/2010/NĐ-CP (khoản 2 Điều 8) [V]": the articles after the number would read as
+            # "63/2010/NĐ-CP khoản 2 Điều 8", not in the order a legal text cites them
             basis = "; ".join(
-                f"{lb['document']}" + (f" {lb['article']}" if lb.get("article") else "") + f" [{lb['confidence']}]"
+                f"{lb['document']}" + (f" ({lb['article']})" if lb.get("article") else "") + f" [{lb['confidence']}]"
                 for lb in f.legal_basis
             )
             lines.append(f"      Căn cứ: {basis}")

@@ -246,13 +246,13 @@ class Engine:
         # and a quote's runs of spaces and line breaks read as one space ("Giấy tờ  của  chủ
         # xe"); the evidence itself keeps the words as written
         values = _SafeDict({
-            "evidence": " ".join((quote or context).split()).rstrip(" .;,"),  # one space between words
+            "evidence": in_sentence(quote or context),
             "component": hit.component,
             "component_vi": component_vi,
-            "procedure_name": (proc.name or "").strip().rstrip(" .;,"),
+            "procedure_name": in_sentence(proc.name or ""),
             "procedure_code": proc.code or "",
             "rule_id": rule.id,
-            **{k: v for k, v in hit.vars.items() if not k.startswith("_")},
+            **{k: in_sentence(v) if k in _QUOTED_VARS else v for k, v in hit.vars.items() if not k.startswith("_")},
         })
         return Finding(
             rule_id=rule.id,
@@ -273,6 +273,24 @@ class Engine:
             fingerprint=fp,
             cost_delta=dict(rule.cost_delta),
         )
+
+
+# vars holding words quoted from the procedure (the other paper of HS009, the other procedure
+# of TR001): placed in a sentence like the evidence
+_QUOTED_VARS = frozenset({"other"})
+# a final stop that belongs to the words: an abbreviation ("TP.", "v.v.", "Tp.") or an ellipsis
+_OWN_STOP = re.compile(r"(?:\.\.\.|…|(?<!\S)(?:[A-ZĐ][A-Za-zĐđ]?|v\.v)\.)$")
+
+
+def in_sentence(words: str) -> str:
+    """Words quoted inside a rule's sentence: runs of spaces and line breaks as one space, and
+    without a final stop or separator of their own ("Quyết định hưởng chế độ." → "… chế độ",
+    so no ".." or ".;" in the message), unless the stop belongs to the words ("TP.", "v.v.",
+    "…"). The evidence itself keeps the words as written."""
+    words = " ".join(words.split())
+    if _OWN_STOP.search(words):
+        return words
+    return words[:-1].rstrip() if words[-1:] in ".;," else words
 
 
 def _window(text: str, seg_s: int, seg_e: int, start: int, end: int) -> str:

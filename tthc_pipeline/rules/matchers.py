@@ -26,7 +26,7 @@ from tthc_pipeline.text.normalize import canon, count_non_ascii, fold, normalize
 KIND_VARS = {
     "patterns": set(),
     "catalogue": set(),  # plus every key under the entries' ``vars``
-    "registry": {"document", "status", "status_vi", "since", "by", "by_vi", "touched_vi"},
+    "registry": {"document", "status", "status_vi", "since", "by", "by_vi", "by_prep", "touched_vi"},
     "absent": {"missing"},
     "fuzzy": {"other", "score"},
     "python": set(),  # plus the builtin's declared vars
@@ -723,7 +723,11 @@ class CatalogueMatcher:
             elif not active:
                 got = None
             else:
-                got = compile_regex(_entry_alternation(self.entries, active), "catalogue entries in force")
+                # the same form as the whole alternation (by letter or not), so that its group
+                # names are the ones ``entry_of`` knows
+                by_letter = any("_" in name for name in self.regex.groupindex)
+                got = compile_regex(_entry_alternation(self.entries, active, by_letter=by_letter),
+                                    "catalogue entries in force")
             self._regex_at[as_of] = got
         return got
 
