@@ -102,7 +102,7 @@ def _status_line(s: Status) -> str:
     if s.by:
         line += f" (bởi {', '.join(s.by)})"
     # a partly repealed document may also have been amended since: say by which documents
-    amended = [doc for doc, kinds in s.touched.items() if "amended" in kinds and doc not in s.by]
+    amended = s.amended_besides()
     mark = s.confidence
     if s.code == "partly_repealed" and amended:
         line += f"; được sửa đổi, bổ sung bởi {', '.join(amended)}"

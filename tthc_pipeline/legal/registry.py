@@ -157,6 +157,12 @@ class Status:
         d["since"] = self.since.isoformat() if self.since else None
         return d
 
+    def amended_besides(self) -> list[str]:
+        """The documents in force that amended this one besides those its status is "by": a
+        partly repealed document's amendments (NĐ 63/2010: partly repealed by NĐ 48/2013,
+        amended by NĐ 92/2017 too), in the order they took effect."""
+        return [doc for doc, kinds in self.touched.items() if "amended" in kinds and doc not in self.by]
+
 
 @dataclass
 class LintIssue:
@@ -489,15 +495,11 @@ class Registry:
         for _, r, _ in partial + amended:
             marks[r.target] = weakest(marks.get(r.target, "V"), r.confidence)
         if partial:
-            st = self._status("partly_repealed", max(p[0] for p in partial), [p[1] for p in partial],
-                              any(p[2] for p in partial), touched, complete)
-            st.touched_confidence = marks
-            return st
+            return self._status("partly_repealed", max(p[0] for p in partial), [p[1] for p in partial],
+                                any(p[2] for p in partial), touched, complete, marks)
         if amended:
-            st = self._status("amended", max(a[0] for a in amended), [a[1] for a in amended],
-                              any(a[2] for a in amended), touched, complete)
-            st.touched_confidence = marks
-            return st
+            return self._status("amended", max(a[0] for a in amended), [a[1] for a in amended],
+                                any(a[2] for a in amended), touched, complete, marks)
         if start is not None:
             # in force at the earliest from that date, as far as the registry knows (a flat
             # "Còn hiệu lực" hid that the date is not known)
@@ -506,10 +508,10 @@ class Registry:
                       STATUS_LABELS_VI["in_force"], entry.confidence)
 
     def _status(self, code: str, since: date, rels: list[Relation], uncertain: bool,
-                touched: dict[str, dict[str, list[dict[str, str]]]] | None = None, complete: bool = False) -> Status:
-        conf = min((r.confidence for r in rels), key=lambda c: _RANK.get(c, 0))
-        return Status(code, since, [r.target for r in rels], STATUS_LABELS_VI[code], conf, uncertain, touched or {},
-                      complete)
+                touched: dict[str, dict[str, list[dict[str, str]]]] | None = None, complete: bool = False,
+                marks: dict[str, str] | None = None) -> Status:
+        return Status(code, since, [r.target for r in rels], STATUS_LABELS_VI[code],
+                      weakest(*(r.confidence for r in rels)), uncertain, touched or {}, complete, marks or {})
 
     def successors(self, doc_id: str) -> list[str]:
         """Documents that replaced, repealed or ended ``doc_id`` (for "cập nhật căn cứ")."""

@@ -166,7 +166,6 @@ class RegistryMatcher:
             if code not in self.statuses:
                 continue
             by = [str(b) for b in (getattr(st, "by", None) or [])]
-            ended_by = set(by)  # the documents the status is "by" (for a partly repealed one, the repeals)
             confidence = getattr(st, "confidence", None) or "U"
             touched = getattr(st, "touched", None) or {}
             # the short form ("đã được thay thế"), not the registry's label ("Hết hiệu lực (đã bị
@@ -180,20 +179,18 @@ class RegistryMatcher:
                 # repeal in force): NĐ 63/2010, partly repealed by NĐ 48/2013 and amended by
                 # NĐ 92/2017, cited alone misses both
                 by = [b for b in by if number_key(b) not in cited_keys]
-                amenders = [str(d) for d in touched if str(d) not in ended_by and number_key(str(d)) not in cited_keys]
+                amenders = [d for d in st.amended_besides() if number_key(d) not in cited_keys]
                 if not by and not amenders:
                     continue
+                marks = st.touched_confidence  # the amendments' own marks (the status's is the repeal's)
                 if not by:  # the repeal is cited, amendments are not: say what they did
                     status_vi = STATUS_VI["amended"]
                     by = amenders
-                    # as certain as those amendments (the status's own mark is the repeal's)
-                    marks = getattr(st, "touched_confidence", None) or {}
                     confidence = weakest(*(marks.get(d, "U") for d in by))
                 elif amenders:
                     # the message says what each did; the recommendation lists them all
                     by_vi = f"{', '.join(by)} và được sửa đổi, bổ sung bởi {', '.join(amenders)}"
                     by = by + amenders
-                    marks = getattr(st, "touched_confidence", None) or {}
                     confidence = weakest(confidence, *(marks.get(d, "U") for d in amenders))
             since = getattr(st, "since", None)
             hits.append(
