@@ -288,9 +288,15 @@ def in_sentence(words: str) -> str:
     so no ".." or ".;" in the message), unless the stop belongs to the words ("TP.", "v.v.",
     "…"). The evidence itself keeps the words as written."""
     words = " ".join(words.split())
-    if _OWN_STOP.search(words):
+    last = words[-1:]
+    if last != ".":
+        return words[:-1].rstrip() if last in (";", ",") else words
+    # _OWN_STOP ends in "\.$" here and its matches are at most 4 characters long: search only
+    # the end (its look-behind still sees the character before); a search of the whole
+    # quote tried every position of it
+    if _OWN_STOP.search(words, max(0, len(words) - 5)):
         return words
-    return words[:-1].rstrip() if words[-1:] in ".;," else words
+    return words[:-1].rstrip()
 
 
 def _window(text: str, seg_s: int, seg_e: int, start: int, end: int) -> str:
