@@ -84,6 +84,25 @@ def _assert_gates_sound(texts) -> int:
 
 def test_whole_component_guards_are_gated():
     assert any(rule_id == "CT001" for rule_id, _ in GATED_GUARDS)
+    # and the guards that read a segment or an item (HS005's "kèm theo bản chính …")
+    assert any(rule_id == "HS005" and guard.scope == "item" for rule_id, guard in GATED_GUARDS)
+
+
+def test_gated_guards_sound_in_bounded_scopes(portal_procedures):
+    """A guard reads a slice of the component (its segment, item, window) with
+    ``regex.search(text, s, e)``; its gate looks for the literals with ``str.find`` in the
+    same slice. Wherever the regex finds something in a slice, a literal must be found
+    there too: slices from each match's own bounds out to the text's ends, on every real
+    component."""
+    checked = 0
+    for text in set(_texts_of(portal_procedures)):
+        for rule_id, guard in GATED_GUARDS:
+            for m in guard.regex.finditer(text):
+                for s, e in ((m.start(), m.end()), (max(0, m.start() - 40), m.end() + 40), (0, len(text))):
+                    if guard.regex.search(text, s, e):
+                        checked += 1
+                        assert any(text.find(lit, s, e) >= 0 for lit in guard.gate), (rule_id, guard.regex.pattern, text[s:e])
+    assert checked > 50
 
 
 def test_gates_sound_on_inline_examples():
@@ -111,6 +130,8 @@ def test_ungated_engine_finds_the_same(portal_procedures):
     for cr in slow_engine.rules:
         if isinstance(cr.matcher, PatternMatcher):
             cr.matcher.gated = [(rx, ws, None) for rx, ws, _gate in cr.matcher.gated]
+        for guard in cr.guards:
+            guard.gate = None
     slow = slow_engine.check(portal_procedures, as_of=as_of)
     assert len(fast) > 100
     assert _key(fast) == _key(slow)

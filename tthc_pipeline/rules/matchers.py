@@ -273,9 +273,14 @@ class ComponentView:
         return self._cell_ends_
 
     def segment(self, start: int, end: int) -> tuple[int, int]:
-        """Bounds of the sentence/dossier item containing [start, end)."""
-        text, ends = self.canon, self._cell_ends
-        return _last_cut(text, start, True, ends), max(_next_cut(text, end, True, ends), end)
+        """Bounds of the sentence/dossier item containing [start, end). Kept per span: a
+        hit's guards and its finding ask for the same one (a quarter of the calls)."""
+        key = ("segment", start, end)
+        got = self.cache.get(key)
+        if got is None:
+            text, ends = self.canon, self._cell_ends
+            got = self.cache[key] = (_last_cut(text, start, True, ends), max(_next_cut(text, end, True, ends), end))
+        return got
 
     def item(self, start: int, end: int) -> tuple[int, int]:
         """Bounds of the dossier item (or line) containing [start, end), across sentences."""
@@ -466,9 +471,12 @@ class Guard:
             pattern = pattern[1:]  # "after" guards are anchored at the end of the hit (re.match)
         self.regex = compile_regex(pattern, where)
         self.note = spec.get("note", "")
-        # guards that search whole components (CT001's biometrics guard reads every
-        # component of the procedure) first ask whether a literal the regex needs is there
-        self.gate = _literal_gate(pattern) if self.scope in ("component", "procedure") else None
+        # a regex that starts with an alternation or a class is tried at every position of
+        # its scope (CT001's biometrics guard reads every component of the procedure, HS005's
+        # a whole dossier item): first ask whether a literal every match needs is there (in
+        # C, ``str.find`` over the scope; sound: the literals are consumed, so inside the
+        # match, which lies inside the scope)
+        self.gate = _literal_gate(pattern)
 
     def _search_whole(self, text: str) -> bool:
         gate = self.gate
@@ -479,23 +487,34 @@ class Guard:
     def suppresses(self, pv: ProcView, hit: Hit) -> bool:
         view = pv.view(hit.component)
         text = view.canon
-        if self.scope == "segment":
+        scope = self.scope
+        if scope in ("component", "procedure"):
+            if scope == "component":
+                return self._search_whole(text)
+            return any(self._search_whole(pv.view(c).canon) for c in pv.proc.components)
+        if scope == "segment":
             s, e = view.segment(hit.start, hit.end)
-            return bool(self.regex.search(text, s, e))
-        if self.scope == "item":
+        elif scope == "item":
             s, e = view.item(hit.start, hit.end)
-            return bool(self.regex.search(text, s, e))
-        if self.scope == "evidence":
-            return bool(self.regex.search(text, hit.start, hit.end))
-        if self.scope == "before":
-            return bool(self.regex.search(text, max(0, hit.start - self.window), hit.start))
-        if self.scope == "after":
-            return bool(self.regex.match(text, hit.end, min(len(text), hit.end + self.window)))
-        if self.scope == "window":
-            return bool(self.regex.search(text, max(0, hit.start - self.window), min(len(text), hit.end + self.window)))
-        if self.scope == "component":
-            return self._search_whole(text)
-        return any(self._search_whole(pv.view(c).canon) for c in pv.proc.components)
+        elif scope == "evidence":
+            s, e = hit.start, hit.end
+        elif scope == "before":
+            s, e = max(0, hit.start - self.window), hit.start
+        elif scope == "after":
+            s, e = hit.end, min(len(text), hit.end + self.window)
+        else:  # window
+            s, e = max(0, hit.start - self.window), min(len(text), hit.end + self.window)
+        gate = self.gate
+        if gate is not None:
+            find = text.find
+            for lit in gate:
+                if find(lit, s, e) >= 0:
+                    break
+            else:
+                return False
+        if scope == "after":
+            return bool(self.regex.match(text, s, e))
+        return bool(self.regex.search(text, s, e))
 
 
 class PatternMatcher:
