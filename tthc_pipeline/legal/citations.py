@@ -242,9 +242,11 @@ _COMBINING = r"[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
 _CLUSTER = re.compile(rf"\r\n|[\s\S]{_COMBINING}*")
 
 
-def _aligned_clean(text: str) -> tuple[str, list[int] | None]:
-    """clean(text) plus, when lengths differ (NFD input, CRLF), each cleaned char's source offset."""
-    cleaned = clean(text)
+def _aligned_clean(text: str, cleaned: str | None = None) -> tuple[str, list[int] | None]:
+    """clean(text) plus, when lengths differ (NFD input, CRLF), each cleaned char's source
+    offset. ``cleaned``: clean(text), when the caller has it already."""
+    if cleaned is None:
+        cleaned = clean(text)
     if cleaned == text or (len(cleaned) == len(text) and unicodedata.is_normalized("NFC", text)):
         return cleaned, None
     pieces: list[str] = []
@@ -369,8 +371,9 @@ def _type_before(text: str, ctext: str, pos: int) -> tuple[str | None, int]:
     return None, pos
 
 
-def _unglue_year(text: str, ctext: str, m: re.Match[str], strict: bool) -> re.Match[str] | None:
-    """Re-match after a year glued to the number ("năm 201102/2011/QH13" → "02/2011/QH13")."""
+def _unglue_year(text: str, ctext: str | None, m: re.Match[str], strict: bool) -> re.Match[str] | None:
+    """Re-match after a year glued to the number ("năm 201102/2011/QH13" → "02/2011/QH13").
+    ``ctext``: canon(text), or None to compute it here, in the rare case it is read."""
     run = m.start()
     if (run == 0 or not text[run - 1].isdigit()) and len(m.group("num")) < 5:
         return None  # no digit before a short number: nothing glued (the check below, early)
@@ -379,9 +382,11 @@ def _unglue_year(text: str, ctext: str, m: re.Match[str], strict: bool) -> re.Ma
     digits = _DIGITS.match(text, run).group(0)
     if len(digits) < 5 or not re.match(r"(?:19[4-9]\d|20[0-4]\d)", digits):
         return None
-    glued_to_year = _YEAR_GLUE.search(ctext[max(0, run - 8):run]) or len(digits) > 5 or digits[:4] == m.group("year")
-    if not glued_to_year:
-        return None
+    if not (len(digits) > 5 or digits[:4] == m.group("year")):
+        if ctext is None:
+            ctext = canon(text)
+        if not _YEAR_GLUE.search(ctext[max(0, run - 8):run]):
+            return None
     return (NUMBER_RE if strict else LOOSE_NUMBER_RE).match(text, run + 4)
 
 
@@ -415,12 +420,13 @@ def _loose_may_add(text: str, strict: list[re.Match[str]]) -> bool:
     return False
 
 
-def _numbers(text: str, ctext: str, with_type: bool = True) -> Iterator[tuple[re.Match[str], int, int, str, str | None]]:
+def _numbers(text: str, ctext: str | None, with_type: bool = True) -> Iterator[tuple[re.Match[str], int, int, str, str | None]]:
     """(match, start with the type word, end, canonical number, type word) of every document
     number in ``text``, in reading order: the one reading of numbers that ``find_citations``
     and ``document_numbers`` share. ``with_type=False``: the type word is only looked for
     where it decides whether a loose match is a number; elsewhere the start is the number's
-    own and the type word None."""
+    own and the type word None. ``ctext``: canon(text), or None to compute it only if a type
+    word or a glued year is looked for (with_type=False: rarely)."""
     taken = 0
     strict_matches = list(NUMBER_RE.finditer(text))
     matches = [(m, True) for m in strict_matches]
@@ -438,6 +444,8 @@ def _numbers(text: str, ctext: str, with_type: bool = True) -> Iterator[tuple[re
         m = _unglue_year(text, ctext, m, strict) or m
         end = _trim_glued(text, m.start("sym"), m.end("sym"))
         if with_type or not strict:
+            if ctext is None:
+                ctext = canon(text)
             type_word, start = _type_before(text, ctext, m.start())
             if not strict and not type_word:
                 continue  # "481/BTP-HTQTCT" is a number only after "Công văn số"
@@ -447,16 +455,17 @@ def _numbers(text: str, ctext: str, with_type: bool = True) -> Iterator[tuple[re
         taken = end
 
 
-def document_numbers(text: str) -> list[tuple[str, int, int]]:
+def document_numbers(text: str, cleaned: str | None = None) -> list[tuple[str, int, int]]:
     """(canonical number, start, end) of each document number in ``text``: the numbers
     ``find_citations`` reads, without the rest of a citation (type, date, issuer, articles),
     which the rule engine does not need on its hot path. Offsets index ``text`` and span the
-    number itself ("53/2025/TT-BCA", not "Thông tư số …")."""
+    number itself ("53/2025/TT-BCA", not "Thông tư số …"). ``cleaned``: clean(text), when
+    the caller has it already (the rule engine's number screen does)."""
     if not text:
         return []
-    cleaned, origin = _aligned_clean(text)
+    cleaned, origin = _aligned_clean(text, cleaned)
     out = []
-    for m, _start, end, number, _type in _numbers(cleaned, canon(cleaned), with_type=False):
+    for m, _start, end, number, _type in _numbers(cleaned, None, with_type=False):
         start = m.start()
         if origin is not None:
             start, end = origin[start], origin[end]

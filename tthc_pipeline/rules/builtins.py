@@ -46,14 +46,16 @@ def cited_in(pv: ProcView, component: str) -> list[Cited]:
     view = pv.view(component)
     got = view.cache.get("cited")
     if got is None:
-        got = view.cache["cited"] = find_document_numbers(view.text) if view.text else []
+        # the clean() text the number screen read, if one did (rules.number_screen)
+        got = view.cache["cited"] = find_document_numbers(view.text, view.cache.get("clean")) if view.text else []
     return got
 
 
-def find_document_numbers(text: str) -> list[Cited]:
+def find_document_numbers(text: str, cleaned: str | None = None) -> list[Cited]:
     """Document numbers in ``text``, read by the citation parser (legal/citations.py), which
-    knows the portal's glued cells ("53/2025/TT-BCAngày", "TT-BCAQuy định", "NQ-QH15")."""
-    return [Cited(number, number_key(number), start, end) for number, start, end in document_numbers(text)]
+    knows the portal's glued cells ("53/2025/TT-BCAngày", "TT-BCAQuy định", "NQ-QH15").
+    ``cleaned``: clean(text), when the caller has it."""
+    return [Cited(number, number_key(number), start, end) for number, start, end in document_numbers(text, cleaned)]
 
 
 # --- registries ----------------------------------------------------------------------
