@@ -69,3 +69,13 @@ def test_loose_scan_skipped_only_where_it_adds_nothing_generated() -> None:
     texts = generated_texts()
     assert [t for t in texts if not skip_is_sound(t)] == []
     assert sum(bool(loose_outside(t)) for t in texts) > 300  # the texts do exercise loose matches
+
+
+def test_trim_glued_reads_a_letter_after_the_symbol_as_the_regex_does() -> None:
+    """_trim_glued calls the _LETTERS regex only where the character after the symbol is
+    alphanumeric and not a decimal digit: the same set as [^\\W\\d_], on every code point."""
+    import sys
+
+    differ = [c for c in range(sys.maxunicode + 1)
+              if bool(citations._LETTERS.match(chr(c)).group(0)) != (chr(c).isalnum() and not chr(c).isdecimal())]
+    assert differ == []

@@ -290,8 +290,13 @@ def _trim_glued(text: str, sym_start: int, sym_end: int) -> int:
     while seg_start < sym_end and text[seg_start].isspace():
         seg_start += 1
     seg = text[seg_start:sym_end]
-    tail = _LETTERS.match(text, sym_end).group(0)
-    if not seg.isalpha() or (seg in _KNOWN_CODES and (not tail or tail[0].islower())):
+    if not seg.isalpha():
+        return sym_end
+    # the letters glued after the symbol; the regex only where there is one: [^\W\d_] is
+    # "alphanumeric, not a decimal digit" (str.isalnum and re's \w read the same property)
+    after = text[sym_end:sym_end + 1]
+    tail = _LETTERS.match(text, sym_end).group(0) if after.isalnum() and not after.isdecimal() else ""
+    if seg in _KNOWN_CODES and (not tail or tail[0].islower()):
         return sym_end
     for cut in range(len(seg) - 1, 0, -1):
         if seg[:cut] in _KNOWN_CODES and _syllable(seg[cut:] + tail):
