@@ -331,7 +331,25 @@ def dossier_items(text_canon: str, cells: list[tuple[int, int]] | None = None) -
 # (the run's start matches whenever any later position of the run does), so the same matches,
 # without retrying the greedy \S+ from each character of a long run (quadratic in the run)
 _FILE_NAME = re.compile(r"(?<!\S)\S+\.(docx?|pdf|xlsx?)")
-# every _FILE_NAME match contains ".doc", ".pdf" or ".xls" (tested before the regex runs)
+# every _FILE_NAME match contains one of these extensions
+_FILE_EXT = re.compile(r"\.(?:doc|pdf|xls)")
+_RUN = re.compile(r"\S*")  # a run of non-spaces
+
+
+def _drop_file_names(name: str) -> str:
+    """``_FILE_NAME.sub("", name)``, the regex run only from the start of the run of
+    non-spaces that holds the first extension (``_FILE_EXT``, found by its "."). A match lies
+    in one run (its characters are non-spaces), starts at the run's start (the look-behind)
+    and holds an extension; cut at a run's start, the text gives the look-behind the same
+    answers. _FILE_NAME has no literal to scan for: it was tried at every character of the
+    item, the file name being its last words. The run's start is looked for in the reversed
+    text before the extension (``\\S*`` matched in C, not a loop in Python)."""
+    ext = _FILE_EXT.search(name)
+    if ext is None:
+        return name
+    first = ext.start()
+    start = first - _RUN.match(name[first - 1 :: -1]).end() if first else 0
+    return name[:start] + _FILE_NAME.sub("", name[start:])
 
 
 def _item_name(paper: str) -> str:
@@ -341,8 +359,8 @@ def _item_name(paper: str) -> str:
     mark = _LIST_MARK.match(name)  # anchored at the start ("^", no MULTILINE): what sub() removed
     if mark is not None:
         name = name[mark.end():]
-    if "." in name and (".doc" in name or ".pdf" in name or ".xls" in name):
-        name = _FILE_NAME.sub("", name)  # a regex scan of the whole name: only when one can match
+    if "." in name:
+        name = _drop_file_names(name)
     return name.strip()
 
 
