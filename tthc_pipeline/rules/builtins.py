@@ -385,6 +385,8 @@ class DuplicatePaperMatcher:
             if len(name) >= _MIN_ITEM_CHARS:
                 # quoted without its quantity cell ("…1 bản chính,1 bản sao")
                 items.append((s, s + len(paper.rstrip()), g, name))
+        if len(items) < 2:
+            return []  # a finding is a pair of items (a quarter of the real dossiers have one)
         # fuzzy pairs among the items of at least ``min_len`` characters (indices into items)
         long_items = [k for k, item in enumerate(items) if len(item[3]) >= min_len]
         found = []
