@@ -2,7 +2,9 @@
 reading gives: ``_outer_parts`` (cut at ", " outside parentheses, without walking the whole
 text) against a walk character by character, and ``_paper_key`` (each copy-wording regex
 only where it can match) against both regexes always applied, on generated texts and on
-every item name and list part of the real portal dossiers."""
+every item name and list part of the real portal dossiers; ``_drop_file_names`` (the
+file-name regex run from the run of non-spaces that holds the first extension) against the
+regex over the whole name."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tthc_pipeline.rules.builtins import (_COPY_FORM_AFTER, _COPY_FORM_BEFORE, _item_name, _outer_parts, _paper_key,
-                                          dossier_items)
+from tthc_pipeline.rules.builtins import (_COPY_FORM_AFTER, _COPY_FORM_BEFORE, _FILE_NAME, _drop_file_names, _item_name,
+                                          _outer_parts, _paper_key, dossier_items)
 from tthc_pipeline.rules.check_inputs import load_procedures
 from tthc_pipeline.text.normalize import canon
 
@@ -62,6 +64,15 @@ def test_paper_key_gates_change_nothing_on_generated_wordings():
     assert _paper_key("01 bản sao chứng thực giấy phép  xây dựng (bản sao)") == "giấy phép xây dựng"
 
 
+def test_drop_file_names_is_the_regex_on_generated_texts():
+    rng = random.Random(7)
+    # extensions' letters, spaces of several kinds (\s is Unicode whitespace) and others
+    alphabet = ["a", ".", "d", "o", "c", "x", "p", "f", "l", "s", " ", "\u00a0", "\n", "\u2003", "đ", "(", "1"]
+    for _ in range(100_000):
+        name = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 24)))
+        assert _drop_file_names(name) == _FILE_NAME.sub("", name), repr(name)
+
+
 def test_the_shortcuts_agree_with_the_plain_reading_on_every_real_dossier_item():
     if not PORTAL.is_dir():
         pytest.skip("../shared/realdata not present: real-data test skipped")
@@ -73,6 +84,8 @@ def test_the_shortcuts_agree_with_the_plain_reading_on_every_real_dossier_item()
         text = canon(span.text)
         for _s, _e, _g, paper in dossier_items(text):
             name = _item_name(paper)
+            plain = paper.strip(" -+.;\n")
+            assert _drop_file_names(plain) == _FILE_NAME.sub("", plain), plain
             assert _outer_parts(name) == _walk_parts(name), name
             for words in [name, *_walk_parts(name)]:
                 assert _paper_key(words) == _plain_key(words), words

@@ -176,10 +176,13 @@ def test_fee_amount_regexes_match_like_their_first_forms(portal_procedures):
 
 
 def test_header_check_equals_the_header_regex(portal_procedures):
-    samples = [part[-220:] for text in _texts(portal_procedures) for part in re.split(r"(?<=[.;\n])", text)]
-    samples += ["hồ sơ gồm:", "bao gồm: \t", "a:\u2003", "gồm", ":x", ""]
+    samples = [part for text in _texts(portal_procedures) for part in re.split(r"(?<=[.;\n])", text)]
+    samples += ["hồ sơ gồm:", "bao gồm: \t", "a:\u2003", "gồm", ":x", "", ":", "a. b:", "a: b.", "gồm:.", ". :"]
+    samples += [f"{head}:{' ' * n}{tail}" for head in ("", "gồm", "x. y") for n in (0, 1, 218, 219, 220, 221)
+                for tail in ("", "\u2003", ".", ". ")]
     for s in samples:
-        assert builtins._ends_with_colon(s) == bool(builtins._HEADER.search(s)), repr(s)
+        want = bool(builtins._HEADER.search(s.rpartition(".")[2][-220:])) or s.endswith(":")
+        assert builtins._ends_a_header(s) == want, repr(s)
 
 
 # Rewritten rule regexes and the forms they replace (same matches, faster scan).

@@ -9,21 +9,24 @@ rule works on both extracted documents and raw portal records.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 
 from tthc_pipeline.procedures.model import Procedure
-from tthc_pipeline.text.search import literal_starts
 
 KIND_BY_LABEL = {"trực tiếp": "truc_tiep", "trực tuyến": "truc_tuyen", "dịch vụ bưu chính": "buu_chinh"}
 UNIT_BY_LABEL = {"ngày làm việc": "ngay_lam_viec", "ngày": "ngay", "giờ": "gio", "tháng": "thang", "năm": "nam"}
 
-_ROW = re.compile(
-    r"(Trực tiếp|Trực tuyến|Dịch vụ bưu chính)"
-    r"(?:(\d+(?:[.,]\d+)?) ?(Ngày làm việc|Ngày|Giờ|Tháng|Năm)|(?=Không có thông tin))"
-)
+_TIME_CELL = r"(?:(\d+(?:[.,]\d+)?) ?(Ngày làm việc|Ngày|Giờ|Tháng|Năm)|(?=Không có thông tin))"
+_ROW = re.compile(r"(Trực tiếp|Trực tuyến|Dịch vụ bưu chính)" + _TIME_CELL)
+# _ROW split by the label's first words, each regex starting with a literal ("Trực t", the
+# parser factors it out of the alternation) that the regex engine scans for
+_ROWS_BY_LABEL = (re.compile(r"(Trực tiếp|Trực tuyến)" + _TIME_CELL), re.compile(r"(Dịch vụ bưu chính)" + _TIME_CELL))
+_START = operator.methodcaller("start")
 # the amount with its unit as the portal writes it ("10,000 Việt Nam Đồng", "100 VNĐ", "10 USD")
 _FEE_CELL = re.compile(r"(Miễn phí|Không có thông tin|Không|[\d.,]+(?: ?(?:Việt Nam Đồng|VNĐ|VND|đồng|USD|Đồng))?)")
+_NO_INFO_CHARS = len("Không có thông tin")
 
 
 @dataclass
@@ -38,26 +41,37 @@ class ChannelRow:
 
 
 def _row_matches(text: str) -> list[re.Match[str]]:
-    """``list(_ROW.finditer(text))``, with the regex tried only where a channel label starts
-    (``str.find`` of "Trực t" and "Dịch vụ bưu chính"): it starts with an alternation, which
-    the regex engine scans for by testing every character against a set of first letters.
+    """``list(_ROW.finditer(text))``, from the two regexes of ``_ROWS_BY_LABEL``: _ROW starts
+    with an alternation, which the regex engine scans for by testing every character against
+    a set of first letters; each of the two starts with a literal, found like ``str.find``.
     A match is a label and its time cell, which holds no label, so no label starts inside
-    one and matching at every label in order gives finditer's matches."""
-    match = _ROW.match
-    return [m for p in literal_starts(text, ("Trực t", "Dịch vụ bưu chính")) if (m := match(text, p)) is not None]
+    one: each regex's matches are _ROW's at its labels, and sorted by start they are all of
+    _ROW's (the two never start at the same place)."""
+    direct_or_online, postal = _ROWS_BY_LABEL
+    rows = list(direct_or_online.finditer(text))
+    if "Dịch vụ bưu chính" in text:  # (a find costs less than a regex scan finding nothing)
+        rows += postal.finditer(text)
+        rows.sort(key=_START)
+    return rows
 
 
 def portal_channel_rows(text: str) -> list[ChannelRow]:
     """Rows of a portal channel table; empty when ``text`` is not in that format."""
     rows = []
+    fee_cell = _FEE_CELL.match
     for m in _row_matches(text):
-        value = float(m.group(2).replace(",", ".")) if m.group(2) else None
-        unit = UNIT_BY_LABEL[m.group(3).lower()] if m.group(3) else None
-        fee_m = _FEE_CELL.match(text, m.end())
-        if m.group(2) is None:  # "Trực tiếpKhông có thông tin": time cell empty, fee follows
-            fee_m = _FEE_CELL.match(text, m.end() + len("Không có thông tin"))
-        fee = fee_m.group(1) if fee_m and fee_m.group(1) else None
-        rows.append(ChannelRow(KIND_BY_LABEL[m.group(1).lower()], value, unit, fee, m.start(), m.end(), m.end(1)))
+        label, number, unit_cell = m.groups()
+        end = m.end()
+        if number is None:  # "Trực tiếpKhông có thông tin": time cell empty, fee follows
+            value = unit = None
+            fee_m = fee_cell(text, end + _NO_INFO_CHARS)
+        else:  # a number always comes with its unit cell (one branch of _ROW)
+            value = float(number.replace(",", "."))
+            unit = UNIT_BY_LABEL[unit_cell.lower()]
+            fee_m = fee_cell(text, end)
+        # (a _FEE_CELL match is never empty: every alternative takes a character)
+        rows.append(ChannelRow(KIND_BY_LABEL[label.lower()], value, unit, fee_m.group(1) if fee_m else None,
+                               m.start(), end, m.end(1)))
     return rows
 
 
