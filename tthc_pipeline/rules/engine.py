@@ -38,12 +38,6 @@ class _SafeDict(dict):
         return "{" + key + "}"
 
 
-def render(template: str, values: dict[str, Any]) -> str:
-    # str.format_map == string.Formatter().vformat(template, (), mapping) for named fields,
-    # in C (the Python Formatter was ~15 % of a run with many findings)
-    return template.format_map(values if isinstance(values, _SafeDict) else _SafeDict(values))
-
-
 @dataclass
 class CompiledRule:
     rule: Rule
@@ -53,6 +47,8 @@ class CompiledRule:
     name_none: list[re.Pattern[str]]
     set_level: bool
     published_content_only: bool = False
+    # the rule's legal basis as a finding lists it (each finding gets copies of these dicts)
+    legal_basis: tuple[dict[str, Any], ...] = ()
 
     def applies_to(self, pv: ProcView) -> bool:
         if self.published_content_only and _not_published_content(pv.proc):
@@ -83,6 +79,7 @@ def compile_rule(rule: Rule, data: dict[str, Any]) -> CompiledRule:
         name_none=[compile_regex(p, f"{where}.when") for p in rule.when.get("name_none", [])],
         set_level=bool(getattr(matcher, "set_level", False)),
         published_content_only=bool(rule.when.get("published_content")),
+        legal_basis=tuple(lb.__dict__.copy() for lb in rule.legal_basis),
     )
 
 
@@ -141,6 +138,7 @@ class Engine:
         findings: list[Finding] = []
         seen: set[str] = set()
         items: dict[tuple, list[int]] = {}  # per_item rules: see _item_ordinal
+        names: dict[ProcView, str] = {}  # see _finding
         # (rule, procedure, source span): the same words of a document extracted into two
         # components (an article read as both the steps and the dossier) are reported once
         spans: set[tuple] = set()
@@ -160,7 +158,7 @@ class Engine:
                     if rule.id in self.specific:
                         excused.setdefault((rule.id, pv.proc.id, hit.component), []).append((hit.start, hit.end))
                     continue
-                finding = self._finding(cr, pv, hit, seen, items)
+                finding = self._finding(cr, pv, hit, seen, items, names)
                 if finding is not None and not _same_source_reported(finding, spans):
                     findings.append(finding)
             if timings is not None:
@@ -212,11 +210,13 @@ class Engine:
 
     @staticmethod
     def _finding(cr: CompiledRule, pv: ProcView, hit: Hit, seen: set[str] | None = None,
-                 items: dict[tuple, list[int]] | None = None) -> Finding | None:
+                 items: dict[tuple, list[int]] | None = None, names: dict[ProcView, str] | None = None) -> Finding | None:
         """Build the finding for ``hit``; with ``seen``, return None (and build nothing but
         the fingerprint) when that fingerprint was already reported in this run. ``items``:
         the run's record of the dossier items where each quote of a ``per_item`` rule was
-        reported (without it, every rule reports a quote once per component)."""
+        reported (without it, every rule reports a quote once per component). ``names``: the
+        run's procedure names as placed in a sentence, per view (a procedure with several
+        findings reads its name once)."""
         rule = cr.rule
         proc = pv.proc
         view = pv.view(hit.component)
@@ -238,22 +238,30 @@ class Engine:
         context = context or hit.vars.get("_context", "")
         prov: dict[str, Any] = {}
         if view.prov is not None:
-            sub = view.prov.shifted(hit.start, hit.end - hit.start)
-            prov = {"document": sub.document, "page": sub.page, "node_id": sub.node_id, "start": sub.start, "end": sub.end}
+            # what view.prov.shifted(hit.start, hit.end - hit.start) holds, without building
+            # that Provenance only to read five of its fields
+            source = view.prov
+            start = None if source.start is None else source.start + hit.start
+            prov = {"document": source.document, "page": source.page, "node_id": source.node_id, "start": start,
+                    "end": None if start is None else start + hit.end - hit.start}
         component_vi = COMPONENT_LABELS_VI.get(hit.component, hit.component)
+        if names is None:
+            name = in_sentence(proc.name or "")
+        else:
+            name = names.get(pv)
+            if name is None:
+                name = names[pv] = in_sentence(proc.name or "")
         # a quote or a name that ends a sentence of its own ("Quyết định hưởng chế độ.") is
         # placed inside the rule's sentence: without its stop (no "..", ".;" in the message),
         # and a quote's runs of spaces and line breaks read as one space ("Giấy tờ  của  chủ
         # xe"); the evidence itself keeps the words as written
-        values = _SafeDict({
-            "evidence": in_sentence(quote or context),
-            "component": hit.component,
-            "component_vi": component_vi,
-            "procedure_name": in_sentence(proc.name or ""),
-            "procedure_code": proc.code or "",
-            "rule_id": rule.id,
-            **{k: in_sentence(v) if k in _QUOTED_VARS else v for k, v in hit.vars.items() if not k.startswith("_")},
-        })
+        values = _SafeDict(evidence=in_sentence(quote or context), component=hit.component, component_vi=component_vi,
+                           procedure_name=name, procedure_code=proc.code or "", rule_id=rule.id)
+        for k, v in hit.vars.items():  # the matcher's vars, over the ones above
+            if not k.startswith("_"):
+                values[k] = in_sentence(v) if k in _QUOTED_VARS else v
+        # str.format_map == string.Formatter().vformat(template, (), mapping) for named fields,
+        # in C (the Python Formatter was ~15 % of a run with many findings)
         return Finding(
             rule_id=rule.id,
             rule_name=rule.name,
@@ -265,9 +273,10 @@ class Engine:
             evidence=Evidence(quote=quote, start=hit.start, end=hit.end, context=context, prov=prov),
             severity=rule.severity,
             category=rule.category,
-            message=render(rule.message, values),
-            recommendation={k: render(v, values) for k, v in rule.recommendation.items()},
-            legal_basis=[lb.__dict__.copy() for lb in rule.legal_basis],
+            message=rule.message.format_map(values),
+            recommendation={k: v.format_map(values) for k, v in rule.recommendation.items()},
+            # each finding its own copies: a caller may edit a finding's
+            legal_basis=list(map(dict.copy, cr.legal_basis)),
             confidence=_weakest(rule.confidence, hit.vars.get("_confidence")),
             status=rule.status,
             fingerprint=fp,
