@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -233,3 +234,23 @@ def test_channel_table_is_parsed_once_per_procedure_in_a_long_run(monkeypatch):
     findings = engine.check(procedures, as_of=date(2026, 6, 30))
     assert "CT001" in {f.rule_id for f in findings}  # the table was read: "Trực tiếp" only
     assert len(parsed) == len(procedures)
+
+
+def test_name_filters_searched_as_one_alternation(portal_procedures):
+    """A rule's ``when`` patterns are searched as one alternation (CompiledRule.name_any_found,
+    name_none_found): the same answer as one search per pattern, on every portal record's name
+    and on names made to hit one pattern each."""
+    from tthc_pipeline.rules.engine import _search_any
+    from tthc_pipeline.rules.matchers import ProcView
+
+    filtered = [cr for cr in ENGINE.rules if cr.name_any or cr.name_none]
+    assert any(len(cr.name_none) > 1 for cr in filtered)
+    names = [ProcView(p).name_canon for p in portal_procedures]
+    names += ["cấp đổi giấy phép", "đổi giấy phép", "trao đổi thông tin", "đăng ký khai sinh", "kết hôn", ""]
+    for cr in filtered:
+        for patterns, found in ((cr.name_any, cr.name_any_found), (cr.name_none, cr.name_none_found)):
+            for name in names:
+                assert bool(found(name)) == any(rx.search(name) for rx in patterns) if patterns else found is None
+    # patterns with groups (a back-reference would move) are searched one by one
+    grouped = [re.compile(r"(a)\1"), re.compile(r"(b)\1")]
+    assert _search_any(grouped)("xbb") and not _search_any(grouped)("ab")
