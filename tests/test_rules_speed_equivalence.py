@@ -254,3 +254,22 @@ def test_name_filters_searched_as_one_alternation(portal_procedures):
     # patterns with groups (a back-reference would move) are searched one by one
     grouped = [re.compile(r"(a)\1"), re.compile(r"(b)\1")]
     assert _search_any(grouped)("xbb") and not _search_any(grouped)("ab")
+
+
+def test_unaccented_decided_on_a_prefix_as_on_the_first_2000(portal_procedures):
+    """ComponentView.unaccented counts the first 200 characters first: the same answer as the
+    count over the first 2,000, on every portal component and on texts near the 1 % line."""
+    from tthc_pipeline.rules.matchers import ComponentView
+    from tthc_pipeline.text.normalize import count_non_ascii
+
+    texts = [span.text for proc in portal_procedures for span in proc.components.values()]
+    for n, accents in ((20, 0), (20, 1), (150, 1), (150, 2), (2000, 19), (2000, 20), (3000, 19), (3000, 25)):
+        for at in (0, 199, 1990):
+            text = "a" * n
+            for k in range(accents):
+                i = (at + k * 7) % n
+                text = text[:i] + "ơ" + text[i + 1 :]
+            texts.append(text)
+    for text in texts:
+        n = min(len(text), 2000)
+        assert ComponentView(text, None).unaccented == (n >= 20 and count_non_ascii(text, 2000) * 100 < n)
