@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -233,3 +234,42 @@ def test_channel_table_is_parsed_once_per_procedure_in_a_long_run(monkeypatch):
     findings = engine.check(procedures, as_of=date(2026, 6, 30))
     assert "CT001" in {f.rule_id for f in findings}  # the table was read: "Trực tiếp" only
     assert len(parsed) == len(procedures)
+
+
+def test_name_filters_searched_as_one_alternation(portal_procedures):
+    """A rule's ``when`` patterns are searched as one alternation (CompiledRule.name_any_found,
+    name_none_found): the same answer as one search per pattern, on every portal record's name
+    and on names made to hit one pattern each."""
+    from tthc_pipeline.rules.engine import _search_any
+    from tthc_pipeline.rules.matchers import ProcView
+
+    filtered = [cr for cr in ENGINE.rules if cr.name_any or cr.name_none]
+    assert any(len(cr.name_none) > 1 for cr in filtered)
+    names = [ProcView(p).name_canon for p in portal_procedures]
+    names += ["cấp đổi giấy phép", "đổi giấy phép", "trao đổi thông tin", "đăng ký khai sinh", "kết hôn", ""]
+    for cr in filtered:
+        for patterns, found in ((cr.name_any, cr.name_any_found), (cr.name_none, cr.name_none_found)):
+            for name in names:
+                assert bool(found(name)) == any(rx.search(name) for rx in patterns) if patterns else found is None
+    # patterns with groups (a back-reference would move) are searched one by one
+    grouped = [re.compile(r"(a)\1"), re.compile(r"(b)\1")]
+    assert _search_any(grouped)("xbb") and not _search_any(grouped)("ab")
+
+
+def test_unaccented_decided_on_a_prefix_as_on_the_first_2000(portal_procedures):
+    """ComponentView.unaccented counts the first 200 characters first: the same answer as the
+    count over the first 2,000, on every portal component and on texts near the 1 % line."""
+    from tthc_pipeline.rules.matchers import ComponentView
+    from tthc_pipeline.text.normalize import count_non_ascii
+
+    texts = [span.text for proc in portal_procedures for span in proc.components.values()]
+    for n, accents in ((20, 0), (20, 1), (150, 1), (150, 2), (2000, 19), (2000, 20), (3000, 19), (3000, 25)):
+        for at in (0, 199, 1990):
+            text = "a" * n
+            for k in range(accents):
+                i = (at + k * 7) % n
+                text = text[:i] + "ơ" + text[i + 1 :]
+            texts.append(text)
+    for text in texts:
+        n = min(len(text), 2000)
+        assert ComponentView(text, None).unaccented == (n >= 20 and count_non_ascii(text, 2000) * 100 < n)

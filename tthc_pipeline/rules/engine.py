@@ -22,7 +22,7 @@ import weakref
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from tthc_pipeline.procedures.model import COMPONENT_LABELS_VI, Procedure
 from tthc_pipeline.rules.findings import Evidence, Finding, fingerprint, quote_key
@@ -38,12 +38,6 @@ class _SafeDict(dict):
         return "{" + key + "}"
 
 
-def render(template: str, values: dict[str, Any]) -> str:
-    # str.format_map == string.Formatter().vformat(template, (), mapping) for named fields,
-    # in C (the Python Formatter was ~15 % of a run with many findings)
-    return template.format_map(values if isinstance(values, _SafeDict) else _SafeDict(values))
-
-
 @dataclass
 class CompiledRule:
     rule: Rule
@@ -53,16 +47,35 @@ class CompiledRule:
     name_none: list[re.Pattern[str]]
     set_level: bool
     published_content_only: bool = False
+    # the rule's legal basis as a finding lists it (each finding gets copies of these dicts)
+    legal_basis: tuple[dict[str, Any], ...] = ()
+    # name_any and name_none as one search each (see _search_any); None: no such filter
+    name_any_found: Callable[[str], Any] | None = None
+    name_none_found: Callable[[str], Any] | None = None
 
     def applies_to(self, pv: ProcView) -> bool:
         if self.published_content_only and _not_published_content(pv.proc):
             return False
-        name = pv.name_canon
-        if self.name_any and not any(rx.search(name) for rx in self.name_any):
+        if self.name_any_found is not None and not self.name_any_found(pv.name_canon):
             return False
-        if any(rx.search(name) for rx in self.name_none):
-            return False
-        return True
+        return self.name_none_found is None or not self.name_none_found(pv.name_canon)
+
+
+def _search_any(patterns: list[re.Pattern[str]]) -> Callable[[str], Any] | None:
+    """A search that finds something in a text where one of ``patterns`` matches (None for
+    no patterns): their alternation, one pass over the name instead of a search per pattern
+    (HS011 tries five on every procedure). A match of the alternation is a match of one of
+    its alternatives, and each alternative is tried at every position, so both tests agree.
+    Patterns with groups are searched one by one (joined, a back-reference's number would
+    move), and so are those the alternation cannot hold (a global flag)."""
+    if not patterns:
+        return None
+    if all(rx.groups == 0 for rx in patterns):
+        try:
+            return re.compile("|".join(f"(?:{rx.pattern})" for rx in patterns)).search
+        except re.error:
+            pass
+    return lambda name: any(rx.search(name) for rx in patterns)
 
 
 def _not_published_content(proc: Procedure) -> bool:
@@ -75,14 +88,19 @@ def _not_published_content(proc: Procedure) -> bool:
 def compile_rule(rule: Rule, data: dict[str, Any]) -> CompiledRule:
     where = f"{rule.id}"
     matcher = build_matcher(rule, data)
+    name_any = [compile_regex(p, f"{where}.when") for p in rule.when.get("name_any", [])]
+    name_none = [compile_regex(p, f"{where}.when") for p in rule.when.get("name_none", [])]
     return CompiledRule(
         rule=rule,
         matcher=matcher,
         guards=[Guard(g, f"{where}.guards") for g in rule.guards],
-        name_any=[compile_regex(p, f"{where}.when") for p in rule.when.get("name_any", [])],
-        name_none=[compile_regex(p, f"{where}.when") for p in rule.when.get("name_none", [])],
+        name_any=name_any,
+        name_none=name_none,
         set_level=bool(getattr(matcher, "set_level", False)),
         published_content_only=bool(rule.when.get("published_content")),
+        legal_basis=tuple(lb.__dict__.copy() for lb in rule.legal_basis),
+        name_any_found=_search_any(name_any),
+        name_none_found=_search_any(name_none),
     )
 
 
@@ -141,6 +159,7 @@ class Engine:
         findings: list[Finding] = []
         seen: set[str] = set()
         items: dict[tuple, list[int]] = {}  # per_item rules: see _item_ordinal
+        names: dict[ProcView, str] = {}  # see _finding
         # (rule, procedure, source span): the same words of a document extracted into two
         # components (an article read as both the steps and the dossier) are reported once
         spans: set[tuple] = set()
@@ -160,7 +179,7 @@ class Engine:
                     if rule.id in self.specific:
                         excused.setdefault((rule.id, pv.proc.id, hit.component), []).append((hit.start, hit.end))
                     continue
-                finding = self._finding(cr, pv, hit, seen, items)
+                finding = self._finding(cr, pv, hit, seen, items, names)
                 if finding is not None and not _same_source_reported(finding, spans):
                     findings.append(finding)
             if timings is not None:
@@ -212,11 +231,13 @@ class Engine:
 
     @staticmethod
     def _finding(cr: CompiledRule, pv: ProcView, hit: Hit, seen: set[str] | None = None,
-                 items: dict[tuple, list[int]] | None = None) -> Finding | None:
+                 items: dict[tuple, list[int]] | None = None, names: dict[ProcView, str] | None = None) -> Finding | None:
         """Build the finding for ``hit``; with ``seen``, return None (and build nothing but
         the fingerprint) when that fingerprint was already reported in this run. ``items``:
         the run's record of the dossier items where each quote of a ``per_item`` rule was
-        reported (without it, every rule reports a quote once per component)."""
+        reported (without it, every rule reports a quote once per component). ``names``: the
+        run's procedure names as placed in a sentence, per view (a procedure with several
+        findings reads its name once)."""
         rule = cr.rule
         proc = pv.proc
         view = pv.view(hit.component)
@@ -238,22 +259,30 @@ class Engine:
         context = context or hit.vars.get("_context", "")
         prov: dict[str, Any] = {}
         if view.prov is not None:
-            sub = view.prov.shifted(hit.start, hit.end - hit.start)
-            prov = {"document": sub.document, "page": sub.page, "node_id": sub.node_id, "start": sub.start, "end": sub.end}
+            # what view.prov.shifted(hit.start, hit.end - hit.start) holds, without building
+            # that Provenance only to read five of its fields
+            source = view.prov
+            start = None if source.start is None else source.start + hit.start
+            prov = {"document": source.document, "page": source.page, "node_id": source.node_id, "start": start,
+                    "end": None if start is None else start + hit.end - hit.start}
         component_vi = COMPONENT_LABELS_VI.get(hit.component, hit.component)
+        if names is None:
+            name = in_sentence(proc.name or "")
+        else:
+            name = names.get(pv)
+            if name is None:
+                name = names[pv] = in_sentence(proc.name or "")
         # a quote or a name that ends a sentence of its own ("Quyết định hưởng chế độ.") is
         # placed inside the rule's sentence: without its stop (no "..", ".;" in the message),
         # and a quote's runs of spaces and line breaks read as one space ("Giấy tờ  của  chủ
         # xe"); the evidence itself keeps the words as written
-        values = _SafeDict({
-            "evidence": in_sentence(quote or context),
-            "component": hit.component,
-            "component_vi": component_vi,
-            "procedure_name": in_sentence(proc.name or ""),
-            "procedure_code": proc.code or "",
-            "rule_id": rule.id,
-            **{k: in_sentence(v) if k in _QUOTED_VARS else v for k, v in hit.vars.items() if not k.startswith("_")},
-        })
+        values = _SafeDict(evidence=in_sentence(quote or context), component=hit.component, component_vi=component_vi,
+                           procedure_name=name, procedure_code=proc.code or "", rule_id=rule.id)
+        for k, v in hit.vars.items():  # the matcher's vars, over the ones above
+            if not k.startswith("_"):
+                values[k] = in_sentence(v) if k in _QUOTED_VARS else v
+        # str.format_map == string.Formatter().vformat(template, (), mapping) for named fields,
+        # in C (the Python Formatter was ~15 % of a run with many findings)
         return Finding(
             rule_id=rule.id,
             rule_name=rule.name,
@@ -265,9 +294,10 @@ class Engine:
             evidence=Evidence(quote=quote, start=hit.start, end=hit.end, context=context, prov=prov),
             severity=rule.severity,
             category=rule.category,
-            message=render(rule.message, values),
-            recommendation={k: render(v, values) for k, v in rule.recommendation.items()},
-            legal_basis=[lb.__dict__.copy() for lb in rule.legal_basis],
+            message=rule.message.format_map(values),
+            recommendation={k: v.format_map(values) for k, v in rule.recommendation.items()},
+            # each finding its own copies: a caller may edit a finding's
+            legal_basis=list(map(dict.copy, cr.legal_basis)),
             confidence=_weakest(rule.confidence, hit.vars.get("_confidence")),
             status=rule.status,
             fingerprint=fp,
