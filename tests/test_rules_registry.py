@@ -62,6 +62,30 @@ def test_cc001_uses_the_repository_registry_when_none_is_given():
     assert engine.check([_proc("Luật Tố cáo 03/2011/QH13")], as_of=date(2018, 6, 30)) == []
 
 
+def test_cc001_says_when_its_date_is_only_an_issue_date(tmp_path):
+    """A replacement whose successor's effective date is not known dates from the successor's
+    issue date, a lower bound: the message and the reason say so instead of stating it."""
+    (tmp_path / "registry").mkdir()
+    (tmp_path / "registry" / "t.yaml").write_text(
+        "family: t\nentries:\n"
+        "  - {id: 43/2011/NĐ-CP, type: Nghị định, title: cũ, confidence: S}\n"
+        "  - id: 42/2022/NĐ-CP\n    type: Nghị định\n    title: mới\n    issued: 2022-06-24\n    confidence: S\n"
+        "    relations:\n      - {type: replaces, target: 43/2011/NĐ-CP, confidence: U}\n"
+        "  - {id: 45/2020/NĐ-CP, type: Nghị định, title: khác, issued: 2020-04-08, effective: 2020-05-22, confidence: V,\n"
+        "     relations: [{type: replaces, target: 43/2011/NĐ-CP, confidence: V}]}\n",
+        encoding="utf-8")
+    registry = Registry.load(tmp_path)
+    engine = Engine.from_dir(select=["CC001"])
+    (f,) = engine.check([_proc("Nghị định số 43/2011/NĐ-CP")], as_of=date(2021, 1, 1), registry=registry)
+    assert f.message.endswith("bởi 45/2020/NĐ-CP từ 22/5/2020.")  # an effective date: stated as it is
+    only_issued = tmp_path / "registry" / "t.yaml"
+    only_issued.write_text(only_issued.read_text(encoding="utf-8").split("  - {id: 45/2020")[0], encoding="utf-8")
+    (f,) = engine.check([_proc("Nghị định số 43/2011/NĐ-CP")], as_of=date(2023, 1, 1), registry=Registry.load(tmp_path))
+    assert f.message == ("Căn cứ pháp lý trích dẫn 43/2011/NĐ-CP; tại ngày rà soát, văn bản này đã bị thay thế bởi "
+                         "42/2022/NĐ-CP từ 24/6/2022 (ngày ban hành; ngày có hiệu lực chưa xác minh).")
+    assert "24/6/2022 (ngày ban hành; ngày có hiệu lực chưa xác minh); thủ tục" in f.recommendation["ly_do"]
+
+
 def test_cc001_reads_only_the_registry_it_is_given(tmp_path):
     (tmp_path / "registry").mkdir()
     (tmp_path / "registry" / "empty.yaml").write_text("family: empty\nentries: []\n", encoding="utf-8")

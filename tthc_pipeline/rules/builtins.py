@@ -205,6 +205,9 @@ class RegistryMatcher:
                         "status": code,
                         "status_vi": status_vi,
                         "since": date_vi(since) if isinstance(since, date) else (since or "?"),
+                        # a date the registry only bounds (the other document's issue date: its
+                        # effective date is not known) is said to be one, never stated as a fact
+                        "since_note": _SINCE_UNVERIFIED if getattr(st, "date_uncertain", False) else "",
                         "by": ", ".join(by) or "?",
                         "by_vi": by_vi or ", ".join(by) or "?",
                         # a document "đã hết hiệu lực theo" the one that ended it ("hết hiệu lực"
@@ -217,6 +220,9 @@ class RegistryMatcher:
                 )
             )
         return hits
+
+
+_SINCE_UNVERIFIED = " (ngày ban hành; ngày có hiệu lực chưa xác minh)"
 
 
 def _cited_articles(view: ComponentView, cited: Cited) -> list[dict[str, str]]:

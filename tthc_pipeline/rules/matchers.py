@@ -26,7 +26,7 @@ from tthc_pipeline.text.normalize import canon, count_non_ascii, fold, normalize
 KIND_VARS = {
     "patterns": set(),
     "catalogue": set(),  # plus every key under the entries' ``vars``
-    "registry": {"document", "status", "status_vi", "since", "by", "by_vi", "by_prep", "touched_vi"},
+    "registry": {"document", "status", "status_vi", "since", "since_note", "by", "by_vi", "by_prep", "touched_vi"},
     "absent": {"missing"},
     "fuzzy": {"other", "score"},
     "python": set(),  # plus the builtin's declared vars
