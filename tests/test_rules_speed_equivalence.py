@@ -237,8 +237,8 @@ def test_channel_table_is_parsed_once_per_procedure_in_a_long_run(monkeypatch):
 
 
 def test_name_filters_searched_as_one_alternation(portal_procedures):
-    """A rule's ``when`` patterns are searched as one alternation (CompiledRule.name_any_found,
-    name_none_found): the same answer as one search per pattern, on every portal record's name
+    """A rule's ``when`` patterns are searched as one alternation (CompiledRule.name_any_search,
+    name_none_search): the same answer as one search per pattern, on every portal record's name
     and on names made to hit one pattern each."""
     from tthc_pipeline.rules.engine import _search_any
     from tthc_pipeline.rules.matchers import ProcView
@@ -248,7 +248,7 @@ def test_name_filters_searched_as_one_alternation(portal_procedures):
     names = [ProcView(p).name_canon for p in portal_procedures]
     names += ["cấp đổi giấy phép", "đổi giấy phép", "trao đổi thông tin", "đăng ký khai sinh", "kết hôn", ""]
     for cr in filtered:
-        for patterns, found in ((cr.name_any, cr.name_any_found), (cr.name_none, cr.name_none_found)):
+        for patterns, found in ((cr.name_any, cr.name_any_search), (cr.name_none, cr.name_none_search)):
             for name in names:
                 assert bool(found(name)) == any(rx.search(name) for rx in patterns) if patterns else found is None
     # patterns with groups (a back-reference would move) are searched one by one

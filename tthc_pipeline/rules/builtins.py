@@ -272,6 +272,8 @@ def _touched_vi(touched: dict[str, dict[str, list[dict[str, str]]]], cited: list
 # --- dossier items and duplicate papers ---------------------------------------------
 
 _LINE_ITEM = re.compile(r"\n\s*(?:[-+•*]|\d+[.)]|[a-zđ]\))\s*")
+# a case header as first written: the specification _ends_a_header answers for without running it
+# (tests/test_rules_prefilter.py compares the two)
 _HEADER = re.compile(r"(bao gồm|gồm|trường hợp|đối với|hồ sơ đề nghị)[^:]{0,200}:\s*$|:\s*$")
 
 

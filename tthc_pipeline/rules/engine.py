@@ -50,15 +50,15 @@ class CompiledRule:
     # the rule's legal basis as a finding lists it (each finding gets copies of these dicts)
     legal_basis: tuple[dict[str, Any], ...] = ()
     # name_any and name_none as one search each (see _search_any); None: no such filter
-    name_any_found: Callable[[str], Any] | None = None
-    name_none_found: Callable[[str], Any] | None = None
+    name_any_search: Callable[[str], Any] | None = None
+    name_none_search: Callable[[str], Any] | None = None
 
     def applies_to(self, pv: ProcView) -> bool:
         if self.published_content_only and _not_published_content(pv.proc):
             return False
-        if self.name_any_found is not None and not self.name_any_found(pv.name_canon):
+        if self.name_any_search is not None and not self.name_any_search(pv.name_canon):
             return False
-        return self.name_none_found is None or not self.name_none_found(pv.name_canon)
+        return self.name_none_search is None or not self.name_none_search(pv.name_canon)
 
 
 def _search_any(patterns: list[re.Pattern[str]]) -> Callable[[str], Any] | None:
@@ -99,8 +99,8 @@ def compile_rule(rule: Rule, data: dict[str, Any]) -> CompiledRule:
         set_level=bool(getattr(matcher, "set_level", False)),
         published_content_only=bool(rule.when.get("published_content")),
         legal_basis=tuple(lb.__dict__.copy() for lb in rule.legal_basis),
-        name_any_found=_search_any(name_any),
-        name_none_found=_search_any(name_none),
+        name_any_search=_search_any(name_any),
+        name_none_search=_search_any(name_none),
     )
 
 
@@ -281,8 +281,6 @@ class Engine:
         for k, v in hit.vars.items():  # the matcher's vars, over the ones above
             if not k.startswith("_"):
                 values[k] = in_sentence(v) if k in _QUOTED_VARS else v
-        # str.format_map == string.Formatter().vformat(template, (), mapping) for named fields,
-        # in C (the Python Formatter was ~15 % of a run with many findings)
         return Finding(
             rule_id=rule.id,
             rule_name=rule.name,
@@ -294,9 +292,11 @@ class Engine:
             evidence=Evidence(quote=quote, start=hit.start, end=hit.end, context=context, prov=prov),
             severity=rule.severity,
             category=rule.category,
+            # str.format_map == string.Formatter().vformat(template, (), mapping) for named
+            # fields, in C (the Python Formatter was ~15 % of a run with many findings)
             message=rule.message.format_map(values),
             recommendation={k: v.format_map(values) for k, v in rule.recommendation.items()},
-            # each finding its own copies: a caller may edit a finding's
+            # each finding gets its own copies: a caller may edit one finding's legal basis
             legal_basis=list(map(dict.copy, cr.legal_basis)),
             confidence=_weakest(rule.confidence, hit.vars.get("_confidence")),
             status=rule.status,

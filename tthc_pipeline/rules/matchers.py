@@ -219,7 +219,8 @@ class ComponentView:
         self._cell_ends_: list[int] | None = None
         self._cells: list[tuple[int, int]] | None = None
         self._literals: dict[str, bool] = {}  # prefilter literal -> found in canon (catalogue-wide)
-        self.cache: dict[str, Any] = {}  # per-component results shared by rules (citations …)
+        # per-component results shared by rules (citations …) and each hit's segment, by span
+        self.cache: dict[Any, Any] = {}
         self._unaccented: bool | None = None
 
     @property

@@ -19,11 +19,12 @@ KIND_BY_LABEL = {"trực tiếp": "truc_tiep", "trực tuyến": "truc_tuyen", "
 UNIT_BY_LABEL = {"ngày làm việc": "ngay_lam_viec", "ngày": "ngay", "giờ": "gio", "tháng": "thang", "năm": "nam"}
 
 _TIME_CELL = r"(?:(\d+(?:[.,]\d+)?) ?(Ngày làm việc|Ngày|Giờ|Tháng|Năm)|(?=Không có thông tin))"
+# the rows as first written: the specification _row_matches answers for without running it
 _ROW = re.compile(r"(Trực tiếp|Trực tuyến|Dịch vụ bưu chính)" + _TIME_CELL)
 # _ROW split by the label's first words, each regex starting with a literal ("Trực t", the
 # parser factors it out of the alternation) that the regex engine scans for
 _ROWS_BY_LABEL = (re.compile(r"(Trực tiếp|Trực tuyến)" + _TIME_CELL), re.compile(r"(Dịch vụ bưu chính)" + _TIME_CELL))
-_START = operator.methodcaller("start")
+_BY_START = operator.methodcaller("start")
 # the amount with its unit as the portal writes it ("10,000 Việt Nam Đồng", "100 VNĐ", "10 USD")
 _FEE_CELL = re.compile(r"(Miễn phí|Không có thông tin|Không|[\d.,]+(?: ?(?:Việt Nam Đồng|VNĐ|VND|đồng|USD|Đồng))?)")
 _NO_INFO_CHARS = len("Không có thông tin")
@@ -51,7 +52,7 @@ def _row_matches(text: str) -> list[re.Match[str]]:
     rows = list(direct_or_online.finditer(text))
     if "Dịch vụ bưu chính" in text:  # (a find costs less than a regex scan finding nothing)
         rows += postal.finditer(text)
-        rows.sort(key=_START)
+        rows.sort(key=_BY_START)
     return rows
 
 
