@@ -87,6 +87,20 @@ def test_undated_relations_are_listed_not_read(tmp_path: Path) -> None:
     assert s.to_dict()["undated"] == s.undated
 
 
+def test_a_replacement_date_one_relation_knows_is_not_uncertain(tmp_path: Path) -> None:
+    """Two successors on one day, one in force from then, the other dated only by its issue
+    date: the day is known, so the status does not call it uncertain; alone, the second is."""
+    old = {"id": "10/2020/NĐ-CP", "effective": "2020-05-01"}
+    issued_only = {"id": "12/2022/NĐ-CP", "issued": "2022-03-01", "relations": [{"type": "replaces", "target": "10/2020/NĐ-CP"}]}
+    effective = {"id": "13/2022/NĐ-CP", "effective": "2022-03-01", "relations": [{"type": "replaces", "target": "10/2020/NĐ-CP"}]}
+    _write(tmp_path / "registry" / "a.yaml", {"entries": [old, issued_only, effective]})
+    s = Registry.load(tmp_path).status("10/2020/NĐ-CP", D("2026-06-30"))
+    assert (s.code, s.since, sorted(s.by), s.date_uncertain) == ("replaced", D("2022-03-01"), ["12/2022/NĐ-CP", "13/2022/NĐ-CP"], False)
+    _write(tmp_path / "registry" / "a.yaml", {"entries": [old, issued_only]})
+    s = Registry.load(tmp_path).status("10/2020/NĐ-CP", D("2026-06-30"))
+    assert (s.code, s.since, s.date_uncertain) == ("replaced", D("2022-03-01"), True)
+
+
 def test_inverse_relations_are_derived_once(reg: Registry) -> None:
     nd61 = reg.get("61/2018/ND-CP")  # ASCII id is canonicalised
     kinds = {(r.type, r.target, r.derived) for r in nd61.relations}

@@ -29,6 +29,14 @@ def _proc(basis: str) -> Procedure:
                      components={"legal_basis": TextSpan(basis, Provenance(document="<test>", start=0, end=len(basis)))})
 
 
+def _registry(tmp_path: Path, yaml_text: str) -> Registry:
+    """A registry of one family file, ``yaml_text``, in a fresh corpus folder."""
+    folder = tmp_path / "registry"
+    folder.mkdir(exist_ok=True)
+    (folder / "t.yaml").write_text(yaml_text, encoding="utf-8")
+    return Registry.load(tmp_path)
+
+
 def test_no_fallback_status_table():
     assert not (default_rules_dir() / "data" / "citation_status.yaml").exists()
     assert "citation_status" not in load_catalogue().data
@@ -65,22 +73,19 @@ def test_cc001_uses_the_repository_registry_when_none_is_given():
 def test_cc001_says_when_its_date_is_only_an_issue_date(tmp_path):
     """A replacement whose successor's effective date is not known dates from the successor's
     issue date, a lower bound: the message and the reason say so instead of stating it."""
-    (tmp_path / "registry").mkdir()
-    (tmp_path / "registry" / "t.yaml").write_text(
+    only_issued = (
         "family: t\nentries:\n"
         "  - {id: 43/2011/NĐ-CP, type: Nghị định, title: cũ, confidence: S}\n"
-        "  - id: 42/2022/NĐ-CP\n    type: Nghị định\n    title: mới\n    issued: 2022-06-24\n    confidence: S\n"
-        "    relations:\n      - {type: replaces, target: 43/2011/NĐ-CP, confidence: U}\n"
+        "  - {id: 42/2022/NĐ-CP, type: Nghị định, title: mới, issued: 2022-06-24, confidence: S,\n"
+        "     relations: [{type: replaces, target: 43/2011/NĐ-CP, confidence: U}]}\n")
+    effective = only_issued + (
         "  - {id: 45/2020/NĐ-CP, type: Nghị định, title: khác, issued: 2020-04-08, effective: 2020-05-22, confidence: V,\n"
-        "     relations: [{type: replaces, target: 43/2011/NĐ-CP, confidence: V}]}\n",
-        encoding="utf-8")
-    registry = Registry.load(tmp_path)
+        "     relations: [{type: replaces, target: 43/2011/NĐ-CP, confidence: V}]}\n")
     engine = Engine.from_dir(select=["CC001"])
-    (f,) = engine.check([_proc("Nghị định số 43/2011/NĐ-CP")], as_of=date(2021, 1, 1), registry=registry)
+    basis = [_proc("Nghị định số 43/2011/NĐ-CP")]
+    (f,) = engine.check(basis, as_of=date(2021, 1, 1), registry=_registry(tmp_path, effective))
     assert f.message.endswith("bởi 45/2020/NĐ-CP từ 22/5/2020.")  # an effective date: stated as it is
-    only_issued = tmp_path / "registry" / "t.yaml"
-    only_issued.write_text(only_issued.read_text(encoding="utf-8").split("  - {id: 45/2020")[0], encoding="utf-8")
-    (f,) = engine.check([_proc("Nghị định số 43/2011/NĐ-CP")], as_of=date(2023, 1, 1), registry=Registry.load(tmp_path))
+    (f,) = engine.check(basis, as_of=date(2023, 1, 1), registry=_registry(tmp_path, only_issued))
     assert f.message == ("Căn cứ pháp lý trích dẫn 43/2011/NĐ-CP; tại ngày rà soát, văn bản này đã bị thay thế bởi "
                          "42/2022/NĐ-CP từ 24/6/2022 (ngày ban hành; ngày có hiệu lực chưa xác minh).")
     assert "24/6/2022 (ngày ban hành; ngày có hiệu lực chưa xác minh); thủ tục" in f.recommendation["ly_do"]
@@ -195,16 +200,13 @@ def test_cc002_is_as_certain_as_the_amendments_it_names(tmp_path):
     """10/2020 is partly repealed by 20/2021 [V] and amended by 30/2022 [U]: a basis citing the
     repeal only is told of the amendment, as certain as the amendment; the recommendation lists
     plain document numbers, the message says what each did."""
-    (tmp_path / "registry").mkdir()
-    (tmp_path / "registry" / "t.yaml").write_text(
+    registry = _registry(tmp_path, (
         "entries:\n"
         "  - {id: 10/2020/TT-BCA, type: Thông tư, effective: '2020-07-01', confidence: V}\n"
         "  - {id: 20/2021/TT-BCA, type: Thông tư, effective: '2021-02-01', confidence: V,\n"
         "     relations: [{type: repeals, target: 10/2020/TT-BCA, articles: [{dieu: '3'}], confidence: V}]}\n"
         "  - {id: 30/2022/TT-BCA, type: Thông tư, effective: '2022-02-01', confidence: U,\n"
-        "     relations: [{type: amends, target: 10/2020/TT-BCA, confidence: U}]}\n",
-        encoding="utf-8")
-    registry = Registry.load(tmp_path)
+        "     relations: [{type: amends, target: 10/2020/TT-BCA, confidence: U}]}\n"))
     engine = Engine.from_dir(select=["CC002"])
     (f,) = engine.check([_proc("Thông tư số 10/2020/TT-BCA; Thông tư số 20/2021/TT-BCA")], as_of=date(2023, 1, 1),
                         registry=registry)

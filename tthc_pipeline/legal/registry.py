@@ -483,7 +483,9 @@ class Registry:
             terminal.sort(key=lambda t: t[0])
             when, code, _, uncertain = terminal[0]
             hits = [t for t in terminal if t[0] == when]
-            return self._status(code, when, [t[2] for t in hits], any(t[3] for t in hits))
+            # the date is only a lower bound when no relation of that day has a known date: one
+            # that has establishes it
+            return self._status(code, when, [t[2] for t in hits], all(t[3] for t in hits))
         # every amendment and partial repeal in force, with the clauses it names: a partly
         # repealed document may also have been amended, elsewhere or in the same clauses
         touched: dict[str, dict[str, list[dict[str, str]]]] = {}
