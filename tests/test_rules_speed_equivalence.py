@@ -147,6 +147,24 @@ def test_duplicate_hits_give_one_finding(portal_procedures):
     assert len({f.fingerprint for f in twice}) == len(twice)
 
 
+def test_a_repeated_quote_is_reported_where_its_guards_let_it_be():
+    """A hit whose fingerprint was already reported is dropped before its guards; one whose
+    earlier twin the guards excused is not: it is judged, and reported, on its own words."""
+    from tthc_pipeline.procedures.model import Procedure, Provenance, TextSpan
+
+    engine = Engine.from_dir(select=["CQ001"])  # its segment guard excuses "(cũ)"
+
+    def starts(agencies: str) -> list[int]:
+        proc = Procedure(id="p1", name="Cấp giấy phép", code="1.000001",
+                         components={"agencies": TextSpan(agencies, Provenance(document="<t>", start=0, end=len(agencies)))})
+        return [f.evidence.start for f in engine.check([proc], as_of=date(2026, 6, 30))]
+
+    assert starts("Ủy ban nhân dân cấp huyện (cũ). Ủy ban nhân dân cấp huyện.") == [32]
+    assert starts("Ủy ban nhân dân cấp huyện. Ủy ban nhân dân cấp huyện (cũ).") == [0]
+    assert starts("Ủy ban nhân dân cấp huyện. Ủy ban nhân dân cấp huyện.") == [0]
+    assert starts("Ủy ban nhân dân cấp huyện (cũ). Ủy ban nhân dân cấp huyện (cũ).") == []
+
+
 def test_catalogue_alternation_by_first_letter_matches_like_the_first_form(portal_procedures):
     """CatalogueMatcher's regex with each pattern as its own alternative behind its first
     letter gives the same spans and the same entries as one named group per entry."""
