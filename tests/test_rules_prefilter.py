@@ -305,6 +305,20 @@ def test_electronic_return_tried_at_its_words_answers_as_the_search(portal_proce
     assert hits > 200  # both answers were compared
 
 
+def test_submissions_tried_at_their_verbs_are_finditer_s(portal_procedures):
+    rng = random.Random(29)
+    parts = ["nộp ", "gửi ", "không ", "hồ sơ ", "kết quả ", "phí ", "theo dõi ", "qua ", "bưu chính", "bưu điện",
+             "trực tuyến", "vneid", "dịch vụ ", ".", ";", " ", "a", "nộp", "gửi"]
+    texts = _texts(portal_procedures) + _generated(rng, parts)
+    hits = 0
+    for channel in (builtins._STEPS_POSTAL, builtins._STEPS_ONLINE):
+        for text in texts:
+            want = [m.span() for m in channel.finditer(text)]
+            assert [m.span() for m in builtins._submissions(channel, text)] == want, repr(text)
+            hits += bool(want)
+    assert hits > 500  # both answers were compared
+
+
 def test_file_names_removed_as_the_first_regex_did(portal_procedures):
     rng = random.Random(19)
     parts = [".doc", ".docx", ".pdf", ".xls", ".xlsx", "mẫu", "a", " ", "\n", ".", "x", "(", "01.", "tờ khai"]

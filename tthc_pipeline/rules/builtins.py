@@ -15,7 +15,7 @@ import warnings
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from rapidfuzz import fuzz
 
@@ -697,7 +697,20 @@ _POSTAL_VI = "nộp hồ sơ qua dịch vụ bưu chính công ích"
 def _submits_by(channel: re.Pattern[str], steps: str) -> bool:
     """Do the steps let the applicant submit by ``channel``, not in a refusal ("không tiếp nhận
     hồ sơ nộp trực tuyến hoặc qua dịch vụ bưu chính")?"""
-    return any("không" not in steps[max(0, m.start() - 30):m.start()] for m in channel.finditer(steps))
+    return any("không" not in steps[max(0, m.start() - 30):m.start()] for m in _submissions(channel, steps))
+
+
+def _submissions(channel: re.Pattern[str], steps: str) -> Iterator[re.Match[str]]:
+    """``channel.finditer(steps)``, tried only at each "nộp"/"gửi" (``str.find``), where every
+    match of _STEPS_POSTAL and _STEPS_ONLINE starts: their leading look-behind made finditer
+    try the whole regex at every character (measured on the 339 portal steps: 30 µs a text,
+    13 µs this way). As finditer, the next match is looked for from the end of the last one;
+    ``match`` still reads the look-behind before the position."""
+    match, end = channel.match, 0
+    for p in literal_starts(steps, ("nộp", "gửi")):
+        if p >= end and (m := match(steps, p)) is not None:
+            end = m.end()
+            yield m
 
 
 class InPersonOnly:
