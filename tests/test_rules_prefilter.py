@@ -305,6 +305,40 @@ def test_electronic_return_tried_at_its_words_answers_as_the_search(portal_proce
     assert hits > 200  # both answers were compared
 
 
+def test_submissions_tried_at_their_verbs_are_finditer_s(portal_procedures):
+    rng = random.Random(29)
+    parts = ["nộp ", "gửi ", "không ", "hồ sơ ", "kết quả ", "phí ", "theo dõi ", "qua ", "bưu chính", "bưu điện",
+             "trực tuyến", "vneid", "dịch vụ ", ".", ";", " ", "a", "nộp", "gửi"]
+    texts = _texts(portal_procedures) + _generated(rng, parts)
+    hits = 0
+    for channel in (builtins._STEPS_POSTAL, builtins._STEPS_ONLINE):
+        for text in texts:
+            want = [m.span() for m in channel.finditer(text)]
+            assert [m.span() for m in builtins._submissions(channel, text)] == want, repr(text)
+            hits += bool(want)
+    assert hits > 500  # both answers were compared
+
+
+_WORKING_DAYS_NUMBER_FIRST = re.compile(
+    r"(?<![\d.,/])(\d{1,3})(?:\s*\([^)]{1,20}\))?(?:\s*(?:đến|-|–)\s*(\d{1,3})(?:\s*\([^)]{1,20}\))?)?\s*ngày làm việc")
+_PLAIN_DAYS_FIRST = re.compile(r"(?<![\d.,/])(\d{1,3})\s*ngày(?!\s*làm việc)")
+
+
+def test_day_numbers_found_as_the_first_regexes_did(portal_procedures):
+    rng = random.Random(31)
+    parts = ["1", "07", "1234", ".", ",", "/", " ", "(mười lăm)", " đến ", "-", "ngày", " làm việc", "a", "x"]
+    texts = _texts(portal_procedures) + _generated(rng, parts)
+    hits = 0
+    for first, now in ((_WORKING_DAYS_NUMBER_FIRST, builtins._WORKING_DAYS_NUMBER), (_PLAIN_DAYS_FIRST, builtins._PLAIN_DAYS)):
+        for text in texts:
+            start = len(text) // 3  # from inside a text too (_says_plain_days reads a row's description)
+            for pos in (0, start):
+                want = [(m.span(), m.groups()) for m in first.finditer(text, pos)]
+                assert [(m.span(), m.groups()) for m in now.finditer(text, pos)] == want, repr(text)
+                hits += bool(want)
+    assert hits > 1000  # both answers were compared
+
+
 def test_file_names_removed_as_the_first_regex_did(portal_procedures):
     rng = random.Random(19)
     parts = [".doc", ".docx", ".pdf", ".xls", ".xlsx", "mẫu", "a", " ", "\n", ".", "x", "(", "01.", "tờ khai"]

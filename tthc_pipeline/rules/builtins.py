@@ -15,7 +15,7 @@ import warnings
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from rapidfuzz import fuzz
 
@@ -697,7 +697,20 @@ _POSTAL_VI = "nộp hồ sơ qua dịch vụ bưu chính công ích"
 def _submits_by(channel: re.Pattern[str], steps: str) -> bool:
     """Do the steps let the applicant submit by ``channel``, not in a refusal ("không tiếp nhận
     hồ sơ nộp trực tuyến hoặc qua dịch vụ bưu chính")?"""
-    return any("không" not in steps[max(0, m.start() - 30):m.start()] for m in channel.finditer(steps))
+    return any("không" not in steps[max(0, m.start() - 30):m.start()] for m in _submissions(channel, steps))
+
+
+def _submissions(channel: re.Pattern[str], steps: str) -> Iterator[re.Match[str]]:
+    """``channel.finditer(steps)``, tried only at each "nộp"/"gửi" (``str.find``), where every
+    match of _STEPS_POSTAL and _STEPS_ONLINE starts: their leading look-behind made finditer
+    try the whole regex at every character (measured on the 339 portal steps: 30 µs a text,
+    13 µs this way). As finditer, the next match is looked for from the end of the last one;
+    ``match`` still reads the look-behind before the position."""
+    match, end = channel.match, 0
+    for p in literal_starts(steps, ("nộp", "gửi")):
+        if p >= end and (m := match(steps, p)) is not None:
+            end = m.end()
+            yield m
 
 
 class InPersonOnly:
@@ -1079,8 +1092,14 @@ def _value_vi(value: float, unit: str | None, other_unit: str | None, reference:
 
 _WORKING_DAYS_LIMIT = re.compile(r"\d(?:\s*\([^)]{1,20}\))?\s*ngày làm việc")
 # "07 ngày làm việc", "15 (mười lăm) ngày làm việc", "từ 03 đến 05 ngày làm việc" (both numbers)
+# (a number not glued to a digit, ".", "," or "/" before it, "(?<![\d.,/])(\d{1,3})", written
+# _NUMBER_START: one look-behind of two characters after the first digit, so that the regex
+# starts with a digit the engine scans for, not a look-behind it tries at every character
+# (measured on the 339 portal channel tables: 34 µs a text, 9 µs this way; same matches:
+# tests/test_rules_prefilter.py)
+_NUMBER_START = r"(\d(?<![\d.,/]\d)\d{0,2})"
 _WORKING_DAYS_NUMBER = re.compile(
-    r"(?<![\d.,/])(\d{1,3})(?:\s*\([^)]{1,20}\))?(?:\s*(?:đến|-|–)\s*(\d{1,3})(?:\s*\([^)]{1,20}\))?)?\s*ngày làm việc")
+    _NUMBER_START + r"(?:\s*\([^)]{1,20}\))?(?:\s*(?:đến|-|–)\s*(\d{1,3})(?:\s*\([^)]{1,20}\))?)?\s*ngày làm việc")
 # a time limit in working days, as the steps word one ("trong thời hạn 01 ngày làm việc",
 # "không quá 05 (năm) ngày làm việc"), not a lead time ("trước kỳ sát hạch ít nhất 07 ngày làm
 # việc"): what comes right before each "ngày làm việc" (found by str.find: a regex starting
@@ -1091,7 +1110,7 @@ _WORKING_DAYS = "ngày làm việc"
 _LIMIT_NUMBER = r"(?:thời hạn|thời gian|trong vòng|không quá|tối đa)\s*(?:là\s*)?(?:tối đa\s*)?(\d{1,3})(?:\s*\([^)]{1,15}\))?"
 _LIMIT_BEFORE_DAYS = re.compile(_LIMIT_NUMBER + r"\s*$")
 # a number of days without "làm việc" ("Trong thời gian 15 ngày: cơ quan … xem xét")
-_PLAIN_DAYS = re.compile(r"(?<![\d.,/])(\d{1,3})\s*ngày(?!\s*làm việc)")
+_PLAIN_DAYS = re.compile(_NUMBER_START + r"\s*ngày(?!\s*làm việc)")
 
 
 def _working_day_limits(steps: str) -> set[int]:
