@@ -115,11 +115,12 @@ def test_findings_validate_against_the_json_schema(engine):
 
 
 def test_registry_object_is_used_when_given(engine):
-    class OneDocRegistry:  # the interface of tthc_pipeline.legal.registry.Registry.status
+    from tthc_pipeline.legal.registry import Status
+
+    class OneDocRegistry:  # the interface of tthc_pipeline.legal.registry.Registry.status: a Status
         def status(self, doc_id, as_of):
-            from types import SimpleNamespace
             code = "repealed" if doc_id == "68/2013/TT-BCA" else "in_force"
-            return SimpleNamespace(code=code, since=date(2020, 1, 1), by=["99/2019/TT-BCA"], label_vi="đã bị bãi bỏ")
+            return Status(code, date(2020, 1, 1), ["99/2019/TT-BCA"], "đã bị bãi bỏ")
 
     p = proc(legal_basis="Hướng dẫn xử lý khiếu nại68/2013/TT-BCALuật Khiếu nại năm 201102/2011/QH13")
     got = [f for f in engine.check([p], as_of=AS_OF, registry=OneDocRegistry()) if f.rule_id == "CC001"]

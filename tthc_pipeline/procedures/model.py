@@ -85,11 +85,16 @@ class Provenance:
 
     def shifted(self, offset: int, length: int) -> "Provenance":
         """Provenance of a sub-span starting ``offset`` chars into this span."""
-        start = None if self.start is None else self.start + offset
         # the constructor, not dataclasses.replace (which introspects the fields on every
         # call: it showed in the rule engine's profile, one call per finding)
-        return Provenance(self.document, self.sha256, self.page, self.node_id, start,
-                          None if start is None else start + length)
+        return Provenance(self.document, self.sha256, self.page, self.node_id, *self.sub_span(offset, length))
+
+    def sub_span(self, offset: int, length: int) -> tuple[int | None, int | None]:
+        """(start, end) in the source of the sub-span ``offset`` chars into this span (None
+        where this span's offsets are unknown); what a finding's provenance reads, without a
+        Provenance built per finding."""
+        start = None if self.start is None else self.start + offset
+        return start, None if start is None else start + length
 
 
 @dataclass

@@ -163,13 +163,13 @@ class RegistryMatcher:
         cited_keys = {c.key for c in cited}
         hits = []
         for c in cited:
-            st = self._status(ctx, c.number)
-            code = getattr(st, "code", None)
+            st = self._status(ctx, c.number)  # a legal.registry.Status ("unknown" for none)
+            code = st.code
             if code not in self.statuses:
                 continue
-            by = [str(b) for b in (getattr(st, "by", None) or [])]
-            confidence = getattr(st, "confidence", None) or "U"
-            touched = getattr(st, "touched", None) or {}
+            by = [str(b) for b in st.by]
+            confidence = st.confidence or "U"
+            touched = st.touched
             # the short form ("đã được thay thế"), not the registry's label ("Hết hiệu lực (đã bị
             # thay thế)"), whose parenthesis and "còn hiệu lực" read wrongly in a sentence
             status_vi = STATUS_VI.get(code, code)
@@ -194,7 +194,6 @@ class RegistryMatcher:
                     by_vi = f"{', '.join(by)} và được sửa đổi, bổ sung bởi {', '.join(amenders)}"
                     by = by + amenders
                     confidence = weakest(confidence, *(marks.get(d, "U") for d in amenders))
-            since = getattr(st, "since", None)
             hits.append(
                 Hit(
                     component,
@@ -204,16 +203,16 @@ class RegistryMatcher:
                         "document": c.number,
                         "status": code,
                         "status_vi": status_vi,
-                        "since": date_vi(since) if isinstance(since, date) else (since or "?"),
+                        "since": date_vi(st.since) if st.since else "?",
                         # a date the registry only bounds (the other document's issue date: its
                         # effective date is not known) is said to be one, never stated as a fact
-                        "since_note": _SINCE_UNVERIFIED if getattr(st, "date_uncertain", False) else "",
+                        "since_note": _SINCE_UNVERIFIED if st.date_uncertain else "",
                         "by": ", ".join(by) or "?",
                         "by_vi": by_vi or ", ".join(by) or "?",
                         # a document "đã hết hiệu lực theo" the one that ended it ("hết hiệu lực"
                         # takes no agent), "đã bị thay thế, bãi bỏ bởi" the others
                         "by_prep": "theo" if code == "expired" else "bởi",
-                        "touched_vi": _touched_vi(touched, _cited_articles(view, c), getattr(st, "touched_complete", False))
+                        "touched_vi": _touched_vi(touched, _cited_articles(view, c), st.touched_complete)
                         if touched else "",
                         "_confidence": confidence,
                     },

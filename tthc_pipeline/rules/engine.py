@@ -19,7 +19,7 @@ import gc
 import re
 import time
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -47,11 +47,17 @@ class CompiledRule:
     name_none: list[re.Pattern[str]]
     set_level: bool
     published_content_only: bool = False
-    # the rule's legal basis as a finding lists it (each finding gets copies of these dicts)
-    legal_basis: tuple[dict[str, Any], ...] = ()
-    # name_any and name_none as one search each (see _search_any); None: no such filter
-    name_any_search: Callable[[str], Any] | None = None
-    name_none_search: Callable[[str], Any] | None = None
+    # derived from the above: the rule's legal basis as a finding lists it (each finding gets
+    # copies of these dicts), and name_any / name_none as one search each (see _search_any;
+    # None: no such filter)
+    legal_basis: tuple[dict[str, Any], ...] = field(init=False)
+    name_any_search: Callable[[str], Any] | None = field(init=False)
+    name_none_search: Callable[[str], Any] | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.legal_basis = tuple(lb.__dict__.copy() for lb in self.rule.legal_basis)
+        self.name_any_search = _search_any(self.name_any)
+        self.name_none_search = _search_any(self.name_none)
 
     def applies_to(self, pv: ProcView) -> bool:
         if self.published_content_only and _not_published_content(pv.proc):
@@ -88,19 +94,14 @@ def _not_published_content(proc: Procedure) -> bool:
 def compile_rule(rule: Rule, data: dict[str, Any]) -> CompiledRule:
     where = f"{rule.id}"
     matcher = build_matcher(rule, data)
-    name_any = [compile_regex(p, f"{where}.when") for p in rule.when.get("name_any", [])]
-    name_none = [compile_regex(p, f"{where}.when") for p in rule.when.get("name_none", [])]
     return CompiledRule(
         rule=rule,
         matcher=matcher,
         guards=[Guard(g, f"{where}.guards") for g in rule.guards],
-        name_any=name_any,
-        name_none=name_none,
+        name_any=[compile_regex(p, f"{where}.when") for p in rule.when.get("name_any", [])],
+        name_none=[compile_regex(p, f"{where}.when") for p in rule.when.get("name_none", [])],
         set_level=bool(getattr(matcher, "set_level", False)),
         published_content_only=bool(rule.when.get("published_content")),
-        legal_basis=tuple(lb.__dict__.copy() for lb in rule.legal_basis),
-        name_any_search=_search_any(name_any),
-        name_none_search=_search_any(name_none),
     )
 
 
@@ -254,11 +255,12 @@ class Engine:
         view = pv.view(hit.component)
         quote = view.text[hit.start : hit.end]
         if fp is None:
+            fp_quote = _fingerprint_quote(quote, hit)
             occurrence = 0
             if items is not None and rule.report == "per_item" and hit.component == "dossier" and quote.strip():
-                key = quote_key(_fingerprint_quote(quote, hit))
-                occurrence = _item_ordinal(items, (rule.id, pv, hit.component, key), view.item(hit.start, hit.end)[0])
-            fp = fingerprint(rule.id, proc.id, hit.component, _fingerprint_quote(quote, hit), occurrence)
+                key = (rule.id, pv, hit.component, quote_key(fp_quote))
+                occurrence = _item_ordinal(items, key, view.item(hit.start, hit.end)[0])
+            fp = fingerprint(rule.id, proc.id, hit.component, fp_quote, occurrence)
         if seen is not None:
             if fp in seen:
                 return None
@@ -271,12 +273,9 @@ class Engine:
         context = context or hit.vars.get("_context", "")
         prov: dict[str, Any] = {}
         if view.prov is not None:
-            # what view.prov.shifted(hit.start, hit.end - hit.start) holds, without building
-            # that Provenance only to read five of its fields
             source = view.prov
-            start = None if source.start is None else source.start + hit.start
-            prov = {"document": source.document, "page": source.page, "node_id": source.node_id, "start": start,
-                    "end": None if start is None else start + hit.end - hit.start}
+            start, end = source.sub_span(hit.start, hit.end - hit.start)
+            prov = {"document": source.document, "page": source.page, "node_id": source.node_id, "start": start, "end": end}
         component_vi = COMPONENT_LABELS_VI.get(hit.component, hit.component)
         if names is None:
             name = in_sentence(proc.name or "")
