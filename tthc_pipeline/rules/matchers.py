@@ -617,25 +617,42 @@ def _entry_alternation(entries: list[list[str]], only: list[int] | None = None, 
     before its group, ``b(?P<e0_0>…)|s(?P<e0_1>…)|…``: the same matches in the same order
     (the match's span is the whole alternative), but the regex engine then skips to the next
     of those letters instead of trying every alternative at every character (~70 ns a
-    character on a component the prescan lets through: HS013's data replacements; CQ003
-    keeps the first form, one of its patterns starts with a look-behind)."""
+    character on a component the prescan lets through: HS013's data replacements; CQ003's
+    agency renames, whose "(?<!\\w)bộ lao động…" has its look-behind moved after the letter)."""
     chosen = [(i, entries[i]) for i in (range(len(entries)) if only is None else only)]
-    firsts = [_plain_first_letter(p) for _, patterns in chosen for p in patterns]
-    if not by_letter or not all(firsts):
+    splits = [_split_first_letter(p) for _, patterns in chosen for p in patterns]
+    if not by_letter or not all(splits):
         return "|".join(f"(?P<e{i}>" + "|".join(patterns) + ")" for i, patterns in chosen)
     out, k = [], 0
     for i, patterns in chosen:
-        for j, p in enumerate(patterns):
-            letter = firsts[k]
+        for j in range(len(patterns)):
+            letter, rest = splits[k]
             k += 1
-            out.append(f"{letter}(?P<e{i}_{j}>{p[len('(?:') + len(letter):]}")  # "(?:bộ…)" → "b(?P<…>ộ…)"
+            out.append(f"{letter}(?P<e{i}_{j}>{rest})")  # "(?:bộ…)" → "b(?P<…>ộ…)"
     return "|".join(out)
 
 
-def _plain_first_letter(wrapped: str) -> str | None:
-    """The letter a "(?:…)"-wrapped pattern must start with, when it is written as a plain
-    character right after "(?:" and nothing (a quantifier, an alternation) applies to it alone."""
+def _split_first_letter(wrapped: str) -> tuple[str, str] | None:
+    """(letter, rest) with ``letter + rest`` matching what a "(?:…)"-wrapped pattern matches,
+    when the pattern must start with that letter: written as a plain character right after
+    "(?:" (nothing, a quantifier or an alternation, applies to it alone), or after a leading
+    ``(?<!\\w)``, which then moves after it as ``(?<!\\wb)`` (at the letter's end, the two
+    characters before are "?b" with the letter matched: not a word character and "b" exactly
+    when no word character precedes the letter)."""
     body = wrapped[len("(?:"):-1]
+    look_behind = body.startswith(_WORD_START_LB)
+    if look_behind:
+        body = body[len(_WORD_START_LB):]
+    first = _plain_first_letter(body)
+    if first is None:
+        return None
+    rest = body[len(first):]
+    return (first, f"(?<!\\w{first}){rest}") if look_behind else (first, rest)
+
+
+def _plain_first_letter(body: str) -> str | None:
+    """The letter ``body`` must start with, when it is written as a plain character at its
+    start and nothing (a quantifier, an alternation) applies to it alone."""
     parsed = parse_case_sensitive(body)
     if not body or parsed is None or not len(parsed) or parsed[0][0] is not sre.LITERAL:
         return None
