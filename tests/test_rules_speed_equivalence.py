@@ -292,3 +292,25 @@ def test_unaccented_decided_on_a_prefix_as_on_the_first_2000(portal_procedures):
     for text in texts:
         n = min(len(text), 2000)
         assert ComponentView(text, None).unaccented == (n >= 20 and count_non_ascii(text, 2000) * 100 < n)
+
+
+def test_placeholder_result_reads_the_one_code_as_the_regex_did(portal_procedures):
+    """``_placeholder_result`` from ``str.find`` answers as its specification (the regex and
+    the count of "Mã:") on every component of the portal records and on generated texts
+    (leading junk, line breaks, the code before and after 60 characters, one or two codes)."""
+    import random
+
+    from tthc_pipeline.rules.matchers import _PLACEHOLDER_RESULT, _placeholder_result
+
+    def spec(text):
+        return _PLACEHOLDER_RESULT.match(text) is not None and text.count("Mã:") == 1
+
+    texts = [span.text for proc in portal_procedures for span in proc.components.values()]
+    rng = random.Random(5)
+    pieces = ["Mã:", "Mã: ", "Test", "TEST_P001", "test", "p1", "P", "x", " ", "\n", ".", "…", "_", "-",
+              "Từ khóa", "a" * 30, "Mã", "1", "\t"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    assert sum(_placeholder_result(t) for t in texts) > 100
+    for text in texts:
+        assert _placeholder_result(text) == spec(text), text
+

@@ -37,10 +37,23 @@ EMPTY_MARKERS = {"", "không có thông tin", "không quy định", "không", "k
 # KQ.G01.000279Từ khóaKhông có thông tin…" (the code and empty cells make it long), or a
 # test entry left on the page, whatever its name: "Công an XãMã: Test_P001Từ khóa…" (1.010047)
 _PLACEHOLDER_RESULT = re.compile(r"[\s.…_-]*Mã:|[^\n]{0,60}?Mã:\s*(?i:test)(?:[\W_]|(?i:p)?\d|$)")
+# _PLACEHOLDER_RESULT's two branches at the text's only "Mã:"
+_PLACEHOLDER_LEAD = re.compile(r"[\s.…_-]*")
+_PLACEHOLDER_TEST = re.compile(r"Mã:\s*(?i:test)(?:[\W_]|(?i:p)?\d|$)")
 
 
 def _placeholder_result(text: str) -> bool:
-    return _PLACEHOLDER_RESULT.match(text) is not None and text.count("Mã:") == 1
+    """``_PLACEHOLDER_RESULT.match(text) is not None and text.count("Mã:") == 1``, read at
+    the one "Mã:" found by ``str.find``: the first branch matches when only its characters
+    come before it, the second (lazy, up to 60 characters but a line break) when it starts
+    within the first 60 characters, after no line break, with "test" after it. The
+    regex tried its lazy branch at each of the 60 first characters (two calls a procedure)."""
+    i = text.find("Mã:")
+    if i < 0 or text.find("Mã:", i + 3) >= 0:
+        return False
+    if _PLACEHOLDER_LEAD.fullmatch(text, 0, i) is not None:
+        return True
+    return i <= 60 and text.find("\n", 0, i) < 0 and _PLACEHOLDER_TEST.match(text, i) is not None
 
 
 def _placeholder_quote_end(text: str) -> int:
