@@ -314,3 +314,21 @@ def test_placeholder_result_reads_the_one_code_as_the_regex_did(portal_procedure
     for text in texts:
         assert _placeholder_result(text) == spec(text), text
 
+
+def test_level_suffix_cut_as_the_regex_did(portal_procedures):
+    """TR001's ``_without_level_suffix`` skips the regex on names not ending with ")": same
+    names as ``_LEVEL_SUFFIX.sub`` on the portal names and on generated ones (trailing
+    spaces, line breaks, non-breaking spaces, nested brackets)."""
+    import random
+
+    from tthc_pipeline.rules.builtins import _LEVEL_SUFFIX, _without_level_suffix
+    from tthc_pipeline.text.normalize import normalize_for_match
+
+    names = [normalize_for_match(proc.name or proc.component_text("name")) for proc in portal_procedures]
+    rng = random.Random(3)
+    pieces = ["(", ")", "cấp ", "tại ", "thực hiện ", "xã", " ", "\n", "\u00a0", "\u2003", "x"]
+    names += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(20000)]
+    assert sum(_without_level_suffix(n) != n for n in names) > 50
+    for name in names:
+        assert _without_level_suffix(name) == _LEVEL_SUFFIX.sub("", name), name
+

@@ -1365,6 +1365,15 @@ class LocalBasisOnly:
 
 
 _LEVEL_SUFFIX = re.compile(r"\s*\((thực hiện )?(tại )?cấp [^)]*\)\s*$")
+
+
+def _without_level_suffix(name: str) -> str:
+    """``_LEVEL_SUFFIX.sub("", name)``: a name whose last non-space is not ")" has no such
+    suffix (``\\s`` and ``str.rstrip`` take the same Unicode whitespace) and is returned
+    without the regex, which tried every position of the name (three names in four)."""
+    return _LEVEL_SUFFIX.sub("", name) if name.rstrip().endswith(")") else name
+
+
 # words that turn a scope into its complement: "… (trừ trường hợp X)" beside "… (trường hợp
 # X)" (3.000340, 3.000339) are the two halves of one licence, not one procedure twice
 _COMPLEMENT_WORDS = frozenset({"trừ", "ngoài", "không"})
@@ -1392,7 +1401,7 @@ class NearDuplicates:
     def check_set(self, views: list[ProcView], ctx: Context) -> list[tuple[ProcView, Hit]]:
         buckets: dict[str, list[tuple[ProcView, str]]] = {}
         for pv in views:
-            name = _LEVEL_SUFFIX.sub("", pv.name_canon)
+            name = _without_level_suffix(pv.name_canon)
             key = " ".join(name.split()[:4])
             buckets.setdefault(key, []).append((pv, name))
         out = []
