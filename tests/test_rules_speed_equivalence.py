@@ -332,3 +332,23 @@ def test_level_suffix_cut_as_the_regex_did(portal_procedures):
     for name in names:
         assert _without_level_suffix(name) == _LEVEL_SUFFIX.sub("", name), name
 
+
+def test_last_subtable_header_is_the_last_finditer_match():
+    """``_last_subtable_header`` (from the end, by ``str.rfind``) gives the span of the last
+    ``_SUBTABLE_HEADER.finditer`` match on generated items: headers whole, cut, repeated."""
+    import random
+
+    from tthc_pipeline.rules.builtins import _SUBTABLE_HEADER, _last_subtable_header
+
+    rng = random.Random(11)
+    pieces = ["tên giấy tờ", "tên giấy", "mẫu đơn, tờ khai", "số lượng", " ", "\n", "x", "tờ", "tên "]
+    found = 0
+    for _ in range(20000):
+        paper = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 9)))
+        last = None
+        for last in _SUBTABLE_HEADER.finditer(paper):
+            pass
+        got = _last_subtable_header(paper)
+        assert (got and got.span()) == (last and last.span()), paper
+        found += got is not None
+    assert found > 500

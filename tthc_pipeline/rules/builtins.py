@@ -296,6 +296,20 @@ _SUBTABLE_HEADER = re.compile(r"tên giấy tờ\s*(?:mẫu đơn, tờ khai)?\s
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
 
 
+def _last_subtable_header(paper: str) -> "re.Match[str] | None":
+    """The last match of ``_SUBTABLE_HEADER`` in ``paper``: the match at the last "tên giấy
+    tờ" that starts one (matches cannot overlap: a header's tail holds no "tên giấy tờ"),
+    looked for from the end with ``str.rfind``. A ``finditer`` through the item cost ~10x
+    more: the regex engine's scan for its literal start is slower than ``str.find``."""
+    at = paper.rfind("tên giấy tờ")
+    while at >= 0:
+        header = _SUBTABLE_HEADER.match(paper, at)
+        if header is not None:
+            return header
+        at = paper.rfind("tên giấy tờ", 0, at)  # (the words do not overlap themselves)
+    return None
+
+
 def dossier_items(text_canon: str, cells: list[tuple[int, int]] | None = None) -> list[tuple[int, int, int, str]]:
     """(start, end, group, paper) of dossier items; ``group`` changes at case headers and
     ``paper`` is the item text without its quantity cell ("1 bản chính"). ``cells`` are the
@@ -322,9 +336,7 @@ def dossier_items(text_canon: str, cells: list[tuple[int, int]] | None = None) -
             # a sub-table starts: its header ("Tên giấy tờMẫu đơn, tờ khaiSố lượng") is glued
             # to its first item, which starts after it (1.014062: the first "Phiếu CC01 …"
             # was compared with the header on, 93 % like its repeat)
-            header = None
-            for header in _SUBTABLE_HEADER.finditer(paper):
-                pass  # the last header of the item
+            header = _last_subtable_header(paper)
             if header is None:
                 group += 1
             else:
