@@ -371,3 +371,19 @@ def test_ct002_level_regex_finds_the_spans_of_its_first_form(portal_procedures):
     assert sum(bool(first.search(t)) for t in texts) > 500
     for text in texts:
         assert [m.span() for m in rx.finditer(text)] == [m.span() for m in first.finditer(text)], text
+
+
+def test_names_electronic_answers_as_its_regex(portal_procedures):
+    """``_names_electronic`` (``in`` tests) is ``_ELECTRONIC.search`` on every component of
+    the portal records and on generated texts."""
+    import random
+
+    from tthc_pipeline.rules.builtins import _ELECTRONIC, _names_electronic
+
+    texts = [canon(span.text) for proc in portal_procedures for span in proc.components.values()]
+    rng = random.Random(9)
+    pieces = ["điện", " tử", "điện tử", "vneid", "trực tuyến", "trực", "qua mạng", "bưu chính", "bưu điện",
+              "thư điện tử", "email", "mail", " ", "x"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 4))) for _ in range(5000)]
+    for text in texts:
+        assert _names_electronic(text) == (_ELECTRONIC.search(text) is not None), text
