@@ -79,3 +79,64 @@ def test_trim_glued_reads_a_letter_after_the_symbol_as_the_regex_does() -> None:
     differ = [c for c in range(sys.maxunicode + 1)
               if bool(citations._LETTERS.match(chr(c)).group(0)) != (chr(c).isalnum() and not chr(c).isdecimal())]
     assert differ == []
+
+
+def _spans(matches) -> list[tuple]:
+    return [m.regs for m in matches]
+
+
+def corpus_texts() -> list[str]:
+    """The documents of the repository's corpus samples and of the shared real data (markdown)."""
+    root = Path(__file__).resolve().parents[1]
+    files = sorted((root / "corpus" / "samples").glob("*")) + sorted((PORTAL.parents[1] / "md").glob("*.md"))
+    return [f.read_text("utf-8", errors="replace") for f in files if f.is_file()]
+
+
+def test_strict_scan_from_the_symbols_equals_finditer_on_real_texts() -> None:
+    from tthc_pipeline.text.normalize import clean
+
+    texts = real_texts() + corpus_texts()
+    texts += [clean(t) for t in texts]
+    differ = [t[:200] for t in texts if _spans(citations._strict_matches(t)) != _spans(NUMBER_RE.finditer(t))]
+    assert differ == []
+    assert sum(len(_spans(NUMBER_RE.finditer(t))) for t in texts) > 1000  # the texts do cite
+
+
+def test_strict_scan_from_the_symbols_equals_finditer_on_generated_texts() -> None:
+    """Also at the widest reach: 5 digits, ".ddd", spaces around both "/" (the generator's
+    separators go up to 4 spaces, one more than a number may have), adjacent and overlapping
+    candidates ("1/2/NĐ-CP", "12345.678 / 2O18 /NĐ-CP/TT-BCA")."""
+    rng = random.Random(20261130)
+    texts = generated_texts()
+    heads = ["12345.678", "99999", "1.5", "15a", "7", "0", "123456", "2011"]
+    tails = ["NĐ-CP", "TT-BCA", "QH14", "UBTVQH11", "nđ-cp", "ttlt-bca-bqp", "TTg", "ABC", "qh", "/", "-", ""]
+    for _ in range(4000):
+        sep = lambda: " " * rng.choice([0, 1, 3, 4])  # noqa: E731
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            parts.append(rng.choice(heads + ["", "x", "Đ", "\n"]))
+            if rng.random() < 0.5:
+                parts.append(f"{sep()}/{sep()}{rng.choice(['2018', '2O18', '1999', '20'])}")
+            parts.append(f"{sep()}/{sep()}{rng.choice(tails)}")
+        texts.append("".join(parts))
+    differ = [t for t in texts if _spans(citations._strict_matches(t)) != _spans(NUMBER_RE.finditer(t))]
+    assert differ == []
+    reach = [t.rfind("/", m.start(), m.start("sym")) - m.start() for t in texts for m in NUMBER_RE.finditer(t)]
+    assert len(reach) > 3000 and max(reach) == citations._HEAD_REACH  # the widest reach is exercised
+
+
+def test_strict_symbol_start_takes_every_first_letter_of_a_strict_symbol() -> None:
+    """_STRICT_SYMBOL's letters are the first letters of _SYM_STRICT's alternatives: _PREFIX's
+    (in any case), "q" of "QH" (any case), "U" of "UBTVQH"; on every code point it matches
+    what those letters, each as _SYM_STRICT writes it, match."""
+    import re
+    import sys
+
+    assert citations._SYM_STRICT == (
+        rf"(?:{citations._PREFIX}(?:{citations._HY}{citations._SEG})+|(?i:q\s?h)\s?\d{{2}}|UBTVQH\d{{2}})"
+    )
+    firsts = {alt[0] for alt in citations._PREFIX.removeprefix("(?i:").removesuffix(")").split("|")} | {"q"}
+    as_written = re.compile("|".join(f"(?i:{c})" for c in sorted(firsts)) + "|U")
+    differ = [c for c in map(chr, range(sys.maxunicode + 1))
+              if bool(citations._STRICT_SYMBOL.match("/" + c)) != bool(as_written.match(c))]
+    assert differ == []
