@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable
 from tthc_pipeline.procedures.model import COMPONENT_LABELS_VI, Procedure
 from tthc_pipeline.rules.findings import Evidence, Finding, fingerprint, quote_key
 from tthc_pipeline.rules.matchers import Context, Guard, Hit, ProcView, build_matcher, compile_regex
-from tthc_pipeline.rules.prescan import UNDECIDED, Prescan, utf8z
+from tthc_pipeline.rules.prescan import UNDECIDED, Prescan
 from tthc_pipeline.rules.schema import SEVERITY_RANK, Catalogue, Rule, load_catalogue
 
 
@@ -421,7 +421,7 @@ def _prescanned_work(prescan: Prescan, rules: list[CompiledRule], views: list[Pr
             view = pv.view(comp)
             if not view.text:
                 continue
-            texts.append((comp, UNDECIDED if on_fold and view.unaccented else utf8z(view.canon)))
+            texts.append((comp, UNDECIDED if on_fold and view.unaccented else view.canon_utf8()))
         for i, comp, patterns in prescan.scan(texts):
             todo[i].append((pv, comp, patterns))
     return todo

@@ -23,6 +23,7 @@ import re
 from typing import Any, Iterable
 
 from tthc_pipeline.rules.regex_parse import REPEATS as _REPEATS, parse_case_sensitive, sre as _c
+from tthc_pipeline.text.normalize import utf8z  # noqa: F401 - what scan() reads of a text
 
 try:
     import re2  # google-re2
@@ -131,15 +132,6 @@ def to_re2(pattern: str) -> str | None:
         return _emit(parsed)
     except _Untranslatable:
         return None
-
-
-def utf8z(text: str) -> bytes:
-    """What ``Prescan.scan`` reads of a canon text: its UTF-8 with the NUL sentinel appended
-    (see ``compile``); ``UNDECIDED`` when it cannot be encoded (a lone surrogate)."""
-    try:
-        return (text + "\x00").encode("utf-8")
-    except UnicodeEncodeError:
-        return UNDECIDED
 
 
 # What to pass ``Prescan.scan`` for a component whose every registered rule must run: bytes
