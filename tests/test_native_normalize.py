@@ -17,7 +17,7 @@ import pytest
 
 from conftest import REPO, realdata
 from tthc_pipeline.text import normalize
-from tthc_pipeline.text.normalize import canon_py, fold_py
+from tthc_pipeline.text.normalize import canon_py, canon_utf8_py, fold_py, utf8z
 
 pytestmark = pytest.mark.skipif(
     not normalize.NATIVE,
@@ -29,6 +29,7 @@ def _same(texts: list[str]) -> None:
     for text in texts:
         assert normalize.canon(text) == canon_py(text), repr(text)
         assert normalize.fold(text) == fold_py(text), repr(text)
+        assert normalize.canon_utf8(text) == canon_utf8_py(text), repr(text)
 
 
 def test_every_code_point_alone_and_in_the_tone_rule_contexts():
@@ -79,18 +80,29 @@ def test_every_real_text():
     _same([normalize.clean(t) for t in texts])
 
 
+def test_canon_utf8_is_canon_and_its_nul_ended_utf8():
+    for text in ["", "Hoà", "a\x00b", "ΑΣ", "x\U0001d400", "\u0800\uffff\u07ff\u212a", "é" * 3000, "Uý" * 900]:
+        assert normalize.canon_utf8(text) == (canon_py(text), (canon_py(text) + "\x00").encode("utf-8"))
+    # a lone surrogate (texts that bypassed clean()): no encoding, on both paths
+    for text in ["a\udcff", "\ud800" * 2000, "\U0001d400\ud800", "Σ\udfff"]:
+        assert normalize.canon_utf8(text) == (canon_py(text), b"") == canon_utf8_py(text)
+    assert utf8z("a\udcff") == b""
+
+
 def test_type_errors_are_python_errors():
     with pytest.raises(TypeError):
         normalize.canon(b"bytes")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         normalize.fold(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        normalize.canon_utf8(b"bytes")  # type: ignore[arg-type]
 
 
 def test_the_python_implementation_can_be_forced():
-    code = "from tthc_pipeline.text import normalize as n; print(n.NATIVE, n.canon('Hoà'))"
+    code = "from tthc_pipeline.text import normalize as n; print(n.NATIVE, n.canon('Hoà'), n.canon_utf8 is n.canon_utf8_py)"
     env = {"TTHC_NO_NATIVE": "1", "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "hòa"]
+    assert out.stdout.split() == ["False", "hòa", "True"]
     # and for the compiled scanner of the rules
     code = "from tthc_pipeline.rules import number_screen as s; print(s._number_years is s._number_years_py)"
     for forced, want in ((env, ["True"]), ({"PATH": "/usr/bin:/bin"}, ["False"])):

@@ -22,7 +22,7 @@ re2 = pytest.importorskip("re2", reason="google-re2 not installed: the engine ru
 
 from tthc_pipeline.procedures.model import Procedure, TextSpan  # noqa: E402
 from tthc_pipeline.rules.engine import Engine  # noqa: E402
-from tthc_pipeline.rules.prescan import Prescan, to_re2  # noqa: E402
+from tthc_pipeline.rules.prescan import UNDECIDED, Prescan, to_re2, utf8z  # noqa: E402
 from tthc_pipeline.rules.testing import example_as_of, example_procedures  # noqa: E402
 
 PORTAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "portal-json" / "bo-cong-an"
@@ -68,6 +68,11 @@ def test_translation_matches_where_python_matches(pattern, text):
     assert re2.search(translated, text), (pattern, translated)
 
 
+def _scan(prescan: Prescan, texts: list[tuple[str, str]]) -> dict[tuple[int, str], set[int] | None]:
+    """prescan.scan on the texts' ``utf8z``, as {(key, component): ordinals}."""
+    return {(key, comp): patterns for key, comp, patterns in prescan.scan([(c, utf8z(t)) for c, t in texts])}
+
+
 def test_case_insensitive_patterns_are_not_prescanned():
     assert to_re2(r"(?i)sổ hộ khẩu") is None
     assert to_re2(r"(?i:sổ) hộ khẩu") is None
@@ -77,11 +82,11 @@ def test_case_insensitive_patterns_are_not_prescanned():
     assert prescan.add(2, ["steps"], [r"nộp trực tiếp"]) is True
     prescan.compile()
     assert prescan.keys == {1, 2}
-    assert set(prescan.scan([("dossier", "bản sao sổ hộ khẩu")])) == {(1, "dossier")}
-    assert set(prescan.scan([("dossier", "giấy khai sinh")])) == set()
+    assert set(_scan(prescan, [("dossier", "bản sao sổ hộ khẩu")])) == {(1, "dossier")}
+    assert set(_scan(prescan, [("dossier", "giấy khai sinh")])) == set()
     # one pass over both components: each pattern only counts in its own component
-    assert set(prescan.scan([("dossier", "nộp trực tiếp"), ("steps", "sổ hộ khẩu")])) == set()
-    assert set(prescan.scan([("dossier", "sổ hộ khẩu"), ("steps", "nộp trực tiếp")])) == {(1, "dossier"), (2, "steps")}
+    assert set(_scan(prescan, [("dossier", "nộp trực tiếp"), ("steps", "sổ hộ khẩu")])) == set()
+    assert set(_scan(prescan, [("dossier", "sổ hộ khẩu"), ("steps", "nộp trực tiếp")])) == {(1, "dossier"), (2, "steps")}
 
 
 def test_an_unencodable_text_runs_every_rule_of_its_component():
@@ -89,8 +94,8 @@ def test_an_unencodable_text_runs_every_rule_of_its_component():
     prescan.add(1, ["dossier"], [r"sổ hộ khẩu"])
     prescan.add(2, ["steps"], [r"nộp trực tiếp"])
     prescan.compile()
-    assert set(prescan.scan([("dossier", "x"), ("steps", "a\udcff")])) == {(2, "steps")}
-    assert set(prescan.scan([("dossier", "sổ hộ khẩu\x00"), ("steps", "nộp trực tiếp")])) == {(1, "dossier"), (2, "steps")}
+    assert set(_scan(prescan, [("dossier", "x"), ("steps", "a\udcff")])) == {(2, "steps")}
+    assert set(_scan(prescan, [("dossier", "sổ hộ khẩu\x00"), ("steps", "nộp trực tiếp")])) == {(1, "dossier"), (2, "steps")}
 
 
 def test_scan_names_the_patterns_that_may_match():
@@ -98,13 +103,25 @@ def test_scan_names_the_patterns_that_may_match():
     prescan.add(1, ["dossier", "steps"], [r"sổ hộ khẩu", r"sổ tạm trú", r"(?<!\w)cmnd"])
     prescan.add(2, ["dossier"], [r"nộp trực tiếp"])
     prescan.compile()
-    got = prescan.scan([("dossier", "sổ tạm trú hoặc sổ hộ khẩu; nộp trực tiếp"), ("steps", "xcmnd")])
+    got = _scan(prescan, [("dossier", "sổ tạm trú hoặc sổ hộ khẩu; nộp trực tiếp"), ("steps", "xcmnd")])
     # ordinals in the order given to add(), per component; the look-behind is dropped in
     # RE2, so "xcmnd" may match (Python's regex then decides)
     assert got == {(1, "dossier"): {0, 1}, (2, "dossier"): {0}, (1, "steps"): {2}}
-    assert prescan.scan([("dossier", "giấy khai sinh")]) == {}
+    assert _scan(prescan, [("dossier", "giấy khai sinh")]) == {}
     # undecided (unencodable text): every pattern of every rule of the component may match
-    assert prescan.scan([("dossier", "a\udcff")]) == {(1, "dossier"): None, (2, "dossier"): None}
+    assert _scan(prescan, [("dossier", "a\udcff")]) == {(1, "dossier"): None, (2, "dossier"): None}
+    assert prescan.scan([("dossier", UNDECIDED)]) == [(1, "dossier", None), (2, "dossier", None)]
+
+
+def test_scan_answers_in_key_then_component_order():
+    """The engine hands each rule its work in the rule's component order: scan() sorts."""
+    prescan = Prescan()
+    prescan.add(3, ["steps", "dossier"], [r"hộ khẩu"])
+    prescan.add(1, ["dossier", "name", "steps"], [r"khẩu", r"sổ"])
+    prescan.compile()
+    texts = [("name", "sổ"), ("dossier", "sổ hộ khẩu"), ("steps", "hộ khẩu")]
+    assert [(k, c) for k, c, _ in prescan.scan([(c, utf8z(t)) for c, t in texts])] == [
+        (1, "dossier"), (1, "name"), (1, "steps"), (3, "steps"), (3, "dossier")]
 
 
 def test_patterns_the_prescan_rules_out_are_not_run():

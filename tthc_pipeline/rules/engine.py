@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable
 from tthc_pipeline.procedures.model import COMPONENT_LABELS_VI, Procedure
 from tthc_pipeline.rules.findings import Evidence, Finding, fingerprint, quote_key
 from tthc_pipeline.rules.matchers import Context, Guard, Hit, ProcView, build_matcher, compile_regex
-from tthc_pipeline.rules.prescan import Prescan
+from tthc_pipeline.rules.prescan import UNDECIDED, Prescan
 from tthc_pipeline.rules.schema import SEVERITY_RANK, Catalogue, Rule, load_catalogue
 
 
@@ -405,34 +405,25 @@ def _build_prescan(rules: list[CompiledRule]) -> Prescan | None:
 
 def _prescanned_work(prescan: Prescan, rules: list[CompiledRule], views: list[ProcView]) -> dict[int, list]:
     """(procedure, component, patterns) to evaluate, per prescanned rule, in the order the
-    unfiltered loop would visit them (procedure order, then the rule's component order);
-    ``patterns``: the ordinals of the rule's patterns that may match there (None: any).
-    One RE2 pass per component text, through the automaton of that component (see prescan.py)."""
-    keys = prescan.keys
-    rank = {i: {c: n for n, c in enumerate(rules[i].rule.components)} for i in keys}
-    components = prescan.components()
-    fold_components = prescan.fold_components
-    todo: dict[int, list] = {i: [] for i in keys}
+    unfiltered loop would visit them (procedure order, then the rule's component order: the
+    order of the prescan's answer, see Prescan.scan); ``patterns``: the ordinals of the rule's
+    patterns that may match there (None: any). One RE2 pass per component text, through the
+    automaton of that component (see prescan.py)."""
+    # per component: must every rule run on diacritic-free text (terms also match on fold())?
+    components = [(comp, comp in prescan.fold_components) for comp in prescan.components()]
+    todo: dict[int, list] = {i: [] for i in prescan.keys}
     for pv in views:
         present = pv.proc.components
-        texts: list[tuple[str, str]] = []
-        forced: set[tuple[int, str]] = set()
-        for comp in components:
+        texts: list[tuple[str, bytes]] = []
+        for comp, on_fold in components:
             if comp not in present and comp != "name":
                 continue  # no text: pattern matchers find nothing there
             view = pv.view(comp)
             if not view.text:
                 continue
-            if comp in fold_components and view.unaccented:
-                forced |= prescan.all_pairs(comp)  # terms also match on fold() text
-            else:
-                texts.append((comp, view.canon))
-        pairs = prescan.scan(texts)
-        if forced:
-            pairs.update(dict.fromkeys(forced))
-        if pairs:
-            for i, _, comp in sorted((i, rank[i][comp], comp) for i, comp in pairs):
-                todo[i].append((pv, comp, pairs[i, comp]))
+            texts.append((comp, UNDECIDED if on_fold and view.unaccented else view.canon_utf8()))
+        for i, comp, patterns in prescan.scan(texts):
+            todo[i].append((pv, comp, patterns))
     return todo
 
 

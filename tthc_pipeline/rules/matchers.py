@@ -20,7 +20,7 @@ from typing import Any, Callable
 from tthc_pipeline.procedures.model import Procedure
 from tthc_pipeline.rules.regex_parse import REPEATS, parse_case_sensitive, sre
 from tthc_pipeline.rules.schema import Rule, RuleError, parse_date
-from tthc_pipeline.text.normalize import canon, count_non_ascii, fold, normalize_for_match
+from tthc_pipeline.text.normalize import canon, canon_utf8, count_non_ascii, fold, normalize_for_match, utf8z
 
 # Placeholders each matcher kind can fill (the lint checks templates against these).
 KIND_VARS = {
@@ -241,6 +241,15 @@ class ComponentView:
         if self._canon is None:
             self._canon = canon(self.text)
         return self._canon
+
+    def canon_utf8(self) -> bytes:
+        """``utf8z`` of the canon text: what the prescan's RE2 sets read. Computed with the
+        canon text when that is not known yet (one compiled pass, see normalize.canon_utf8);
+        not kept: the prescan reads it once."""
+        if self._canon is None:
+            self._canon, data = canon_utf8(self.text)
+            return data
+        return utf8z(self._canon)
 
     def may_contain(self, literals: tuple[str, ...]) -> bool:
         """Prefilter: does the canon text contain one of ``literals`` (canon form)?

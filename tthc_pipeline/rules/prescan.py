@@ -23,6 +23,7 @@ import re
 from typing import Any, Iterable
 
 from tthc_pipeline.rules.regex_parse import REPEATS as _REPEATS, parse_case_sensitive, sre as _c
+from tthc_pipeline.text.normalize import utf8z  # noqa: F401 - what scan() reads of a text
 
 try:
     import re2  # google-re2
@@ -133,11 +134,17 @@ def to_re2(pattern: str) -> str | None:
         return None
 
 
+# What to pass ``Prescan.scan`` for a component whose every registered rule must run: bytes
+# without the NUL sentinel (as ``utf8z`` gives for unencodable text), so the set
+# matches nothing and the component counts as undecided, like a search that gave up.
+UNDECIDED = b""
+
+
 class Prescan:
     """One RE2 set per component over the regexes of every registered rule reading it.
 
-    ``scan([(component, canon_text), ...])`` returns the (key, component) pairs whose rule
-    may match in that component, with the rule's patterns that may. Rules registered with
+    ``scan([(component, utf8z(canon text)), ...])`` returns the (key, component) pairs whose
+    rule may match in that component, with the rule's patterns that may. Rules registered with
     ``add`` are the only ones answered for; a key whose patterns do not all translate is not
     registered and must always run.
 
@@ -149,11 +156,17 @@ class Prescan:
 
     def __init__(self) -> None:
         self._patterns: list[tuple[int, str, str]] = []  # (key, component, RE2 pattern)
-        self._sets: dict[str, Any] = {}
-        # per component, what each set index stands for: (key, component, the pattern's
-        # ordinal among the key's patterns); None for the sentinel
-        self._entries: dict[str, list[tuple[int, str, int] | None]] = {}
-        self._by_component: dict[str, frozenset[tuple[int, str]]] = {}
+        self._rank: dict[int, dict[str, int]] = {}  # key -> component -> its place in add()'s list
+        # per component, the compiled set's Match (the pybind11 method: it takes bytes, and
+        # skips the Python wrapper's str/bytes dispatch, once per component and procedure)
+        self._match: dict[str, Any] = {}
+        # per component, what each set index stands for: (the (key, component) pair's number,
+        # the pattern's ordinal among the key's patterns); None for the sentinel
+        self._entries: dict[str, list[tuple[int, int] | None]] = {}
+        # pair numbers follow (key, rank of the component for the key): sorting them orders
+        # the pairs as scan() returns them
+        self._pairs: list[tuple[int, str]] = []
+        self._undecided: dict[str, dict[int, None]] = {}  # component -> all its pair numbers
         self.keys: set[int] = set()
         self.fold_components: set[str] = set()  # where a registered rule also matches fold() text
 
@@ -163,6 +176,7 @@ class Prescan:
 
     def add(self, key: int, components: Iterable[str], patterns: Iterable[str], on_fold: bool = False) -> bool:
         """Register rule ``key``; False (not registered) when a pattern cannot be translated.
+        ``components``: in the order the rule visits them (scan() answers in that order).
         ``on_fold``: the rule also matches diacritic-free text, so components without
         diacritics are never skipped for it."""
         translated = [to_re2(p) for p in patterns]
@@ -175,6 +189,8 @@ class Prescan:
                 re2.compile(t, options)
         except Exception:  # noqa: BLE001 - re2.error and friends: the rule just always runs
             return False
+        components = list(components)
+        self._rank[key] = {comp: n for n, comp in enumerate(components)}
         for comp in components:
             self._patterns.extend((key, comp, t) for t in translated)  # in the order given
             if on_fold:
@@ -188,8 +204,10 @@ class Prescan:
         options = re2.Options()
         options.max_mem = 64 << 20
         options.log_errors = False
+        pairs = sorted({(key, self._rank[key][comp], comp) for key, comp, _ in self._patterns})
+        number = {(key, comp): i for i, (key, _, comp) in enumerate(pairs)}
         sets: dict[str, Any] = {}
-        entries: dict[str, list[tuple[int, str, int] | None]] = {}
+        entries: dict[str, list[tuple[int, int] | None]] = {}
         ordinal: dict[tuple[int, str], int] = {}
         for key, comp, pattern in self._patterns:
             if comp not in sets:
@@ -201,49 +219,48 @@ class Prescan:
             sets[comp].Add(pattern)
             n = ordinal.get((key, comp), 0)
             ordinal[key, comp] = n + 1
-            entries[comp].append((key, comp, n))
+            entries[comp].append((number[key, comp], n))
         try:
             for regex_set in sets.values():
                 regex_set.Compile()
         except Exception:  # noqa: BLE001 - too large for RE2: no prescan, every rule runs
             self.keys = set()
             return self
-        self._sets, self._entries = sets, entries
-        self._by_component = {c: frozenset(e[:2] for e in v if e) for c, v in entries.items()}
+        self._match = {comp: regex_set._set.Match for comp, regex_set in sets.items()}
+        self._entries = entries
+        self._pairs = [(key, comp) for key, _, comp in pairs]
+        self._undecided = {c: dict.fromkeys(e[0] for e in v if e) for c, v in entries.items()}
         return self
 
     def components(self) -> list[str]:
-        return list(self._sets)
+        return list(self._match)
 
-    def all_pairs(self, component: str) -> frozenset[tuple[int, str]]:
-        """Every registered (key, component) pair of ``component``: nothing may be skipped."""
-        return self._by_component.get(component, frozenset())
-
-    def scan(self, texts: list[tuple[str, str]]) -> dict[tuple[int, str], set[int] | None]:
-        """The (key, component) pairs that may match, for the (component, canon text) pairs
-        of one procedure, each with the ordinals (in the order given to ``add``) of the key's
-        patterns that may match there: the others cannot, and need not be run. Every
-        registered pair of a component, with None (any pattern may), when RE2 cannot decide
-        for it (unencodable text, a search that gave up)."""
-        out: dict[tuple[int, str], set[int] | None] = {}
-        sets, all_entries = self._sets, self._entries
-        for comp, text in texts:
-            regex_set = sets.get(comp)
-            if regex_set is None:
+    def scan(self, texts: Iterable[tuple[str, bytes]]) -> list[tuple[int, str, set[int] | None]]:
+        """The (key, component) pairs that may match, for the (component, ``utf8z`` of its
+        canon text) pairs of one procedure (each component once), in key order, then the order
+        of the components given to ``add``; each with the ordinals (in the order given to
+        ``add``) of the key's patterns that may match there: the others cannot, and need not
+        be run. Every registered pair of a component, with None (any pattern may), when RE2
+        cannot decide for it (unencodable text, a search that gave up, ``UNDECIDED``)."""
+        out: dict[int, set[int] | None] = {}
+        all_match, all_entries = self._match, self._entries
+        for comp, data in texts:
+            match = all_match.get(comp)
+            if match is None:
                 continue
-            try:
-                matched = regex_set.Match((text + "\x00").encode("utf-8"))
-            except UnicodeEncodeError:
-                matched = None
-            if not matched or 0 not in matched:
-                out.update(dict.fromkeys(self._by_component[comp]))
+            matched = match(data)
+            if 0 not in matched:  # no sentinel: undecided
+                out.update(self._undecided[comp])
                 continue
             entries = all_entries[comp]
             for i in matched:
                 if i:
-                    key, _, n = entries[i]
-                    if (key, comp) not in out:
-                        out[key, comp] = {n}
-                    elif out[key, comp] is not None:
-                        out[key, comp].add(n)
-        return out
+                    pair, n = entries[i]
+                    got = out.get(pair)  # never None here: a pair belongs to one component
+                    if got is None:
+                        out[pair] = {n}
+                    else:
+                        got.add(n)
+        pairs = self._pairs
+        return [pairs[p] + (out[p],) for p in sorted(out)]
+
