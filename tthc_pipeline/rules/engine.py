@@ -154,7 +154,7 @@ class Engine:
         ctx = Context(as_of=as_of, registry=registry, data=self.catalogue.data, cache=self._lookups_for(registry, as_of))
         started = time.perf_counter() if timings is not None else 0.0
         views = [ProcView(p) for p in procedures]
-        todo = _prescanned_work(self.prescan, self.rules, views) if self.prescan is not None else {}
+        todo = _prescanned_work(self.prescan, views) if self.prescan is not None else {}
         if timings is not None:
             started = _add_time(timings, "prescan", started)
         findings: list[Finding] = []
@@ -403,7 +403,7 @@ def _build_prescan(rules: list[CompiledRule]) -> Prescan | None:
     return prescan if prescan.keys and prescan.compile().keys else None
 
 
-def _prescanned_work(prescan: Prescan, rules: list[CompiledRule], views: list[ProcView]) -> dict[int, list]:
+def _prescanned_work(prescan: Prescan, views: list[ProcView]) -> dict[int, list]:
     """(procedure, component, patterns) to evaluate, per prescanned rule, in the order the
     unfiltered loop would visit them (procedure order, then the rule's component order: the
     order of the prescan's answer, see Prescan.scan); ``patterns``: the ordinals of the rule's

@@ -218,6 +218,8 @@ def _native_module():
         from tthc_pipeline.text import _native
     except ImportError:
         return None
+    if not hasattr(_native, "canon_utf8"):
+        return None  # built from an older _native.c (``pip install -e .`` rebuilds it): Python
     return _native
 
 
