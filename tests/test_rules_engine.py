@@ -552,3 +552,36 @@ def test_words_placed_in_a_message_lose_their_own_stop_but_not_an_abbreviation()
     assert in_sentence("Cấp giấy phép tại TP.") == "Cấp giấy phép tại TP."  # an abbreviation keeps its dot
     assert in_sentence("xe mô tô, xe gắn máy, v.v.") == "xe mô tô, xe gắn máy, v.v."
     assert in_sentence("Giấy tờ khác...") == "Giấy tờ khác..." and in_sentence("Hồ sơ…") == "Hồ sơ…"
+
+
+def test_templates_parsed_once_render_as_format_map():
+    """``Template.render`` replaces ``str.format_map`` in every finding: the same text for
+    every template of the catalogue and for the forms it leaves to ``format_map`` (escaped
+    braces, attributes, indexes, conversions, specs, positional or malformed fields)."""
+    from tthc_pipeline.rules.engine import Template, _SafeDict
+
+    templates = ["", "abc", "a{{b}}c {{x}}", "x{a}y{b}z", "{a}{a}", "ô {a} ệ", "{a.b}", "{a[0]}", "{0}", "{}",
+                 "{a!r}", "{a:>5}", "{a", "a}", "{ a}", "{{{a}}}"]
+    catalogue = load_catalogue()
+    for rule in catalogue.rules:
+        templates.append(rule.message)
+        templates.extend(rule.recommendation.values())
+    names = {"evidence", "component", "component_vi", "procedure_name", "procedure_code", "rule_id", "a", "b"}
+    for rule in catalogue.rules:  # every placeholder the catalogue uses, given as a str, an int or a float
+        for text in [rule.message, *rule.recommendation.values()]:
+            names.update(n for _, n, _, _ in __import__("string").Formatter().parse(text) if n)
+    value_sets = [_SafeDict({n: f"«{n}» {{x}}" for n in names}), _SafeDict({n: i for i, n in enumerate(names)}),
+                  _SafeDict({n: 1.5 for n in names}), _SafeDict()]
+    constant = 0
+    for text in templates:
+        template = Template(text)
+        constant += template.constant is not None
+        for values in value_sets:
+            try:
+                expected = text.format_map(values)
+            except (ValueError, IndexError, KeyError, AttributeError, TypeError) as exc:
+                with pytest.raises(type(exc)):
+                    template.render(values)
+                continue
+            assert template.render(values) == expected, (text, values)
+    assert constant > 10  # the catalogue's constant reasons do take the shortcut
