@@ -387,3 +387,14 @@ def test_names_electronic_answers_as_its_regex(portal_procedures):
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 4))) for _ in range(5000)]
     for text in texts:
         assert _names_electronic(text) == (_ELECTRONIC.search(text) is not None), text
+
+
+def test_channel_cell_lookups_are_the_lowercased_labels():
+    """portal._KIND_OF_CELL and _UNIT_OF_CELL (keyed by the cells as _ROW matches them) say what
+    KIND_BY_LABEL and UNIT_BY_LABEL say of the lowercased cell, and hold every alternative of _ROW."""
+    from tthc_pipeline.rules import portal
+
+    assert {k.lower(): v for k, v in portal._KIND_OF_CELL.items()} == portal.KIND_BY_LABEL
+    assert {k.lower(): v for k, v in portal._UNIT_OF_CELL.items()} == portal.UNIT_BY_LABEL
+    for cell in [*portal._KIND_OF_CELL, *portal._UNIT_OF_CELL]:
+        assert cell in portal._ROW.pattern

@@ -17,6 +17,10 @@ from tthc_pipeline.procedures.model import Procedure
 
 KIND_BY_LABEL = {"trực tiếp": "truc_tiep", "trực tuyến": "truc_tuyen", "dịch vụ bưu chính": "buu_chinh"}
 UNIT_BY_LABEL = {"ngày làm việc": "ngay_lam_viec", "ngày": "ngay", "giờ": "gio", "tháng": "thang", "năm": "nam"}
+# the same, keyed by the cells as _ROW matches them (its literals are case-sensitive, so a
+# label or unit group is always one of these): a look-up without a ``lower()`` a cell
+_KIND_OF_CELL = {"Trực tiếp": "truc_tiep", "Trực tuyến": "truc_tuyen", "Dịch vụ bưu chính": "buu_chinh"}
+_UNIT_OF_CELL = {"Ngày làm việc": "ngay_lam_viec", "Ngày": "ngay", "Giờ": "gio", "Tháng": "thang", "Năm": "nam"}
 
 _TIME_CELL = r"(?:(\d+(?:[.,]\d+)?) ?(Ngày làm việc|Ngày|Giờ|Tháng|Năm)|(?=Không có thông tin))"
 # the rows as first written: the specification _row_matches answers for without running it
@@ -68,10 +72,10 @@ def portal_channel_rows(text: str) -> list[ChannelRow]:
             fee_m = fee_cell(text, end + _NO_INFO_CHARS)
         else:  # a number always comes with its unit cell (one branch of _ROW)
             value = float(number.replace(",", "."))
-            unit = UNIT_BY_LABEL[unit_cell.lower()]
+            unit = _UNIT_OF_CELL[unit_cell]
             fee_m = fee_cell(text, end)
         # (a _FEE_CELL match is never empty: every alternative takes a character)
-        rows.append(ChannelRow(KIND_BY_LABEL[label.lower()], value, unit, fee_m.group(1) if fee_m else None,
+        rows.append(ChannelRow(_KIND_OF_CELL[label], value, unit, fee_m.group(1) if fee_m else None,
                                m.start(), end, m.end(1)))
     return rows
 
