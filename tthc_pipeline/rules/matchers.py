@@ -482,6 +482,158 @@ def _literal_gate(pattern: str) -> tuple[str, ...] | None:
     return _required_in(list(parsed))
 
 
+def _leading_literals(items: Any) -> tuple[str, ...] | None:
+    """Strings one of which every match of the parsed sequence ``items`` starts with."""
+    run = []
+    for op, av in items:
+        if op is not sre.LITERAL:
+            break
+        run.append(chr(av))
+    if run:
+        return ("".join(run),)
+    if not items:
+        return None
+    op, av = items[0]
+    if op is sre.SUBPATTERN:
+        _group, add_flags, _del_flags, sub = av
+        return None if add_flags & re.IGNORECASE else _leading_literals(list(sub))
+    if op is sre.BRANCH:
+        alts: list[str] = []
+        for branch in av[1]:
+            got = _leading_literals(list(branch))
+            if not got:
+                return None
+            alts.extend(got)
+        # a literal another one starts with adds no start position
+        return tuple(a for a in dict.fromkeys(alts) if not any(b != a and a.startswith(b) for b in alts))
+    return None
+
+
+_CATEGORY_CLASS = {getattr(sre, f"CATEGORY_{name}"): esc for name, esc in (
+    ("SPACE", r"\s"), ("NOT_SPACE", r"\S"), ("DIGIT", r"\d"), ("NOT_DIGIT", r"\D"),
+    ("WORD", r"\w"), ("NOT_WORD", r"\W"))}
+
+
+def _in_class(members: Any, ch: str) -> bool | None:
+    """Does the parsed class ``members`` (without NEGATE) match ``ch``? None: unknown."""
+    for op, av in members:
+        if op is sre.LITERAL and chr(av) == ch:
+            return True
+        if op is sre.RANGE and av[0] <= ord(ch) <= av[1]:
+            return True
+        if op is sre.CATEGORY:
+            esc = _CATEGORY_CLASS.get(av)
+            if esc is None:
+                return None
+            if re.match(esc, ch):
+                return True
+        elif op not in (sre.LITERAL, sre.RANGE):
+            return None
+    return False
+
+
+def _never_consumes(items: Any, ch: str) -> bool:
+    """No match of the parsed sequence ``items`` has ``ch`` in its span (look-arounds and
+    anchors consume nothing; whatever this does not know answers False)."""
+    for op, av in items:
+        if op is sre.LITERAL:
+            ok = chr(av) != ch
+        elif op is sre.NOT_LITERAL:  # "[^.]"
+            ok = chr(av) == ch
+        elif op is sre.IN:
+            negated = bool(av) and av[0][0] is sre.NEGATE
+            got = _in_class(av[1:] if negated else av, ch)
+            ok = got is not None and got == negated
+        elif op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            ok = True
+        elif op is sre.SUBPATTERN:
+            ok = not av[1] & re.IGNORECASE and _never_consumes(list(av[3]), ch)
+        elif op is sre.BRANCH:
+            ok = all(_never_consumes(list(b), ch) for b in av[1])
+        elif op in REPEATS:
+            ok = _never_consumes(list(av[2]), ch)
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+_SCAN_STOPS = ".;\n"
+
+
+@dataclass(frozen=True)
+class StartScan:
+    """Where a regex without a literal prefix can match, for ``finditer`` done by hand.
+
+    Python's regex engine has no fast scan for a regex that starts with an alternation
+    (CT003's "(nộp|gửi)…"): it tries the whole regex at every character that can start an
+    alternative (every "n" and "g"), and a try that gets past the verb runs a long loop.
+    Every match starts with one of ``starts`` (read from the parse), so ``str.find`` gives the
+    only positions worth a ``match``; a match cannot contain a character of ``stops`` and
+    contains one of ``needs`` after its first item, so a position whose text up to the next
+    stop lacks every ``needs`` literal cannot match either.
+    """
+
+    starts: tuple[str, ...]
+    stops: str
+    needs: tuple[str, ...]
+
+    @classmethod
+    def of(cls, pattern: str) -> "StartScan | None":
+        parsed = parse_case_sensitive(pattern)
+        if parsed is None or not len(parsed) or parsed[0][0] is sre.LITERAL:
+            return None  # the regex engine scans for a literal prefix itself
+        items = list(parsed)
+        starts = _leading_literals(items)
+        if not starts or min(map(len, starts)) < 2:
+            return None  # a single character (a digit, the "c" of "cccd|cmnd"): the engine's own scan is as fast
+        needs = _required_in(items[1:])
+        if needs is None:
+            return None  # without a gate, Python's finds save about what the loop costs
+        stops = "".join(ch for ch in _SCAN_STOPS if _never_consumes(items, ch))
+        return cls(starts, stops, needs)
+
+    def finditer(self, rx: re.Pattern[str], text: str) -> list[re.Match[str]]:
+        """``rx.finditer(text)``'s matches: leftmost first, each tried after the previous one's
+        end (a match is never empty: it starts with a literal).
+
+        The gate looks for ``needs`` between a start and the first stop after it (C ``find``
+        calls over a sentence: cheaper, by callgrind, than keeping each literal's next
+        occurrence in Python)."""
+        find = text.find
+        cands = []
+        for lit in self.starts:
+            p = find(lit)
+            while p >= 0:
+                cands.append(p)
+                p = find(lit, p + 1)
+        if len(self.starts) > 1:
+            cands.sort()
+        needs, stops, size = self.needs, self.stops, len(text)
+        found = []
+        end = stop = 0
+        for c in cands:
+            if c < end:
+                continue
+            if c >= stop:  # the first stop at or after c (still the last one found, if past c)
+                stop = size
+                for ch in stops:
+                    p = find(ch, c, stop)
+                    if p >= 0:
+                        stop = p
+            for lit in needs:
+                if find(lit, c, stop) >= 0:
+                    break
+            else:
+                continue
+            m = rx.match(text, c)
+            if m is not None:
+                found.append(m)
+                end = m.end()
+        return found
+
+
 class Guard:
     """Context that suppresses a hit: a regex within a scope around the hit."""
 
@@ -553,15 +705,19 @@ class PatternMatcher:
         # (regex, needs a word start, gate): the gate is None or literals one of which the
         # canon text must contain for the regex to match at all (see _literal_gate)
         self.gated: list[tuple[re.Pattern[str], bool, tuple[str, ...] | None]] = []
+        # per regex of ``gated``: None (``finditer``) or where its matches can start
+        self.scans: list[StartScan | None] = []
         for p in spec.get("any", []):
             body, needs_ws = _split_word_start(p)
             self.regexes.append((compile_regex(body, where), needs_ws))
             self.gated.append((self.regexes[-1][0], needs_ws, _literal_gate(body)))
+            self.scans.append(StartScan.of(body))
         self.terms = [normalize_for_match(t) for t in spec.get("terms", [])]
         if self.terms:
             body = "|".join(term_regex(t, left_boundary=False) for t in self.terms)
             self.regexes.append((compile_regex(body, where), True))
             self.gated.append((self.regexes[-1][0], True, _literal_gate(body)))
+            self.scans.append(StartScan.of(body))
             self.fold_regex = compile_regex("|".join(term_regex(fold(t)) for t in self.terms), where)
         else:
             self.fold_regex = None
@@ -602,6 +758,7 @@ class PatternMatcher:
             else:
                 return []
         hits = []
+        scans = self.scans
         for n, (rx, needs_ws, gate) in enumerate(self.gated):
             if patterns is not None and n not in patterns:
                 continue
@@ -611,7 +768,8 @@ class PatternMatcher:
                         break
                 else:
                     continue
-            for m in rx.finditer(text):
+            scan = scans[n]
+            for m in rx.finditer(text) if scan is None else scan.finditer(rx, text):
                 if needs_ws and not word_start(view, m.start()):
                     continue
                 hits.append(Hit(component, m.start(), m.end()))
