@@ -191,17 +191,23 @@ CANON_INTO(canon_ucs2, Py_UCS2, Py_UCS2, 0)
 CANON_INTO(canon_utf8_ucs1, Py_UCS1, Py_UCS2, 1)
 CANON_INTO(canon_utf8_ucs2, Py_UCS2, Py_UCS2, 1)
 
-/* The tables hold BMP code points only (init() checks), so a UCS1/UCS2 text's canon fits
- * in UCS2; a UCS4 text has a character outside the BMP and goes to Python anyway. */
-static PyObject *run(PyObject *text, int do_fold) {
+/* 1 when the tables are loaded and ``text`` is a str; else 0 with the exception set. */
+static int ready_for(PyObject *text) {
     if (!ready) {
         PyErr_SetString(PyExc_RuntimeError, "tthc_pipeline.text._native: init() not called");
-        return NULL;
+        return 0;
     }
     if (!PyUnicode_Check(text)) {
         PyErr_Format(PyExc_TypeError, "str expected, not %.100s", Py_TYPE(text)->tp_name);
-        return NULL;
+        return 0;
     }
+    return 1;
+}
+
+/* The tables hold BMP code points only (init() checks), so a UCS1/UCS2 text's canon fits
+ * in UCS2; a UCS4 text has a character outside the BMP and goes to Python anyway. */
+static PyObject *run(PyObject *text, int do_fold) {
+    if (!ready_for(text)) return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     if (kind != PyUnicode_4BYTE_KIND) {
@@ -239,14 +245,7 @@ static PyObject *native_canon(PyObject *self, PyObject *text) { return run(text,
  * surrogate, which str.encode("utf-8") refuses). Encoded while canon is written; the texts
  * the tables cannot decide take the Python canon_utf8 (``fallback``). */
 static PyObject *native_canon_utf8(PyObject *self, PyObject *text) {
-    if (!ready) {
-        PyErr_SetString(PyExc_RuntimeError, "tthc_pipeline.text._native: init() not called");
-        return NULL;
-    }
-    if (!PyUnicode_Check(text)) {
-        PyErr_Format(PyExc_TypeError, "str expected, not %.100s", Py_TYPE(text)->tp_name);
-        return NULL;
-    }
+    if (!ready_for(text)) return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     if (kind == PyUnicode_4BYTE_KIND) return PyObject_CallOneArg(py_canon_utf8, text);
