@@ -22,7 +22,8 @@ re2 = pytest.importorskip("re2", reason="google-re2 not installed: the engine ru
 
 from tthc_pipeline.procedures.model import Procedure, TextSpan  # noqa: E402
 from tthc_pipeline.rules.engine import Engine  # noqa: E402
-from tthc_pipeline.rules.prescan import UNDECIDED, Prescan, to_re2, utf8z  # noqa: E402
+from tthc_pipeline.rules.prescan import UNDECIDED, Prescan, to_re2  # noqa: E402
+from tthc_pipeline.text.normalize import utf8z  # noqa: E402
 from tthc_pipeline.rules.testing import example_as_of, example_procedures  # noqa: E402
 
 PORTAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "portal-json" / "bo-cong-an"

@@ -23,7 +23,6 @@ import re
 from typing import Any, Iterable
 
 from tthc_pipeline.rules.regex_parse import REPEATS as _REPEATS, parse_case_sensitive, sre as _c
-from tthc_pipeline.text.normalize import utf8z  # noqa: F401 - what scan() reads of a text
 
 try:
     import re2  # google-re2
@@ -157,9 +156,7 @@ class Prescan:
     def __init__(self) -> None:
         self._patterns: list[tuple[int, str, str]] = []  # (key, component, RE2 pattern)
         self._rank: dict[int, dict[str, int]] = {}  # key -> component -> its place in add()'s list
-        # per component, the compiled set's Match (the pybind11 method: it takes bytes, and
-        # skips the Python wrapper's str/bytes dispatch, once per component and procedure)
-        self._match: dict[str, Any] = {}
+        self._match: dict[str, Any] = {}  # per component, the compiled set's Match
         # per component, what each set index stands for: (the (key, component) pair's number,
         # the pattern's ordinal among the key's patterns); None for the sentinel
         self._entries: dict[str, list[tuple[int, int] | None]] = {}
@@ -226,7 +223,7 @@ class Prescan:
         except Exception:  # noqa: BLE001 - too large for RE2: no prescan, every rule runs
             self.keys = set()
             return self
-        self._match = {comp: regex_set._set.Match for comp, regex_set in sets.items()}
+        self._match = {comp: regex_set.Match for comp, regex_set in sets.items()}
         self._entries = entries
         self._pairs = [(key, comp) for key, _, comp in pairs]
         self._undecided = {c: dict.fromkeys(e[0] for e in v if e) for c, v in entries.items()}
@@ -248,7 +245,7 @@ class Prescan:
             match = all_match.get(comp)
             if match is None:
                 continue
-            matched = match(data)
+            matched = match(data) or ()  # the wrapper answers None for no match
             if 0 not in matched:  # no sentinel: undecided
                 out.update(self._undecided[comp])
                 continue
