@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable
 from tthc_pipeline.procedures.model import COMPONENT_LABELS_VI, Procedure
 from tthc_pipeline.rules.findings import Evidence, Finding, fingerprint, quote_key
 from tthc_pipeline.rules.matchers import Context, Guard, Hit, ProcView, build_matcher, compile_regex
-from tthc_pipeline.rules.prescan import UNDECIDED, Prescan
+from tthc_pipeline.rules.prescan import Prescan
 from tthc_pipeline.rules.schema import SEVERITY_RANK, Catalogue, Rule, load_catalogue
 
 
@@ -206,7 +206,7 @@ class Engine:
         ctx = Context(as_of=as_of, registry=registry, data=self.catalogue.data, cache=self._lookups_for(registry, as_of))
         started = time.perf_counter() if timings is not None else 0.0
         views = [ProcView(p) for p in procedures]
-        todo = _prescanned_work(self.prescan, views) if self.prescan is not None else {}
+        todo = self.prescan.work(views) if self.prescan is not None else {}
         if timings is not None:
             started = _add_time(timings, "prescan", started)
         findings: list[Finding] = []
@@ -453,30 +453,6 @@ def _build_prescan(rules: list[CompiledRule]) -> Prescan | None:
             on_fold = getattr(cr.matcher, "fold_regex", None) is not None
             prescan.add(index, cr.rule.components, patterns(), on_fold=on_fold)
     return prescan if prescan.keys and prescan.compile().keys else None
-
-
-def _prescanned_work(prescan: Prescan, views: list[ProcView]) -> dict[int, list]:
-    """(procedure, component, patterns) to evaluate, per prescanned rule, in the order the
-    unfiltered loop would visit them (procedure order, then the rule's component order: the
-    order of the prescan's answer, see Prescan.scan); ``patterns``: the ordinals of the rule's
-    patterns that may match there (None: any). One RE2 pass per component text, through the
-    automaton of that component (see prescan.py)."""
-    # per component: must every rule run on diacritic-free text (terms also match on fold())?
-    components = [(comp, comp in prescan.fold_components) for comp in prescan.components()]
-    todo: dict[int, list] = {i: [] for i in prescan.keys}
-    for pv in views:
-        present = pv.proc.components
-        texts: list[tuple[str, bytes]] = []
-        for comp, on_fold in components:
-            if comp not in present and comp != "name":
-                continue  # no text: pattern matchers find nothing there
-            view = pv.view(comp)
-            if not view.text:
-                continue
-            texts.append((comp, UNDECIDED if on_fold and view.unaccented else view.canon_utf8()))
-        for i, comp, patterns in prescan.scan(texts):
-            todo[i].append((pv, comp, patterns))
-    return todo
 
 
 def _drop_superseded(findings: list[Finding], superseded_by: dict[str, list[str]], specific: set[str],

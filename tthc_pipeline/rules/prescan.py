@@ -261,3 +261,26 @@ class Prescan:
         pairs = self._pairs
         return [pairs[p] + (out[p],) for p in sorted(out)]
 
+
+    def work(self, views: list[Any]) -> dict[int, list]:
+        """(procedure, component, patterns) to evaluate, per registered key, for the procedure
+        views ``views`` (``rules.matchers.ProcView``), in the order the unfiltered loop would
+        visit them (procedure order, then the rule's component order: the order of ``scan``'s
+        answer); ``patterns``: the ordinals of the key's patterns that may match there (None:
+        any). One pass per component text, through the automaton of that component."""
+        # per component: must every rule run on diacritic-free text (terms also match on fold())?
+        components = [(comp, comp in self.fold_components) for comp in self.components()]
+        todo: dict[int, list] = {i: [] for i in self.keys}
+        for pv in views:
+            present = pv.proc.components
+            texts: list[tuple[str, bytes]] = []
+            for comp, on_fold in components:
+                if comp not in present and comp != "name":
+                    continue  # no text: pattern matchers find nothing there
+                view = pv.view(comp)
+                if not view.text:
+                    continue
+                texts.append((comp, UNDECIDED if on_fold and view.unaccented else view.canon_utf8()))
+            for i, comp, patterns in self.scan(texts):
+                todo[i].append((pv, comp, patterns))
+        return todo
