@@ -156,14 +156,13 @@ class Prescan:
     def __init__(self) -> None:
         self._patterns: list[tuple[int, str, str]] = []  # (key, component, RE2 pattern)
         self._rank: dict[int, dict[str, int]] = {}  # key -> component -> its place in add()'s list
-        self._match: dict[str, Any] = {}  # per component, the compiled set's Match
-        # per component, what each set index stands for: (the (key, component) pair's number,
-        # the pattern's ordinal among the key's patterns); None for the sentinel
-        self._entries: dict[str, list[tuple[int, int] | None]] = {}
+        # per component: (its compiled set's Match, what each set index stands for: (the (key,
+        # component) pair's number, the pattern's ordinal among the key's patterns) or None
+        # for the sentinel, all its pair numbers (for an undecided text))
+        self._plan: dict[str, tuple[Any, list[tuple[int, int] | None], dict[int, None]]] = {}
         # pair numbers follow (key, rank of the component for the key): sorting them orders
         # the pairs as scan() returns them
         self._pairs: list[tuple[int, str]] = []
-        self._undecided: dict[str, dict[int, None]] = {}  # component -> all its pair numbers
         self.keys: set[int] = set()
         self.fold_components: set[str] = set()  # where a registered rule also matches fold() text
 
@@ -223,14 +222,12 @@ class Prescan:
         except Exception:  # noqa: BLE001 - too large for RE2: no prescan, every rule runs
             self.keys = set()
             return self
-        self._match = {comp: regex_set.Match for comp, regex_set in sets.items()}
-        self._entries = entries
         self._pairs = [(key, comp) for key, _, comp in pairs]
-        self._undecided = {c: dict.fromkeys(e[0] for e in v if e) for c, v in entries.items()}
+        self._plan = {c: (sets[c].Match, e, dict.fromkeys(x[0] for x in e if x)) for c, e in entries.items()}
         return self
 
     def components(self) -> list[str]:
-        return list(self._match)
+        return list(self._plan)
 
     def scan(self, texts: Iterable[tuple[str, bytes]]) -> list[tuple[int, str, set[int] | None]]:
         """The (key, component) pairs that may match, for the (component, ``utf8z`` of its
@@ -239,28 +236,14 @@ class Prescan:
         ``add``) of the key's patterns that may match there: the others cannot, and need not
         be run. Every registered pair of a component, with None (any pattern may), when RE2
         cannot decide for it (unencodable text, a search that gave up, ``UNDECIDED``)."""
-        out: dict[int, set[int] | None] = {}
-        all_match, all_entries = self._match, self._entries
+        found: dict[int, set[int] | None] = {}
+        plans = self._plan
         for comp, data in texts:
-            match = all_match.get(comp)
-            if match is None:
-                continue
-            matched = match(data) or ()  # the wrapper answers None for no match
-            if 0 not in matched:  # no sentinel: undecided
-                out.update(self._undecided[comp])
-                continue
-            entries = all_entries[comp]
-            for i in matched:
-                if i:
-                    pair, n = entries[i]
-                    got = out.get(pair)  # never None here: a pair belongs to one component
-                    if got is None:
-                        out[pair] = {n}
-                    else:
-                        got.add(n)
+            plan = plans.get(comp)
+            if plan is not None:
+                _add_found(found, plan, data)
         pairs = self._pairs
-        return [pairs[p] + (out[p],) for p in sorted(out)]
-
+        return [pairs[p] + (found[p],) for p in sorted(found)]
 
     def work(self, views: list[Any]) -> dict[int, list]:
         """(procedure, component, patterns) to evaluate, per registered key, for the procedure
@@ -269,18 +252,42 @@ class Prescan:
         answer); ``patterns``: the ordinals of the key's patterns that may match there (None:
         any). One pass per component text, through the automaton of that component."""
         # per component: must every rule run on diacritic-free text (terms also match on fold())?
-        components = [(comp, comp in self.fold_components) for comp in self.components()]
+        components = [(comp, comp in self.fold_components, plan) for comp, plan in self._plan.items()]
         todo: dict[int, list] = {i: [] for i in self.keys}
+        pairs = self._pairs
         for pv in views:
             present = pv.proc.components
-            texts: list[tuple[str, bytes]] = []
-            for comp, on_fold in components:
+            # as scan() answers, without its list of texts, its look-ups and its answer's tuples
+            found: dict[int, set[int] | None] = {}
+            for comp, on_fold, plan in components:
                 if comp not in present and comp != "name":
                     continue  # no text: pattern matchers find nothing there
                 view = pv.view(comp)
                 if not view.text:
                     continue
-                texts.append((comp, UNDECIDED if on_fold and view.unaccented else view.canon_utf8()))
-            for i, comp, patterns in self.scan(texts):
-                todo[i].append((pv, comp, patterns))
+                if on_fold and view.unaccented:
+                    found.update(plan[2])  # undecided, as scan() answers for UNDECIDED
+                else:
+                    _add_found(found, plan, view.canon_utf8())
+            for p in sorted(found):
+                key, comp = pairs[p]
+                todo[key].append((pv, comp, found[p]))
         return todo
+
+
+def _add_found(found: dict[int, set[int] | None], plan: tuple, data: bytes) -> None:
+    """Add to ``found`` (pair number -> pattern ordinals, None: any) the pairs of one component
+    (``plan``: see Prescan._plan) that may match in ``data`` (its ``utf8z`` canon text)."""
+    match, entries, undecided = plan
+    matched = match(data) or ()  # the wrapper answers None for no match
+    if 0 not in matched:  # no sentinel: undecided
+        found.update(undecided)
+        return
+    for i in matched:
+        if i:
+            pair, n = entries[i]
+            got = found.get(pair)  # never None here: a pair belongs to one component
+            if got is None:
+                found[pair] = {n}
+            else:
+                got.add(n)
