@@ -402,3 +402,15 @@ def test_when_regex_rewritten_for_the_fast_scan_matches_like_its_first_form(port
         assert [m.span() for m in new.finditer(name)] == want, repr(name)
         found += bool(want)
     assert found > 500
+
+
+def test_list_mark_precheck_refuses_only_names_the_regex_does_not_match():
+    """builtins._may_start_with_mark is False only where _LIST_MARK has no match: tried on
+    every pair of characters from the marks' alphabet and a sample of others (the regex
+    reads at most the first two before deciding for a letter)."""
+    chars = "()-+•*.ivxaođz019٣ ,\n" + "".join(chr(c) for c in range(0x20, 0x250, 7))
+    for a in chars:
+        for b in chars + "":
+            for name in (a, a + b, a + b + " giấy"):
+                if not builtins._may_start_with_mark(name):
+                    assert builtins._LIST_MARK.match(name) is None, repr(name)
