@@ -414,3 +414,9 @@ def test_list_mark_precheck_refuses_only_names_the_regex_does_not_match():
             for name in (a, a + b, a + b + " giấy"):
                 if not builtins._may_start_with_mark(name):
                     assert builtins._LIST_MARK.match(name) is None, repr(name)
+
+
+def test_fee_cells_in_words_hold_no_amount():
+    """builtins._fee_amount skips the regex for the portal's fee cells in words: none matches."""
+    for fee in builtins._FEE_CELL_WORDS:
+        assert builtins._FEE_AMOUNT.search(fee.lower()) is None

@@ -1262,6 +1262,16 @@ class CalendarDays:
 # first digit taken out of both branches so the regex engine skips to the next digit instead
 # of trying both branches at every character (same matches: tests/test_rules_prefilter.py)
 _FEE_AMOUNT = re.compile(r"\d(?:\d{0,2}(?:[.,]\d{3})+|\d* ?(?:usd|vnđ|vnd|đồng))")
+# the portal's fee cells in words (portal._FEE_CELL): two rows in three; no digit, so no
+# _FEE_AMOUNT match
+_FEE_CELL_WORDS = frozenset(("Miễn phí", "Không có thông tin", "Không"))
+
+
+def _fee_amount(fee: str) -> "re.Match[str] | None":
+    """``_FEE_AMOUNT.search(fee.lower())``, without the copy and the regex call for a cell in words."""
+    return None if fee in _FEE_CELL_WORDS else _FEE_AMOUNT.search(fee.lower())
+
+
 # a fee document in the legal basis: r"phí|lệ phí|tt-btc" as first written, read as two
 # ``in`` tests ("lệ phí" holds "phí"), not a regex tried at every "p", "l" and "t" of the basis
 _FEE_DOC_WORDS = ("phí", "tt-btc")
@@ -1323,7 +1333,7 @@ def _fee_hits(pv: ProcView, component: str) -> list[Hit]:
             s = view.text.find(row.fee, row.end)
             row_end = rows[n + 1].start if n + 1 < len(rows) else len(view.text)
             # "_cell": where the fee's own cell is (its row, up to the next): what may cite its basis
-            if _FEE_AMOUNT.search(row.fee.lower()):
+            if _fee_amount(row.fee):
                 hits.append(Hit(component, s, s + len(row.fee), {"fee": row.fee, "_cell": (row.start, row_end)}))
             elif s != -1 and (span := _amount_in_description(view, s + len(row.fee), row_end)):
                 hits.append(Hit(component, span[0], span[1], {"fee": view.text[span[0] : span[1]], "_cell": (row.start, row_end)}))
@@ -1388,7 +1398,7 @@ class NoOnlineRate:
         if not entries:
             return []
         rows = view_rows(pv.view(component))
-        direct = [r for r in rows if r.kind == "truc_tiep" and r.fee and _FEE_AMOUNT.search(r.fee.lower())]
+        direct = [r for r in rows if r.kind == "truc_tiep" and r.fee and _fee_amount(r.fee)]
         online = [r for r in rows if r.kind == "truc_tuyen"]
         if not direct:
             return []
