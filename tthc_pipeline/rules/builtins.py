@@ -118,6 +118,8 @@ class RegistryMatcher:
         if not self.statuses:
             raise RuleError(f"{rule.id}.match: registry matcher needs 'statuses'")
         self.by_not_cited = bool(rule.match.get("by_not_cited", False))
+        # the screen's key in ``ctx.cache`` (built once: a frozenset hashed anew on every call)
+        self._screen_key = ("registry_screen", frozenset(self.statuses))
 
     @staticmethod
     def _registry(ctx: Context) -> Any:
@@ -138,7 +140,7 @@ class RegistryMatcher:
         """The screen (once per registry and date) for the registry documents whose status at ``as_of`` is one of
         ``statuses`` (only their citations can be hits); none for "unknown", which any
         number not in the registry has."""
-        key = ("registry_screen", frozenset(self.statuses))
+        key = self._screen_key
         got = ctx.cache.get(key)
         if got is None:
             if "unknown" in self.statuses:
