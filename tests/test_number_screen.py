@@ -180,3 +180,22 @@ def test_compiled_number_years_equals_the_python_walk_on_real_texts() -> None:
             assert got == python(text), (proc.id, text[:200])
             pairs += len(got)
     assert pairs > 1500
+
+
+def test_non_ascii_digit_search_starts_where_one_can_be() -> None:
+    """Every decimal digit other than 0-9 lies outside the Latin and Vietnamese letters that
+    ``_has_non_ascii_digit`` skips, so it answers as ``_NON_ASCII_DIGIT.search`` on every
+    code point, alone and after Vietnamese words."""
+    import re
+
+    from tthc_pipeline.rules import number_screen as ns
+
+    plain = re.compile(r"[^\D0-9]")
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        ch = chr(code)
+        if plain.search(ch):
+            assert ns._NOT_LATIN.match(ch), hex(code)
+        for text in (ch, f"Nghị định số {ch} và Điều 5{ch}"):
+            assert ns._has_non_ascii_digit(text) == (plain.search(text) is not None), hex(code)

@@ -402,3 +402,44 @@ def test_when_regex_rewritten_for_the_fast_scan_matches_like_its_first_form(port
         assert [m.span() for m in new.finditer(name)] == want, repr(name)
         found += bool(want)
     assert found > 500
+
+
+def test_list_mark_precheck_refuses_only_names_the_regex_does_not_match():
+    """builtins._may_start_with_mark is False only where _LIST_MARK has no match: tried on
+    every pair of characters from the marks' alphabet and a sample of others (the regex
+    reads at most the first two before deciding for a letter)."""
+    chars = "()-+•*.ivxaođz019٣ ,\n" + "".join(chr(c) for c in range(0x20, 0x250, 7))
+    for a in chars:
+        for b in chars + "":
+            for name in (a, a + b, a + b + " giấy"):
+                if not builtins._may_start_with_mark(name):
+                    assert builtins._LIST_MARK.match(name) is None, repr(name)
+
+
+def test_fee_cells_in_words_hold_no_amount():
+    """builtins._fee_amount skips the regex for the portal's fee cells in words: none matches."""
+    for fee in builtins._FEE_CELL_WORDS:
+        assert builtins._FEE_AMOUNT.search(fee.lower()) is None
+
+
+def test_reference_looked_up_as_the_code_head_regex_did():
+    """builtins._reference_for: the entry of the ``_CODE`` head, looked up by the code's first
+    8 characters (the regex only for a code with an entry), as the regex-first form did."""
+    from datetime import date
+
+    from tthc_pipeline.rules.matchers import Context, ProcView
+    from tthc_pipeline.procedures.model import Procedure
+
+    entries = [{"code": "1.000232"}, {"code": "1.00023"}, {"code": "x.000232"}, {"code": "2.001234"}]
+    data = {"reference_time_limits": {"entries": entries}}
+
+    def first_form(code: str):
+        m = builtins._CODE.match(code)
+        return next((e for e in entries if str(e["code"]) == m.group(1)), None) if m else None
+
+    codes = ["1.000232", "1.000232.x", "1.0002321", "1.00023", "x.000232", "2.001234-KQ", "", "1.00023a",
+             "١.000232", "2.001234", " 1.000232"]
+    for code in codes:
+        ctx = Context(as_of=date(2026, 1, 1), data=data)
+        got = builtins._reference_for(ProcView(Procedure(id=code or "p", name="x", code=code or None)), ctx)
+        assert got is first_form(code), code

@@ -118,6 +118,8 @@ class RegistryMatcher:
         if not self.statuses:
             raise RuleError(f"{rule.id}.match: registry matcher needs 'statuses'")
         self.by_not_cited = bool(rule.match.get("by_not_cited", False))
+        # the screen's key in ``ctx.cache`` (built once: a frozenset hashed anew on every call)
+        self._screen_key = ("registry_screen", frozenset(self.statuses))
 
     @staticmethod
     def _registry(ctx: Context) -> Any:
@@ -138,7 +140,7 @@ class RegistryMatcher:
         """The screen (once per registry and date) for the registry documents whose status at ``as_of`` is one of
         ``statuses`` (only their citations can be hits); none for "unknown", which any
         number not in the registry has."""
-        key = ("registry_screen", frozenset(self.statuses))
+        key = self._screen_key
         got = ctx.cache.get(key)
         if got is None:
             if "unknown" in self.statuses:
@@ -291,6 +293,8 @@ def _ends_a_header(body: str) -> bool:
 
 # "a) ", "(1) ", "2. ", "iv) ", "- " before an item
 _LIST_MARK = re.compile(r"^(?:\(?(?:[a-zđ]|\d+|[ivx]+)[.)]|[-+•*])\s*")
+# the first characters of a _LIST_MARK match other than a letter followed by "." or ")"
+_MARK_FIRST = frozenset("(-+•*ivx")
 # the portal's sub-table header, glued to the first item of each sub-table
 _SUBTABLE_HEADER = re.compile(r"tên giấy tờ\s*(?:mẫu đơn, tờ khai)?\s*số lượng")
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
@@ -378,13 +382,22 @@ def _drop_file_names(name: str) -> str:
     return name[:start] + _FILE_NAME.sub("", name[start:])
 
 
+def _may_start_with_mark(name: str) -> bool:
+    """False only where ``_LIST_MARK`` cannot match: a match starts with "(", one of "-+•*",
+    a digit (``\\d`` is ``str.isdecimal``), one of "ivx", or a letter then "." or ")". Most
+    items start with a word ("giấy", "bản"), whose second letter ends the test without the
+    regex call (3.5 a procedure, each costing more than this test)."""
+    return name[:1] in _MARK_FIRST or name[:1].isdecimal() or name[1:2] in (".", ")")
+
+
 def _item_name(paper: str) -> str:
     """A dossier item's paper without its list mark ("a) Giấy báo tử …" and "b) Giấy báo tử …"
     are one paper) and attached file names."""
     name = paper.strip(" -+.;\n")
-    mark = _LIST_MARK.match(name)  # anchored at the start ("^", no MULTILINE): what sub() removed
-    if mark is not None:
-        name = name[mark.end():]
+    if _may_start_with_mark(name):
+        mark = _LIST_MARK.match(name)  # anchored at the start ("^", no MULTILINE): what sub() removed
+        if mark is not None:
+            name = name[mark.end():]
     if "." in name:
         name = _drop_file_names(name)
     return name.strip()
@@ -1005,16 +1018,18 @@ _CODE = re.compile(r"^(\d\.\d{6})")
 
 
 def _reference_for(pv: ProcView, ctx: Context) -> dict[str, Any] | None:
+    """The reference entry of the procedure's code ("1.000232…": its ``_CODE`` head). Looked
+    up by the code's first 8 characters, the head when ``_CODE`` matches, and the regex run
+    only for a code with an entry (3 portal records in 339; it was run twice a procedure):
+    where it does not match, no entry, as before."""
     code = pv.proc.code or ""
-    m = _CODE.match(code)
-    if not m:
-        return None
     by_code = ctx.cache.get("reference_time_limits")
     if by_code is None:  # code -> first entry, built once per run
         by_code = ctx.cache["reference_time_limits"] = {}
         for entry in (ctx.data.get("reference_time_limits") or {}).get("entries", []):
             by_code.setdefault(str(entry.get("code")), entry)
-    return by_code.get(m.group(1))
+    entry = by_code.get(code[:8])
+    return entry if entry is not None and _CODE.match(code) else None
 
 
 def duration_vi(value: float | None, unit: str | None) -> str:
@@ -1251,6 +1266,16 @@ class CalendarDays:
 # first digit taken out of both branches so the regex engine skips to the next digit instead
 # of trying both branches at every character (same matches: tests/test_rules_prefilter.py)
 _FEE_AMOUNT = re.compile(r"\d(?:\d{0,2}(?:[.,]\d{3})+|\d* ?(?:usd|vnđ|vnd|đồng))")
+# the portal's fee cells in words (portal._FEE_CELL): two rows in three; no digit, so no
+# _FEE_AMOUNT match
+_FEE_CELL_WORDS = frozenset(("Miễn phí", "Không có thông tin", "Không"))
+
+
+def _fee_amount(fee: str) -> "re.Match[str] | None":
+    """``_FEE_AMOUNT.search(fee.lower())``, without the copy and the regex call for a cell in words."""
+    return None if fee in _FEE_CELL_WORDS else _FEE_AMOUNT.search(fee.lower())
+
+
 # a fee document in the legal basis: r"phí|lệ phí|tt-btc" as first written, read as two
 # ``in`` tests ("lệ phí" holds "phí"), not a regex tried at every "p", "l" and "t" of the basis
 _FEE_DOC_WORDS = ("phí", "tt-btc")
@@ -1312,7 +1337,7 @@ def _fee_hits(pv: ProcView, component: str) -> list[Hit]:
             s = view.text.find(row.fee, row.end)
             row_end = rows[n + 1].start if n + 1 < len(rows) else len(view.text)
             # "_cell": where the fee's own cell is (its row, up to the next): what may cite its basis
-            if _FEE_AMOUNT.search(row.fee.lower()):
+            if _fee_amount(row.fee):
                 hits.append(Hit(component, s, s + len(row.fee), {"fee": row.fee, "_cell": (row.start, row_end)}))
             elif s != -1 and (span := _amount_in_description(view, s + len(row.fee), row_end)):
                 hits.append(Hit(component, span[0], span[1], {"fee": view.text[span[0] : span[1]], "_cell": (row.start, row_end)}))
@@ -1377,7 +1402,7 @@ class NoOnlineRate:
         if not entries:
             return []
         rows = view_rows(pv.view(component))
-        direct = [r for r in rows if r.kind == "truc_tiep" and r.fee and _FEE_AMOUNT.search(r.fee.lower())]
+        direct = [r for r in rows if r.kind == "truc_tiep" and r.fee and _fee_amount(r.fee)]
         online = [r for r in rows if r.kind == "truc_tuyen"]
         if not direct:
             return []
