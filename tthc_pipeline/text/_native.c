@@ -154,6 +154,13 @@ static PyObject *native_init(PyObject *self, PyObject *args) {
         MOVE_FIRST[fi][si] = to_first;
         MOVE_SECOND[fi][si] = to_second;
     }
+    for (Py_UCS4 c = 0; c < 0x80; c++) { /* what the ASCII blocks of CANON_INTO assume */
+        Py_UCS4 low = c >= 'A' && c <= 'Z' ? c + 32 : c;
+        if (LOWER[c] != low || FOLDED[c] != low || (INFO[c] & FLAGS)) {
+            PyErr_SetString(PyExc_ValueError, "ASCII must lower-case as str.lower() does and fold to itself");
+            return NULL;
+        }
+    }
     Py_INCREF(fallback);
     Py_XSETREF(py_canon, fallback);
     Py_INCREF(fallback_utf8);
@@ -162,12 +169,64 @@ static PyObject *native_init(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* ASCII runs are read 16 bytes at a time (8 UCS2 or 16 UCS1 characters) with SSE2, which
+ * every x86-64 processor has (elsewhere each character is read alone): lower case, as LOWER
+ * and FOLDED give for ASCII (init() checks), is 'A'-'Z' + 32. Each returns the number of
+ * leading ASCII characters and their lower case in *low (the lanes after them are not). */
+#ifdef __SSE2__
+#include <emmintrin.h>
+#define ASCII_BLOCKS 1
+static inline int ascii_lower_ucs2(const Py_UCS2 *in, __m128i *low) {
+    __m128i v = _mm_loadu_si128((const __m128i *)in);
+    __m128i ascii = _mm_cmpeq_epi16(_mm_and_si128(v, _mm_set1_epi16((short)0xFF80)), _mm_setzero_si128());
+    __m128i upper = _mm_and_si128(_mm_cmpgt_epi16(v, _mm_set1_epi16('A' - 1)), _mm_cmplt_epi16(v, _mm_set1_epi16('Z' + 1)));
+    *low = _mm_add_epi16(v, _mm_and_si128(upper, _mm_set1_epi16(32)));
+    return __builtin_ctz(~_mm_movemask_epi8(ascii)) / 2; /* 2 mask bits a lane; bit 16 is clear */
+}
+static inline int ascii_lower_ucs1(const Py_UCS1 *in, __m128i *low) {
+    __m128i v = _mm_loadu_si128((const __m128i *)in);
+    /* signed bytes: ASCII is what is not negative */
+    __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+    *low = _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(32)));
+    return __builtin_ctz(_mm_movemask_epi8(v) | 0x10000);
+}
+/* The leading ASCII characters of the 16 bytes at in (characters of in_size bytes), lower-cased
+ * into out (16 bytes written, or 8 for UCS2 -> UCS1; UCS1 -> UCS2 is not read by blocks) and,
+ * with utf8, into u (16 or 8 bytes); returns their count. The sizes are constants inlined.
+ * What is written past them is overwritten by the characters that follow: the caller reads a
+ * block only when its characters are all in the text (so out has room, and u, at most 3 bytes
+ * a character read so far, has room too: 3 bytes a character and one more). */
+static inline Py_ssize_t ascii_block(const void *in, void *out, unsigned char *u, int in_size, int out_size, int utf8) {
+    __m128i low;
+    if (in_size == 1) {
+        int k = ascii_lower_ucs1(in, &low);
+        _mm_storeu_si128((__m128i *)out, low);
+        if (utf8) _mm_storeu_si128((__m128i *)u, low);
+        return k;
+    }
+    int k = ascii_lower_ucs2(in, &low);
+    __m128i bytes = _mm_packus_epi16(low, low); /* the ASCII lanes as bytes */
+    if (out_size == 2)
+        _mm_storeu_si128((__m128i *)out, low);
+    else
+        _mm_storel_epi64((__m128i *)out, bytes);
+    if (utf8) _mm_storel_epi64((__m128i *)u, bytes);
+    return k;
+}
+#else
+#define ASCII_BLOCKS 0
+static inline Py_ssize_t ascii_block(const void *in, void *out, unsigned char *u, int in_size, int out_size, int utf8) {
+    return 0; /* never called */
+}
+#endif
+
 /* canon (TABLE = LOWER) or fold (TABLE = FOLDED) of a text of storage kind IN_T into out[] of
  * kind OUT_T (a UCS1 out[] gets the low byte of each character: *max_or, the OR of all
- * characters written, tells the caller whether that lost anything); returns 0, or 1 when the
- * text needs the Python implementation. With UTF8 (a constant: the other variants carry no
- * trace of it), also the UTF-8 of out[] from *utf8 on (room for 3 bytes a character and one
- * more); *utf8 is left at its end, or NULL when out[] holds a surrogate.
+ * characters written, tells the caller whether that lost anything; the ASCII blocks are left
+ * out of it, as ASCII cannot change the kind); returns 0, or 1 when the text needs the Python
+ * implementation. With UTF8 (a constant: the other variants carry no trace of it), also the
+ * UTF-8 of out[] from *utf8 on (room for 3 bytes a character and one more); *utf8 is left at
+ * its end, or NULL when out[] holds a surrogate.
  *
  * The tone rule (a regex: [oOuU] + toned vowel, not followed by a word character) is looked
  * at from the toned vowel, the rare one of the pair: its predecessor, o/O/u/U, cannot be the
@@ -179,10 +238,19 @@ static PyObject *native_init(PyObject *self, PyObject *args) {
         const IN_T *in = in_;                                                                    \
         OUT_T *out = out_;                                                                       \
         const uint32_t special = UTF8 ? FLAGS : F_TONED | F_PYTHON;                              \
+        const Py_ssize_t lanes = 16 / sizeof(IN_T);                                              \
+        const int blocks = sizeof(IN_T) == 2 || sizeof(OUT_T) == 1; /* not for UCS1 -> UCS2 */   \
         unsigned char *u = UTF8 ? *utf8 : NULL;                                                  \
         Py_UCS4 or_all = 0;                                                                      \
         int surrogate = 0;                                                                       \
-        for (Py_ssize_t i = 0; i < n; i++) {                                                     \
+        Py_ssize_t i = 0;                                                                        \
+        while (i < n) {                                                                          \
+            if (ASCII_BLOCKS && blocks && i + lanes <= n) {                                     \
+                Py_ssize_t k = ascii_block(in + i, out + i, u, sizeof(IN_T), sizeof(OUT_T), UTF8);   \
+                i += k;                                                                          \
+                if (UTF8) u += k;                                                                \
+                if (k == lanes) continue;                                                        \
+            }                                                                                    \
             Py_UCS4 c = in[i];                                                                   \
             uint32_t info = INFO[c];                                                             \
             if (info & special) {                                                                \
@@ -214,6 +282,7 @@ static PyObject *native_init(PyObject *self, PyObject *args) {
                 memcpy(u, &info, 4); /* the 4th byte is overwritten next (or is the NUL's room) */ \
                 u += info >> LEN_SHIFT;                                                          \
             }                                                                                    \
+            i++;                                                                                 \
         }                                                                                        \
         if (UTF8) *utf8 = surrogate ? NULL : u; /* NULL: not encodable */                         \
         *max_or = or_all;                                                                        \
