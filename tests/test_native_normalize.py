@@ -80,6 +80,41 @@ def test_every_real_text():
     _same([normalize.clean(t) for t in texts])
 
 
+def test_every_component_of_the_portal_records():
+    # the texts the rule engine normalises: every component of every parsed portal record
+    from tthc_pipeline.rules.check_inputs import load_procedures
+
+    procedures = load_procedures([realdata("portal-json", "bo-cong-an")])
+    texts = [span.text for proc in procedures for span in proc.components.values()]
+    texts += [proc.name for proc in procedures if proc.name]
+    assert len(texts) > 3000
+    _same(texts)
+
+
+def test_every_code_point_in_texts_of_each_storage_kind():
+    # the compiled functions write the result in the storage kind they guess (the input's for
+    # canon, ASCII for fold) and copy or rewrite it when the guess was wrong (K, the Kelvin
+    # sign, lower-cases to ASCII; fold keeps "€" wide): every code point alone, after an ASCII,
+    # a Latin-1 and a BMP character, and inside ASCII runs read by blocks
+    texts = []
+    for code in range(0x10000):
+        if code != 0x3A3:  # the capital sigma goes to Python (tested above)
+            p = chr(code)
+            texts += [p, "a" + p, "é" + p, "ệ" + p, "Hoà BÌNH " + p + " ABCDEFGHIJ", "xyz" + p * 3 + "QRSTUVWX"]
+    _same(texts)
+
+
+def test_random_mostly_ascii_texts():
+    # Vietnamese text is ~80 % ASCII: ASCII runs of every length and alignment, ended by
+    # o/u + a toned vowel (the tone rule looks back into a run) or by other characters
+    alphabet = list("abcdefghoOuUqQyYzZ AMZ@[`{_1.") * 4 + list(normalize._TONED_A_E + normalize._TONED_Y)
+    alphabet += ["é", "ệ", "Đ", "K", "€", "\ud800", "\x7f", "ÿ", "Ÿ", "\u0301"]
+    rng = random.Random(20261130)
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(30000)]
+    texts += ["".join(rng.choice(alphabet[:-10]) for _ in range(rng.randint(0, 60))) for _ in range(10000)]
+    _same(texts)
+
+
 def test_canon_utf8_is_canon_and_its_nul_ended_utf8():
     for text in ["", "Hoà", "a\x00b", "ΑΣ", "x\U0001d400", "\u0800\uffff\u07ff\u212a", "é" * 3000, "Uý" * 900]:
         assert normalize.canon_utf8(text) == (canon_py(text), (canon_py(text) + "\x00").encode("utf-8"))

@@ -20,17 +20,28 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <string.h>
+#include <stdint.h>
 
 #define TABLE_SIZE 0x10000
-#define NO_MAPPING 0xFFFFFFFFu /* in LOWER: decide in Python */
+#define NO_MAPPING 0xFFFFFFFFu /* in init()'s lower table: decide in Python */
 
-static Py_UCS4 LOWER[TABLE_SIZE];
-static Py_UCS4 FOLD[TABLE_SIZE];
-/* Tone moves: TONED[c] != 0 marks a toned a/e/y that may follow o/O/u/U; the rewrite of the
- * pair (first, c) is MOVE_FIRST/MOVE_SECOND[first index][c's index]. */
+/* Per BMP code point c, filled by init():
+ * LOWER[c]: canon of c alone (lower case); FOLDED[c]: fold of it;
+ * INFO[c]: the UTF-8 of LOWER[c] (bytes 0-2, the first one lowest, so that one unaligned 4-byte
+ * store writes it), its length at LEN_SHIFT, and the flags of what the plain copy cannot do. */
+static Py_UCS2 LOWER[TABLE_SIZE];
+static Py_UCS2 FOLDED[TABLE_SIZE];
+static uint32_t INFO[TABLE_SIZE];
+#define LEN_SHIFT 24
+#define F_TONED (1u << 26)     /* a toned a/e/y: after o/O/u/U the tone may move */
+#define F_PYTHON (1u << 27)    /* lower case decided in Python (capital sigma: its neighbours) */
+#define F_SURROGATE (1u << 28) /* LOWER[c] is a surrogate: the text has no UTF-8 */
+#define FLAGS (F_TONED | F_PYTHON | F_SURROGATE)
+/* Tone moves: TONED[c] is 1 + the index of a toned vowel in the move tables; the rewrite of
+ * the pair (first, c) is MOVE_FIRST/MOVE_SECOND[first's index][c's index] (0: left as it is). */
 #define MAX_TONED 64
-static unsigned char TONED[TABLE_SIZE]; /* 0 = not toned; else 1 + index into the move tables */
-static Py_UCS4 MOVE_FIRST[4][MAX_TONED];  /* 0 = pair left as it is */
+static unsigned char TONED[TABLE_SIZE];
+static Py_UCS4 MOVE_FIRST[4][MAX_TONED];
 static Py_UCS4 MOVE_SECOND[4][MAX_TONED];
 static int ready = 0;
 static PyObject *py_canon = NULL; /* the Python implementation, for what the tables cannot decide */
@@ -64,19 +75,51 @@ static int read_table(PyObject *buffer, Py_UCS4 *table, const char *name) {
     return 0;
 }
 
+/* INFO's UTF-8 part for c (a BMP code point; a surrogate is encoded as "surrogatepass" would,
+ * and flagged). */
+static uint32_t utf8_info(Py_UCS4 c) {
+    uint32_t bytes, len;
+    if (c < 0x80) {
+        bytes = c, len = 1;
+    } else if (c < 0x800) {
+        bytes = (0xC0 | (c >> 6)) | (0x80 | (c & 0x3F)) << 8, len = 2;
+    } else {
+        bytes = (0xE0 | (c >> 12)) | (0x80 | ((c >> 6) & 0x3F)) << 8 | (0x80 | (c & 0x3F)) << 16, len = 3;
+    }
+    return bytes | len << LEN_SHIFT | ((c & 0xF800) == 0xD800 ? F_SURROGATE : 0);
+}
+
+/* LOWER, FOLDED and INFO from the lower-case and fold tables (uint32 per BMP code point). */
+static int fill_tables(const Py_UCS4 *lower, const Py_UCS4 *fold) {
+    for (int c = 0; c < TABLE_SIZE; c++) {
+        if (lower[c] == NO_MAPPING) {
+            LOWER[c] = FOLDED[c] = (Py_UCS2)c; /* never read: F_PYTHON sends the text to Python */
+            INFO[c] = F_PYTHON;
+            continue;
+        }
+        if (lower[c] >= TABLE_SIZE || fold[c] >= TABLE_SIZE || fold[lower[c]] >= TABLE_SIZE) {
+            PyErr_SetString(PyExc_ValueError, "tables must map into the BMP");
+            return -1;
+        }
+        LOWER[c] = (Py_UCS2)lower[c];
+        FOLDED[c] = (Py_UCS2)fold[lower[c]];
+        INFO[c] = utf8_info(lower[c]);
+    }
+    return 0;
+}
+
 /* init(lower: bytes, fold: bytes, moves: dict[str, str], python_canon: callable,
  *      python_canon_utf8: callable) */
 static PyObject *native_init(PyObject *self, PyObject *args) {
     PyObject *lower, *fold, *moves, *fallback, *fallback_utf8;
     if (!PyArg_ParseTuple(args, "OOO!OO", &lower, &fold, &PyDict_Type, &moves, &fallback, &fallback_utf8)) return NULL;
-    if (read_table(lower, LOWER, "lower") < 0 || read_table(fold, FOLD, "fold") < 0) return NULL;
-    for (int c = 0; c < TABLE_SIZE; c++) {
-        if ((LOWER[c] >= TABLE_SIZE && LOWER[c] != NO_MAPPING) || FOLD[c] >= TABLE_SIZE) {
-            ready = 0;
-            PyErr_SetString(PyExc_ValueError, "tables must map into the BMP");
-            return NULL;
-        }
-    }
+    ready = 0;
+    Py_UCS4 *lower_table = PyMem_Malloc(2 * TABLE_SIZE * sizeof(Py_UCS4)), *fold_table = lower_table + TABLE_SIZE;
+    if (lower_table == NULL) return PyErr_NoMemory();
+    int failed = read_table(lower, lower_table, "lower") < 0 || read_table(fold, fold_table, "fold") < 0 ||
+                 fill_tables(lower_table, fold_table) < 0;
+    PyMem_Free(lower_table);
+    if (failed) return NULL;
     memset(TONED, 0, sizeof(TONED));
     memset(MOVE_FIRST, 0, sizeof(MOVE_FIRST));
     memset(MOVE_SECOND, 0, sizeof(MOVE_SECOND));
@@ -92,7 +135,10 @@ static PyObject *native_init(PyObject *self, PyObject *args) {
         Py_UCS4 first = PyUnicode_READ_CHAR(key, 0), second = PyUnicode_READ_CHAR(key, 1);
         int fi = first_index(first);
         Py_UCS4 to_first = PyUnicode_READ_CHAR(value, 0), to_second = PyUnicode_READ_CHAR(value, 1);
-        if (fi < 0 || second >= TABLE_SIZE || to_first == 0 || to_first >= TABLE_SIZE || to_second >= TABLE_SIZE) {
+        /* the toned vowel is never o/O/u/U itself: a pair is then found from its second
+         * character, whose predecessor no earlier pair can have consumed (see CANON_INTO) */
+        if (fi < 0 || second >= TABLE_SIZE || first_index(second) >= 0 || to_first == 0 ||
+            to_first >= TABLE_SIZE || to_second >= TABLE_SIZE) {
             PyErr_SetString(PyExc_ValueError, "moves: o, O, u or U + a BMP vowel, rewritten within the BMP");
             return NULL;
         }
@@ -102,12 +148,20 @@ static PyObject *native_init(PyObject *self, PyObject *args) {
                 return NULL;
             }
             TONED[second] = (unsigned char)(++count);
+            INFO[second] |= F_TONED;
         }
         int si = TONED[second] - 1;
         MOVE_FIRST[fi][si] = to_first;
         MOVE_SECOND[fi][si] = to_second;
     }
-    Py_XINCREF(fallback);
+    for (Py_UCS4 c = 0; c < 0x80; c++) { /* what the ASCII blocks of CANON_INTO assume */
+        Py_UCS4 low = c >= 'A' && c <= 'Z' ? c + 32 : c;
+        if (LOWER[c] != low || FOLDED[c] != low || (INFO[c] & FLAGS)) {
+            PyErr_SetString(PyExc_ValueError, "ASCII must lower-case as str.lower() does and fold to itself");
+            return NULL;
+        }
+    }
+    Py_INCREF(fallback);
     Py_XSETREF(py_canon, fallback);
     Py_INCREF(fallback_utf8);
     Py_XSETREF(py_canon_utf8, fallback_utf8);
@@ -115,81 +169,148 @@ static PyObject *native_init(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* c (a BMP code point) as UTF-8 at u; returns the end. A surrogate is written too (as
- * "surrogatepass" would): CANON_INTO flags it, and canon_utf8 then refuses the text as
- * str.encode("utf-8") does. */
-static inline unsigned char *put_utf8(unsigned char *u, Py_UCS4 c) {
-    if (c < 0x80) {
-        *u++ = (unsigned char)c;
-    } else if (c < 0x800) {
-        *u++ = (unsigned char)(0xC0 | (c >> 6));
-        *u++ = (unsigned char)(0x80 | (c & 0x3F));
-    } else {
-        *u++ = (unsigned char)(0xE0 | (c >> 12));
-        *u++ = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
-        *u++ = (unsigned char)(0x80 | (c & 0x3F));
-    }
-    return u;
+/* ASCII runs are read 16 bytes at a time (8 UCS2 or 16 UCS1 characters) with SSE2, which
+ * every x86-64 processor has (elsewhere each character is read alone): lower case, as LOWER
+ * and FOLDED give for ASCII (init() checks), is 'A'-'Z' + 32. Each returns the number of
+ * leading ASCII characters and their lower case in *low (the lanes after them are not). */
+#ifdef __SSE2__
+#include <emmintrin.h>
+#define ASCII_BLOCKS 1
+static inline int ascii_lower_ucs2(const Py_UCS2 *in, __m128i *low) {
+    __m128i v = _mm_loadu_si128((const __m128i *)in);
+    __m128i ascii = _mm_cmpeq_epi16(_mm_and_si128(v, _mm_set1_epi16((short)0xFF80)), _mm_setzero_si128());
+    __m128i upper = _mm_and_si128(_mm_cmpgt_epi16(v, _mm_set1_epi16('A' - 1)), _mm_cmplt_epi16(v, _mm_set1_epi16('Z' + 1)));
+    *low = _mm_add_epi16(v, _mm_and_si128(upper, _mm_set1_epi16(32)));
+    return __builtin_ctz(~_mm_movemask_epi8(ascii)) / 2; /* 2 mask bits a lane; bit 16 is clear */
 }
+static inline int ascii_lower_ucs1(const Py_UCS1 *in, __m128i *low) {
+    __m128i v = _mm_loadu_si128((const __m128i *)in);
+    /* signed bytes: ASCII is what is not negative */
+    __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+    *low = _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(32)));
+    return __builtin_ctz(_mm_movemask_epi8(v) | 0x10000);
+}
+/* The leading ASCII characters of the 16 bytes at in (characters of in_size bytes), lower-cased
+ * into out (16 bytes written, or 8 for UCS2 -> UCS1; UCS1 -> UCS2 is not read by blocks) and,
+ * with utf8, into u (16 or 8 bytes); returns their count. The sizes are constants inlined.
+ * What is written past them is overwritten by the characters that follow: the caller reads a
+ * block only when its characters are all in the text (so out has room, and u, at most 3 bytes
+ * a character read so far, has room too: 3 bytes a character and one more). */
+static inline Py_ssize_t ascii_block(const void *in, void *out, unsigned char *u, int in_size, int out_size, int utf8) {
+    __m128i low;
+    if (in_size == 1) {
+        int k = ascii_lower_ucs1(in, &low);
+        _mm_storeu_si128((__m128i *)out, low);
+        if (utf8) _mm_storeu_si128((__m128i *)u, low);
+        return k;
+    }
+    int k = ascii_lower_ucs2(in, &low);
+    __m128i bytes = _mm_packus_epi16(low, low); /* the ASCII lanes as bytes */
+    if (out_size == 2)
+        _mm_storeu_si128((__m128i *)out, low);
+    else
+        _mm_storel_epi64((__m128i *)out, bytes);
+    if (utf8) _mm_storel_epi64((__m128i *)u, bytes);
+    return k;
+}
+#else
+#define ASCII_BLOCKS 0
+static inline Py_ssize_t ascii_block(const void *in, void *out, unsigned char *u, int in_size, int out_size, int utf8) {
+    return 0; /* never called */
+}
+#endif
 
-/* canon of a text of one storage kind into out[] (UCS2 for texts within the BMP, else UCS4);
- * returns 0, or 1 when the text needs the Python implementation. One function per kind (the
- * kind switch of PyUnicode_READ hoisted out of the loop). With UTF8 (a constant: the other
- * variants carry no trace of it), also the UTF-8 of out[] from *utf8 on (room for 3 bytes a
- * character); *utf8 is left at its end, or NULL when out[] holds a surrogate. */
-#define CANON_INTO(NAME, IN_T, OUT_T, UTF8)                                                      \
-    static int NAME(const IN_T *in, OUT_T *out, Py_ssize_t n, unsigned char **utf8) {            \
+/* canon (TABLE = LOWER) or fold (TABLE = FOLDED) of a text of storage kind IN_T into out[] of
+ * kind OUT_T (a UCS1 out[] gets the low byte of each character: *max_or, the OR of all
+ * characters written, tells the caller whether that lost anything; the ASCII blocks are left
+ * out of it, as ASCII cannot change the kind); returns 0, or 1 when the text needs the Python
+ * implementation. With UTF8 (a constant: the other variants carry no trace of it), also the
+ * UTF-8 of out[] from *utf8 on (room for 3 bytes a character and one more); *utf8 is left at
+ * its end, or NULL when out[] holds a surrogate.
+ *
+ * The tone rule (a regex: [oOuU] + toned vowel, not followed by a word character) is looked
+ * at from the toned vowel, the rare one of the pair: its predecessor, o/O/u/U, cannot be the
+ * second character of an earlier match (those are toned vowels, never o/O/u/U: init()
+ * checks), so the regex matches at every such pair. The predecessor was written first
+ * (1 byte of UTF-8: it is ASCII) and is rewritten. */
+#define CANON_INTO(NAME, IN_T, OUT_T, TABLE, UTF8)                                                \
+    static int NAME(const void *in_, void *out_, Py_ssize_t n, unsigned char **utf8, Py_UCS4 *max_or) { \
+        const IN_T *in = in_;                                                                    \
+        OUT_T *out = out_;                                                                       \
+        const uint32_t special = UTF8 ? FLAGS : F_TONED | F_PYTHON;                              \
+        const Py_ssize_t lanes = 16 / sizeof(IN_T);                                              \
+        const int blocks = sizeof(IN_T) == 2 || sizeof(OUT_T) == 1; /* not for UCS1 -> UCS2 */   \
         unsigned char *u = UTF8 ? *utf8 : NULL;                                                  \
+        Py_UCS4 or_all = 0;                                                                      \
         int surrogate = 0;                                                                       \
         Py_ssize_t i = 0;                                                                        \
         while (i < n) {                                                                          \
+            if (ASCII_BLOCKS && blocks && i + lanes <= n) {                                     \
+                Py_ssize_t k = ascii_block(in + i, out + i, u, sizeof(IN_T), sizeof(OUT_T), UTF8);   \
+                i += k;                                                                          \
+                if (UTF8) u += k;                                                                \
+                if (k == lanes) continue;                                                        \
+            }                                                                                    \
             Py_UCS4 c = in[i];                                                                   \
-            if (c < 128) {                                                                       \
-                if ((c == 'o' || c == 'O' || c == 'u' || c == 'U') && i + 1 < n) {               \
-                    Py_UCS4 d = in[i + 1];                                                       \
-                    if (d < TABLE_SIZE && TONED[d] && !(i + 2 < n && is_word(in[i + 2]))) {      \
-                        /* the regex matched (o|u) + toned vowel at a word end: both characters  \
-                         * are consumed whatever the rewrite decides */                          \
-                        int fi = first_index(c), si = TONED[d] - 1;                              \
-                        Py_UCS4 a = c, b = d;                                                    \
-                        int after_q = i > 0 && (in[i - 1] == 'q' || in[i - 1] == 'Q');           \
-                        if (!after_q && MOVE_FIRST[fi][si]) {                                    \
-                            a = MOVE_FIRST[fi][si];                                              \
-                            b = MOVE_SECOND[fi][si];                                             \
-                        }                                                                        \
-                        if (a >= TABLE_SIZE || b >= TABLE_SIZE || LOWER[a] == NO_MAPPING ||      \
-                            LOWER[b] == NO_MAPPING)                                              \
-                            return 1;                                                            \
-                        out[i] = (OUT_T)LOWER[a];                                                \
-                        out[i + 1] = (OUT_T)LOWER[b];                                            \
-                        if (UTF8) {                                                              \
-                            u = put_utf8(u, LOWER[a]);                                           \
-                            u = put_utf8(u, LOWER[b]);                                           \
-                        }                                                                        \
-                        i += 2;                                                                  \
-                        continue;                                                                \
+            uint32_t info = INFO[c];                                                             \
+            if (info & special) {                                                                \
+                if (info & F_PYTHON) return 1;                                                   \
+                surrogate |= (info & F_SURROGATE) != 0;                                          \
+                int fi = (info & F_TONED) && i > 0 ? first_index(in[i - 1]) : -1;                \
+                int si = TONED[c] - 1;                                                           \
+                if (fi >= 0 && MOVE_FIRST[fi][si] && !(i > 1 && (in[i - 2] == 'q' || in[i - 2] == 'Q')) && \
+                    !(i + 1 < n && is_word(in[i + 1]))) {                                        \
+                    Py_UCS4 a = MOVE_FIRST[fi][si];                                              \
+                    c = MOVE_SECOND[fi][si];                                                     \
+                    uint32_t first_info = INFO[a];                                               \
+                    info = INFO[c];                                                              \
+                    if ((first_info | info) & F_PYTHON) return 1;                                \
+                    surrogate |= ((first_info | info) & F_SURROGATE) != 0;                       \
+                    out[i - 1] = (OUT_T)TABLE[a];                                                \
+                    or_all |= TABLE[a];                                                          \
+                    if (UTF8) {                                                                  \
+                        u -= INFO[in[i - 1]] >> LEN_SHIFT; /* the o/O/u/U's UTF-8 (no flags) */    \
+                        memcpy(u, &first_info, 4);                                               \
+                        u += (first_info & ~FLAGS) >> LEN_SHIFT;                                 \
                     }                                                                            \
                 }                                                                                \
-                c = (c >= 'A' && c <= 'Z') ? c + 32 : c;                                         \
-                out[i++] = (OUT_T)c;                                                             \
-                if (UTF8) *u++ = (unsigned char)c;                                               \
-                continue;                                                                        \
+                info &= ~FLAGS;                                                                  \
             }                                                                                    \
-            if (c >= TABLE_SIZE || LOWER[c] == NO_MAPPING) return 1;                             \
-            out[i++] = (OUT_T)LOWER[c];                                                          \
+            out[i] = (OUT_T)TABLE[c];                                                            \
+            or_all |= TABLE[c];                                                                  \
             if (UTF8) {                                                                          \
-                surrogate |= (LOWER[c] & 0xF800) == 0xD800;                                      \
-                u = put_utf8(u, LOWER[c]);                                                       \
+                memcpy(u, &info, 4); /* the 4th byte is overwritten next (or is the NUL's room) */ \
+                u += info >> LEN_SHIFT;                                                          \
             }                                                                                    \
+            i++;                                                                                 \
         }                                                                                        \
         if (UTF8) *utf8 = surrogate ? NULL : u; /* NULL: not encodable */                         \
+        *max_or = or_all;                                                                        \
         return 0;                                                                                \
     }
 
-CANON_INTO(canon_ucs1, Py_UCS1, Py_UCS2, 0)
-CANON_INTO(canon_ucs2, Py_UCS2, Py_UCS2, 0)
-CANON_INTO(canon_utf8_ucs1, Py_UCS1, Py_UCS2, 1)
-CANON_INTO(canon_utf8_ucs2, Py_UCS2, Py_UCS2, 1)
+typedef int (*canon_into)(const void *in, void *out, Py_ssize_t n, unsigned char **utf8, Py_UCS4 *max_or);
+
+CANON_INTO(canon_1_1, Py_UCS1, Py_UCS1, LOWER, 0)
+CANON_INTO(canon_1_2, Py_UCS1, Py_UCS2, LOWER, 0)
+CANON_INTO(canon_2_1, Py_UCS2, Py_UCS1, LOWER, 0)
+CANON_INTO(canon_2_2, Py_UCS2, Py_UCS2, LOWER, 0)
+CANON_INTO(fold_1_1, Py_UCS1, Py_UCS1, FOLDED, 0)
+CANON_INTO(fold_1_2, Py_UCS1, Py_UCS2, FOLDED, 0)
+CANON_INTO(fold_2_1, Py_UCS2, Py_UCS1, FOLDED, 0)
+CANON_INTO(fold_2_2, Py_UCS2, Py_UCS2, FOLDED, 0)
+CANON_INTO(utf8_1_1, Py_UCS1, Py_UCS1, LOWER, 1)
+CANON_INTO(utf8_1_2, Py_UCS1, Py_UCS2, LOWER, 1)
+CANON_INTO(utf8_2_1, Py_UCS2, Py_UCS1, LOWER, 1)
+CANON_INTO(utf8_2_2, Py_UCS2, Py_UCS2, LOWER, 1)
+
+enum mode { CANON, FOLD, CANON_UTF8 };
+/* [mode][input kind - 1][output kind - 1] */
+static const canon_into LOOPS[3][2][2] = {
+    {{canon_1_1, canon_1_2}, {canon_2_1, canon_2_2}},
+    {{fold_1_1, fold_1_2}, {fold_2_1, fold_2_2}},
+    {{utf8_1_1, utf8_1_2}, {utf8_2_1, utf8_2_2}},
+};
 
 /* 1 when the tables are loaded and ``text`` is a str; else 0 with the exception set. */
 static int ready_for(PyObject *text) {
@@ -204,94 +325,114 @@ static int ready_for(PyObject *text) {
     return 1;
 }
 
-/* The tables hold BMP code points only (init() checks), so a UCS1/UCS2 text's canon fits
- * in UCS2; a UCS4 text has a character outside the BMP and goes to Python anyway. */
-static PyObject *run(PyObject *text, int do_fold) {
-    if (!ready_for(text)) return NULL;
+/* The largest character of the storage class (ASCII, Latin-1, BMP) of a character. */
+static Py_UCS4 class_max(Py_UCS4 c) { return c < 0x80 ? 0x7F : c < 0x100 ? 0xFF : 0xFFFF; }
+
+/* canon/fold (and with CANON_UTF8 the UTF-8 into *utf8, as CANON_INTO) of a UCS1/UCS2 text,
+ * written straight into the str returned; NULL with *need_python set when the tables cannot
+ * decide. A str must be stored in the narrowest kind its characters allow, guessed before
+ * writing: the input's for canon (lower case keeps almost every character in its class), ASCII
+ * for fold (diacritics stripped); the OR of the characters written tells a wrong guess, and
+ * the text is then copied (guessed too wide) or written again in UCS2 (too narrow). */
+static PyObject *canon_str(PyObject *text, enum mode mode, unsigned char **utf8, int *need_python) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
-    if (kind != PyUnicode_4BYTE_KIND) {
-        Py_UCS2 stack[1024];
-        Py_UCS2 *buf = n <= 1024 ? stack : PyMem_Malloc(n * sizeof(Py_UCS2));
-        if (buf == NULL) return PyErr_NoMemory();
-        int need_python = kind == PyUnicode_1BYTE_KIND ? canon_ucs1(PyUnicode_1BYTE_DATA(text), buf, n, NULL)
-                                                       : canon_ucs2(PyUnicode_2BYTE_DATA(text), buf, n, NULL);
-        PyObject *result = NULL;
-        if (!need_python) {
-            if (do_fold)
-                for (Py_ssize_t i = 0; i < n; i++) buf[i] = (Py_UCS2)FOLD[buf[i]];
-            result = PyUnicode_FromKindAndData(PyUnicode_2BYTE_KIND, buf, n);
-        }
-        if (buf != stack) PyMem_Free(buf);
-        if (!need_python) return result;
+    Py_UCS4 guess = mode == FOLD ? 0x7F : PyUnicode_MAX_CHAR_VALUE(text);
+    PyObject *result = PyUnicode_New(n, guess);
+    if (result == NULL) return NULL;
+    int out_kind = PyUnicode_KIND(result);
+    unsigned char *start = utf8 ? *utf8 : NULL;
+    Py_UCS4 max_or;
+    *need_python = LOOPS[mode][kind - 1][out_kind - 1](PyUnicode_DATA(text), PyUnicode_DATA(result), n, utf8, &max_or);
+    if (*need_python) {
+        Py_DECREF(result);
+        return NULL;
     }
-    /* the Python canon decides (fold is applied to its result) */
+    if (class_max(max_or) == class_max(guess)) return result;
+    PyObject *exact;
+    if (out_kind == PyUnicode_1BYTE_KIND && max_or > 0xFF) {
+        Py_UCS2 *wide = PyMem_Malloc(n * sizeof(Py_UCS2));
+        if (wide == NULL) {
+            Py_DECREF(result);
+            return PyErr_NoMemory();
+        }
+        if (utf8) *utf8 = start;
+        LOOPS[mode][kind - 1][1](PyUnicode_DATA(text), wide, n, utf8, &max_or);
+        exact = PyUnicode_FromKindAndData(PyUnicode_2BYTE_KIND, wide, n);
+        PyMem_Free(wide);
+    } else {
+        exact = PyUnicode_FromKindAndData(out_kind, PyUnicode_DATA(result), n);
+    }
+    Py_DECREF(result);
+    return exact;
+}
+
+/* fold of the Python canon (the texts the tables cannot decide). */
+static PyObject *fold_python_canon(PyObject *text) {
     PyObject *canon = PyObject_CallOneArg(py_canon, text);
-    if (canon == NULL || !do_fold) return canon;
-    n = PyUnicode_GET_LENGTH(canon);
+    if (canon == NULL) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(canon);
     Py_UCS4 *wide = PyUnicode_AsUCS4Copy(canon);
     Py_DECREF(canon);
     if (wide == NULL) return NULL;
     for (Py_ssize_t i = 0; i < n; i++)
-        if (wide[i] < TABLE_SIZE) wide[i] = FOLD[wide[i]];
+        if (wide[i] < TABLE_SIZE) wide[i] = FOLDED[wide[i]];
     PyObject *result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, wide, n);
     PyMem_Free(wide);
     return result;
 }
 
-static PyObject *native_canon(PyObject *self, PyObject *text) { return run(text, 0); }
+/* canon or fold. A UCS4 text has a character outside the BMP: Python decides. */
+static PyObject *run(PyObject *text, enum mode mode) {
+    if (!ready_for(text)) return NULL;
+    if (PyUnicode_KIND(text) != PyUnicode_4BYTE_KIND) {
+        int need_python;
+        PyObject *result = canon_str(text, mode, NULL, &need_python);
+        if (!need_python) return result;
+    }
+    return mode == FOLD ? fold_python_canon(text) : PyObject_CallOneArg(py_canon, text);
+}
+
+static PyObject *native_canon(PyObject *self, PyObject *text) { return run(text, CANON); }
+static PyObject *native_fold(PyObject *self, PyObject *text) { return run(text, FOLD); }
 
 /* canon_utf8(text) -> (canon(text), the UTF-8 of it with a NUL appended; b"" when it holds a
- * surrogate, which str.encode("utf-8") refuses). Encoded while canon is written; the texts
- * the tables cannot decide take the Python canon_utf8 (``fallback``). */
+ * surrogate, which str.encode("utf-8") refuses). Encoded while canon is written, straight into
+ * a bytes object of room enough, cut to its length; the texts the tables cannot decide take
+ * the Python canon_utf8 (``fallback``). */
 static PyObject *native_canon_utf8(PyObject *self, PyObject *text) {
     if (!ready_for(text)) return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    int kind = PyUnicode_KIND(text);
-    if (kind == PyUnicode_4BYTE_KIND) return PyObject_CallOneArg(py_canon_utf8, text);
-    Py_UCS2 stack[1024];
-    unsigned char stack_utf8[3 * 1024 + 1];
-    Py_UCS2 *buf = n <= 1024 ? stack : PyMem_Malloc(n * sizeof(Py_UCS2));
-    unsigned char *utf8 = n <= 1024 ? stack_utf8 : PyMem_Malloc(3 * n + 1);
-    PyObject *result = NULL;
-    if (buf == NULL || utf8 == NULL) {
-        PyErr_NoMemory();
-        goto done;
+    if (PyUnicode_KIND(text) == PyUnicode_4BYTE_KIND) return PyObject_CallOneArg(py_canon_utf8, text);
+    PyObject *bytes = PyBytes_FromStringAndSize(NULL, 3 * n + 1);
+    if (bytes == NULL) return NULL;
+    unsigned char *start = (unsigned char *)PyBytes_AS_STRING(bytes), *end = start;
+    int need_python;
+    PyObject *canon = canon_str(text, CANON_UTF8, &end, &need_python);
+    if (canon == NULL) {
+        Py_DECREF(bytes);
+        return need_python ? PyObject_CallOneArg(py_canon_utf8, text) : NULL;
     }
-    unsigned char *end = utf8;
-    int need_python = kind == PyUnicode_1BYTE_KIND ? canon_utf8_ucs1(PyUnicode_1BYTE_DATA(text), buf, n, &end)
-                                                   : canon_utf8_ucs2(PyUnicode_2BYTE_DATA(text), buf, n, &end);
-    if (need_python) {
-        result = PyObject_CallOneArg(py_canon_utf8, text);
-        goto done;
-    }
-    PyObject *canon = PyUnicode_FromKindAndData(PyUnicode_2BYTE_KIND, buf, n);
-    if (canon == NULL) goto done;
-    PyObject *bytes;
     if (end == NULL) {
-        bytes = PyBytes_FromStringAndSize(NULL, 0);
+        Py_SETREF(bytes, PyBytes_FromStringAndSize(NULL, 0));
     } else {
         *end++ = 0;
-        bytes = PyBytes_FromStringAndSize((const char *)utf8, end - utf8);
+        _PyBytes_Resize(&bytes, end - start); /* NULL on failure (the exception set) */
     }
     if (bytes == NULL) {
         Py_DECREF(canon);
-        goto done;
+        return NULL;
     }
-    result = PyTuple_New(2);
+    PyObject *result = PyTuple_New(2);
     if (result == NULL) {
         Py_DECREF(canon);
         Py_DECREF(bytes);
-        goto done;
+        return NULL;
     }
     PyTuple_SET_ITEM(result, 0, canon); /* steals the references */
     PyTuple_SET_ITEM(result, 1, bytes);
-done:
-    if (buf != stack) PyMem_Free(buf);
-    if (utf8 != stack_utf8) PyMem_Free(utf8);
     return result;
 }
-static PyObject *native_fold(PyObject *self, PyObject *text) { return run(text, 1); }
 
 /* count_non_ascii(text, limit): characters above U+007F among the first ``limit``. */
 static PyObject *native_count_non_ascii(PyObject *self, PyObject *args) {
