@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from tthc_pipeline.procedures.model import COMPONENT_LABELS_VI, Procedure
-from tthc_pipeline.rules.findings import Evidence, Finding, fingerprint, quote_key
+from tthc_pipeline.rules.findings import Evidence, Finding, digest, payload, quote_key
 from tthc_pipeline.rules.matchers import Context, Guard, Hit, ProcView, build_matcher, compile_regex
 from tthc_pipeline.rules.prescan import Prescan
 from tthc_pipeline.rules.schema import SEVERITY_RANK, Catalogue, Rule, load_catalogue
@@ -210,7 +210,7 @@ class Engine:
         if timings is not None:
             started = _add_time(timings, "prescan", started)
         findings: list[Finding] = []
-        seen: set[str] = set()
+        seen: set[str] = set()  # the fingerprints' payloads reported so far (see findings.payload)
         items: dict[tuple, list[int]] = {}  # per_item rules: see _item_ordinal
         names: dict[ProcView, str] = {}  # see _finding
         # (rule, procedure, source span): the same words of a document extracted into two
@@ -232,16 +232,16 @@ class Engine:
             # record nothing for such a rule), so before them (~30 % of the hits repeat a quote)
             early = bool(guards) and rule.report != "per_item" and rule.id not in self.specific
             for pv, hit in pairs:
-                fp = None
+                key = None
                 if early:
-                    fp = _fingerprint_of(rule.id, pv, hit)
-                    if fp in seen:
+                    key = _payload_of(rule.id, pv, hit)
+                    if key in seen:
                         continue
                 if guards and any(g.suppresses(pv, hit) for g in guards):
                     if rule.id in self.specific:
                         excused.setdefault((rule.id, pv.proc.id, hit.component), []).append((hit.start, hit.end))
                     continue
-                finding = self._finding(cr, pv, hit, seen, items, names, fp)
+                finding = self._finding(cr, pv, hit, seen, items, names, key)
                 if finding is not None and not _same_source_reported(finding, spans):
                     findings.append(finding)
             if timings is not None:
@@ -294,29 +294,29 @@ class Engine:
     @staticmethod
     def _finding(cr: CompiledRule, pv: ProcView, hit: Hit, seen: set[str] | None = None,
                  items: dict[tuple, list[int]] | None = None, names: dict[ProcView, str] | None = None,
-                 fp: str | None = None) -> Finding | None:
-        """Build the finding for ``hit``; with ``seen``, return None (and build nothing but
-        the fingerprint) when that fingerprint was already reported in this run. ``items``:
+                 key: str | None = None) -> Finding | None:
+        """Build the finding for ``hit``; with ``seen`` (the payloads of the fingerprints
+        reported in this run), return None (and build nothing but the fingerprint's payload)
+        when that fingerprint was already reported. ``items``:
         the run's record of the dossier items where each quote of a ``per_item`` rule was
         reported (without it, every rule reports a quote once per component). ``names``: the
         run's procedure names as placed in a sentence, per view (a procedure with several
-        findings reads its name once). ``fp``: the hit's fingerprint when already computed
-        (``_fingerprint_of``; a rule not reported per item)."""
+        findings reads its name once). ``key``: the payload of the hit's fingerprint when
+        already computed (``_payload_of``; a rule not reported per item)."""
         rule = cr.rule
         proc = pv.proc
         view = pv.view(hit.component)
         quote = view.text[hit.start : hit.end]
-        if fp is None:
-            fp_quote = _fingerprint_quote(quote, hit)
+        if key is None:
+            fp_key = quote_key(_fingerprint_quote(quote, hit))
             occurrence = 0
             if items is not None and rule.report == "per_item" and hit.component == "dossier" and quote.strip():
-                key = (rule.id, pv, hit.component, quote_key(fp_quote))
-                occurrence = _item_ordinal(items, key, view.item(hit.start, hit.end)[0])
-            fp = fingerprint(rule.id, proc.id, hit.component, fp_quote, occurrence)
+                occurrence = _item_ordinal(items, (rule.id, pv, hit.component, fp_key), view.item(hit.start, hit.end)[0])
+            key = payload(rule.id, proc.id, hit.component, fp_key, occurrence)
         if seen is not None:
-            if fp in seen:
+            if key in seen:
                 return None
-            seen.add(fp)
+            seen.add(key)
         seg_s, seg_e = view.segment(hit.start, hit.end) if view.text else (0, 0)
         context = view.text[seg_s:seg_e].strip()
         if len(context) > 300:
@@ -363,7 +363,7 @@ class Engine:
             legal_basis=list(map(dict.copy, cr.legal_basis)),
             confidence=_weakest(rule.confidence, hit.vars.get("_confidence")),
             status=rule.status,
-            fingerprint=fp,
+            fingerprint=digest(key),
             cost_delta=dict(rule.cost_delta),
         )
 
@@ -374,10 +374,11 @@ def _fingerprint_quote(quote: str, hit: Hit) -> str:
     return (quote if quote.strip() else "<absent>") + str(hit.vars.get("key", ""))
 
 
-def _fingerprint_of(rule_id: str, pv: ProcView, hit: Hit) -> str:
-    """The fingerprint ``_finding`` gives ``hit`` for a rule not reported per dossier item."""
+def _payload_of(rule_id: str, pv: ProcView, hit: Hit) -> str:
+    """The payload of the fingerprint ``_finding`` gives ``hit`` for a rule not reported per
+    dossier item."""
     quote = pv.view(hit.component).text[hit.start : hit.end]
-    return fingerprint(rule_id, pv.proc.id, hit.component, _fingerprint_quote(quote, hit))
+    return payload(rule_id, pv.proc.id, hit.component, quote_key(_fingerprint_quote(quote, hit)))
 
 
 # vars holding words quoted from the procedure (the other paper of HS009, the other procedure
