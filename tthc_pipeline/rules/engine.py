@@ -57,11 +57,16 @@ class CompiledRule:
     # the message and the recommendation's templates, parsed once (see Template)
     message: "Template" = field(init=False)
     recommendation: dict[str, "Template"] = field(init=False)
+    # does a template read the "evidence" value (the quote placed in a sentence): worked
+    # out only for a rule whose templates do
+    reads_evidence: bool = field(init=False)
 
     def __post_init__(self) -> None:
         self.legal_basis = tuple(lb.__dict__.copy() for lb in self.rule.legal_basis)
         self.message = Template(self.rule.message)
         self.recommendation = {k: Template(v) for k, v in self.rule.recommendation.items()}
+        self.reads_evidence = any(t.names is None or "evidence" in t.names
+                                  for t in (self.message, *self.recommendation.values()))
         self.name_any_search = _search_any(self.name_any)
         self.name_none_search = _search_any(self.name_none)
 
@@ -85,38 +90,52 @@ class Template:
     mapping's ``__missing__`` answers a name it lacks). A template with anything but plain
     named fields (an attribute, an index, a conversion, a format spec, a positional field)
     or that does not parse is left to ``format_map`` itself (same result, same errors).
+
+    The parsed form is the list of pieces to join, the literal texts in place and a
+    placeholder where each field goes (``fields``: its index, its name): a render copies the
+    list and fills in the fields only, a ``str`` value as it is (``format(s, "")`` is ``s``).
     """
 
-    __slots__ = ("template", "constant", "chunks")
+    __slots__ = ("template", "constant", "pieces", "fields", "names")
 
     def __init__(self, template: str) -> None:
         self.template = template
         self.constant: str | None = None  # the rendering of a template without fields
-        self.chunks: tuple[tuple[bool, str], ...] | None = None  # (is a field, text or name)
+        self.pieces: list[str] | None = None  # the literal texts, "" where a field goes
+        self.fields: tuple[tuple[int, str], ...] = ()  # (index in pieces, name)
+        # the names its fields read; None: unknown (left to format_map)
+        self.names: frozenset[str] | None = None
         try:
-            pieces = list(_string.formatter_parser(template))
+            parsed = list(_string.formatter_parser(template))
         except ValueError:
             return
-        chunks: list[tuple[bool, str]] = []
-        for literal, name, spec, conversion in pieces:
+        pieces: list[str] = []
+        fields: list[tuple[int, str]] = []
+        for literal, name, spec, conversion in parsed:
             if literal:
-                chunks.append((False, literal))
+                pieces.append(literal)
             if name is None:
                 continue
             if spec or conversion or not name.isidentifier():
                 return
-            chunks.append((True, name))
-        if all(not is_field for is_field, _ in chunks):
-            self.constant = "".join(text for _, text in chunks)
+            fields.append((len(pieces), name))
+            pieces.append("")
+        self.names = frozenset(name for _, name in fields)
+        if not fields:
+            self.constant = "".join(pieces)
         else:
-            self.chunks = tuple(chunks)
+            self.pieces, self.fields = pieces, tuple(fields)
 
     def render(self, values: dict[str, Any]) -> str:
         if self.constant is not None:
             return self.constant
-        if self.chunks is None:
+        if self.pieces is None:
             return self.template.format_map(values)
-        return "".join([format(values[text], "") if is_field else text for is_field, text in self.chunks])
+        pieces = self.pieces.copy()
+        for i, name in self.fields:
+            value = values[name]
+            pieces[i] = value if type(value) is str else format(value, "")
+        return "".join(pieces)
 
 
 def _search_any(patterns: list[re.Pattern[str]]) -> Callable[[str], Any] | None:
@@ -339,7 +358,8 @@ class Engine:
         # placed inside the rule's sentence: without its stop (no "..", ".;" in the message),
         # and a quote's runs of spaces and line breaks read as one space ("Giấy tờ  của  chủ
         # xe"); the evidence itself keeps the words as written
-        values = _SafeDict(evidence=in_sentence(quote or context), component=hit.component, component_vi=component_vi,
+        evidence = in_sentence(quote or context) if cr.reads_evidence else ""
+        values = _SafeDict(evidence=evidence, component=hit.component, component_vi=component_vi,
                            procedure_name=name, procedure_code=proc.code or "", rule_id=rule.id)
         for k, v in hit.vars.items():  # the matcher's vars, over the ones above
             if not k.startswith("_"):
