@@ -585,3 +585,13 @@ def test_templates_parsed_once_render_as_format_map():
                 continue
             assert template.render(values) == expected, (text, values)
     assert constant > 10  # the catalogue's constant reasons do take the shortcut
+
+
+def test_fingerprint_is_the_digest_of_its_payload():
+    """The engine tells repeated hits apart by the payload a fingerprint hashes and hashes
+    only the findings it builds: the two must name the same fingerprint."""
+    from tthc_pipeline.rules.findings import digest, fingerprint, payload, quote_key
+
+    for quote, occurrence in (("Sổ \u00a0hộ khẩu ", 0), ("Bản sao  CCCD", 2), ("<absent>", 0), ("x\ud800", 1)):
+        assert fingerprint("HS001", "1.000001", "dossier", quote, occurrence) == digest(
+            payload("HS001", "1.000001", "dossier", quote_key(quote), occurrence))

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from tthc_pipeline.procedures.model import COMPONENT_LABELS_VI, Procedure
-from tthc_pipeline.rules.findings import Evidence, Finding, fingerprint, quote_key
+from tthc_pipeline.rules.findings import Evidence, Finding, digest, payload, quote_key
 from tthc_pipeline.rules.matchers import Context, Guard, Hit, ProcView, build_matcher, compile_regex
 from tthc_pipeline.rules.prescan import Prescan
 from tthc_pipeline.rules.schema import SEVERITY_RANK, Catalogue, Rule, load_catalogue
@@ -57,11 +57,16 @@ class CompiledRule:
     # the message and the recommendation's templates, parsed once (see Template)
     message: "Template" = field(init=False)
     recommendation: dict[str, "Template"] = field(init=False)
+    # does a template read the "evidence" value (the quote placed in a sentence): worked
+    # out only for a rule whose templates do
+    reads_evidence: bool = field(init=False)
 
     def __post_init__(self) -> None:
         self.legal_basis = tuple(lb.__dict__.copy() for lb in self.rule.legal_basis)
         self.message = Template(self.rule.message)
         self.recommendation = {k: Template(v) for k, v in self.rule.recommendation.items()}
+        self.reads_evidence = any(t.names is None or "evidence" in t.names
+                                  for t in (self.message, *self.recommendation.values()))
         self.name_any_search = _search_any(self.name_any)
         self.name_none_search = _search_any(self.name_none)
 
@@ -85,38 +90,52 @@ class Template:
     mapping's ``__missing__`` answers a name it lacks). A template with anything but plain
     named fields (an attribute, an index, a conversion, a format spec, a positional field)
     or that does not parse is left to ``format_map`` itself (same result, same errors).
+
+    The parsed form is the list of pieces to join, the literal texts in place and a
+    placeholder where each field goes (``fields``: its index, its name): a render copies the
+    list and fills in the fields only, a ``str`` value as it is (``format(s, "")`` is ``s``).
     """
 
-    __slots__ = ("template", "constant", "chunks")
+    __slots__ = ("template", "constant", "pieces", "fields", "names")
 
     def __init__(self, template: str) -> None:
         self.template = template
         self.constant: str | None = None  # the rendering of a template without fields
-        self.chunks: tuple[tuple[bool, str], ...] | None = None  # (is a field, text or name)
+        self.pieces: list[str] | None = None  # the literal texts, "" where a field goes
+        self.fields: tuple[tuple[int, str], ...] = ()  # (index in pieces, name)
+        # the names its fields read; None: unknown (left to format_map)
+        self.names: frozenset[str] | None = None
         try:
-            pieces = list(_string.formatter_parser(template))
+            parsed = list(_string.formatter_parser(template))
         except ValueError:
             return
-        chunks: list[tuple[bool, str]] = []
-        for literal, name, spec, conversion in pieces:
+        pieces: list[str] = []
+        fields: list[tuple[int, str]] = []
+        for literal, name, spec, conversion in parsed:
             if literal:
-                chunks.append((False, literal))
+                pieces.append(literal)
             if name is None:
                 continue
             if spec or conversion or not name.isidentifier():
                 return
-            chunks.append((True, name))
-        if all(not is_field for is_field, _ in chunks):
-            self.constant = "".join(text for _, text in chunks)
+            fields.append((len(pieces), name))
+            pieces.append("")
+        self.names = frozenset(name for _, name in fields)
+        if not fields:
+            self.constant = "".join(pieces)
         else:
-            self.chunks = tuple(chunks)
+            self.pieces, self.fields = pieces, tuple(fields)
 
     def render(self, values: dict[str, Any]) -> str:
         if self.constant is not None:
             return self.constant
-        if self.chunks is None:
+        if self.pieces is None:
             return self.template.format_map(values)
-        return "".join([format(values[text], "") if is_field else text for is_field, text in self.chunks])
+        pieces = self.pieces.copy()
+        for i, name in self.fields:
+            value = values[name]
+            pieces[i] = value if type(value) is str else format(value, "")
+        return "".join(pieces)
 
 
 def _search_any(patterns: list[re.Pattern[str]]) -> Callable[[str], Any] | None:
@@ -210,7 +229,7 @@ class Engine:
         if timings is not None:
             started = _add_time(timings, "prescan", started)
         findings: list[Finding] = []
-        seen: set[str] = set()
+        seen: set[str] = set()  # the fingerprints' payloads reported so far (see findings.payload)
         items: dict[tuple, list[int]] = {}  # per_item rules: see _item_ordinal
         names: dict[ProcView, str] = {}  # see _finding
         # (rule, procedure, source span): the same words of a document extracted into two
@@ -232,16 +251,16 @@ class Engine:
             # record nothing for such a rule), so before them (~30 % of the hits repeat a quote)
             early = bool(guards) and rule.report != "per_item" and rule.id not in self.specific
             for pv, hit in pairs:
-                fp = None
+                key = None
                 if early:
-                    fp = _fingerprint_of(rule.id, pv, hit)
-                    if fp in seen:
+                    key = _payload_of(rule.id, pv, hit)
+                    if key in seen:
                         continue
                 if guards and any(g.suppresses(pv, hit) for g in guards):
                     if rule.id in self.specific:
                         excused.setdefault((rule.id, pv.proc.id, hit.component), []).append((hit.start, hit.end))
                     continue
-                finding = self._finding(cr, pv, hit, seen, items, names, fp)
+                finding = self._finding(cr, pv, hit, seen, items, names, key)
                 if finding is not None and not _same_source_reported(finding, spans):
                     findings.append(finding)
             if timings is not None:
@@ -294,29 +313,29 @@ class Engine:
     @staticmethod
     def _finding(cr: CompiledRule, pv: ProcView, hit: Hit, seen: set[str] | None = None,
                  items: dict[tuple, list[int]] | None = None, names: dict[ProcView, str] | None = None,
-                 fp: str | None = None) -> Finding | None:
-        """Build the finding for ``hit``; with ``seen``, return None (and build nothing but
-        the fingerprint) when that fingerprint was already reported in this run. ``items``:
+                 key: str | None = None) -> Finding | None:
+        """Build the finding for ``hit``; with ``seen`` (the payloads of the fingerprints
+        reported in this run), return None (and build nothing but the fingerprint's payload)
+        when that fingerprint was already reported. ``items``:
         the run's record of the dossier items where each quote of a ``per_item`` rule was
         reported (without it, every rule reports a quote once per component). ``names``: the
         run's procedure names as placed in a sentence, per view (a procedure with several
-        findings reads its name once). ``fp``: the hit's fingerprint when already computed
-        (``_fingerprint_of``; a rule not reported per item)."""
+        findings reads its name once). ``key``: the payload of the hit's fingerprint when
+        already computed (``_payload_of``; a rule not reported per item)."""
         rule = cr.rule
         proc = pv.proc
         view = pv.view(hit.component)
         quote = view.text[hit.start : hit.end]
-        if fp is None:
-            fp_quote = _fingerprint_quote(quote, hit)
+        if key is None:
+            fp_key = quote_key(_fingerprint_quote(quote, hit))
             occurrence = 0
             if items is not None and rule.report == "per_item" and hit.component == "dossier" and quote.strip():
-                key = (rule.id, pv, hit.component, quote_key(fp_quote))
-                occurrence = _item_ordinal(items, key, view.item(hit.start, hit.end)[0])
-            fp = fingerprint(rule.id, proc.id, hit.component, fp_quote, occurrence)
+                occurrence = _item_ordinal(items, (rule.id, pv, hit.component, fp_key), view.item(hit.start, hit.end)[0])
+            key = payload(rule.id, proc.id, hit.component, fp_key, occurrence)
         if seen is not None:
-            if fp in seen:
+            if key in seen:
                 return None
-            seen.add(fp)
+            seen.add(key)
         seg_s, seg_e = view.segment(hit.start, hit.end) if view.text else (0, 0)
         context = view.text[seg_s:seg_e].strip()
         if len(context) > 300:
@@ -339,7 +358,8 @@ class Engine:
         # placed inside the rule's sentence: without its stop (no "..", ".;" in the message),
         # and a quote's runs of spaces and line breaks read as one space ("Giấy tờ  của  chủ
         # xe"); the evidence itself keeps the words as written
-        values = _SafeDict(evidence=in_sentence(quote or context), component=hit.component, component_vi=component_vi,
+        evidence = in_sentence(quote or context) if cr.reads_evidence else ""
+        values = _SafeDict(evidence=evidence, component=hit.component, component_vi=component_vi,
                            procedure_name=name, procedure_code=proc.code or "", rule_id=rule.id)
         for k, v in hit.vars.items():  # the matcher's vars, over the ones above
             if not k.startswith("_"):
@@ -363,7 +383,7 @@ class Engine:
             legal_basis=list(map(dict.copy, cr.legal_basis)),
             confidence=_weakest(rule.confidence, hit.vars.get("_confidence")),
             status=rule.status,
-            fingerprint=fp,
+            fingerprint=digest(key),
             cost_delta=dict(rule.cost_delta),
         )
 
@@ -374,10 +394,11 @@ def _fingerprint_quote(quote: str, hit: Hit) -> str:
     return (quote if quote.strip() else "<absent>") + str(hit.vars.get("key", ""))
 
 
-def _fingerprint_of(rule_id: str, pv: ProcView, hit: Hit) -> str:
-    """The fingerprint ``_finding`` gives ``hit`` for a rule not reported per dossier item."""
+def _payload_of(rule_id: str, pv: ProcView, hit: Hit) -> str:
+    """The payload of the fingerprint ``_finding`` gives ``hit`` for a rule not reported per
+    dossier item."""
     quote = pv.view(hit.component).text[hit.start : hit.end]
-    return fingerprint(rule_id, pv.proc.id, hit.component, _fingerprint_quote(quote, hit))
+    return payload(rule_id, pv.proc.id, hit.component, quote_key(_fingerprint_quote(quote, hit)))
 
 
 # vars holding words quoted from the procedure (the other paper of HS009, the other procedure
