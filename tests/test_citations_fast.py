@@ -81,6 +81,50 @@ def test_trim_glued_reads_a_letter_after_the_symbol_as_the_regex_does() -> None:
     assert differ == []
 
 
+def _trim_glued_plain(text: str, sym_start: int, sym_end: int) -> int:
+    """citations._trim_glued as first written: the segment walked to by index, the glued
+    letters read by the regex before the known-code test."""
+    sym = text[sym_start:sym_end]
+    hy = max(sym.rfind("-"), sym.rfind("_"))
+    seg_start = sym_start + hy + 1 if hy >= 0 else sym_start
+    while seg_start < sym_end and text[seg_start].isspace():
+        seg_start += 1
+    seg = text[seg_start:sym_end]
+    if not seg.isalpha():
+        return sym_end
+    tail = citations._LETTERS.match(text, sym_end).group(0)
+    if seg in citations._KNOWN_CODES and (not tail or tail[0].islower()):
+        return sym_end
+    for cut in range(len(seg) - 1, 0, -1):
+        if seg[:cut] in citations._KNOWN_CODES and citations._syllable(seg[cut:] + tail):
+            return seg_start + cut
+    if tail and tail[0].islower() and citations._syllable(seg[-1] + tail):
+        if len(seg) > 1:
+            return sym_end - 1
+        if hy >= 0:
+            return len(text[:sym_start + hy].rstrip())
+    return sym_end
+
+
+def test_trim_glued_equals_the_plain_reading() -> None:
+    """On every symbol of the real texts and generated ones, also with every letter, digit,
+    space and lower-case letter glued after it (Latin, Vietnamese, other scripts)."""
+    from tthc_pipeline.legal.citations import LOOSE_NUMBER_RE
+
+    texts = generated_texts() + (real_texts() if PORTAL.is_dir() else [])
+    glue = ["", " ", "h", "T", "Luật", "uy", "ƯU", "ư", "ⓐ", "ⅰ", "5", "٣", "_", "-x", "\u00a0Q", "Ω", "ß"]
+    cases = 0
+    for text in texts:
+        for rx in (NUMBER_RE, LOOSE_NUMBER_RE):
+            for m in rx.finditer(text):
+                a, b = m.span("sym")
+                for g in glue:
+                    t = text[:b] + g + text[b:]
+                    assert citations._trim_glued(t, a, b) == _trim_glued_plain(t, a, b), (t[a:b + 8], g)
+                    cases += 1
+    assert cases > 20000
+
+
 def _spans(matches) -> list[tuple]:
     return [m.regs for m in matches]
 

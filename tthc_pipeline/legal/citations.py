@@ -285,19 +285,24 @@ def _trim_glued(text: str, sym_start: int, sym_end: int) -> int:
     what is cut off reads as a Vietnamese syllable.
     """
     sym = text[sym_start:sym_end]
-    hy = max(sym.rfind("-"), sym.rfind("_"))
-    seg_start = sym_start + hy + 1 if hy >= 0 else sym_start
-    while seg_start < sym_end and text[seg_start].isspace():
-        seg_start += 1
-    seg = text[seg_start:sym_end]
+    hy = sym.rfind("-")
+    underscore = sym.rfind("_")
+    if underscore > hy:
+        hy = underscore
+    # the last segment without the spaces after its hyphen (str.lstrip and str.isspace take
+    # the same whitespace); without a hyphen (hy == -1) the whole symbol
+    seg = sym[hy + 1:].lstrip()
     if not seg.isalpha():
         return sym_end
-    # the letters glued after the symbol; the regex only where there is one: [^\W\d_] is
-    # "alphanumeric, not a decimal digit" (str.isalnum and re's \w read the same property)
+    # the letters glued after the symbol start with ``after`` when it is alphanumeric and not
+    # a decimal digit: [^\W\d_] (str.isalnum and re's \w read the same property). A known
+    # code stays when nothing or a lower-case letter is glued (most symbols: no regex call).
     after = text[sym_end:sym_end + 1]
-    tail = _LETTERS.match(text, sym_end).group(0) if after.isalnum() and not after.isdecimal() else ""
-    if seg in _KNOWN_CODES and (not tail or tail[0].islower()):
+    glued = after.isalnum() and not after.isdecimal()
+    if seg in _KNOWN_CODES and (not glued or after.islower()):
         return sym_end
+    tail = _LETTERS.match(text, sym_end).group(0) if glued else ""
+    seg_start = sym_end - len(seg)
     for cut in range(len(seg) - 1, 0, -1):
         if seg[:cut] in _KNOWN_CODES and _syllable(seg[cut:] + tail):
             return seg_start + cut
@@ -378,10 +383,9 @@ def _type_before(text: str, ctext: str, pos: int) -> tuple[str | None, int]:
 
 def _unglue_year(text: str, ctext: str | None, m: re.Match[str], strict: bool) -> re.Match[str] | None:
     """Re-match after a year glued to the number ("năm 201102/2011/QH13" → "02/2011/QH13").
-    ``ctext``: canon(text), or None to compute it here, in the rare case it is read."""
+    ``ctext``: canon(text), or None to compute it here, in the rare case it is read. Only
+    called where a year can be glued (``_numbers``: a digit before the number, or 5 digits)."""
     run = m.start()
-    if (run == 0 or not text[run - 1].isdigit()) and len(m.group("num")) < 5:
-        return None  # no digit before a short number: nothing glued (the check below, early)
     while run > 0 and text[run - 1].isdigit():
         run -= 1
     digits = _DIGITS.match(text, run).group(0)
@@ -421,10 +425,13 @@ def _loose_may_add(text: str, strict: list[re.Match[str]]) -> bool:
     each gap (its end as endpos: the pattern has no lookahead) finds it."""
     prev = 0
     for m in strict:
-        if _CAPS_AFTER_SLASH.search(text, prev, m.start()):
+        # the pattern starts with "/": a gap without one (most: "; Nghị định số ") has no match
+        slash = text.find("/", prev, m.start())
+        if slash >= 0 and _CAPS_AFTER_SLASH.search(text, slash, m.start()):
             return True
         prev = m.end()
-    return _CAPS_AFTER_SLASH.search(text, prev) is not None
+    slash = text.find("/", prev)
+    return slash >= 0 and _CAPS_AFTER_SLASH.search(text, slash) is not None
 
 
 # Where a strict symbol can start: "/", at most three spaces, and the first letter of a
@@ -454,7 +461,8 @@ def _strict_matches(text: str) -> list[re.Match[str]]:
         symbol = _STRICT_SYMBOL.search(text, pos)
         if symbol is None:
             return out
-        m = NUMBER_RE.search(text, max(pos, symbol.start() - _HEAD_REACH))
+        start = symbol.start() - _HEAD_REACH
+        m = NUMBER_RE.search(text, start if start > pos else pos)
         if m is None:
             return out
         out.append(m)
@@ -480,18 +488,24 @@ def _numbers(text: str, ctext: str | None, with_type: bool = True) -> Iterator[t
             matches.append((m, False))
         matches.sort(key=lambda pair: pair[0].start())
     for m, strict in matches:
-        if m.start() < taken:
+        start = m.start()
+        if start < taken:
             continue
-        m = _unglue_year(text, ctext, m, strict) or m
-        end = _trim_glued(text, m.start("sym"), m.end("sym"))
+        # a year can be glued only to a number after a digit or of 5 digits (a 4-digit year and
+        # at least one digit of the number): text[-1:0] is "", not a digit
+        if text[start - 1:start].isdigit() or m.end("num") - start >= 5:
+            glued = _unglue_year(text, ctext, m, strict)
+            if glued is not None:
+                m, start = glued, glued.start()
+        end = _trim_glued(text, *m.span("sym"))
         if with_type or not strict:
             if ctext is None:
                 ctext = canon(text)
-            type_word, start = _type_before(text, ctext, m.start())
+            type_word, start = _type_before(text, ctext, start)
             if not strict and not type_word:
                 continue  # "481/BTP-HTQTCT" is a number only after "Công văn số"
         else:
-            type_word, start = None, m.start()
+            type_word = None
         yield m, start, end, canonical_number(text[m.start():end]), type_word
         taken = end
 
