@@ -482,3 +482,28 @@ def test_reference_looked_up_as_the_code_head_regex_did():
         got = builtins._reference_for(ProcView(Procedure(id=code or "p", name="x", code=code or None)), ctx)
         assert got is first_form(code), code
 
+
+def _similar_length_pairs_first(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int]]:
+    """``builtins._similar_length_pairs`` as first written: every pair, in one group, of names
+    whose lengths differ by at most 10 % of the longer."""
+    return [(i, j) for i, a in enumerate(items) for j, b in enumerate(items) if i < j and a[2] == b[2]
+            and abs(len(a[3]) - len(b[3])) <= 0.1 * max(len(a[3]), len(b[3]))]
+
+
+def test_similar_length_pairs_as_every_pair_compared(portal_procedures):
+    """The window scan over one sort of all items gives the pairs of comparing every two, on
+    the items of every real dossier and on generated ones (few groups, near lengths, ties)."""
+    rng = random.Random(37)
+    dossiers = []
+    for proc in portal_procedures:
+        view = ProcView(proc).view("dossier")
+        dossiers.append([(s, e, g, paper) for s, e, g, paper in builtins.dossier_items(view.canon)])
+    for _ in range(5000):
+        dossiers.append([(0, 0, rng.randint(0, 2), "x" * rng.choice((18, 19, 20, 21, 22, 25, 40, 44)))
+                         for _ in range(rng.randint(0, 9))])
+    pairs = 0
+    for items in dossiers:
+        want = _similar_length_pairs_first(items)
+        assert sorted(builtins._similar_length_pairs(items)) == want, items
+        pairs += len(want)
+    assert pairs > 1000
