@@ -382,9 +382,47 @@ def test_channel_rows_found_at_their_labels_as_finditer_did(portal_procedures):
     rows = 0
     for text in texts:
         want = [m.span() + m.groups() for m in _ROW_FIRST.finditer(text)]
-        assert [m.span() + m.groups() for m in portal._row_matches(text)] == want, repr(text)
+        # (groups 4 and 5: the fee cell, read by a look-ahead; test_channel_rows_read_as_first_written)
+        assert [m.span() + m.groups()[:3] for m in portal._row_matches(text)] == want, repr(text)
         rows += len(want)
     assert rows > 1000
+
+
+def _channel_rows_first(text: str) -> list[tuple]:
+    """``portal.portal_channel_rows`` as first written: _ROW's matches, then the fee cell
+    matched by its own regex after the time cell."""
+    from tthc_pipeline.rules import portal
+
+    rows = []
+    for m in _ROW_FIRST.finditer(text):
+        label, number, unit_cell = m.groups()
+        skip = 0 if number is not None else len("Không có thông tin")
+        fee_m = portal._FEE_CELL.match(text, m.end() + skip)
+        rows.append((portal.KIND_BY_LABEL[label.lower()], float(number.replace(",", ".")) if number else None,
+                     portal.UNIT_BY_LABEL[unit_cell.lower()] if unit_cell else None,
+                     fee_m.group(1) if fee_m else None, m.start(), m.end(), m.end(1)))
+    return rows
+
+
+def test_channel_rows_read_as_first_written(portal_procedures):
+    """The fee cell read by a look-ahead of the row regex gives the rows the fee regex
+    matched after each row gave, on every real component and on tables made of the cells,
+    among them a fee ending in "D" glued to "ịch vụ bưu chính" (a label starting in a fee
+    cell: the look-ahead does not consume the cell, so that label is still found)."""
+    from dataclasses import astuple
+
+    from tthc_pipeline.rules import portal
+
+    rng = random.Random(31)
+    parts = ["Trực tiếp", "Trực tuyến", "Dịch vụ bưu chính", "ịch vụ bưu chính", "15", "2,5", " ", "Ngày làm việc",
+             "Ngày", "Giờ", "Không có thông tin", "Miễn phí", "Không", "100", "VND", "USD", "Việt Nam Đồng", ".", "x"]
+    texts = [s.text for p in portal_procedures for s in p.components.values()] + _generated(rng, parts, n=20000)
+    fees = 0
+    for text in texts:
+        want = _channel_rows_first(text)
+        assert [astuple(r) for r in portal.portal_channel_rows(text)] == want, repr(text)
+        fees += sum(r[3] is not None for r in want)
+    assert fees > 1000
 
 
 def test_when_regex_rewritten_for_the_fast_scan_matches_like_its_first_form(portal_procedures):
@@ -443,3 +481,29 @@ def test_reference_looked_up_as_the_code_head_regex_did():
         ctx = Context(as_of=date(2026, 1, 1), data=data)
         got = builtins._reference_for(ProcView(Procedure(id=code or "p", name="x", code=code or None)), ctx)
         assert got is first_form(code), code
+
+
+def _similar_length_pairs_first(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int]]:
+    """``builtins._similar_length_pairs`` as first written: every pair, in one group, of names
+    whose lengths differ by at most 10 % of the longer."""
+    return [(i, j) for i, a in enumerate(items) for j, b in enumerate(items) if i < j and a[2] == b[2]
+            and abs(len(a[3]) - len(b[3])) <= 0.1 * max(len(a[3]), len(b[3]))]
+
+
+def test_similar_length_pairs_as_every_pair_compared(portal_procedures):
+    """The window scan over one sort of all items gives the pairs of comparing every two, on
+    the items of every real dossier and on generated ones (few groups, near lengths, ties)."""
+    rng = random.Random(37)
+    dossiers = []
+    for proc in portal_procedures:
+        view = ProcView(proc).view("dossier")
+        dossiers.append([(s, e, g, paper) for s, e, g, paper in builtins.dossier_items(view.canon)])
+    for _ in range(5000):
+        dossiers.append([(0, 0, rng.randint(0, 2), "x" * rng.choice((18, 19, 20, 21, 22, 25, 40, 44)))
+                         for _ in range(rng.randint(0, 9))])
+    pairs = 0
+    for items in dossiers:
+        want = _similar_length_pairs_first(items)
+        assert sorted(builtins._similar_length_pairs(items)) == want, items
+        pairs += len(want)
+    assert pairs > 1000
