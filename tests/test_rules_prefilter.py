@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz
 
 from tthc_pipeline.rules import builtins, matchers
 from tthc_pipeline.rules.engine import Engine
@@ -262,6 +263,12 @@ def test_glued_portal_numbers(text, numbers):
     assert [c.number for c in builtins.find_document_numbers(text)] == numbers
 
 
+def _within_reach(a: str, b: str, threshold: float) -> bool:
+    """The length test of ``builtins._similar_length_pairs``, for one pair, written plainly."""
+    l1, l2 = sorted((builtins._fuzz_len(a), builtins._fuzz_len(b)))
+    return l2 - l1 <= (1 - threshold / 100 + 1e-9) * (l1 + l2)
+
+
 def test_similar_length_pairs_equal_the_all_pairs_loop():
     rng = random.Random(5)
     compared = 0
@@ -269,12 +276,51 @@ def test_similar_length_pairs_equal_the_all_pairs_loop():
         n = rng.randint(0, 12)
         groups = sorted(rng.randint(0, 3) for _ in range(n))
         items = [(0, 0, g, "x" * rng.randint(18, 40)) for g in groups]
+        threshold = rng.choice((95.0, 90.0, 80.0))
         brute = [(i, j) for i in range(n) for j in range(i + 1, n)
-                 if items[i][2] == items[j][2]
-                 and abs(len(items[i][3]) - len(items[j][3])) <= 0.1 * max(len(items[i][3]), len(items[j][3]))]
-        assert sorted(builtins._similar_length_pairs(items)) == brute, items
+                 if items[i][2] == items[j][2] and _within_reach(items[i][3], items[j][3], threshold)]
+        assert sorted(builtins._similar_length_pairs(items, threshold)) == brute, items
         compared += len(brute)
     assert compared > 1000  # the comparison ran on dossiers that have candidate pairs
+
+
+def test_fuzz_len_is_the_length_token_sort_ratio_compares():
+    """rapidfuzz splits words at Python's whitespace but for U+0085 and U+00A0 (every code
+    point checked): ``_fuzz_len`` counts as it does."""
+    kept = [cp for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF
+            and (fuzz.token_sort_ratio("ab" + chr(cp) + "cd", "ab cd") == 100) != chr(cp).isspace()]
+    assert kept == [0x85, 0xA0]
+    for name in ("giấy  tờ\n của\t chủ xe ", "a\xa0\xa0b", "a\x85 b", "  ", "x"):
+        assert builtins._fuzz_len(name) == len(" ".join(sorted(name.replace("\xa0", "_").replace("\x85", "_").split())))
+
+
+def test_similar_length_pairs_keep_every_pair_that_scores(portal_procedures):
+    """No pair the fuzzy score would take is left out by the length test: on the items of every
+    real dossier and on generated names padded with runs of spaces (judged by their raw lengths,
+    "Giấy  chứng  nhận …" was out of reach of "Giấy chứng nhận …"), at several thresholds."""
+    rng = random.Random(41)
+    words = ["giấy", "chứng", "nhận", "đăng", "ký", "xe", "bản", "sao", "của", "chủ", "tờ", "khai"]
+    dossiers = []
+    for proc in portal_procedures:
+        view = ProcView(proc).view("dossier")
+        dossiers.append([(s, e, 0, builtins._item_name(paper)) for s, e, _g, paper in builtins.dossier_items(view.canon)])
+    for _ in range(1500):
+        base = " ".join(rng.choice(words) for _ in range(rng.randint(3, 9)))
+        names = [base, rng.choice(("  ", "   ", " \n ")).join(base.split()), base + " " + rng.choice(words),
+                 " ".join(sorted(base.split())), base.replace(" ", "\xa0", 1)]
+        dossiers.append([(0, 0, 0, rng.choice(names)) for _ in range(rng.randint(2, 5))])
+    taken = 0
+    for threshold in (95.0, 85.0):
+        for items in dossiers:
+            got = set(builtins._similar_length_pairs(items, threshold))
+            for i in range(len(items)):
+                for j in range(i + 1, len(items)):
+                    if fuzz.token_sort_ratio(items[i][3], items[j][3]) >= threshold:
+                        assert (i, j) in got, (items[i][3], items[j][3], threshold)
+                        taken += 1
+    assert taken > 1000
+    padded = [(0, 0, 0, "giấy chứng nhận đăng ký xe của chủ xe"), (0, 0, 0, "giấy  chứng  nhận  đăng  ký  xe  của  chủ  xe")]
+    assert builtins._similar_length_pairs(padded) == [(0, 1)]
 
 
 # Regexes of the built-in rules tried only where a match can start (str.find), or written so
@@ -483,13 +529,6 @@ def test_reference_looked_up_as_the_code_head_regex_did():
         assert got is first_form(code), code
 
 
-def _similar_length_pairs_first(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int]]:
-    """``builtins._similar_length_pairs`` as first written: every pair, in one group, of names
-    whose lengths differ by at most 10 % of the longer."""
-    return [(i, j) for i, a in enumerate(items) for j, b in enumerate(items) if i < j and a[2] == b[2]
-            and abs(len(a[3]) - len(b[3])) <= 0.1 * max(len(a[3]), len(b[3]))]
-
-
 def test_similar_length_pairs_as_every_pair_compared(portal_procedures):
     """The window scan over one sort of all items gives the pairs of comparing every two, on
     the items of every real dossier and on generated ones (few groups, near lengths, ties)."""
@@ -503,7 +542,8 @@ def test_similar_length_pairs_as_every_pair_compared(portal_procedures):
                          for _ in range(rng.randint(0, 9))])
     pairs = 0
     for items in dossiers:
-        want = _similar_length_pairs_first(items)
+        want = [(i, j) for i, a in enumerate(items) for j, b in enumerate(items)
+                if i < j and a[2] == b[2] and _within_reach(a[3], b[3], 95.0)]
         assert sorted(builtins._similar_length_pairs(items)) == want, items
         pairs += len(want)
     assert pairs > 1000
