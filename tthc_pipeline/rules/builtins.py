@@ -639,33 +639,27 @@ def _part_span(text: str, start: int, end: int, words: str | None) -> tuple[int,
 def _similar_length_pairs(items: list[tuple[int, int, int, str]], threshold: float = 95.0) -> list[tuple[int, int]]:
     """Index pairs (i < j) of items in the same group whose names token_sort_ratio could score
     ``threshold`` or more, judged by their lengths alone. The ratio is 100 * (1 - d / (l1 + l2))
-    with an edit distance d of at least |l1 - l2|, l1 and l2 the lengths of the texts it
-    compares: the words re-joined by one space (``_fuzz_len``), not the raw names (a name with
-    runs of spaces would be judged too long). So a pair (l1 <= l2) can reach the threshold only
-    if l2 - l1 <= c * (l1 + l2), c = 1 - threshold / 100; a bound read from the rule's own
-    threshold (a hard-coded "10 % of the longer" held for 95 only). One sort of all items by
-    length makes this a window scan instead of comparing every pair in Python: the window of
-    an item ends at the first longer one out of reach ((1 - c) * l2 - (1 + c) * l1 only grows
-    along the sorted lengths), and within it only the item's group counts."""
-    c = 1 - threshold / 100 + 1e-9  # a hair over: rapidfuzz compares floats
-    members = sorted([(_fuzz_len(item[3]), index, item[2]) for index, item in enumerate(items)])
+    with an edit distance d of at least |l1 - l2|, so a pair (l1 <= l2) can reach it only if
+    l2 - l1 <= c * (l1 + l2) <= 2c * l2, c = 1 - threshold / 100: the pairs kept are those
+    within 2c * l2 (10 % of the longer at the catalogue's 95, as first written; read from the
+    rule's threshold, so a lower one in its YAML keeps the pairs it can accept). The lengths
+    are the names' own, as rapidfuzz compares them when a name has no run of spaces (it
+    re-joins the words by one space; a name padded with runs of spaces, none in the real
+    dossiers, is judged longer than it is). One sort of all items by length makes this a
+    window scan instead of comparing every pair in Python: the window of an item ends at the
+    first longer one out of reach ((1 - 2c) * l2 - l1 only grows along the sorted lengths
+    while 2c < 1; from a threshold of 50 down, nothing is out of reach), and within it only
+    the item's group counts."""
+    reach = 2 * (1 - threshold / 100) + 1e-9  # a hair over: rapidfuzz compares floats
+    members = sorted([(len(item[3]), index, item[2]) for index, item in enumerate(items)])
     pairs = []
     for a, (len1, i, group) in enumerate(members):
         for len2, j, other in members[a + 1:]:
-            if len2 - len1 > c * (len1 + len2):
+            if len2 - len1 > reach * len2:
                 break  # longer still: even further from len1
             if other == group:
                 pairs.append((i, j) if i < j else (j, i))
     return pairs
-
-
-def _fuzz_len(name: str) -> int:
-    """The length of ``name`` as token_sort_ratio compares it: its words joined by one space.
-    rapidfuzz splits words at Python's whitespace except U+0085 and U+00A0, which it keeps as
-    letters (tests/test_rules_prefilter.py checks every code point)."""
-    if "\xa0" in name or "\x85" in name:
-        name = name.replace("\xa0", "\x00").replace("\x85", "\x00")
-    return len(" ".join(name.split()))
 
 
 # --- presence fallbacks (for ``absent``) --------------------------------------------
