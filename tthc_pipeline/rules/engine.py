@@ -288,8 +288,8 @@ class Engine:
         procedure."""
         matcher = cr.matcher
         if work is None:
-            work = [(pv, comp, None) for pv in views for comp in cr.rule.components]
-        elif getattr(matcher, "visits_all", False):
+            return _run_everywhere(cr, views, ctx)
+        if getattr(matcher, "visits_all", False):
             # a matcher that reads more than its patterns (HS011's conditions) visits every
             # component, with the prescan's word on its patterns: none may match where the
             # prescan found nothing
@@ -386,6 +386,25 @@ class Engine:
             fingerprint=digest(key),
             cost_delta=dict(rule.cost_delta),
         )
+
+
+def _run_everywhere(cr: CompiledRule, views: list[ProcView], ctx: Context) -> list[tuple[ProcView, Hit]]:
+    """Hits of a rule the prescan does not cover, on every component of every procedure it
+    applies to: the loop of ``Engine._run_matcher`` over the same (procedure, component)
+    pairs in the same order, without its list of triples (25 a procedure over the rules
+    without a prescan) and with the rule's filter asked once per procedure."""
+    matcher = cr.matcher
+    components = cr.rule.components
+    filtered = bool(cr.name_any or cr.name_none or cr.published_content_only)
+    pairs: list[tuple[ProcView, Hit]] = []
+    for pv in views:
+        if filtered and not cr.applies_to(pv):
+            continue
+        for comp in components:
+            hits = matcher(pv, comp, ctx)
+            if hits:
+                pairs.extend((pv, hit) for hit in _drop_overlaps(hits))
+    return pairs
 
 
 def _fingerprint_quote(quote: str, hit: Hit) -> str:
