@@ -203,6 +203,39 @@ def test_portal_records_give_the_same_findings_with_and_without_prescan():
     assert len(got) > 300
 
 
+def test_work_answers_as_scan_for_each_procedure():
+    """``Prescan.work`` (the engine's path) lists, per procedure, the pairs ``scan`` answers for
+    its component texts, in scan's order: on the portal records and on a procedure whose
+    dossier is written without diacritics (a fold component: every pair undecided)."""
+    if not PORTAL.is_dir():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    from tthc_pipeline.procedures.model import Provenance
+    from tthc_pipeline.rules.check_inputs import load_procedures
+    from tthc_pipeline.rules.matchers import ProcView
+
+    prescan = WITH.prescan
+    unaccented = "Ban sao so ho khau cua nguoi de nghi; don de nghi theo mau; giay to chung minh thu nhap."
+    procs = load_procedures([PORTAL]) + [Procedure(id="p", name="Thủ tục", components={
+        "dossier": TextSpan(unaccented, Provenance(document="t", node_id="dossier", start=0, end=len(unaccented)))})]
+    views = [ProcView(p) for p in procs]
+    work = prescan.work(views)
+    got = sorted(((views.index(pv), key, comp, patterns) for key, triples in work.items()
+                  for pv, comp, patterns in triples), key=lambda t: t[0])
+    want = []
+    for n, pv in enumerate(ProcView(p) for p in procs):
+        texts = []
+        for comp in prescan.components():
+            view = pv.view(comp)
+            if view.text and (comp in pv.proc.components or comp == "name"):
+                on_fold = comp in prescan.fold_components and view.unaccented
+                texts.append((comp, UNDECIDED if on_fold else utf8z(view.canon)))
+        want.extend((n, key, comp, patterns) for key, comp, patterns in prescan.scan(texts))
+    assert got == want
+    undecided = [patterns for n, _key, _comp, patterns in want if n == len(procs) - 1]
+    assert len(undecided) > 3 and all(patterns is None for patterns in undecided)  # the unaccented dossier
+    assert len(want) > 300  # 428 pairs on the 339 records
+
+
 def test_mutated_real_records_give_the_same_findings_and_never_crash():
     """Real records with junk spliced in (NUL, the old tag separators, lone surrogates,
     astral and combining characters, glued portal cells, rule trigger words): the engine

@@ -257,7 +257,8 @@ class Prescan:
         pairs = self._pairs
         for pv in views:
             present = pv.proc.components
-            # as scan() answers, without its list of texts, its look-ups and its answer's tuples
+            # what scan() answers for the procedure's texts (the same _add_found), without its
+            # list of texts and its answer's tuples
             found: dict[int, set[int] | None] = {}
             for comp, on_fold, plan in components:
                 if comp not in present and comp != "name":
@@ -265,10 +266,7 @@ class Prescan:
                 view = pv.view(comp)
                 if not view.text:
                     continue
-                if on_fold and view.unaccented:
-                    found.update(plan[2])  # undecided, as scan() answers for UNDECIDED
-                else:
-                    _add_found(found, plan, view.canon_utf8())
+                _add_found(found, plan, UNDECIDED if on_fold and view.unaccented else view.canon_utf8())
             for p in sorted(found):
                 key, comp = pairs[p]
                 todo[key].append((pv, comp, found[p]))
