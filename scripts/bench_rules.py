@@ -7,7 +7,8 @@ over between copies: each copy is checked from its raw text, held in string obje
 own, see ``_fresh``). Single process, so the number
 is per core; the machine is shared, so the load average is printed. ``--no-prescan`` times the
 engine without its RE2 prescan (same findings); ``TTHC_NO_NATIVE=1`` times the Python
-``canon()`` instead of the compiled one. A first run over the 339 distinct records
+``canon()`` instead of the compiled one, ``TTHC_NO_COMPILED=1`` the Python rule modules
+instead of their compiled builds (tthc_pipeline/_compiled.py). A first run over the 339 distinct records
 with the fresh engine is timed too (RE2 builds its automaton states then). ``--by-rule`` adds
 the time of each stage (the prescan, each rule with its guards and findings) per procedure.
 Wall-clock figures drift on a shared machine; ``bench_rules_ir.py`` counts instructions per
@@ -35,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from tthc_pipeline.rules.builtins import default_registry  # noqa: E402
 from tthc_pipeline.rules.check_inputs import load_procedures  # noqa: E402
 from tthc_pipeline.rules.engine import Engine  # noqa: E402
+from tthc_pipeline import _compiled  # noqa: E402
 from tthc_pipeline.text import normalize  # noqa: E402
 
 PORTAL = ROOT.parent / "shared" / "realdata" / "portal-json" / "bo-cong-an"
@@ -100,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(base)} records parsed in {t_parse:.2f}s; {n_rules} rules and {len(registry)} registry documents "
           f"loaded in {t_setup:.2f}s; prescan {'on' if engine.prescan is not None else 'off'}; "
           f"canon {'compiled' if normalize.NATIVE else 'Python'}; "
+          f"rule modules {_compiled.summary()}; "
           f"mean {chars:.0f} chars/procedure")
     # The replicated runs reuse RE2's automaton states built on the first copies (as a long
     # run over many similar procedures does); a first run over distinct texts pays for

@@ -223,14 +223,18 @@ def number_key(number: str) -> str:
     return f"{int(digits)}{head[len(digits):]}/{rest}"
 
 
+_LAW_SYMBOL = re.compile(r"QH\d{2}")
+_ORDINANCE_SYMBOL = re.compile(r"UBTVQH\d{2}")
+
+
 def type_from_symbol(symbol: str | None) -> str | None:
     """Document type implied by a canonical symbol: "NĐ-CP" → Nghị định, "QH14" → Luật."""
     if not symbol:
         return None
     first = symbol.split("-")[0]
-    if re.fullmatch(r"QH\d{2}", first):
+    if _LAW_SYMBOL.fullmatch(first):
         return "Luật"
-    if re.fullmatch(r"UBTVQH\d{2}", first):
+    if _ORDINANCE_SYMBOL.fullmatch(first):
         return "Pháp lệnh"  # ordinances since 2009: "04/2012/UBTVQH13"
     return _PREFIX_TYPES.get(first)
 
@@ -274,6 +278,7 @@ def _syllable(word: str) -> bool:
 
 
 _DIGITS = re.compile(r"\d+")
+_GLUED_YEAR = re.compile(r"(?:19[4-9]\d|20[0-4]\d)")  # a year a number can be glued to
 _LETTERS = re.compile(r"[^\W\d_]*")
 
 
@@ -389,7 +394,7 @@ def _unglue_year(text: str, ctext: str | None, m: re.Match[str], strict: bool) -
     while run > 0 and text[run - 1].isdigit():
         run -= 1
     digits = _DIGITS.match(text, run).group(0)
-    if len(digits) < 5 or not re.match(r"(?:19[4-9]\d|20[0-4]\d)", digits):
+    if len(digits) < 5 or not _GLUED_YEAR.match(digits):
         return None
     if not (len(digits) > 5 or digits[:4] == m.group("year")):
         if ctext is None:

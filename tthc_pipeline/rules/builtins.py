@@ -891,12 +891,12 @@ def _same_paper(named: str, held: str) -> bool:
     """Does a dossier paper ``named`` name the ``held`` one? One is the other, or starts it
     up to a word's end (either may say more: "… đối với cơ sở …" cut off one of them), and
     what the longer one adds is not another holder or an alternative."""
-    short, long = (named, held) if len(named) <= len(held) else (held, named)
-    if len(short.split()) < _MIN_HELD_NAME_WORDS + 2 or not long.startswith(short):
+    shorter, longer = (named, held) if len(named) <= len(held) else (held, named)
+    if len(shorter.split()) < _MIN_HELD_NAME_WORDS + 2 or not longer.startswith(shorter):
         return False
-    if len(long) == len(short):
+    if len(longer) == len(shorter):
         return True
-    return not long[len(short)].isalnum() and _OTHER_PAPER_AFTER.match(long, len(short)) is None
+    return not longer[len(shorter)].isalnum() and _OTHER_PAPER_AFTER.match(longer, len(shorter)) is None
 
 
 class AlreadyIssued:
