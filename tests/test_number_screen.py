@@ -199,3 +199,83 @@ def test_non_ascii_digit_search_starts_where_one_can_be() -> None:
             assert ns._NOT_LATIN.match(ch), hex(code)
         for text in (ch, f"Nghị định số {ch} và Điều 5{ch}"):
             assert ns._has_non_ascii_digit(text) == (plain.search(text) is not None), hex(code)
+
+
+# what a screen reads (``number_screen._screen_text``): "/", ".", ASCII letters and digits
+# (numbers, years, id regexes), whitespace and decimal digits
+def _read(ch: str) -> bool:
+    return ch in "/." or (ch.isascii() and ch.isalnum()) or ch.isspace() or ch.isdecimal()
+
+
+def test_screen_text_character_facts() -> None:
+    """The facts ``number_screen._reads_as_clean`` rests on, over every code point: clean()
+    changes a printable character other than KELVIN SIGN only into characters (never none),
+    none of them or it read by a screen; what composes under NFC is a letter (never a digit,
+    space, "/" or ".") followed by a mark no screen reads."""
+    import sys
+    import unicodedata
+
+    from tthc_pipeline.rules.number_screen import _KELVIN
+    from tthc_pipeline.text.normalize import clean
+
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        if ch.isprintable() and ch != _KELVIN:
+            got = clean(ch)
+            if got != ch:
+                assert got and not _read(ch) and not any(map(_read, got)), hex(code)
+        decomposition = unicodedata.decomposition(ch).split()
+        if len(decomposition) == 2 and not decomposition[0].startswith("<"):
+            starter, mark = (chr(int(c, 16)) for c in decomposition)
+            assert not _read(mark), hex(code)
+            assert not _read(starter) or starter.isalpha(), hex(code)
+    assert clean(_KELVIN) == "K"
+
+
+def _both_readings(screen: NumberScreen, text: str) -> tuple[bool, bool]:
+    """(may_cite as the engine asks it, may_cite reading clean(text))."""
+    from tthc_pipeline.text.normalize import clean
+
+    plain = ComponentView(text, None)
+    plain.cache["screen_text"] = clean(text)
+    return screen.may_cite(ComponentView(text, None)), screen.may_cite(plain)
+
+
+_ODD_IDS = ["15k/2020/NĐ-CP", "15a/2020/NĐ-CP", "66.7/2025/NQ-CP", "1699/QĐ-TTg", "61/2018/NĐ-CP", "5/2014/TT-BCA"]
+
+
+def test_screen_text_reads_as_clean_on_every_real_component() -> None:
+    if not PORTAL.is_dir():
+        pytest.skip("../shared/realdata not present: real-data test skipped")
+    from tthc_pipeline.legal.citations import document_numbers
+    from tthc_pipeline.rules.check_inputs import load_procedures
+
+    texts = [span.text for proc in load_procedures([PORTAL]) for span in proc.components.values()]
+    ids = sorted({n for t in texts for n, _, _ in document_numbers(t)})[:60] + _ODD_IDS
+    screens = [NumberScreen.for_ids([i]) for i in ids] + [NumberScreen.for_ids(ids)]
+    passed = 0
+    for text in texts:
+        for screen in screens:
+            fast, plain = _both_readings(screen, text)
+            assert fast == plain, text[:200]
+            passed += fast
+    assert passed > 500
+
+
+def test_screen_text_reads_as_clean_on_generated_texts() -> None:
+    rng = random.Random(20261130)
+    pieces = ["Nghị định số ", "NĐ-CP", "QĐ-TTg", "\u0301", "\u0302", _KELVIN_SIGN, "k", "K", "a", "O", "l", "I",
+              "\u2013", "\u00d0", "\u2019", "\u00a0", "\u200b", "\u00ad", "\r\n", "\r", "\x01", "\u2000", " ",
+              "/", ".", "６", "7", "2018", "2O18", "15", "66", "1699", "61", "05"]
+    screens = [NumberScreen.for_ids([i]) for i in _ODD_IDS]
+    differ = 0
+    for _ in range(6000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(2, 14)))
+        for screen in screens:
+            fast, plain = _both_readings(screen, text)
+            assert fast == plain, ascii(text)
+            differ += fast
+    assert differ > 1000
+
+
+_KELVIN_SIGN = "\u212a"
