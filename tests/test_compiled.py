@@ -86,8 +86,10 @@ def test_the_build_name_follows_the_source_bytes():
     assert a != _compiled.compiled_stem("tthc_pipeline.rules.engine", b"x = 2\n")
 
 
-def test_the_package_installs_its_finder_first_and_every_listed_module_exists():
-    assert isinstance(sys.meta_path[0], _compiled.CompiledFinder)
+def test_the_package_installs_its_finder_before_the_path_finder_and_every_listed_module_exists():
+    ours = [i for i, f in enumerate(sys.meta_path) if isinstance(f, _compiled.CompiledFinder)]
+    assert len(ours) == 1
+    assert ours[0] < sys.meta_path.index(importlib.machinery.PathFinder)  # asked before the .py files
     assert Path(tthc_pipeline.__file__).parent == _compiled.PACKAGE_DIR
     for module in _compiled.HOT:
         assert _compiled.source_path(module).is_file(), module
