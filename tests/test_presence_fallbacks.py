@@ -1,5 +1,6 @@
-"""BP001's presence fallbacks read the procedure in place of the general helpers they stand
-for: the answers must be the helpers' on the real records and on typed procedures."""
+"""BP001's presence fallback asks ``portal.states_a_time_value``, which reads the procedure
+in place of ``time_values``' list: the answers must be the list's on the real records and on
+typed procedures."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from tthc_pipeline.procedures.model import Channel, Procedure, TextSpan, TimeLimit
-from tthc_pipeline.rules.builtins import _time_value_stated
 from tthc_pipeline.rules.matchers import ProcView
-from tthc_pipeline.rules.portal import portal_channel_rows, time_values
+from tthc_pipeline.rules.portal import portal_channel_rows, states_a_time_value, time_values
 
 PORTAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "portal-json" / "bo-cong-an"
 
@@ -37,21 +37,21 @@ def _typed_cases() -> list[Procedure]:
     return out
 
 
-def test_time_value_stated_on_typed_procedures():
+def test_states_a_time_value_on_typed_procedures():
     cases = _typed_cases()
     assert {_plain(p) for p in cases} == {True, False}
     for proc in cases:
-        assert _time_value_stated(ProcView(proc)) == _plain(proc), proc.id
+        assert states_a_time_value(proc, ProcView(proc).view("channels")) == _plain(proc), proc.id
 
 
-def test_time_value_stated_on_portal_records():
+def test_states_a_time_value_on_portal_records():
     if not PORTAL.is_dir():
         pytest.skip("../shared/realdata not present: real-data test skipped")
     from tthc_pipeline.rules.check_inputs import load_procedures
 
     procs = load_procedures([PORTAL])
     for proc in procs:
-        assert _time_value_stated(ProcView(proc)) == _plain(proc), proc.id
+        assert states_a_time_value(proc, ProcView(proc).view("channels")) == _plain(proc), proc.id
         # the same when the channel table decides (no typed limits)
         untyped = Procedure(id=proc.id, name=proc.name, components=proc.components)
-        assert _time_value_stated(ProcView(untyped)) == _plain(untyped), proc.id
+        assert states_a_time_value(untyped, ProcView(untyped).view("channels")) == _plain(untyped), proc.id

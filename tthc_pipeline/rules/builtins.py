@@ -26,7 +26,7 @@ from tthc_pipeline.legal.dates import date_vi
 from tthc_pipeline.legal.registry import Registry, weakest
 from tthc_pipeline.rules.matchers import ComponentView, Context, Hit, PatternMatcher, ProcView, quantity_cells
 from tthc_pipeline.rules.number_screen import NumberScreen
-from tthc_pipeline.rules.portal import ONLINE_WORDS, channel_kinds, view_rows
+from tthc_pipeline.rules.portal import ONLINE_WORDS, channel_kinds, states_a_time_value, view_rows
 from tthc_pipeline.rules.schema import Rule, RuleError
 from tthc_pipeline.text.normalize import canon
 from tthc_pipeline.text.search import literal_starts
@@ -669,35 +669,11 @@ _TIME_IN_TEXT = re.compile(r"\d+\s*(ngày|giờ|tháng|năm)|trong ngày|ngay tr
 
 def time_in_channels(pv: ProcView) -> bool:
     """A time limit stated in the channel table or its descriptions, or typed."""
-    if _time_value_stated(pv):
+    if states_a_time_value(pv.proc, pv.view("channels")):
         return True
     return bool(_TIME_IN_TEXT.search(pv.view("channels").canon)) or bool(
         _TIME_IN_TEXT.search(pv.view("time_limit").canon)
     )
-
-
-def _time_value_stated(pv: ProcView) -> bool:
-    """Has one of ``portal.time_values(pv.proc, <the channel table's rows>)`` a value? Read
-    in place: the typed limits first (time_values answers with them when there are any),
-    else the table's rows, without time_values' list of (value, unit, quote) tuples nor
-    a generator over it (BP001 asks this of every procedure without a time_limit text)."""
-    proc = pv.proc
-    typed = False
-    for tl in proc.time_limits:
-        if tl.value is not None:
-            return True
-        typed = True
-    for ch in proc.channels:
-        for tl in ch.time_limits:
-            if tl.value is not None:
-                return True
-            typed = True
-    if typed:
-        return False
-    for row in view_rows(pv.view("channels")):
-        if row.value is not None:
-            return True
-    return False
 
 
 def typed_agencies(pv: ProcView) -> bool:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import dataclass
+from typing import Iterator
 
-from tthc_pipeline.procedures.model import Procedure
+from tthc_pipeline.procedures.model import Procedure, TimeLimit
 
 KIND_BY_LABEL = {"trực tiếp": "truc_tiep", "trực tuyến": "truc_tuyen", "dịch vụ bưu chính": "buu_chinh"}
 UNIT_BY_LABEL = {"ngày làm việc": "ngay_lam_viec", "ngày": "ngay", "giờ": "gio", "tháng": "thang", "năm": "nam"}
@@ -123,18 +124,33 @@ def channel_kinds(proc: Procedure, rows: list[ChannelRow] | None = None) -> set[
     return kinds
 
 
+def typed_time_limits(proc: Procedure) -> Iterator[TimeLimit]:
+    """The typed time limits: the procedure's, then each channel's."""
+    yield from proc.time_limits
+    for ch in proc.channels:
+        yield from ch.time_limits
+
+
 def time_values(proc: Procedure, rows: list[ChannelRow] | None = None) -> list[tuple[float | None, str | None, str]]:
     """(value, unit, raw) time limits: typed first, else portal rows, else the component.
     ``rows``: as for ``channel_kinds``."""
-    out: list[tuple[float | None, str | None, str]] = []
-    for tl in proc.time_limits:
-        out.append((tl.value, tl.unit, tl.raw))
-    for ch in proc.channels:
-        for tl in ch.time_limits:
-            out.append((tl.value, tl.unit, tl.raw))
+    out = [(tl.value, tl.unit, tl.raw) for tl in typed_time_limits(proc)]
     if out:
         return out
     text = proc.component_text("channels")
     for row in portal_channel_rows(text) if rows is None else rows:
         out.append((row.value, row.unit, text[row.start : row.end]))
     return out
+
+
+def states_a_time_value(proc: Procedure, channels_view) -> bool:
+    """``any(v is not None for v, _, _ in time_values(proc, view_rows(channels_view)))``
+    without that list, and without parsing the channel table when typed limits answer
+    (time_values answers with them whenever there are any): BP001 asks this of every
+    procedure without a time-limit text. ``channels_view``: the channels component's view."""
+    typed = False
+    for tl in typed_time_limits(proc):
+        if tl.value is not None:
+            return True
+        typed = True
+    return not typed and any(row.value is not None for row in view_rows(channels_view))
