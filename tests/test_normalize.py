@@ -43,3 +43,31 @@ def test_clean_replaces_lone_surrogates():
     # json.loads accepts "\ud800" escapes; UTF-8 cannot encode them
     assert clean("Tờ khai\ud800 theo mẫu\udfff") == "Tờ khai\ufffd theo mẫu\ufffd"
     assert clean("😀") == "😀"  # a real astral character is kept
+
+
+def test_clean_composes_a_mark_an_invisible_character_kept_apart():
+    # a zero-width space between a letter and its tone mark: once removed, the two compose
+    assert clean("Giấy khai sa\u200b\u0301ch") == "Giấy khai sách"
+    assert clean("a\u0323\u00ad\u0302") == "ậ"
+    assert unicodedata.is_normalized("NFC", clean("Ho\u2060\u0300a"))
+
+
+def test_clean_gives_nfc_text_and_is_idempotent_on_generated_texts():
+    """Every character clean() folds or removes, next to letters, marks, line breaks and
+    the characters the folds write: the result is NFC and a second clean() changes nothing
+    (clean() once ran NFC before removing invisible characters, so it was neither)."""
+    import random
+
+    from tthc_pipeline.text.normalize import _FOLD_TABLE
+
+    rng = random.Random(20261130)
+    # (two of the 2,048 lone surrogates, each folded alike: the rest would crowd out the others)
+    folded = [ch for ch in _FOLD_TABLE if not 0xD800 <= ord(ch) < 0xE000] + ["\ud800", "\udfff"]
+    alphabet = (folded + [_FOLD_TABLE[ch] for ch in folded if _FOLD_TABLE[ch]]
+                + list("aeouyAEOUYdDqQ ") + ["\u0300", "\u0301", "\u0302", "\u0303", "\u0306", "\u0309",
+                                            "\u031b", "\u0323", "\n", "\r", "ư", "ơ", "Đ", "đ"])
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        once = clean(text)
+        assert unicodedata.is_normalized("NFC", once), repr(text)
+        assert clean(once) == once, repr(text)

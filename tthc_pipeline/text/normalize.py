@@ -72,7 +72,12 @@ def clean(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\f", "\n")
     text = unicodedata.normalize("NFC", text)
     # One C-level scan; the Python callback runs only on the (rare) characters to fold.
-    return _FOLD_RE.sub(_fold_match, text)
+    folded = _FOLD_RE.sub(_fold_match, text)
+    # An invisible character removed from between a letter and its mark ("a\u200b\u0301")
+    # leaves them side by side, uncomposed: NFC again, so that clean() gives NFC text and is
+    # idempotent. Only deletions shorten the text (every fold is one character for one), and
+    # the characters folds write compose with nothing, so the text is NFC already otherwise.
+    return unicodedata.normalize("NFC", folded) if len(folded) != len(text) else folded
 
 
 def _split_tone(ch: str) -> tuple[str, str]:
