@@ -90,6 +90,32 @@ def test_case_insensitive_patterns_are_not_prescanned():
     assert set(_scan(prescan, [("dossier", "sổ hộ khẩu"), ("steps", "nộp trực tiếp")])) == {(1, "dossier"), (2, "steps")}
 
 
+def test_compiled_patterns_are_read_with_their_flags():
+    """A flag given to re.compile is not in the pattern's text: read from the text alone, a
+    case-insensitive regex would be prescanned case-sensitively and "Sổ Hộ Khẩu" skipped."""
+    loud = re.compile(r"sổ hộ khẩu", re.IGNORECASE)
+    assert loud.search("Sổ Hộ Khẩu") and to_re2(loud.pattern) is not None
+    assert to_re2(loud) is None
+    prescan = Prescan()
+    assert prescan.add(0, ["dossier"], [loud]) is False
+    assert prescan.add(1, ["dossier"], [re.compile(r"sổ tạm trú")]) is True
+    # other flags keep the translation a superset: VERBOSE is the parser's, DOTALL's "." and
+    # MULTILINE's anchors are already read widely
+    assert to_re2(re.compile("sổ\\ hộ  # the words\n\\ khẩu", re.VERBOSE)) == to_re2(r"sổ hộ khẩu")
+    prescan.add(2, ["dossier"], [re.compile(r"^hộ khẩu$", re.MULTILINE), re.compile(r"hộ.khẩu", re.DOTALL)])
+    prescan.compile()
+    assert prescan.keys == {1, 2}
+    assert _scan(prescan, [("dossier", "sổ tạm trú")]) == {(1, "dossier"): {0}}
+    assert _scan(prescan, [("dossier", "x\nhộ khẩu\ny hộ\nkhẩu")]) == {(2, "dossier"): {0, 1}}
+
+
+def test_a_rule_key_registers_once():
+    prescan = Prescan()
+    assert prescan.add(1, ["dossier"], [r"sổ hộ khẩu"]) is True
+    with pytest.raises(ValueError, match="registered twice"):
+        prescan.add(1, ["steps"], [r"nộp trực tiếp"])
+
+
 def test_an_unencodable_text_runs_every_rule_of_its_component():
     prescan = Prescan()
     prescan.add(1, ["dossier"], [r"sổ hộ khẩu"])

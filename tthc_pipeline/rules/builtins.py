@@ -664,7 +664,8 @@ def _similar_length_pairs(items: list[tuple[int, int, int, str]], threshold: flo
 
 # --- presence fallbacks (for ``absent``) --------------------------------------------
 
-_TIME_IN_TEXT = re.compile(r"\d+\s*(ngày|giờ|tháng|năm)|trong ngày|ngay trong ngày|ngay sau khi")
+# (searched for a yes or no: "ngay trong ngày" needs no branch of its own, "trong ngày" is in it)
+_TIME_IN_TEXT = re.compile(r"\d+\s*(ngày|giờ|tháng|năm)|trong ngày|ngay sau khi")
 
 
 def time_in_channels(pv: ProcView) -> bool:
@@ -915,7 +916,7 @@ class AlreadyIssued:
     def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
         self.patterns = PatternMatcher(rule)
 
-    def scan_patterns(self) -> list[str]:
+    def scan_patterns(self) -> list[re.Pattern[str]]:
         return self.patterns.scan_patterns()
 
     @property

@@ -818,9 +818,10 @@ class PatternMatcher:
         self.prefilter = literal_check(spec.get("prefilter", []))
         self.require = [compile_regex(p, where) for p in spec.get("require_in_segment", [])]
 
-    def scan_patterns(self) -> list[str]:
-        """Every regex run on canon text (for the engine's prescan, see prescan.py)."""
-        return [rx.pattern for rx, _, _ in self.gated]
+    def scan_patterns(self) -> list[re.Pattern[str]]:
+        """Every regex run on canon text (for the engine's prescan, see prescan.py), compiled:
+        the prescan reads their flags as well as their text."""
+        return [rx for rx, _, _ in self.gated]
 
     takes_pattern_hint = True  # the engine passes the prescan's ``patterns`` (see below)
 
@@ -1007,9 +1008,9 @@ class CatalogueMatcher:
         self.regex = compile_regex(_entry_alternation(parts), where) if parts else None
         self.entry_of = {name: name.partition("_")[0] for name in self.regex.groupindex} if parts else {}
 
-    def scan_patterns(self) -> list[str]:
-        """The one alternation run on canon text (for the engine's prescan)."""
-        return [self.regex.pattern] if self.regex is not None else []
+    def scan_patterns(self) -> list[re.Pattern[str]]:
+        """The one alternation run on canon text (for the engine's prescan), compiled."""
+        return [self.regex] if self.regex is not None else []
 
     def __call__(self, pv: ProcView, component: str, ctx: Context) -> list[Hit]:
         if self.regex is None:

@@ -121,9 +121,10 @@ def _emit(items: Iterable[Any]) -> str:
     return "".join(out)
 
 
-def to_re2(pattern: str) -> str | None:
+def to_re2(pattern: "str | re.Pattern[str]") -> str | None:
     """An RE2 pattern matching (at least) wherever Python's ``pattern`` matches; None when
-    the pattern cannot be over-approximated (the rule then always runs)."""
+    the pattern cannot be over-approximated (the rule then always runs). A compiled pattern
+    is read with its flags (see regex_parse.parse_case_sensitive)."""
     parsed = parse_case_sensitive(pattern)
     if parsed is None:
         return None
@@ -170,11 +171,17 @@ class Prescan:
     def available() -> bool:
         return re2 is not None
 
-    def add(self, key: int, components: Iterable[str], patterns: Iterable[str], on_fold: bool = False) -> bool:
+    def add(self, key: int, components: Iterable[str], patterns: Iterable["str | re.Pattern[str]"],
+            on_fold: bool = False) -> bool:
         """Register rule ``key``; False (not registered) when a pattern cannot be translated.
+        ``patterns``: the rule's regexes, best compiled (their flags are read too).
         ``components``: in the order the rule visits them (scan() answers in that order).
         ``on_fold``: the rule also matches diacritic-free text, so components without
         diacritics are never skipped for it."""
+        if key in self._rank:
+            # a second call would add its patterns to the first's under the same pattern
+            # ordinals, and scan() would name the wrong regexes of the rule
+            raise ValueError(f"prescan: rule key {key} registered twice")
         translated = [to_re2(p) for p in patterns]
         if re2 is None or not translated or any(t is None for t in translated):
             return False

@@ -20,11 +20,20 @@ except ImportError:  # Python < 3.11
 REPEATS = tuple(getattr(sre, n) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(sre, n))
 
 
-def parse_case_sensitive(pattern: str) -> Any | None:
+def parse_case_sensitive(pattern: "str | re.Pattern[str]") -> Any | None:
     """The parsed ``pattern``; None when it does not parse (compile_regex reports that) or is
-    case-insensitive as a whole (neither reader handles it: callers then assume nothing)."""
+    case-insensitive as a whole (neither reader handles it: callers then assume nothing).
+    A compiled pattern is parsed with the flags it was compiled with, which its text does not
+    show (``re.compile(p, re.IGNORECASE).pattern`` is ``p``): read without them, a reader
+    would conclude things of another regex."""
+    if isinstance(pattern, re.Pattern):
+        text, flags = pattern.pattern, pattern.flags
+    else:
+        text, flags = pattern, 0
+    if not isinstance(text, str):
+        return None  # a bytes pattern: never run on the (str) texts the readers reason about
     try:
-        parsed = _sre_parse.parse(pattern)
+        parsed = _sre_parse.parse(text, flags)
     except Exception:  # noqa: BLE001 - re.error and friends
         return None
     if parsed.state.flags & re.IGNORECASE:
