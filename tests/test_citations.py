@@ -152,3 +152,29 @@ def test_labelled_real_data_precision_recall() -> None:
     assert expected_count() >= 60
     failures = {r.case.source: (r.missed, r.spurious) for r in results if r.missed or r.spurious}
     assert precision >= 0.95 and recall >= 0.95, failures
+
+
+def test_aligned_clean_is_clean_with_the_source_offsets_on_generated_texts():
+    """The citation parser reads ``_aligned_clean(text)``, cleaned cluster by cluster to keep
+    each character's source offset: it must be ``clean(text)`` itself, also when an invisible
+    character sits between a letter and its mark (clean() composes them) or NFD marks, line
+    ends and look-alikes are mixed in; each offset points at the character's cluster in the
+    source, in order."""
+    import random
+    import unicodedata
+
+    from tthc_pipeline.legal.citations import _aligned_clean
+    from tthc_pipeline.text.normalize import INVISIBLE_CHARS, clean
+
+    rng = random.Random(1130)
+    alphabet = (list(INVISIBLE_CHARS) + list("aeouyAEOUYdDnN /-0123456789") + ["\u0300", "\u0301", "\u0302", "\u0303",
+                "\u0306", "\u0309", "\u031b", "\u0323", "\r", "\n", "\r\n", "\u00a0", "\u2011", "\u00d0", "ư", "ơ", "Đ"])
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14)))
+        got, origin = _aligned_clean(text)
+        assert got == clean(text), repr(text)
+        if origin is not None:
+            assert len(origin) == len(got) + 1 and origin[-1] == len(text), repr(text)
+            assert origin == sorted(origin) and all(0 <= o < len(text) for o in origin[:-1]), repr(text)
+    assert _aligned_clean("Nghị định số 01/2021/NĐ-CP tha\u200b\u0301ng 3")[0] == "Nghị định số 01/2021/NĐ-CP tháng 3"
+    assert unicodedata.is_normalized("NFC", _aligned_clean("a\u200b\u0301")[0])

@@ -31,7 +31,7 @@ from typing import Any, Iterator
 import yaml
 
 from tthc_pipeline.legal.dates import iso_date
-from tthc_pipeline.text.normalize import canon, clean, fold
+from tthc_pipeline.text.normalize import INVISIBLE_CHARS, canon, clean, fold
 
 
 @dataclass
@@ -243,12 +243,15 @@ def type_from_symbol(symbol: str | None) -> str | None:
 
 
 _COMBINING = r"[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
-_CLUSTER = re.compile(rf"\r\n|[\s\S]{_COMBINING}*")
+# a character with its marks, and the invisible characters clean() removes among them: "a",
+# ZERO WIDTH SPACE, "\u0301" is one cluster, which clean() makes "á" as it does in the text
+_CLUSTER = re.compile(rf"\r\n|[\s\S](?:{_COMBINING}|[{re.escape(INVISIBLE_CHARS)}])*")
 
 
 def _aligned_clean(text: str, cleaned: str | None = None) -> tuple[str, list[int] | None]:
-    """clean(text) plus, when lengths differ (NFD input, CRLF), each cleaned char's source
-    offset. ``cleaned``: clean(text), when the caller has it already."""
+    """clean(text) plus, when lengths differ (NFD input, CRLF, invisible characters), each
+    cleaned char's source offset (its cluster's start). ``cleaned``: clean(text), when the
+    caller has it already."""
     if cleaned is None:
         cleaned = clean(text)
     if cleaned == text or (len(cleaned) == len(text) and unicodedata.is_normalized("NFC", text)):

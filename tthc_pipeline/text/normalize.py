@@ -20,7 +20,8 @@ from array import array
 from typing import Callable
 
 # Characters removed outright: they carry no text and break matching.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS), None)
 
 # One-to-one look-alike folding applied on clean().
 _LOOKALIKE = str.maketrans(
