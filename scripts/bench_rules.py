@@ -7,7 +7,8 @@ over between copies: each copy is checked from its raw text, held in string obje
 own, see ``_fresh``). Single process, so the number
 is per core; the machine is shared, so the load average is printed. ``--no-prescan`` times the
 engine without its RE2 prescan (same findings); ``TTHC_NO_NATIVE=1`` times the Python
-``canon()`` instead of the compiled one, ``TTHC_NO_COMPILED=1`` the Python rule modules
+``canon()`` instead of the compiled one, ``TTHC_NO_HYPERSCAN=1`` the prescan's RE2 sets instead
+of Hyperscan (rules/prescan_hyperscan.py), ``TTHC_NO_COMPILED=1`` the Python rule modules
 instead of their compiled builds (tthc_pipeline/_compiled.py). A first run over the 339 distinct records
 with the fresh engine is timed too (RE2 builds its automaton states then). ``--by-rule`` adds
 the time of each stage (the prescan, each rule with its guards and findings) per procedure.
@@ -100,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     n_rules = len(engine.rules)
     chars = sum(len(s.text) for p in base for s in p.components.values()) / len(base)
     print(f"{len(base)} records parsed in {t_parse:.2f}s; {n_rules} rules and {len(registry)} registry documents "
-          f"loaded in {t_setup:.2f}s; prescan {'on' if engine.prescan is not None else 'off'}; "
+          f"loaded in {t_setup:.2f}s; prescan "
+          f"{'/'.join(sorted(set(engine.prescan.backends.values()))) if engine.prescan is not None else 'off'}; "
           f"canon {'compiled' if normalize.NATIVE else 'Python'}; "
           f"rule modules {_compiled.summary()}; "
           f"mean {chars:.0f} chars/procedure")

@@ -15,6 +15,11 @@ become unbounded, Unicode classes are widened, and anything we cannot translate 
 rule run unconditionally. So a rule the prescan skips cannot have matched, and findings are
 identical with and without the prescan (tests/test_rules_prescan.py checks both paths on the
 real records). Without the ``re2`` module (``google-re2``) every rule simply runs.
+
+Each component's patterns are scanned by Hyperscan when it is installed and takes them
+(``prescan_hyperscan``: compiled ahead of time, kept on disk; ~6x faster than RE2 on texts
+RE2 has not seen yet, when it builds its DFA), else by the component's RE2 set: both read
+the same translated patterns and answer alike.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
+from tthc_pipeline.rules import prescan_hyperscan
 from tthc_pipeline.rules.regex_parse import REPEATS as _REPEATS, parse_case_sensitive, sre as _c
 
 try:
@@ -166,6 +172,7 @@ class Prescan:
         self._pairs: list[tuple[int, str]] = []
         self.keys: set[int] = set()
         self.fold_components: set[str] = set()  # where a registered rule also matches fold() text
+        self.backends: dict[str, str] = {}  # component -> "hyperscan" or "re2" (after compile())
 
     @staticmethod
     def available() -> bool:
@@ -230,7 +237,18 @@ class Prescan:
             self.keys = set()
             return self
         self._pairs = [(key, comp) for key, _, comp in pairs]
-        self._plan = {c: (_raw_match(sets[c]), e, dict.fromkeys(x[0] for x in e if x)) for c, e in entries.items()}
+        patterns: dict[str, list[str]] = {}
+        for _key, comp, pattern in self._patterns:
+            patterns.setdefault(comp, []).append(pattern)
+        self.backends = {}
+        self._plan = {}
+        for c, e in entries.items():
+            # Hyperscan where it takes the component's patterns (prescan_hyperscan: the same
+            # matches, ~6x faster on texts RE2 has not seen), else the RE2 set
+            db = prescan_hyperscan.database(patterns[c])
+            self.backends[c] = "hyperscan" if db is not None else "re2"
+            match = _hyperscan_match(db) if db is not None else _raw_match(sets[c])
+            self._plan[c] = (match, e, dict.fromkeys(x[0] for x in e if x))
         return self
 
     def components(self) -> list[str]:
@@ -286,6 +304,28 @@ def _raw_match(regex_set: Any) -> Any:
     both alike): a Python call less per component scanned (~7 a procedure)."""
     inner = getattr(regex_set, "_set", None)
     return inner.Match if inner is not None and hasattr(inner, "Match") else regex_set.Match
+
+
+def _hyperscan_match(db: Any) -> Any:
+    """A ``Match`` for a Hyperscan database with the RE2 set's answer: the matched pattern
+    ids with 0 (the RE2 sentinel's id: Hyperscan never gives up, so every scan is decided)
+    first; none for an empty text (``UNDECIDED``, or a text without UTF-8), which stays
+    undecided as with RE2 (Hyperscan would read it as decided and empty)."""
+    scan = db.scan
+
+    def match(data: bytes) -> list[int]:
+        if not data:
+            return []
+        found = [0]
+        scan(data, _record, 0, found)
+        return found
+
+    return match
+
+
+def _record(pattern_id: int, start: int, end: int, flags: int, found: list[int]) -> None:
+    """Hyperscan's match callback: note the pattern (reported once a scan: SINGLEMATCH)."""
+    found.append(pattern_id)
 
 
 def _add_found(found: dict[int, set[int] | None], plan: tuple, data: bytes) -> None:

@@ -1,0 +1,154 @@
+"""The prescan's Hyperscan backend (rules/prescan_hyperscan.py) answers as its RE2 sets do.
+
+Both read the same translated patterns, so the pairs (rule, component) and pattern ordinals
+``Prescan.work`` hands the rules must be identical on every real text; the databases are
+kept on disk and a damaged file is compiled again, never loaded.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+hyperscan = pytest.importorskip("hyperscan", reason="hyperscan not installed: the prescan uses RE2 alone")
+pytest.importorskip("re2", reason="google-re2 not installed: no prescan")
+
+from tthc_pipeline.rules import prescan_hyperscan  # noqa: E402
+from tthc_pipeline.rules.check_inputs import load_procedures  # noqa: E402
+from tthc_pipeline.rules.engine import Engine, _build_prescan  # noqa: E402
+from tthc_pipeline.rules.matchers import ProcView  # noqa: E402
+from tthc_pipeline.rules.prescan import UNDECIDED, Prescan  # noqa: E402
+from tthc_pipeline.text.normalize import utf8z  # noqa: E402
+
+from conftest import realdata  # noqa: E402
+
+
+@pytest.fixture()
+def cache(tmp_path, monkeypatch):
+    """A cache folder of the test's own and an empty in-process memo."""
+    monkeypatch.setenv("TTHC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("TTHC_NO_HYPERSCAN", raising=False)
+    monkeypatch.setattr(prescan_hyperscan, "_MEMO", {})
+    return tmp_path / "cache"
+
+
+def _prescans(monkeypatch, rules) -> tuple[Prescan, Prescan]:
+    """The catalogue's prescan with Hyperscan and with RE2 alone."""
+    monkeypatch.delenv("TTHC_NO_HYPERSCAN", raising=False)
+    fast = _build_prescan(rules)
+    monkeypatch.setenv("TTHC_NO_HYPERSCAN", "1")
+    plain = _build_prescan(rules)
+    monkeypatch.delenv("TTHC_NO_HYPERSCAN")
+    return fast, plain
+
+
+def _work(prescan: Prescan, procedures) -> list:
+    """What ``work`` hands each rule, as comparable values (procedure ids, not views)."""
+    todo = prescan.work([ProcView(p) for p in procedures])
+    return sorted((key, [(pv.proc.id, comp, None if pats is None else sorted(pats)) for pv, comp, pats in work])
+                  for key, work in todo.items())
+
+
+def test_hyperscan_and_re2_hand_the_rules_the_same_work_on_every_real_record(cache, monkeypatch):
+    procedures = load_procedures([realdata("portal-json")])
+    rules = Engine.from_dir(prescan=False).rules
+    fast, plain = _prescans(monkeypatch, rules)
+    assert set(fast.backends.values()) == {"hyperscan"} and set(plain.backends.values()) == {"re2"}
+    assert _work(fast, procedures) == _work(plain, procedures)
+    # the same again on texts written without diacritics (each component read alone, as the
+    # prescan reads a text whose fold-matching rules must run anyway)
+    for comp in fast.components():
+        for proc in procedures[:120]:
+            data = utf8z(ProcView(proc).view(comp).canon) if comp in proc.components else None
+            if data:
+                assert fast.scan([(comp, data)]) == plain.scan([(comp, data)]), (proc.id, comp)
+
+
+def test_findings_are_the_same_with_either_backend(cache, monkeypatch):
+    procedures = load_procedures([realdata("portal-json")])
+    with_hs = Engine.from_dir()
+    assert set(with_hs.prescan.backends.values()) == {"hyperscan"}
+    monkeypatch.setenv("TTHC_NO_HYPERSCAN", "1")
+    with_re2 = Engine.from_dir()
+    assert set(with_re2.prescan.backends.values()) == {"re2"}
+    got = [f.to_dict() for f in with_hs.check(copy.deepcopy(procedures))]
+    assert got == [f.to_dict() for f in with_re2.check(copy.deepcopy(procedures))]
+    assert len(got) > 300
+
+
+def test_an_undecided_text_runs_every_rule_of_its_component(cache):
+    prescan = Prescan()
+    prescan.add(1, ["dossier"], [r"sổ hộ khẩu"])
+    prescan.add(2, ["dossier"], [r"nộp trực tiếp"])
+    prescan.compile()
+    assert prescan.backends == {"dossier": "hyperscan"}
+    assert prescan.scan([("dossier", UNDECIDED)]) == [(1, "dossier", None), (2, "dossier", None)]
+    assert prescan.scan([("dossier", utf8z("a\udcff"))]) == [(1, "dossier", None), (2, "dossier", None)]
+    assert prescan.scan([("dossier", utf8z("bản sao sổ hộ khẩu"))]) == [(1, "dossier", {0})]
+    assert prescan.scan([("dossier", utf8z("giấy khai sinh"))]) == []
+
+
+def test_a_component_hyperscan_refuses_keeps_its_re2_set(cache):
+    prescan = Prescan()
+    prescan.add(1, ["steps"], [r"nộp trực tiếp"])
+    prescan.add(2, ["dossier"], [r"sổ hộ khẩu"])
+    # an empty negated class: RE2 takes it (it never matches), Hyperscan refuses the pattern
+    prescan._patterns.append((2, "dossier", r"[^\x{0}-\x{10ffff}]"))
+    prescan.compile()
+    assert prescan.backends == {"steps": "hyperscan", "dossier": "re2"}
+    assert prescan.scan([("dossier", utf8z("sổ hộ khẩu")), ("steps", utf8z("nộp trực tiếp"))]) == [
+        (1, "steps", {0}), (2, "dossier", {0})]
+
+
+def test_databases_are_kept_on_disk_and_a_damaged_file_is_compiled_again(cache, monkeypatch):
+    patterns = [r"s\x{1ed5}\x{20}h\x{1ed9}\x{20}kh\x{1ea9}u", r"c\x{103}n\x{20}c\x{1b0}\x{1edb}c"]
+    text = "bản sao sổ hộ khẩu, căn cước\x00".encode()
+
+    def ids(db):
+        found = []
+        db.scan(text, lambda i, *_: found.append(i))
+        return sorted(found)
+
+    first = prescan_hyperscan.database(patterns)
+    assert ids(first) == [1, 2]
+    files = list(cache.glob("prescan-*.hsdb"))
+    assert len(files) == 1
+    # a new process: the memo is empty, the file is loaded (compiling is not needed)
+    monkeypatch.setattr(prescan_hyperscan, "_MEMO", {})
+    monkeypatch.setattr(prescan_hyperscan, "_compile", lambda patterns: pytest.fail("compiled again"))
+    loaded = prescan_hyperscan.database(patterns)
+    assert loaded is not first and ids(loaded) == [1, 2]
+    # a damaged file (one byte changed after the digest: Hyperscan would load it) is not
+    # loaded but compiled and written again
+    blob = bytearray(files[0].read_bytes())
+    blob[-5] ^= 0xFF
+    files[0].write_bytes(bytes(blob))
+    monkeypatch.undo()
+    monkeypatch.setenv("TTHC_CACHE_DIR", str(cache))
+    monkeypatch.setattr(prescan_hyperscan, "_MEMO", {})
+    assert prescan_hyperscan._load(files[0]) is None
+    again = prescan_hyperscan.database(patterns)
+    assert ids(again) == [1, 2]
+    assert prescan_hyperscan._load(files[0]) is not None  # rewritten whole
+
+
+def test_an_unwritable_cache_only_costs_a_compilation(tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("TTHC_CACHE_DIR", str(blocked / "cache"))
+    monkeypatch.setattr(prescan_hyperscan, "_MEMO", {})
+    db = prescan_hyperscan.database([r"h\x{1ed9}\x{20}chi\x{1ebf}u"])
+    assert db is not None
+    found = []
+    db.scan("hộ chiếu\x00".encode(), lambda i, *_: found.append(i))
+    assert found == [1]
+
+
+def test_hyperscan_can_be_turned_off(cache, monkeypatch):
+    monkeypatch.setenv("TTHC_NO_HYPERSCAN", "1")
+    assert prescan_hyperscan.database([r"x"]) is None
