@@ -25,6 +25,7 @@ the same translated patterns and answer alike.
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any, Iterable
 
 from tthc_pipeline.rules import prescan_hyperscan
@@ -312,12 +313,19 @@ def _hyperscan_match(db: Any) -> Any:
     first; none for an empty text (``UNDECIDED``, or a text without UTF-8), which stays
     undecided as with RE2 (Hyperscan would read it as decided and empty)."""
     scan = db.scan
+    # one scratch space per thread: a scan writes into its scratch with the GIL released, and
+    # the database (with its own scratch) is shared by every Prescan of the process; two
+    # threads on one scratch fail with ScratchInUseError, or worse
+    local = threading.local()
 
     def match(data: bytes) -> list[int]:
         if not data:
             return []
+        scratch = getattr(local, "scratch", None)
+        if scratch is None:
+            scratch = local.scratch = prescan_hyperscan.scratch(db)
         found = [0]
-        scan(data, _record, 0, found)
+        scan(data, _record, 0, found, scratch)
         return found
 
     return match

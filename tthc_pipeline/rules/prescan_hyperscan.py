@@ -13,7 +13,8 @@ procedures saves, so each database is kept: in this process (``_MEMO``, keyed by
 patterns) and on disk (``cache_dir()``), as Hyperscan's own serialisation, named after the
 SHA-256 of the Hyperscan version, flags and patterns, and written atomically with the
 SHA-256 of its bytes in front: a file that does not match is compiled again, never loaded
-(Hyperscan itself checks the version and the CPU, not the contents).
+(Hyperscan itself checks the version, the CPU and a checksum of most of the bytes, not all:
+a changed byte among the last ones loads).
 
 Everything here is optional. Without the ``hyperscan`` module, with ``TTHC_NO_HYPERSCAN=1``,
 or for a component whose patterns Hyperscan refuses, the component keeps its RE2 set:
@@ -113,6 +114,11 @@ def _compile(patterns: tuple[str, ...]) -> Any | None:
     except Exception:  # noqa: BLE001 - a pattern Hyperscan refuses ("can never match", too large)
         return None
     return db
+
+
+def scratch(db: Any) -> Any:
+    """A scratch space of its own for scanning ``db`` (one per thread: see prescan.py)."""
+    return hyperscan.Scratch(db)
 
 
 def database(patterns: list[str]) -> Any | None:
