@@ -108,11 +108,17 @@ class NumberScreen:
         return False
 
 
-def _has_non_ascii_digit(text: str) -> bool:
+def _has_non_ascii_digit_py(text: str) -> bool:
     """``_NON_ASCII_DIGIT.search(text) is not None``, searched from the first character that
     can be one (``_NOT_LATIN``): none before it is."""
     first = _NOT_LATIN.search(text)
     return first is not None and _NON_ASCII_DIGIT.search(text, first.start()) is not None
+
+
+# compiled (text/_native.c): two comparisons a character for most of them, where the regexes
+# test each against a class (~12,000 instructions a legal basis); tests/test_number_screen.py
+# compares both on every code point
+_has_non_ascii_digit = native_or("has_non_ascii_decimal", _has_non_ascii_digit_py)
 
 
 def _digits_of(rx: re.Pattern[str]) -> str:

@@ -511,7 +511,37 @@ fail:
     return NULL;
 }
 
+/* has_non_ascii_decimal(text): rules/number_screen._has_non_ascii_digit_py (is there a decimal
+ * digit other than 0-9, Python's \d, Py_UNICODE_ISDECIMAL?) in one pass: none in a Latin-1 text
+ * (its only decimal digits are 0-9) and none below U+0660 or among the Vietnamese letters of
+ * U+1E00-U+1EFF, so most characters take two comparisons, not a look-up. */
+static PyObject *native_has_non_ascii_decimal(PyObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "str expected, not %.100s", Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    if (kind == PyUnicode_1BYTE_KIND) Py_RETURN_FALSE;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *s = PyUnicode_2BYTE_DATA(text);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS2 c = s[i];
+            if (c >= 0x660 && (c < 0x1E00 || c > 0x1EFF) && Py_UNICODE_ISDECIMAL(c)) Py_RETURN_TRUE;
+        }
+    } else {
+        const Py_UCS4 *s = PyUnicode_4BYTE_DATA(text);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS4 c = s[i];
+            if (c >= 0x660 && (c < 0x1E00 || c > 0x1EFF) && Py_UNICODE_ISDECIMAL(c)) Py_RETURN_TRUE;
+        }
+    }
+    Py_RETURN_FALSE;
+}
+
 static PyMethodDef methods[] = {
+    {"has_non_ascii_decimal", native_has_non_ascii_decimal, METH_O,
+     "number_screen._has_non_ascii_digit_py in one pass."},
     {"count_non_ascii", native_count_non_ascii, METH_VARARGS, "Characters above U+007F among the first limit."},
     {"init", native_init, METH_VARARGS, "Load the tables read off the Python implementation."},
     {"canon", native_canon, METH_O, "normalize.canon() in one pass."},
