@@ -236,6 +236,21 @@ def test_screen_text_character_facts() -> None:
     assert clean(_KELVIN) == "K"
 
 
+def test_compiled_reads_as_clean_equals_the_python_test_on_every_code_point() -> None:
+    import sys
+
+    from tthc_pipeline.rules import number_screen as ns
+
+    if ns._reads_as_clean is ns._reads_as_clean_py:
+        pytest.skip("tthc_pipeline.text._native not built (or TTHC_NO_NATIVE set): the Python test runs")
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        for text in (ch, f"Nghị định số 15{ch}/2020/NĐ-CP", "Điều 5 " * 3 + ch):
+            assert ns._reads_as_clean(text) == ns._reads_as_clean_py(text), hex(code)
+    assert ns._reads_as_clean("") is True and ns._reads_as_clean("Luật 68/2020/QH14") is True
+    assert ns._reads_as_clean("Luật\n68") is False and ns._reads_as_clean("15\u212a/2020") is False
+
+
 def _both_readings(screen: NumberScreen, text: str) -> tuple[bool, bool]:
     """(may_cite as the engine asks it, may_cite reading clean(text))."""
     from tthc_pipeline.text.normalize import clean

@@ -148,7 +148,7 @@ def _screen_text(view: Any) -> str:
     return got
 
 
-def _reads_as_clean(text: str) -> bool:
+def _reads_as_clean_py(text: str) -> bool:
     """True only when every screen answers the same on ``text`` as on ``clean(text)``: a
     printable text (``str.isprintable``, one C walk at a quarter of clean's cost; the real
     legal bases are all one printable line) without KELVIN SIGN.
@@ -165,6 +165,12 @@ def _reads_as_clean(text: str) -> bool:
     these facts on every code point and compares both readings on the real records and
     generated texts."""
     return text.isprintable() and _KELVIN not in text
+
+
+# compiled (text/_native.c): printable ASCII by two comparisons, the Unicode database asked
+# only for the other characters (a quarter of a Vietnamese text); both are compared on every
+# code point (tests/test_number_screen.py)
+_reads_as_clean = native_or("reads_as_clean", _reads_as_clean_py)
 
 
 def _cleaned(view: Any) -> str:

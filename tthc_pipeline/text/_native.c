@@ -539,7 +539,27 @@ static PyObject *native_has_non_ascii_decimal(PyObject *self, PyObject *text) {
     Py_RETURN_FALSE;
 }
 
+/* reads_as_clean(text): rules/number_screen._reads_as_clean_py (str.isprintable() and no
+ * KELVIN SIGN) in one pass, printable ASCII told by two comparisons instead of the Unicode
+ * database's look-up str.isprintable makes for every character. */
+static PyObject *native_reads_as_clean(PyObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "str expected, not %.100s", Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c >= 0x20 && c < 0x7F) continue;
+        if (c == 0x212A || !Py_UNICODE_ISPRINTABLE(c)) Py_RETURN_FALSE;
+    }
+    Py_RETURN_TRUE;
+}
+
 static PyMethodDef methods[] = {
+    {"reads_as_clean", native_reads_as_clean, METH_O, "number_screen._reads_as_clean_py in one pass."},
     {"has_non_ascii_decimal", native_has_non_ascii_decimal, METH_O,
      "number_screen._has_non_ascii_digit_py in one pass."},
     {"count_non_ascii", native_count_non_ascii, METH_VARARGS, "Characters above U+007F among the first limit."},
