@@ -1,5 +1,6 @@
-"""BP001's presence fallback asks ``portal.states_a_time_value``, which reads the procedure
-in place of ``time_values``' list: the answers must be the list's on the real records and on
+"""BP001's presence fallback asks ``portal.states_a_time_value``, which stops at the first
+answer and parses the channel table only without typed time limits: the answers must be those
+of the plain reading (every typed limit, else every table row) on the real records and on
 typed procedures."""
 
 from __future__ import annotations
@@ -10,15 +11,18 @@ import pytest
 
 from tthc_pipeline.procedures.model import Channel, Procedure, TextSpan, TimeLimit
 from tthc_pipeline.rules.matchers import ProcView
-from tthc_pipeline.rules.portal import portal_channel_rows, states_a_time_value, time_values
+from tthc_pipeline.rules.portal import portal_channel_rows, states_a_time_value, typed_time_limits
 
 PORTAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "portal-json" / "bo-cong-an"
 
 
 def _plain(proc: Procedure) -> bool:
-    """The specification: a time value among ``time_values`` (typed first, else the table)."""
-    rows = portal_channel_rows(proc.component_text("channels"))
-    return any(v is not None for v, _, _ in time_values(proc, rows))
+    """The specification: a time value among the typed limits when there are any, else among
+    the channel table's rows (as the rules' ``time_values`` read them before)."""
+    typed = [tl.value for tl in typed_time_limits(proc)]
+    if typed:
+        return any(v is not None for v in typed)
+    return any(row.value is not None for row in portal_channel_rows(proc.component_text("channels")))
 
 
 def _typed_cases() -> list[Procedure]:

@@ -96,6 +96,7 @@ def test_compiled_patterns_are_read_with_their_flags():
     loud = re.compile(r"sổ hộ khẩu", re.IGNORECASE)
     assert loud.search("Sổ Hộ Khẩu") and to_re2(loud.pattern) is not None
     assert to_re2(loud) is None
+    assert to_re2(re.compile(r"sổ hộ khẩu")) == to_re2(r"sổ hộ khẩu") is not None
     prescan = Prescan()
     assert prescan.add(0, ["dossier"], [loud]) is False
     assert prescan.add(1, ["dossier"], [re.compile(r"sổ tạm trú")]) is True

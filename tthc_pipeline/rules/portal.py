@@ -131,23 +131,11 @@ def typed_time_limits(proc: Procedure) -> Iterator[TimeLimit]:
         yield from ch.time_limits
 
 
-def time_values(proc: Procedure, rows: list[ChannelRow] | None = None) -> list[tuple[float | None, str | None, str]]:
-    """(value, unit, raw) time limits: typed first, else portal rows, else the component.
-    ``rows``: as for ``channel_kinds``."""
-    out = [(tl.value, tl.unit, tl.raw) for tl in typed_time_limits(proc)]
-    if out:
-        return out
-    text = proc.component_text("channels")
-    for row in portal_channel_rows(text) if rows is None else rows:
-        out.append((row.value, row.unit, text[row.start : row.end]))
-    return out
-
-
 def states_a_time_value(proc: Procedure, channels_view) -> bool:
-    """``any(v is not None for v, _, _ in time_values(proc, view_rows(channels_view)))``
-    without that list, and without parsing the channel table when typed limits answer
-    (time_values answers with them whenever there are any): BP001 asks this of every
-    procedure without a time-limit text. ``channels_view``: the channels component's view."""
+    """Does the procedure state a time value? Its typed time limits answer whenever it has
+    any (a value among them); only without them the portal channel table does (a row with
+    a time cell), parsed once per view (``view_rows``). BP001 asks this of every procedure
+    without a time-limit text. ``channels_view``: the channels component's view."""
     typed = False
     for tl in typed_time_limits(proc):
         if tl.value is not None:

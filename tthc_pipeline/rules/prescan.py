@@ -220,7 +220,9 @@ class Prescan:
         sets: dict[str, Any] = {}
         entries: dict[str, list[tuple[int, int] | None]] = {}
         ordinal: dict[tuple[int, str], int] = {}
+        patterns: dict[str, list[str]] = {}  # per component, in set order (for Hyperscan's ids)
         for key, comp, pattern in self._patterns:
+            patterns.setdefault(comp, []).append(pattern)
             if comp not in sets:
                 sets[comp] = re2.Set.SearchSet(options)
                 # sentinel: a NUL ends every scanned text, so a search that gave up (RE2 then
@@ -238,9 +240,6 @@ class Prescan:
             self.keys = set()
             return self
         self._pairs = [(key, comp) for key, _, comp in pairs]
-        patterns: dict[str, list[str]] = {}
-        for _key, comp, pattern in self._patterns:
-            patterns.setdefault(comp, []).append(pattern)
         self.backends = {}
         self._plan = {}
         for c, e in entries.items():

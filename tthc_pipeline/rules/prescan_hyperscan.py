@@ -5,7 +5,7 @@ text in one pass. RE2 builds its DFA lazily, state by state, as texts show it ne
 byte sequences: on the 339 portal records seen for the first time its sets cost ~110 µs a
 procedure, ~25 µs once warm. Hyperscan compiles the whole automaton ahead of time and
 scans with SIMD: ~17 µs a procedure cold or warm, with the same matches (both read the same
-patterns; tests/test_rules_prescan.py compares them on every real text). A real run checks
+patterns; tests/test_prescan_hyperscan.py compares them on every real record). A real run checks
 procedures it has never seen, so the cold figure is the one users meet.
 
 Compiling the catalogue's databases takes ~0.5 s, more than a run of a province's ~2,000
