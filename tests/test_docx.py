@@ -161,7 +161,7 @@ def test_numbering_prefixes_rebuilt_in_body_order(legal_docx):
 def test_merged_cells_read_once(legal_docx):
     (rows,) = tables(read_docx(legal_docx))
     assert rows[0] == ["STT", "Tên thủ tục hành chính", "Thời hạn giải quyết"]
-    assert rows[1] == ["Lĩnh vực hộ tịch (gộp 3 cột)"]  # gridSpan: one cell
+    assert rows[1] == ["Lĩnh vực hộ tịch (gộp 3 cột)", "", ""]  # gridSpan: its text once, one entry per column
     assert rows[2] == ["1", "Đăng ký khai sinh", "03 ngày làm việc"]
     assert rows[3] == ["2", "Đăng ký kết hôn", ""]  # vMerge continuation: empty, not repeated
     flat = [c for r in rows for c in r]

@@ -306,3 +306,103 @@ def test_announcing_decision_number_is_canonical():
     assert decision_number({"metadata": {"number": "5/2024/QD-UBND"}, "text": ""}) == "05/2024/QĐ-UBND"
     text = "ỦY BAN NHÂN DÂN TỈNH X\nSố: 1766/QD - UBND\nQUYẾT ĐỊNH"
     assert decision_number({"metadata": {}, "text": text}) == "1766/QĐ-UBND"
+
+
+def _merged_header_decision(path: Path) -> None:
+    """A danh mục as provinces lay it out (Bình Thuận QĐ 1766/2020, TTHC-DOMAIN.md §2): every
+    header merged over two rows except "Cách thức thực hiện", merged over two columns above
+    "Mức độ DVC" and "Thực hiện qua BCCI"."""
+    d = docx.Document()
+    for line in ("ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM", "Số: 1766/QĐ-UBND", "QUYẾT ĐỊNH",
+                 "Về việc công bố danh mục thủ tục hành chính được sửa đổi, bổ sung thuộc phạm vi quản lý của ngành Tư pháp",
+                 "Điều 1. Công bố kèm theo Quyết định này danh mục 02 thủ tục hành chính được sửa đổi, bổ sung.",
+                 "A. DANH MỤC THỦ TỤC HÀNH CHÍNH SỬA ĐỔI, BỔ SUNG (02 TTHC)"):
+        d.add_paragraph(line)
+    header = ["TT", "Mã số TTHC", "Tên TTHC", "Thời hạn giải quyết (Ngày làm việc)", "Cách thức thực hiện", "",
+              "Địa điểm thực hiện", "Phí, lệ phí (vnđ) (nếu có)", "Căn cứ pháp lý"]
+    rows = [["1", "2.000815", "Thủ tục chứng thực bản sao từ bản chính giấy tờ, văn bản", "Trong ngày", "3", "Không",
+             "UBND cấp xã", "2.000 đồng/trang", "Nghị định số 23/2015/NĐ-CP ngày 16/02/2015 của Chính phủ."],
+            ["2", "2.000884", "Thủ tục chứng thực chữ ký trong các giấy tờ, văn bản", "Trong ngày", "4", "Có",
+             "UBND cấp xã", "10.000 đồng/trường hợp", "Nghị định số 23/2015/NĐ-CP ngày 16/02/2015 của Chính phủ."]]
+    t = d.add_table(rows=2 + len(rows), cols=len(header))
+    for c, val in enumerate(header):
+        t.cell(0, c).text = val
+    for c in (0, 1, 2, 3, 6, 7, 8):
+        t.cell(0, c).merge(t.cell(1, c))
+    t.cell(0, 4).merge(t.cell(0, 5)).text = "Cách thức thực hiện"
+    t.cell(1, 4).text, t.cell(1, 5).text = "Mức độ DVC", "Thực hiện qua BCCI"
+    for r, row in enumerate(rows, start=2):
+        for c, val in enumerate(row):
+            t.cell(r, c).text = val
+    d.save(path)
+
+
+def test_docx_header_merged_over_two_columns_keeps_cells_in_their_columns(tmp_path):
+    # one entry per w:tc had put every header after "Cách thức thực hiện" one column left of
+    # its data: the place read as the fee, the fee as the legal basis
+    f = tmp_path / "qd1766.docx"
+    _merged_header_decision(f)
+    out = extract_path(f)
+    jsonschema.validate(out, SCHEMA)
+    by = {p["code"]: p for p in out["procedures"]}
+    assert sorted(by) == ["2.000815", "2.000884"]
+    comps = {code: {k: v["text"] for k, v in p["components"].items()} for code, p in by.items()}
+    assert comps["2.000815"]["fees"] == "2.000 đồng/trang"
+    assert comps["2.000884"]["fees"] == "10.000 đồng/trường hợp"
+    assert comps["2.000815"]["legal_basis"].startswith("Nghị định số 23/2015/NĐ-CP")
+    assert comps["2.000815"]["time_limit"] == "Trong ngày"
+    # the channels column is the first under "Cách thức thực hiện": the DVC level
+    assert comps["2.000815"]["channels"] == "3" and comps["2.000884"]["channels"] == "4"
+
+
+# the layout of a danh mục copied to markdown by a converter that drops merged cells: the
+# sub-headers of "Cách thức thực hiện" sit at the left of the second header row, and the
+# table goes on after a heading without its header (made up here; the real case is Bình
+# Thuận QĐ 1766/2020 as stored in a public repository: 71 rows, all read)
+_MD_HEAD = "| TT | Mã số TTHC | Tên TTHC | Thời hạn giải quyết | Cách thức thực hiện | Địa điểm thực hiện | Phí, lệ phí | Căn cứ pháp lý |  |\n"
+_MD_SUB = "| Mức độ DVC | Thực hiện qua BCCI |  |  |  |  |  |  |  |\n"
+_MD_ROW = "| {n} | {code} | {name} | 05 ngày làm việc | {level} | Có | UBND cấp xã | {fee} | Nghị định số 23/2015/NĐ-CP |\n"
+
+
+def _md_decision(path: Path) -> None:
+    rows = [("1", "2.000815", "Thủ tục chứng thực bản sao từ bản chính giấy tờ, văn bản", "3", "2.000 đồng/trang"),
+            ("2", "2.000884", "Thủ tục chứng thực chữ ký trong các giấy tờ, văn bản", "2", "10.000 đồng/trường hợp"),
+            ("3", "2.000913", "Thủ tục chứng thực việc sửa đổi, bổ sung, hủy bỏ hợp đồng, giao dịch", "", "30.000 đồng/hợp đồng")]
+    fmt = [dict(zip(("n", "code", "name", "level", "fee"), r)) for r in rows]
+    path.write_text(
+        "ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM\n\nSố: 1766/QĐ-UBND\n\nQUYẾT ĐỊNH\n\n"
+        "VỀ VIỆC CÔNG BỐ DANH MỤC THỦ TỤC HÀNH CHÍNH ĐƯỢC SỬA ĐỔI, BỔ SUNG\n\n"
+        "A. DANH MỤC THỦ TỤC HÀNH CHÍNH SỬA ĐỔI, BỔ SUNG (03 TTHC)\n\n"
+        + _MD_HEAD + "|---|---|---|---|---|---|---|---|---|\n" + _MD_SUB
+        + "| I | LĨNH VỰC CHỨNG THỰC (03 TTHC) |  |  |  |  |  |  |  |\n"
+        + _MD_ROW.format(**fmt[0]) + _MD_ROW.format(**fmt[1])
+        + "\n# Phần tiếp theo của danh mục\n\n"
+        + _MD_ROW.format(**fmt[2]) + "|---|---|---|---|---|---|---|---|---|\n",
+        encoding="utf-8",
+    )
+
+
+def test_markdown_danh_muc_with_lost_merged_cells_and_a_continued_table(tmp_path):
+    f = tmp_path / "qd.md"
+    _md_decision(f)
+    out = extract_path(f)
+    by = {p["code"]: p for p in out["procedures"]}
+    assert sorted(by) == ["2.000815", "2.000884", "2.000913"]  # the third from the table's continuation
+    comps = {code: {k: v["text"] for k, v in p["components"].items()} for code, p in by.items()}
+    # the sub-headers went under "Cách thức thực hiện", not under "TT" and "Mã số"
+    assert comps["2.000815"]["channels"] == "3" and comps["2.000884"]["channels"] == "2"
+    assert comps["2.000815"]["fees"] == "2.000 đồng/trang"
+    assert comps["2.000913"]["fees"] == "30.000 đồng/hợp đồng"
+    assert comps["2.000913"]["legal_basis"] == "Nghị định số 23/2015/NĐ-CP"
+    assert by["2.000815"]["extra"]["row_headers"]["channels"] == "Cách thức thực hiện Mức độ DVC"
+    assert by["2.000913"]["field"] == "Chứng thực"  # the group row before the cut still applies
+    assert not any("count mismatch" in w for w in out["warnings"])
+
+
+def test_group_counts_are_checked_when_the_next_group_starts(tmp_path):
+    f = tmp_path / "qd.md"
+    _md_decision(f)
+    f.write_text(f.read_text(encoding="utf-8").replace("(03 TTHC) |", "(04 TTHC) |"), encoding="utf-8")
+    out = extract_path(f)
+    assert any("LĨNH VỰC CHỨNG THỰC (04 TTHC)" in w and "found 3 rows" in w for w in out["warnings"])
+

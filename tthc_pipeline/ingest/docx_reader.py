@@ -7,9 +7,10 @@ text at all; it lives in numbering.xml and is drawn by Word. We rebuild those la
 counters per abstract list like Word does, so the structure parser downstream sees them.
 
 What is read, in body order: paragraphs (with hyperlinks, fields, tracked insertions,
-content controls), tables (merged cells once: a ``gridSpan`` cell is one ``w:tc``, a
-``vMerge`` continuation cell reads as ""), nested tables (flattened into their cell's text,
-one line per row, cells joined by " | "), and text boxes (``w:txbxContent``, as blocks right
+content controls), tables (one entry per grid column: a merged cell's text once, in its
+first column, "" in the other columns of a ``gridSpan`` and in a ``vMerge`` continuation),
+nested tables (flattened into their cell's text, one line per row, cells joined by " | "),
+and text boxes (``w:txbxContent``, as blocks right
 after the paragraph that anchors them; for ``mc:AlternateContent`` only the first branch,
 so a text box is not read twice). We walk the XML ourselves rather than
 ``Document.iter_inner_content()`` because that skips block-level content controls
@@ -51,6 +52,13 @@ MC = "{%s}" % MC_NS
 
 def _attr(elem, name: str) -> str | None:
     return None if elem is None else elem.get(W + name)
+
+
+def _grid_count(elem, default: int = 0) -> int:
+    """The grid columns a ``gridSpan``/``gridBefore``/``gridAfter`` element counts (``default``
+    without one; a value that is not a small positive number reads as ``default``)."""
+    value = _attr(elem, "val") if elem is not None else None
+    return int(value) if value and value.isdigit() and 0 < int(value) <= 64 else default
 
 
 def _on(elem) -> bool:
@@ -583,9 +591,16 @@ class _Reader:
                     yield from _Reader._children(inner, tag)
 
     def table_rows(self, tbl) -> list[list[str]]:
+        """One list per row with one entry per column of the table's grid, so that a column
+        index means the same column in every row: a cell spanning n columns (``gridSpan``)
+        is its text then n-1 "", grid columns a row skips (``gridBefore``/``gridAfter``) are
+        "". Why: the danh mục of a decision heads "Cách thức thực hiện" over two columns
+        ("Mức độ DVC", "Thực hiện qua BCCI"); one entry per ``w:tc`` put every header after
+        it one column left of its data, and a row's place read as its fee, its fee as its
+        legal basis."""
         rows: list[list[str]] = []
         for tr in self._children(tbl, "tr"):
-            row = []
+            row = [""] * _grid_count(tr.find(f"{W}trPr/{W}gridBefore"))
             for tc in self._children(tr, "tc"):
                 vmerge = tc.find(f"{W}tcPr/{W}vMerge")
                 if vmerge is not None and _attr(vmerge, "val") in (None, "continue"):
@@ -594,6 +609,8 @@ class _Reader:
                     row.append("")
                 else:
                     row.append(self.cell_text(tc))
+                row.extend([""] * (_grid_count(tc.find(f"{W}tcPr/{W}gridSpan"), 1) - 1))
+            row.extend([""] * _grid_count(tr.find(f"{W}trPr/{W}gridAfter")))
             rows.append(row)
         return rows
 

@@ -120,6 +120,53 @@ def _group_info(cells: list[str]) -> dict[str, Any] | None:
     return info
 
 
+def _two_row_header(top: list[str], sub: list[str], body: list[list[str]]) -> list[str]:
+    """One header from a header over two rows, each column's top and sub-header words joined.
+
+    The sub-headers belong under the top cell merged over their columns ("Cách thức thực hiện"
+    over "Mức độ DVC", "Thực hiện qua BCCI"). A DOCX, PDF or HTML table keeps one cell per
+    column; a markdown copy of such a table has lost its merged cells: the sub-headers sit at
+    the left of their row, under "TT" and "Mã số", and the top row has one cell too few for
+    the data (Bình Thuận QĐ 1766/2020 as published in markdown). That layout is recognised
+    when the sub-headers are a prefix of their row, the top row's cells above them are not
+    what they could belong to (an ordinal or a code column), exactly one top cell is of the
+    sub-headers' own kind (a channels header above channel sub-headers), and the data rows
+    are as wide as the top row with that cell widened to them; the top cell is then widened.
+    """
+    pad = [""] * max(0, len(top) - len(sub))
+    aligned = [f"{a} {b}".strip() if a != b else a for a, b in zip(top, sub + pad)]
+    subs = [c for c in sub if c.strip()]
+    k = len(subs)
+    if k < 2 or any(c.strip() for c in sub[k:]):
+        return aligned
+    top_cols, sub_cols = _header_map(top[:k]), _header_map(subs)
+    kinds = set(sub_cols)
+    if len(kinds) != 1 or not {"stt", "code", "name"} & set(top_cols):
+        return aligned
+    (kind,) = kinds
+    parents = [i for i, c in enumerate(top) if _header_map([c]).get(kind) == 0]
+    used = len([c for c in top if c.strip()])
+    widths = [len(r) - next((i for i, c in enumerate(reversed(r)) if c.strip()), len(r)) for r in body if any(r)]
+    if len(parents) != 1 or not widths or max(widths) != used + k - 1:
+        return aligned
+    p = parents[0]
+    return top[:p] + [f"{top[p]} {c}".strip() for c in subs] + top[p + 1 :]
+
+
+def _continues(rows: list[list[str]], last: tuple[list[str], int]) -> bool:
+    """Is a table without a header row the continuation of the last danh mục table (a table
+    cut by a page or, in a markdown copy, by a heading between its parts)? The same number of
+    columns, and a row that reads as a procedure row (an ordinal and a name) among its first."""
+    header, width = last
+    if not rows or any(len(r) != width for r in rows):
+        return False
+    cols = _header_map(header)
+    name, stt = cols.get("name"), cols.get("stt", 0)
+    return name is not None and any(
+        _is_int(r[stt]) and name < len(r) and len(r[name].strip()) > 10 for r in rows[:4]
+    )
+
+
 def _row_span(rec: dict[str, Any], table: dict[str, Any], r: int, cells: list[str], hint: int) -> tuple[int, int]:
     spans = table.get("row_spans")
     if spans and r < len(spans):
@@ -133,31 +180,43 @@ def _row_span(rec: dict[str, Any], table: dict[str, Any], r: int, cells: list[st
 
 
 def parse_danh_muc(rec: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Rows of all danh mục tables: dicts with name, code, context and cell spans."""
+    """Rows of all danh mục tables: dicts with name, code, context and cell spans.
+
+    A table without a header row that continues the last danh mục table (``_continues``)
+    is read with that table's header, context and group counts."""
     text = rec.get("text", "")
     rows_out: list[dict[str, Any]] = []
     warnings: list[str] = []
     prev_end = 0
+    last: tuple[list[str], int] | None = None  # the last danh mục table's header and width
+    open_: dict[str, Any] | None = None  # that table's context, groups and counts, while it may go on
     for table in rec.get("tables") or []:
         rows = table.get("rows") or []
         hdr_idx = next((i for i, r in enumerate(rows[:4]) if _is_header(r)), None)
-        if hdr_idx is None:
+        if hdr_idx is None and last is not None and open_ is not None and _continues(rows, last):
+            header, first = last[0], 0
+        elif hdr_idx is None:
+            warnings.extend(_count_warnings(open_))
+            open_ = None
             prev_end = table.get("end", prev_end)
             continue
-        header = list(rows[hdr_idx])
-        first = hdr_idx + 1
-        # two-row header: "Cách thức thực hiện" over "Mức độ DVC | BCCI"
-        if first < len(rows) and not any(_is_int(c) for c in rows[first][:2]) and _header_map(rows[first]) and not _group_info(rows[first]):
-            header = [f"{a} {b}".strip() if a != b else a for a, b in zip(header, rows[first] + [""] * (len(header) - len(rows[first])))]
-            first += 1
+        else:
+            warnings.extend(_count_warnings(open_))
+            header = list(rows[hdr_idx])
+            first = hdr_idx + 1
+            # two-row header: "Cách thức thực hiện" over "Mức độ DVC | BCCI"
+            if first < len(rows) and not any(_is_int(c) for c in rows[first][:2]) and _header_map(rows[first]) and not _group_info(rows[first]):
+                header = _two_row_header(header, rows[first], rows[first + 1 :])
+                first += 1
+            last = (header, len(rows[hdr_idx]))
+            tstart = table.get("start", 0)
+            change, head_count = CT.heading_before(text, tstart, prev_end)
+            change = CT.resolve(change, CT.enclosing_change(rec, tstart), CT.decision_default(rec))
+            open_ = {"ctx": {"change_type": change, "field": None, "levels": []}, "groups": [], "closed": [],
+                     "head_count": head_count, "rows": 0, "table": table.get("id")}
         cols = _header_map(header)
-        tstart = table.get("start", 0)
-        change, head_count = CT.heading_before(text, tstart, prev_end)
-        change = CT.resolve(change, CT.enclosing_change(rec, tstart), CT.decision_default(rec))
-        ctx: dict[str, Any] = {"change_type": change, "field": None, "levels": []}
-        groups: list[dict[str, Any]] = []
-        table_rows: list[dict[str, Any]] = []
-        hint = tstart
+        ctx: dict[str, Any] = open_["ctx"]
+        hint = table.get("start", 0)
         for r in range(first, len(rows)):
             cells = [_WS.sub(" ", c).strip() for c in rows[r]]
             if not any(cells):
@@ -170,42 +229,59 @@ def parse_danh_muc(rec: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]
                     ctx.update(change_type=g["change_type"], field=None, levels=[])
                 if "field" in g:
                     ctx["field"] = g["field"]
-                    groups = [x for x in groups if x["kind"] not in ("field", "level")]
+                    _close_groups(open_, ("field", "level"))
                 if "levels" in g:
                     ctx["levels"] = g["levels"]
-                    groups = [x for x in groups if x["kind"] != "level"]
+                    _close_groups(open_, ("level",))
                 if "count" in g:
                     kind = "field" if "field" in g else "level" if "levels" in g else "section"
-                    groups.append({"kind": kind, "text": g["text"], "count": g["count"], "found": 0})
+                    open_["groups"].append({"kind": kind, "text": g["text"], "count": g["count"], "found": 0,
+                                            "table": table.get("id")})
                 continue
             if not name_cell or _is_header(cells):
                 continue
-            for x in groups:
+            for x in open_["groups"]:
                 x["found"] += 1
+            open_["rows"] += 1
             s, e = _row_span(rec, table, r, cells, hint)
             hint = e
-            row = {"name": name_cell, "cells": cells, "cols": cols, "span": (s, e), "table": table.get("id"), "row": r,
+            row = {"name": name_cell, "cells": cells, "cols": cols, "header": header, "span": (s, e), "table": table.get("id"), "row": r,
                    "page": table.get("page"), "table_end": table.get("end"), **{k: (list(v) if isinstance(v, list) else v) for k, v in ctx.items()}}
             code_cell = cells[cols["code"]] if "code" in cols and cols["code"] < len(cells) else ""
             row["code"] = clean_code(code_cell) or clean_code(name_cell if "code" not in cols else "")
             row["no_code"] = bool(re.search(r"không\s+có\s+mã", canon(code_cell)))
             if "field" in cols and cols["field"] < len(cells) and cells[cols["field"]]:
                 row["field"] = cells[cols["field"]]
-            table_rows.append(row)
-        for x in groups:
-            if x["found"] != x["count"]:
-                warnings.append(
-                    f"Số TTHC không khớp / count mismatch: '{x['text']}' ghi {x['count']} TTHC, tìm thấy {x['found']} dòng "
-                    f"(states {x['count']}, found {x['found']} rows) [{table.get('id')}]"
-                )
-        if head_count is not None and head_count != len(table_rows):
-            warnings.append(
-                f"Số TTHC không khớp / count mismatch: tiêu đề ghi {head_count} TTHC, bảng có {len(table_rows)} dòng "
-                f"(heading states {head_count}, table has {len(table_rows)} rows) [{table.get('id')}]"
-            )
-        rows_out.extend(table_rows)
+            rows_out.append(row)
         prev_end = table.get("end", prev_end)
+    warnings.extend(_count_warnings(open_))
     return rows_out, warnings
+
+
+def _close_groups(table: dict[str, Any], kinds: tuple[str, ...]) -> None:
+    """A new group of one of ``kinds`` starts: the open groups of those kinds end, kept in
+    ``closed`` for their count to be checked."""
+    table["closed"].extend(x for x in table["groups"] if x["kind"] in kinds)
+    table["groups"] = [x for x in table["groups"] if x["kind"] not in kinds]
+
+
+def _count_warnings(table: dict[str, Any] | None) -> list[str]:
+    """Where a danh mục table (with its continuations) lists fewer or more rows than its
+    groups ("LĨNH VỰC CHỨNG THỰC (17 TTHC)") or its heading ("… (51 TTHC)") say."""
+    if table is None:
+        return []
+    out = [
+        f"Số TTHC không khớp / count mismatch: '{x['text']}' ghi {x['count']} TTHC, tìm thấy {x['found']} dòng "
+        f"(states {x['count']}, found {x['found']} rows) [{x['table']}]"
+        for x in table["closed"] + table["groups"] if x["found"] != x["count"]
+    ]
+    head_count, n = table["head_count"], table["rows"]
+    if head_count is not None and head_count != n:
+        out.append(
+            f"Số TTHC không khớp / count mismatch: tiêu đề ghi {head_count} TTHC, bảng có {n} dòng "
+            f"(heading states {head_count}, table has {n} rows) [{table['table']}]"
+        )
+    return out
 
 
 # --- Phần II ----------------------------------------------------------------------------------
@@ -307,6 +383,22 @@ def _row_cells(row: dict[str, Any], text: str, prov) -> dict[str, TextSpan]:
     return comps
 
 
+def _row_headers(row: dict[str, Any], comps: dict[str, TextSpan]) -> dict[str, str]:
+    """The column header of each component still read from a row cell ("channels": "Cách thức
+    thực hiện Mức độ DVC"): a cell's words mean what its header says, and a rule may need it
+    (CT002 reads a bare "3" under "Mức độ DVC" as the abolished DVC level 3)."""
+    header = row.get("header") or []
+    out = {}
+    for key in ("time_limit", "fees", "legal_basis", "agency", "channels", "place"):
+        comp = {"agency": "agencies", "place": "channels"}.get(key, key)
+        i = row["cols"].get(key)
+        if comp in comps and comp not in out and i is not None and i < len(header) and header[i].strip():
+            if key == "place" and "channels" in row["cols"]:
+                continue  # the channels component is the channels column's
+            out[comp] = _WS.sub(" ", header[i]).strip()
+    return out
+
+
 def _span_dict(span: TextSpan) -> dict[str, Any]:
     return {"text": span.text, "node_id": span.prov.node_id, "start": span.prov.start, "end": span.prov.end}
 
@@ -360,6 +452,7 @@ def extract_announcement(rec: dict[str, Any]) -> tuple[list[Procedure], list[str
     for ri, row in enumerate(rows):
         node = f"{row['table']}/row-{row['row']}"
         comps = _row_cells(row, text, prov)
+        row_heads = _row_headers(row, comps)
         row_legal = comps.get("legal_basis")
         extra: dict[str, Any] = {"table_row": node}
         blk = None
@@ -388,6 +481,10 @@ def extract_announcement(rec: dict[str, Any]) -> tuple[list[Procedure], list[str
                 f"Thủ tục trong danh mục không có nội dung ở Phần II / danh mục row has no Phần II block: "
                 f"'{row['name']}' [{node}]"
             )
+        # the headers of the cells a Phần II block did not supersede
+        headers = {k: h for k, h in row_heads.items() if comps[k].prov.node_id == node}
+        if headers:
+            extra["row_headers"] = headers
         if row.get("no_code"):
             extra["code_note"] = "Không có mã số"
         note = _cell(row, "note")
