@@ -12,7 +12,9 @@ its ``positives`` are the adjudicated ones; ``blind_positives`` keeps what the r
 where the adjudication differs, and ``doubtful`` entries are not scored. ``--split blind2`` …
 ``blind10`` score later blind rounds of the same kind on other rules (``BLIND_ROUNDS`` below:
 which file, which rules); ``--split documents`` … ``documents3`` blind labels of the
-procedures in three real decisions, read through ingest and extraction.
+procedures in three real decisions, read through ingest and extraction; ``--split external
+--external DIR`` labels of a real decision that is not in ../shared (Bình Thuận QĐ 1766/2020,
+whose public copy tests/labelled/rules/README.md names), read from DIR.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -58,9 +61,16 @@ DOCUMENT_ROUNDS = {
     "documents3": ("documents_blind3.jsonl", "CQ004"),
 }
 DOCUMENTS, DOCUMENTS2, DOCUMENTS3 = (LABEL_DIR / f for f, _ in DOCUMENT_ROUNDS.values())
+# real decisions that are not in ../shared (their sources name the public copy: see
+# tests/labelled/rules/README.md); ``--external DIR`` (or $TTHC_EXTERNAL_DATA) holds the file a
+# label's "external:NAME" source names, fetched by whoever runs the split
+EXTERNAL_ROUNDS = {
+    "external": ("documents_external_qd1766.jsonl",
+                 "CT002 on the 71 rows of Bình Thuận QĐ 1766/2020 (its \"Mức độ DVC\" column)"),
+}
 # the label files of each --split
 SPLITS = {"dev": [LABELS], "heldout": [HELDOUT], "all": [LABELS, HELDOUT],
-          **{name: [LABEL_DIR / f] for name, (f, _) in {**BLIND_ROUNDS, **DOCUMENT_ROUNDS}.items()}}
+          **{name: [LABEL_DIR / f] for name, (f, _) in {**BLIND_ROUNDS, **DOCUMENT_ROUNDS, **EXTERNAL_ROUNDS}.items()}}
 REALDATA = ROOT.parent / "shared" / "realdata"
 STABLE_PRECISION, STABLE_RECALL = 0.95, 0.90
 
@@ -79,8 +89,17 @@ def _finish(s: dict) -> None:
     s["records"] = s["tp"] + s["fp"] + s["fn"] + s["tn"]
 
 
+def _source(name: str, realdata: Path, external: Path | None) -> Path:
+    """The file a label's ``source`` names: a path under ../shared/realdata, or "external:NAME"
+    in the ``--external`` folder."""
+    if name.startswith("external:"):
+        return (external or Path(".")) / name.partition(":")[2]
+    return realdata / name
+
+
 def evaluate(as_of: date, labels: Path = LABELS, realdata: Path = REALDATA,
-             scored: set[tuple[str, str]] | None = None, as_written: bool = False) -> dict[str, dict]:
+             scored: set[tuple[str, str]] | None = None, as_written: bool = False,
+             external: Path | None = None) -> dict[str, dict]:
     """Per-rule counts on one label file. ``scored``: the (page, rule) pairs already scored,
     shared by the files of one split (the dev and held-out files split the 339 records).
     ``as_written``: score a blind round against what its reviewers wrote (``blind_positives``
@@ -104,7 +123,7 @@ def evaluate(as_of: date, labels: Path = LABELS, realdata: Path = REALDATA,
     scored = set() if scored is None else scored
     for row in rows:
         if row["source"] not in loaded:  # a portal record, or a whole decision (ingest + extraction)
-            loaded[row["source"]] = load_file(realdata / row["source"])
+            loaded[row["source"]] = load_file(_source(row["source"], realdata, external))
         proc = _labelled_procedure(loaded[row["source"]], row)
         # a labelled procedure the extraction missed fires nothing: its positives are misses
         fired = {f.rule_id for f in engine.check([proc], as_of=as_of, registry=registry)} if proc else set()
@@ -187,16 +206,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--as-written", action="store_true",
                     help="score a blind round against what its reviewers wrote, before adjudication (the independent figure)")
-    rounds = "; ".join(f"{name}: {what}" for name, (_, what) in {**BLIND_ROUNDS, **DOCUMENT_ROUNDS}.items())
+    rounds = "; ".join(f"{name}: {what}" for name, (_, what) in {**BLIND_ROUNDS, **DOCUMENT_ROUNDS, **EXTERNAL_ROUNDS}.items())
     ap.add_argument("--split", choices=list(SPLITS), default="all",
                     help=f"dev, heldout, all (both: the 339 records), or a blind round ({rounds})")
+    ap.add_argument("--external", type=Path, default=os.environ.get("TTHC_EXTERNAL_DATA"),
+                    help="folder holding the documents of an external split (default $TTHC_EXTERNAL_DATA)")
     args = ap.parse_args(argv)
     if not REALDATA.is_dir():
         print("../shared/realdata not present", file=sys.stderr)
         return 2
     splits = SPLITS[args.split]
+    missing = sorted({row["source"].partition(":")[2] for p in splits for row in map(json.loads, filter(str.strip,
+                      p.read_text(encoding="utf-8").splitlines())) if row["source"].startswith("external:")
+                      and not (args.external and (Path(args.external) / row["source"].partition(":")[2]).is_file())})
+    if missing:
+        print(f"split {args.split} reads documents that are not in ../shared: {', '.join(missing)}; fetch them "
+              "(tests/labelled/rules/README.md says from where) into a folder and pass --external FOLDER", file=sys.stderr)
+        return 2
     scored: set[tuple[str, str]] = set()
-    stats = merge([evaluate(date.fromisoformat(args.as_of), labels=p, scored=scored, as_written=args.as_written)
+    stats = merge([evaluate(date.fromisoformat(args.as_of), labels=p, scored=scored, as_written=args.as_written,
+                            external=args.external and Path(args.external))
                    for p in splits])
     if args.json:
         print(json.dumps(stats, indent=2))

@@ -2,6 +2,7 @@
 enclosing headings / Điều 1, inline dossiers, listing-only rows."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -12,6 +13,8 @@ from tthc_pipeline.procedures import change_type as CT
 from tthc_pipeline.procedures.announcement_match import name_key, pair_blocks, strip_thu_tuc
 from tthc_pipeline.procedures.docrecord import record_from_text
 from tthc_pipeline.procedures.extract import extract_path
+from tthc_pipeline.rules.check_inputs import load_procedures
+from tthc_pipeline.rules.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "realdata"
@@ -406,3 +409,34 @@ def test_group_counts_are_checked_when_the_next_group_starts(tmp_path):
     out = extract_path(f)
     assert any("LĨNH VỰC CHỨNG THỰC (04 TTHC)" in w and "found 3 rows" in w for w in out["warnings"])
 
+
+def test_ct002_reads_a_danh_muc_level_column_by_its_header(tmp_path):
+    """A decision's danh mục with "Cách thức thực hiện" over "Mức độ DVC" (Bình Thuận QĐ
+    1766/2020): the cell says "3", the header says it is the abolished DVC level 3. A bare
+    number under another header, or a row without a level, is not flagged."""
+    f = tmp_path / "qd1766.docx"
+    _merged_header_decision(f)
+    procs = load_procedures([f])
+    ct002 = Engine.from_dir(select=["CT002"])
+    found = ct002.check(procs, as_of=date(2026, 6, 30))
+    assert [(x.procedure_code, x.evidence.quote) for x in found] == [("2.000815", "3"), ("2.000884", "4")]
+    assert found[0].message == 'Cách thức thực hiện dùng thuật ngữ cũ "Mức độ DVC: 3" (mức độ 1–4 của DVC trực tuyến).'
+    assert found[0].evidence.prov["node_id"].endswith("/row-2")
+    # the same cells without the header that makes them levels
+    for p in procs:
+        p.extra["row_headers"]["channels"] = "Cách thức thực hiện"
+    assert Engine.from_dir(select=["CT002"]).check(procs, as_of=date(2026, 6, 30)) == []
+    # before NĐ 42/2022 the levels were the law
+    assert Engine.from_dir(select=["CT002"]).check(load_procedures([f]), as_of=date(2021, 1, 1)) == []
+
+
+def test_a_level_header_left_over_the_ordinals_is_not_kept(tmp_path):
+    # rows one cell wider than the repaired header would be: the sub-headers stay where the
+    # markdown put them, "TT Mức độ DVC" over the ordinals; CT002 must not read "1" as a level
+    f = tmp_path / "qd.md"
+    _md_decision(f)
+    f.write_text(f.read_text(encoding="utf-8").replace("Nghị định số 23/2015/NĐ-CP |\n", "Nghị định số 23/2015/NĐ-CP | x |\n"),
+                 encoding="utf-8")
+    procs = load_procedures([f])
+    assert procs and all("channels" not in p.extra.get("row_headers", {}) for p in procs)
+    assert Engine.from_dir(select=["CT002"]).check(procs, as_of=date(2026, 6, 30)) == []

@@ -312,6 +312,35 @@ def test_cq004_on_the_procedures_of_real_decisions_matches_the_blind_labels():
     assert (s["records"], s["tp"], s["fp"], s["fn"]) == (12, 1, 0, 0), (s["fp_codes"], s["fn_codes"])
 
 
+def test_ct002_on_a_real_danh_muc_matches_its_labels():
+    """CT002's only real positives: the 49 levels of the "Mức độ DVC" column of Bình Thuận QĐ
+    1766/2020 (71 rows), labelled by a reviewer who read only the text. The decision is not in
+    ../shared: the test runs where $TTHC_EXTERNAL_DATA holds its copy (tests/labelled/rules/
+    README.md says where it is published and how to assemble it)."""
+    import os
+
+    eval_rules = _eval_rules()
+    labels = eval_rules.LABEL_DIR / eval_rules.EXTERNAL_ROUNDS["external"][0]
+    external = Path(os.environ.get("TTHC_EXTERNAL_DATA") or "/nonexistent")
+    if not (external / "QD-1766-2020-BinhThuan.md").is_file():
+        pytest.skip("QĐ 1766/2020 is not in ../shared: set TTHC_EXTERNAL_DATA to a folder holding its copy "
+                    "(tests/labelled/rules/README.md)")
+    s = eval_rules.evaluate(date(2026, 6, 30), labels=labels, realdata=REALDATA, external=external)["CT002"]
+    assert (s["records"], s["tp"], s["fp"], s["fn"]) == (71, 49, 0, 0), (s["fp_codes"], s["fn_codes"])
+
+
+def test_external_labels_name_their_source_and_hold_real_positives():
+    import json
+
+    eval_rules = _eval_rules()
+    rows = [json.loads(line) for line in
+            (eval_rules.LABEL_DIR / eval_rules.EXTERNAL_ROUNDS["external"][0]).read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 71 and all(r["source"] == "external:QD-1766-2020-BinhThuan.md" for r in rows)
+    assert sum(bool(r["positives"]) for r in rows) == 49
+    assert all(p["rule"] == "CT002" and p["evidence"] in {"1", "2", "3", "4"} for r in rows for p in r["positives"])
+    assert all(r["code"] or r["name"] for r in rows)
+
+
 def test_labelled_set_is_large_enough(stats):
     assert all(s["records"] == PAGES and s["copies"] == 339 - PAGES for s in stats.values())  # 170 dev + 169 held-out
 

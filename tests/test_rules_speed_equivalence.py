@@ -362,8 +362,8 @@ def test_ct002_level_regex_finds_the_spans_of_its_first_form(portal_procedures):
     import random
 
     first = re.compile(r"(dịch vụ công( trực tuyến)?|dvc( trực tuyến)?|dvctt)?\s*mức độ 0?[1-4](?!\d)")
-    (rule,) = [cr for cr in PATTERN_RULES if cr.rule.id == "CT002"]
-    (rx, _, _), = rule.matcher.gated
+    (rule,) = [cr for cr in ENGINE.rules if cr.rule.id == "CT002"]
+    (rx, _, _), = rule.matcher.patterns.gated  # its text reading (builtins.DvcLevelTerms)
     texts = [canon(span.text) for proc in portal_procedures for span in proc.components.values()]
     rng = random.Random(2)
     pieces = ["dịch vụ công", " trực tuyến", "dvc", "dvctt", "d", "m", "mức độ ", "mức", " ", "  ", "\n",

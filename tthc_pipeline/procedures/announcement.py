@@ -395,6 +395,8 @@ def _row_headers(row: dict[str, Any], comps: dict[str, TextSpan]) -> dict[str, s
         if comp in comps and comp not in out and i is not None and i < len(header) and header[i].strip():
             if key == "place" and "channels" in row["cols"]:
                 continue  # the channels component is the channels column's
+            if i == row["cols"].get("stt", 0):
+                continue  # a header over the ordinals ("TT Mức độ DVC": merged cells lost) says nothing of them
             out[comp] = _WS.sub(" ", header[i]).strip()
     return out
 

@@ -941,6 +941,50 @@ class AlreadyIssued:
         return hits
 
 
+# a danh mục column of online-service levels: "Cách thức thực hiện" over "Mức độ DVC" (its
+# header as procedures/announcement.py records it), and a level as its cell holds it ("3")
+_LEVEL_HEADER = re.compile(r"mức\s*độ")
+_LEVEL_CELL = re.compile(r"\s*(?:mức\s*độ\s*)?(0?[1-4])\s*\.?\s*")
+
+
+class DvcLevelTerms:
+    """CT002: the online-service levels 1-4 that NĐ 42/2022 abolished. Two readings: the words
+    of a text ("dịch vụ công trực tuyến mức độ 4": the rule's ``patterns``), or a danh mục's
+    "Mức độ DVC" column, whose cell holds the bare level ("3", Bình Thuận QĐ 1766/2020,
+    TTHC-DOMAIN.md R15): the words that make "3" a level are the column's header, which the
+    extraction keeps in ``extra["row_headers"]``. The quote is the cell's level itself and
+    the message reads it with the header ("Mức độ DVC: 3"). Only a row's channels have such
+    a column, so the engine visits every channels component (``visits_all``) and the others
+    where the prescan found a pattern may match."""
+
+    takes_pattern_hint = True
+    visits_all = ("channels",)
+
+    def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
+        self.patterns = PatternMatcher(rule)
+
+    def scan_patterns(self) -> list[re.Pattern[str]]:
+        return self.patterns.scan_patterns()
+
+    @property
+    def fold_regex(self) -> Any:
+        return self.patterns.fold_regex
+
+    def __call__(self, pv: ProcView, component: str, ctx: Context, patterns: set[int] | frozenset[int] | None = None) -> list[Hit]:
+        hits = [] if patterns is not None and not patterns and self.patterns.fold_regex is None \
+            else self.patterns(pv, component, ctx, patterns)
+        headers = pv.proc.extra.get("row_headers")
+        header = headers.get(component) if headers else None
+        if hits or header is None:
+            return hits
+        at = _LEVEL_HEADER.search(canon(header))
+        cell = _LEVEL_CELL.fullmatch(pv.view(component).text) if at is not None else None
+        if cell is None:
+            return hits
+        label = " ".join(header[at.start():].split())  # "Mức độ DVC" (canon keeps the length here)
+        return [Hit(component, cell.start(1), cell.end(1), {"evidence": f"{label}: {cell.group(1)}"})]
+
+
 # a procedure the authority starts to take something away ("Thu hồi giấy phép lái xe",
 # "Đình chỉ hoạt động cai nghiện …"): its decision is served on the holder
 _AUTHORITY_ACTION = re.compile(r"\s*(thu hồi|đình chỉ|tước|hủy bỏ|huỷ bỏ)(?!\w)")
@@ -1510,6 +1554,7 @@ class NearDuplicates:
 BUILTINS: dict[str, Builtin] = {
     "in_person_only": Builtin(InPersonOnly, {"missing_vi", "steps_note_vi", "add_vi"}),
     "paper_only_result": Builtin(PaperOnlyResult, set()),
+    "dvc_level_terms": Builtin(DvcLevelTerms, set()),
     "already_issued": Builtin(AlreadyIssued, set()),
     "vague_time_limit": Builtin(VagueTimeLimit, {"channel"}),
     "longer_than_reference": Builtin(LongerThanReference, {"value", "reference", "source"}),

@@ -290,12 +290,15 @@ class Engine:
         matcher = cr.matcher
         if work is None:
             return _run_everywhere(cr, views, ctx)
-        if getattr(matcher, "visits_all", False):
-            # a matcher that reads more than its patterns (HS011's conditions) visits every
-            # component, with the prescan's word on its patterns: none may match where the
-            # prescan found nothing
+        visits = getattr(matcher, "visits_all", False)
+        if visits:
+            # a matcher that reads more than its patterns (HS011's conditions, CT002's column
+            # headers) visits every component (or every one of those it names), with the
+            # prescan's word on its patterns: none may match where the prescan found nothing
             found = {(id(pv), comp): patterns for pv, comp, patterns in work}
-            work = [(pv, comp, found.get((id(pv), comp), _NO_PATTERN)) for pv in views for comp in cr.rule.components]
+            every = cr.rule.components if visits is True else visits
+            work = [(pv, comp, found.get((id(pv), comp), _NO_PATTERN)) for pv in views for comp in cr.rule.components
+                    if comp in every or (id(pv), comp) in found]
         filtered = bool(cr.name_any or cr.name_none or cr.published_content_only)
         # a matcher that can skip the regexes the prescan ruled out (PatternMatcher)
         hinted = getattr(matcher, "takes_pattern_hint", False)
