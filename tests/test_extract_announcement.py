@@ -356,6 +356,9 @@ def test_docx_header_merged_over_two_columns_keeps_cells_in_their_columns(tmp_pa
     assert comps["2.000815"]["time_limit"] == "Trong ngày"
     # the channels column is the first under "Cách thức thực hiện": the DVC level
     assert comps["2.000815"]["channels"] == "3" and comps["2.000884"]["channels"] == "4"
+    # no agency column: the place of filing names the agencies (CQ001 reads them)
+    assert comps["2.000815"]["agencies"] == "UBND cấp xã"
+    assert by["2.000815"]["extra"]["row_headers"]["agencies"] == "Địa điểm thực hiện"
 
 
 # the layout of a danh mục copied to markdown by a converter that drops merged cells: the

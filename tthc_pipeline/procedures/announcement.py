@@ -377,9 +377,15 @@ def _row_cells(row: dict[str, Any], text: str, prov) -> dict[str, TextSpan]:
         off = text.find(cell_text, text.rfind("\n", 0, s) + 1, max(e, row.get("table_end") or e) + 1)
         p = prov(off, off + len(cell_text), node) if off >= 0 else prov(s, e, node)
         comps[{"agency": "agencies"}.get(key, key)] = TextSpan(cell_text, p)
-    if "place" in comps and "channels" not in comps:
-        comps["channels"] = comps["place"]
-    comps.pop("place", None)
+    place = comps.pop("place", None)
+    if place is not None:
+        # "Địa điểm thực hiện" names where to file and who decides ("Bộ phận tiếp nhận và trả
+        # kết quả của UBND cấp huyện …; Cơ quan giải quyết: Phòng Tư pháp"): the agencies, where
+        # the table has no agency column; the way to file, where it has no channels column
+        if "agencies" not in comps:
+            comps["agencies"] = place
+        if "channels" not in comps:
+            comps["channels"] = place
     return comps
 
 
@@ -389,13 +395,15 @@ def _row_headers(row: dict[str, Any], comps: dict[str, TextSpan]) -> dict[str, s
     (CT002 reads a bare "3" under "Mức độ DVC" as the abolished DVC level 3)."""
     header = row.get("header") or []
     out = {}
-    for key in ("time_limit", "fees", "legal_basis", "agency", "channels", "place"):
-        comp = {"agency": "agencies", "place": "channels"}.get(key, key)
-        i = row["cols"].get(key)
-        if comp in comps and comp not in out and i is not None and i < len(header) and header[i].strip():
-            if key == "place" and "channels" in row["cols"]:
-                continue  # the channels component is the channels column's
-            if i == row["cols"].get("stt", 0):
+    cols = row["cols"]
+    # each component and the column it was read from (see _row_cells)
+    sources = {"time_limit": "time_limit", "fees": "fees", "legal_basis": "legal_basis",
+               "agencies": "agency" if "agency" in cols else "place",
+               "channels": "channels" if "channels" in cols else "place"}
+    for comp, key in sources.items():
+        i = cols.get(key)
+        if comp in comps and i is not None and i < len(header) and header[i].strip():
+            if i == cols.get("stt", 0):
                 continue  # a header over the ordinals ("TT Mức độ DVC": merged cells lost) says nothing of them
             out[comp] = _WS.sub(" ", header[i]).strip()
     return out
