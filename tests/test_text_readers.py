@@ -31,6 +31,26 @@ def test_html_blocks_tables_and_entities(tmp_path):
     assert assembled.text.index("1 | Đăng ký khai sinh") < assembled.text.index("Hết")
 
 
+def test_html_merged_cells_keep_every_cell_in_its_column(tmp_path):
+    # a danh mục header: "Cách thức thực hiện" over two columns, the others over two rows
+    page = tmp_path / "danh-muc.html"
+    page.write_text(
+        "<table><tr><th rowspan='2'>TT</th><th rowspan='2'>Tên TTHC</th><th colspan='2'>Cách thức thực hiện</th>"
+        "<th rowspan='2'>Phí, lệ phí</th></tr>"
+        "<tr><th>Mức độ DVC</th><th>Thực hiện qua BCCI</th></tr>"
+        "<tr><td>1</td><td>Chứng thực bản sao</td><td>3</td><td>Có</td><td rowspan='2'>2.000 đồng/trang</td></tr>"
+        "<tr><td>2</td><td>Chứng thực chữ ký</td><td>4</td><td>Không</td></tr></table>",
+        encoding="utf-8",
+    )
+    (table,) = [b.rows for b in read_html(page).pages[0].blocks if b.kind == "table"]
+    assert table == [
+        ["TT", "Tên TTHC", "Cách thức thực hiện", "", "Phí, lệ phí"],
+        ["", "", "Mức độ DVC", "Thực hiện qua BCCI", ""],
+        ["1", "Chứng thực bản sao", "3", "Có", "2.000 đồng/trang"],
+        ["2", "Chứng thực chữ ký", "4", "Không", ""],  # under a rowspan: "", not repeated
+    ]
+
+
 def test_text_in_windows_1258_is_decoded_with_a_warning(tmp_path):
     f = tmp_path / "cp1258.txt"
     f.write_bytes("Nghi dinh so 63/2010/ND-CP \u00e0".encode("cp1258"))

@@ -132,6 +132,12 @@ _BLOCK_TAGS = {
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg"}
 
 
+def _span(attrs, name: str) -> int:  # noqa: ANN001
+    """A cell's colspan or rowspan: 1 when absent or not a small positive number."""
+    value = dict(attrs).get(name) or ""
+    return int(value) if value.strip().isdigit() and 0 < int(value) <= 64 else 1
+
+
 class _HtmlBlocks(HTMLParser):
     """Collects text blocks and tables in document order; never drops visible text."""
 
@@ -141,6 +147,9 @@ class _HtmlBlocks(HTMLParser):
         self._buf: list[str] = []
         self._skip = 0
         self._tables: list[list[list[str]]] = []  # stack for nested tables
+        # per open table: columns a rowspan from a row above still covers -> rows left
+        self._covered: list[dict[int, int]] = []
+        self._span = (1, 1)  # the open cell's (colspan, rowspan)
         self._cell: list[str] | None = None
         self._heading: str | None = None
 
@@ -157,10 +166,13 @@ class _HtmlBlocks(HTMLParser):
         elif tag == "table":
             self._flush()
             self._tables.append([])
+            self._covered.append({})
         elif tag == "tr" and self._tables:
+            self._end_row()
             self._tables[-1].append([])
         elif tag in ("td", "th") and self._tables:
             self._cell = []
+            self._span = (_span(attrs, "colspan"), _span(attrs, "rowspan"))
         elif tag == "br":
             (self._cell if self._cell is not None else self._buf).append("\n" if self._cell is None else " ")
             if self._cell is None:
@@ -177,9 +189,13 @@ class _HtmlBlocks(HTMLParser):
             cell = re.sub(r"\s+", " ", "".join(self._cell)).strip()
             if not self._tables[-1]:
                 self._tables[-1].append([])
-            self._tables[-1][-1].append(cell)
+            self._place(cell)
             self._cell = None
+        elif tag == "tr" and self._tables:
+            self._end_row()
         elif tag == "table" and self._tables:
+            self._end_row()
+            self._covered.pop()
             rows = [r for r in self._tables.pop() if any(c for c in r)]
             if self._tables and self._cell is not None:
                 # Nested table: keep its text inside the outer cell.
@@ -190,6 +206,34 @@ class _HtmlBlocks(HTMLParser):
             self._flush()
             if tag == self._heading:
                 self._heading = None
+
+    def _place(self, cell: str) -> None:
+        """Put a cell in its grid columns: after the columns a rowspan from above covers (""),
+        its text then "" for the other columns of its colspan, and its rowspan noted for the
+        rows below. So a column index means one column in every row, as in the DOCX reader
+        (a danh mục's "Cách thức thực hiện" over "Mức độ DVC" and "Thực hiện qua BCCI")."""
+        row, covered = self._tables[-1][-1], self._covered[-1]
+        while covered.get(len(row), 0) > 0:
+            covered[len(row)] -= 1
+            row.append("")
+        colspan, rowspan = self._span
+        if rowspan > 1:
+            for col in range(len(row), len(row) + colspan):
+                covered[col] = rowspan - 1
+        row.append(cell)
+        row.extend([""] * (colspan - 1))
+
+    def _end_row(self) -> None:
+        """Close the last row: "" in the columns after its cells that a rowspan covers."""
+        if not self._tables or not self._tables[-1]:
+            return
+        row, covered = self._tables[-1][-1], self._covered[-1]
+        if not row:
+            return
+        for col in sorted(c for c, left in covered.items() if left > 0 and c >= len(row)):
+            row.extend([""] * (col - len(row)))
+            row.append("")
+            covered[col] -= 1
 
     def handle_data(self, data: str) -> None:
         if self._skip:
