@@ -328,6 +328,7 @@ def _merged_header_decision(path: Path) -> None:
             ["2", "2.000884", "Thủ tục chứng thực chữ ký trong các giấy tờ, văn bản", "Trong ngày", "4", "Có",
              "UBND cấp xã", "10.000 đồng/trường hợp", "Nghị định số 23/2015/NĐ-CP ngày 16/02/2015 của Chính phủ."]]
     t = d.add_table(rows=2 + len(rows), cols=len(header))
+    t.style = "Table Grid"  # ruled, as decisions are: the PDF reader finds tables by their lines
     for c, val in enumerate(header):
         t.cell(0, c).text = val
     for c in (0, 1, 2, 3, 6, 7, 8):
@@ -443,3 +444,38 @@ def test_a_level_header_left_over_the_ordinals_is_not_kept(tmp_path):
     procs = load_procedures([f])
     assert procs and all("channels" not in p.extra.get("row_headers", {}) for p in procs)
     assert Engine.from_dir(select=["CT002"]).check(procs, as_of=date(2026, 6, 30)) == []
+
+
+def test_pdf_export_of_a_header_merged_over_two_columns(tmp_path):
+    """The same decision exported to PDF by LibreOffice: the PDF reader gives the header's
+    merged cells once (the sub-headers at the left of their row), and the extraction widens
+    "Cách thức thực hiện" over them from the data rows' width."""
+    import subprocess
+
+    from tthc_pipeline.ingest.libreoffice import find_soffice
+
+    soffice = find_soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) not installed: cannot export the test decision to PDF")
+    f = tmp_path / "qd1766.docx"
+    _merged_header_decision(f)
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(f)], check=True, capture_output=True, timeout=180)
+    procs = {p.code: p for p in load_procedures([tmp_path / "qd1766.pdf"])}
+    assert sorted(procs) == ["2.000815", "2.000884"]
+    p = procs["2.000815"]
+    assert p.components["fees"].text == "2.000 đồng/trang" and p.components["channels"].text == "3"
+    assert p.components["agencies"].text == "UBND cấp xã"
+    found = Engine.from_dir(select=["CT002"]).check(list(procs.values()), as_of=date(2026, 6, 30))
+    assert sorted((x.procedure_code, x.evidence.quote) for x in found) == [("2.000815", "3"), ("2.000884", "4")]
+
+
+
+def test_a_code_a_narrow_pdf_column_wrapped_is_read_whole():
+    from tthc_pipeline.procedures.builder import clean_code
+
+    assert clean_code("2.000 815") == "2.000815" and clean_code("1.00 4583") == "1.004583"
+    assert clean_code("2.000 815.H29") == "2.000815.H29"
+    # only a cell that is a code and nothing else: not numbers that happen to be near
+    assert clean_code("12.000 815") is None and clean_code("2.000 8151") is None
+    assert clean_code("2.000 815 và 2.000 816") is None and clean_code("Không có mã số") is None
