@@ -155,6 +155,15 @@ def test_narrow_cell_really_wraps_the_number(built):
     assert "281/2016/TT-BTC" not in raw.replace("\x02", "-").replace("\r\n", " ")
 
 
+def test_clean_cell_repairs_amounts_a_narrow_column_wrapped():
+    assert clean_cell("10.00\r\n0 đồng/trường hợp") == "10.000 đồng/trường hợp"
+    assert clean_cell("1.000.0\r\n00 đồng") == "1.000.000 đồng"
+    # a complete number, or pieces that do not make a group of three, stay apart
+    assert clean_cell("2.000\r\n815") == "2.000 815"
+    assert clean_cell("10.00\r\n00 đồng") == "10.00 00 đồng"
+    assert clean_cell("Điều 5.1\r\n2 người") == "Điều 5.1 2 người"
+
+
 def test_clean_cell_repairs_document_numbers():
     assert clean_cell("Thông tư\r\n281/2016/T\r\nT-BTC") == "Thông tư 281/2016/TT-BTC"
     assert clean_cell("63/2010/NĐ-\nCP") == "63/2010/NĐ-CP"

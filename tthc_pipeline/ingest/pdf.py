@@ -378,10 +378,24 @@ def _join_docno(m: re.Match[str]) -> str:
     return m.group(0)
 
 
+# An amount broken inside a narrow cell: "10.00\n0 đồng/trường hợp". A group after a
+# thousands dot has three digits, so a last group of one or two digits at a line end that the
+# next line's one or two digits complete to three is one number (a decimal is written with a
+# comma in Vietnamese, "2,5"); anything else stays as it is.
+_AMOUNT_BREAK = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})*\.\d{1,2})[ \t]*\r?\n[ \t]*(\d{1,2})(?![\d.,])")
+
+
+def _join_amount(m: re.Match[str]) -> str:
+    left, right = m.group(1), m.group(2)
+    return left + right if len(left.rpartition(".")[2]) + len(right) == 3 else m.group(0)
+
+
 def clean_cell(text: str) -> str:
-    """Cell text on one line: repair broken document numbers, join lines with a space."""
+    """Cell text on one line: repair broken document numbers and amounts, join lines with a
+    space."""
     text = text.replace("\x02", "-")  # PDFium's mark for a hyphen it joined at a line end
     text = _DOCNO_BREAK.sub(_join_docno, text)
+    text = _AMOUNT_BREAK.sub(_join_amount, text)
     text = " ".join(part.strip() for part in re.split(r"\r\n|\r|\n", text) if part.strip())
     return rejoin_split_syllables(text)
 
