@@ -466,6 +466,7 @@ def test_pdf_export_of_a_header_merged_over_two_columns(tmp_path):
     p = procs["2.000815"]
     assert p.components["fees"].text == "2.000 đồng/trang" and p.components["channels"].text == "3"
     assert p.components["agencies"].text == "UBND cấp xã"
+    assert procs["2.000884"].components["fees"].text == "10.000 đồng/trường hợp"  # wrapped in its narrow cell
     found = Engine.from_dir(select=["CT002"]).check(list(procs.values()), as_of=date(2026, 6, 30))
     assert sorted((x.procedure_code, x.evidence.quote) for x in found) == [("2.000815", "3"), ("2.000884", "4")]
 
