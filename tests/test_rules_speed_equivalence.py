@@ -399,3 +399,32 @@ def test_channel_cell_lookups_are_the_lowercased_labels():
     assert {k.lower(): v for k, v in portal._UNIT_OF_CELL.items()} == portal.UNIT_BY_LABEL
     for cell in [*portal._KIND_OF_CELL, *portal._UNIT_OF_CELL]:
         assert cell in portal._ROW.pattern
+
+
+def test_single_spaced_words_are_those_split_and_join_keep(portal_procedures):
+    """in_sentence skips the split and join of words ``_single_spaced`` accepts: it must
+    accept only words they leave as they are. ``str.isprintable`` is false for every
+    character ``str.split`` splits at but the ASCII space (checked on every code point);
+    hand-made cases, and the names, component texts and their lines on the portal records."""
+    import sys
+
+    from tthc_pipeline.rules.engine import _single_spaced, in_sentence
+
+    assert not [c for c in range(sys.maxunicode + 1) if chr(c).isspace() and c != 0x20 and chr(c).isprintable()]
+    cases = ["Giấy tờ của chủ xe", "Giấy tờ  của", " Giấy", "Giấy ", "Giấy\ntờ", "Giấy\xa0tờ", "Giấy\u3000tờ", "", " ",
+             "a", "a\u200bb", "TP.", "x\x1fy", "x\x85y", "Hồ sơ.", "Hồ sơ .", "Hồ sơ ;"]
+    for proc in portal_procedures:
+        cases.append(proc.name or "")
+        for span in proc.components.values():
+            cases += [span.text, *span.text.splitlines(), *span.text.split(". ")]
+    accepted = 0
+    for words in cases:
+        if _single_spaced(words):
+            accepted += 1
+            assert " ".join(words.split()) == words, repr(words)
+        plain = " ".join(words.split())  # in_sentence as first written
+        last = plain[-1:]
+        assert in_sentence(words) == in_sentence(plain), repr(words)
+        if last not in (".", ";", ","):
+            assert in_sentence(words) == plain
+    assert accepted > len(cases) // 3  # the shortcut is taken on real words
