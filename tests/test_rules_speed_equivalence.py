@@ -402,13 +402,14 @@ def test_channel_cell_lookups_are_the_lowercased_labels():
 
 
 def test_single_spaced_words_are_those_split_and_join_keep(portal_procedures):
-    """in_sentence skips the split and join of words ``_single_spaced`` accepts: it must
-    accept only words they leave as they are. ``str.isprintable`` is false for every
+    """in_sentence and quote_key skip the split and join of words ``single_spaced``
+    accepts: it must accept only words they leave as they are. ``str.isprintable`` is false for every
     character ``str.split`` splits at but the ASCII space (checked on every code point);
     hand-made cases, and the names, component texts and their lines on the portal records."""
     import sys
 
-    from tthc_pipeline.rules.engine import _single_spaced, in_sentence
+    from tthc_pipeline.rules.engine import in_sentence
+    from tthc_pipeline.rules.findings import quote_key, single_spaced
 
     assert not [c for c in range(sys.maxunicode + 1) if chr(c).isspace() and c != 0x20 and chr(c).isprintable()]
     cases = ["Giấy tờ của chủ xe", "Giấy tờ  của", " Giấy", "Giấy ", "Giấy\ntờ", "Giấy\xa0tờ", "Giấy\u3000tờ", "", " ",
@@ -419,7 +420,8 @@ def test_single_spaced_words_are_those_split_and_join_keep(portal_procedures):
             cases += [span.text, *span.text.splitlines(), *span.text.split(". ")]
     accepted = 0
     for words in cases:
-        if _single_spaced(words):
+        assert quote_key(words) == " ".join(canon(words).split())  # quote_key as first written
+        if single_spaced(words):
             accepted += 1
             assert " ".join(words.split()) == words, repr(words)
         plain = " ".join(words.split())  # in_sentence as first written

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from tthc_pipeline.procedures.model import COMPONENT_LABELS_VI, Procedure
-from tthc_pipeline.rules.findings import Evidence, Finding, digest, payload, quote_key
+from tthc_pipeline.rules.findings import Evidence, Finding, digest, payload, quote_key, single_spaced
 from tthc_pipeline.rules.matchers import Context, Guard, Hit, ProcView, build_matcher, compile_regex
 from tthc_pipeline.rules.prescan import Prescan
 from tthc_pipeline.rules.schema import SEVERITY_RANK, Catalogue, Rule, load_catalogue
@@ -450,7 +450,7 @@ def in_sentence(words: str) -> str:
     without a final stop or separator of their own ("Quyết định hưởng chế độ." → "… chế độ",
     so no ".." or ".;" in the message), unless the stop belongs to the words ("TP.", "v.v.",
     "…"). The evidence itself keeps the words as written."""
-    if not _single_spaced(words):
+    if not single_spaced(words):  # the split and join would give them back (see single_spaced)
         words = " ".join(words.split())
     last = words[-1:]
     if last != ".":
@@ -461,17 +461,6 @@ def in_sentence(words: str) -> str:
     if _OWN_STOP.search(words, max(0, len(words) - 5)):
         return words
     return words[:-1].rstrip()
-
-
-def _single_spaced(words: str) -> bool:
-    """Are ``words`` already as ``" ".join(words.split())`` gives them (no space at either
-    end, no two in a row, no other whitespace)? Then in_sentence does not split and join
-    them again: for a procedure name (~120 characters, ~25 words) the split and join cost
-    ~19,000 instructions, these tests ~6,000. ``str.isprintable`` is false for every
-    character ``str.split`` splits at but the ASCII space (all are control characters or
-    Unicode separators; tests/test_rules_engine.py checks every code point), so the only
-    whitespace left is single spaces between words."""
-    return words.isprintable() and "  " not in words and words[:1] != " " and words[-1:] != " "
 
 
 def _window(text: str, seg_s: int, seg_e: int, start: int, end: int) -> str:
