@@ -595,3 +595,18 @@ def test_fingerprint_is_the_digest_of_its_payload():
     for quote, occurrence in (("Sổ \u00a0hộ khẩu ", 0), ("Bản sao  CCCD", 2), ("<absent>", 0), ("x\ud800", 1)):
         assert fingerprint("HS001", "1.000001", "dossier", quote, occurrence) == digest(
             payload("HS001", "1.000001", "dossier", quote_key(quote), occurrence))
+
+
+def test_a_name_opening_with_thu_tuc_is_not_doubled_in_the_sentences(engine):
+    # the rules' sentences say "thủ tục {procedure_name}"; danh mục names often open with "Thủ tục"
+    for name, placed in (("Thủ tục chứng thực chữ ký trong các giấy tờ, văn bản", "chứng thực chữ ký trong các giấy tờ, văn bản"),
+                         ("Thủ tục: Kiểm tra, xét duyệt nhân sự", "Kiểm tra, xét duyệt nhân sự"),
+                         ("Thủ tục hành chính cấp lại thẻ", "cấp lại thẻ")):
+        (f,) = [x for x in engine.check([proc(name=name, agencies="Phòng Tư pháp thuộc UBND cấp huyện.")], as_of=AS_OF)
+                if x.rule_id == "CQ001"][:1]
+        text = " ".join(f.recommendation.values())
+        assert f"thủ tục {placed}" in text and "thủ tục Thủ tục" not in text, text
+        assert f.procedure_name == name  # the finding keeps the name as published
+    from tthc_pipeline.rules.engine import placed_name
+
+    assert placed_name("Thủ tục") == "Thủ tục" and placed_name("Cấp thẻ căn cước.") == "Cấp thẻ căn cước"

@@ -354,11 +354,11 @@ class Engine:
             prov = {"document": source.document, "page": source.page, "node_id": source.node_id, "start": start, "end": end}
         component_vi = COMPONENT_LABELS_VI.get(hit.component, hit.component)
         if names is None:
-            name = in_sentence(proc.name or "")
+            name = placed_name(proc.name or "")
         else:
             name = names.get(pv)
             if name is None:
-                name = names[pv] = in_sentence(proc.name or "")
+                name = names[pv] = placed_name(proc.name or "")
         # a quote or a name that ends a sentence of its own ("Quyết định hưởng chế độ.") is
         # placed inside the rule's sentence: without its stop (no "..", ".;" in the message),
         # and a quote's runs of spaces and line breaks read as one space ("Giấy tờ  của  chủ
@@ -461,6 +461,21 @@ def in_sentence(words: str) -> str:
     if _OWN_STOP.search(words, max(0, len(words) - 5)):
         return words
     return words[:-1].rstrip()
+
+
+# "Thủ tục", "Thủ tục hành chính", "Thủ tục:" opening a procedure's name (the danh mục's "Thủ tục
+# chứng thực bản sao …"), followed by its words
+_THU_TUC = re.compile(r"thủ\s+tục(?:\s+hành\s+chính)?\s*[:.\-–]?\s+(?=\S)", re.IGNORECASE)
+
+
+def placed_name(name: str) -> str:
+    """A procedure's name as the rules' sentences place it, after their own "thủ tục" ("Sửa
+    bộ phận … của thủ tục {procedure_name}"): in a sentence (``in_sentence``) and without a
+    "Thủ tục" of its own, which read "thủ tục Thủ tục chứng thực …". The finding's
+    ``procedure_name`` keeps the name as published."""
+    name = in_sentence(name)
+    opening = _THU_TUC.match(name)
+    return name[opening.end():] if opening else name
 
 
 def _window(text: str, seg_s: int, seg_e: int, start: int, end: int) -> str:
