@@ -166,8 +166,8 @@ class Prescan:
         self._rank: dict[int, dict[str, int]] = {}  # key -> component -> its place in add()'s list
         # per component: (its compiled set's Match, what each set index stands for: (the (key,
         # component) pair's number, the pattern's ordinal among the key's patterns) or None
-        # for the sentinel, all its pair numbers (for an undecided text))
-        self._plan: dict[str, tuple[Any, list[tuple[int, int] | None], dict[int, None]]] = {}
+        # for the sentinel, all its pair numbers (for an undecided text), its _Hyperscan or None)
+        self._plan: dict[str, tuple[Any, list[tuple[int, int] | None], dict[int, None], Any]] = {}
         # pair numbers follow (key, rank of the component for the key): sorting them orders
         # the pairs as scan() returns them
         self._pairs: list[tuple[int, str]] = []
@@ -247,8 +247,9 @@ class Prescan:
             # matches, ~6x faster on texts RE2 has not seen), else the RE2 set
             db = prescan_hyperscan.database(patterns[c])
             self.backends[c] = "hyperscan" if db is not None else "re2"
-            match = _hyperscan_match(db) if db is not None else _raw_match(sets[c])
-            self._plan[c] = (match, e, dict.fromkeys(x[0] for x in e if x))
+            hyperscan = _Hyperscan(db) if db is not None else None
+            match = hyperscan.match if hyperscan is not None else _raw_match(sets[c])
+            self._plan[c] = (match, e, dict.fromkeys(x[0] for x in e if x), hyperscan)
         return self
 
     def components(self) -> list[str]:
@@ -277,21 +278,38 @@ class Prescan:
         answer); ``patterns``: the ordinals of the key's patterns that may match there (None:
         any). One pass per component text, through the automaton of that component."""
         # per component: must every rule run on diacritic-free text (terms also match on fold())?
-        components = [(comp, comp in self.fold_components, plan) for comp, plan in self._plan.items()]
+        # and, for a Hyperscan one, its scan with this thread's scratch space, fetched once for
+        # the call (not once a text: the call runs in one thread)
+        components = []
+        for comp, plan in self._plan.items():
+            hyperscan = plan[3]
+            components.append((comp, comp in self.fold_components, plan,
+                               hyperscan.scan if hyperscan else None, hyperscan.scratch() if hyperscan else None))
         todo: dict[int, list] = {i: [] for i in self.keys}
         pairs = self._pairs
         for pv in views:
             present = pv.proc.components
-            # what scan() answers for the procedure's texts (the same _add_found), without its
-            # list of texts and its answer's tuples
+            # what scan() answers for the procedure's texts (as _add_found), without its list
+            # of texts, its answer's tuples and a Python call per text
             found: dict[int, set[int] | None] = {}
-            for comp, on_fold, plan in components:
+            for comp, on_fold, plan, scan, scratch in components:
                 if comp not in present and comp != "name":
                     continue  # no text: pattern matchers find nothing there
                 view = pv.view(comp)
                 if not view.text:
                     continue
-                _add_found(found, plan, UNDECIDED if on_fold and view.unaccented else view.canon_utf8())
+                if on_fold and view.unaccented:
+                    found.update(plan[2])  # UNDECIDED: every pair of the component
+                    continue
+                data = view.canon_utf8()
+                if scan is None or not data:
+                    _add_found(found, plan, data)
+                    continue
+                # Hyperscan's match() inline: a text with UTF-8 is always decided
+                matched: list[int] = []
+                scan(data, _record, 0, matched, scratch)
+                if matched:
+                    _add_matched(found, plan[1], matched)
             for p in sorted(found):
                 key, comp = pairs[p]
                 todo[key].append((pv, comp, found[p]))
@@ -306,28 +324,34 @@ def _raw_match(regex_set: Any) -> Any:
     return inner.Match if inner is not None and hasattr(inner, "Match") else regex_set.Match
 
 
-def _hyperscan_match(db: Any) -> Any:
-    """A ``Match`` for a Hyperscan database with the RE2 set's answer: the matched pattern
-    ids with 0 (the RE2 sentinel's id: Hyperscan never gives up, so every scan is decided)
-    first; none for an empty text (``UNDECIDED``, or a text without UTF-8), which stays
-    undecided as with RE2 (Hyperscan would read it as decided and empty)."""
-    scan = db.scan
-    # one scratch space per thread: a scan writes into its scratch with the GIL released, and
-    # the database (with its own scratch) is shared by every Prescan of the process; two
-    # threads on one scratch fail with ScratchInUseError, or worse
-    local = threading.local()
+class _Hyperscan:
+    """A component's Hyperscan database, with one scratch space per thread: a scan writes into
+    its scratch with the GIL released, and the database (with its own scratch) is shared by
+    every Prescan of the process; two threads on one scratch fail with ScratchInUseError, or
+    worse."""
 
-    def match(data: bytes) -> list[int]:
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self.scan = db.scan
+        self._local = threading.local()
+
+    def scratch(self) -> Any:
+        """This thread's scratch space (made on its first scan)."""
+        got = getattr(self._local, "scratch", None)
+        if got is None:
+            got = self._local.scratch = prescan_hyperscan.scratch(self.db)
+        return got
+
+    def match(self, data: bytes) -> list[int]:
+        """The RE2 set's answer: the matched pattern ids with 0 (the RE2 sentinel's id:
+        Hyperscan never gives up, so every scan is decided) first; none for an empty text
+        (``UNDECIDED``, or a text without UTF-8), which stays undecided as with RE2 (Hyperscan
+        would read it as decided and empty)."""
         if not data:
             return []
-        scratch = getattr(local, "scratch", None)
-        if scratch is None:
-            scratch = local.scratch = prescan_hyperscan.scratch(db)
         found = [0]
-        scan(data, _record, 0, found, scratch)
+        self.scan(data, _record, 0, found, self.scratch())
         return found
-
-    return match
 
 
 def _record(pattern_id: int, start: int, end: int, flags: int, found: list[int]) -> None:
@@ -338,11 +362,17 @@ def _record(pattern_id: int, start: int, end: int, flags: int, found: list[int])
 def _add_found(found: dict[int, set[int] | None], plan: tuple, data: bytes) -> None:
     """Add to ``found`` (pair number -> pattern ordinals, None: any) the pairs of one component
     (``plan``: see Prescan._plan) that may match in ``data`` (its ``utf8z`` canon text)."""
-    match, entries, undecided = plan
+    match, entries, undecided, _ = plan
     matched = match(data) or ()  # the wrapper answers None for no match, the C++ set []
     if 0 not in matched:  # no sentinel: undecided
         found.update(undecided)
         return
+    _add_matched(found, entries, matched)
+
+
+def _add_matched(found: dict[int, set[int] | None], entries: list, matched: Iterable[int]) -> None:
+    """Add to ``found`` the pairs of the set indexes ``matched`` of a decided scan (``entries``:
+    see Prescan._plan; the sentinel's 0 is skipped)."""
     for i in matched:
         if i:
             pair, n = entries[i]
