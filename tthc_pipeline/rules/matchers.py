@@ -325,14 +325,18 @@ class ProcView:
         self._name_canon: str | None = None
 
     def view(self, component: str) -> ComponentView:
-        got = self._views.get(component)
-        if got is None:
-            span = self.proc.components.get(component)
-            if span is None and component == "name" and self.proc.name:
-                got = ComponentView(self.proc.name, None)
-            else:
-                got = ComponentView(span.text if span else "", span.prov if span else None)
-            self._views[component] = got
+        # ``in`` and ``[]`` rather than ``.get``: compiled, a method call on an object of
+        # unknown type costs ~2x the two look-ups (called ~10 times a procedure and per hit)
+        views = self._views
+        if component in views:
+            return views[component]
+        components = self.proc.components
+        span = components[component] if component in components else None
+        if span is None and component == "name" and self.proc.name:
+            got = ComponentView(self.proc.name, None)
+        else:
+            got = ComponentView(span.text if span else "", span.prov if span else None)
+        views[component] = got
         return got
 
     @property
