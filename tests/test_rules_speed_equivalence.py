@@ -430,3 +430,25 @@ def test_single_spaced_words_are_those_split_and_join_keep(portal_procedures):
         if last not in (".", ";", ","):
             assert in_sentence(words) == plain
     assert accepted > len(cases) // 3  # the shortcut is taken on real words
+
+
+def test_returns_electronically_answers_as_its_regex(portal_procedures):
+    """CT004's ``_returns_electronically`` (the head matched at each "trả "/"nhận ", then the
+    first electronic word within reach) says what ``_ELECTRONIC_RETURN.search`` says, on
+    every real component and on texts made of its pieces: a word 100 characters on or past
+    it, a "." between, a refused "tiếp nhận"."""
+    import random
+
+    from tthc_pipeline.rules import builtins
+
+    rng = random.Random(5)
+    parts = ["trả ", "nhận ", "tiếp ", "kết quả", "giấy phép", "thẻ", " ", ".", "x" * 30, "a", "qua mạng",
+             "bưu điện", "email", "điện tử", "\n", "y" * 95]
+    texts = [canon(s.text) for p in portal_procedures for s in p.components.values()]
+    texts += ["".join(rng.choice(parts) for _ in range(rng.randint(1, 12))) for _ in range(30000)]
+    found = 0
+    for text in texts:
+        want = builtins._ELECTRONIC_RETURN.search(text) is not None
+        assert builtins._returns_electronically(text) == want, repr(text)
+        found += want
+    assert found > 500
