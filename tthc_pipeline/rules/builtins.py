@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator
 from rapidfuzz import fuzz
 
 from tthc_pipeline.legal.amendments import articles_vi, sorted_clauses
-from tthc_pipeline.legal.citations import canonical_number, document_numbers, find_citations, number_key
+from tthc_pipeline.legal.citations import canonical_number, document_numbers, find_citations, may_name_articles, number_key
 from tthc_pipeline.legal.corpus_cli import default_corpus_dir
 from tthc_pipeline.legal.dates import date_vi
 from tthc_pipeline.legal.registry import Registry, weakest
@@ -229,10 +229,15 @@ _SINCE_UNVERIFIED = " (ngày ban hành; ngày có hiệu lực chưa xác minh)"
 def _cited_articles(view: ComponentView, cited: Cited) -> list[dict[str, str]]:
     """The articles every citation of ``cited``'s document in this basis names ("Điều 9 Thông
     tư số X; khoản 2 Điều 12 Thông tư số X": both), read by the full citation parser (once
-    per view, only for a basis with a hit)."""
-    got = view.cache.get("citations")
+    per view, only for a basis with a hit). A basis where no citation can name an article
+    (``may_name_articles``: no "điều" in it; each of the 10 portal bases with a hit) skips the parse:
+    it would give every citation an empty ``articles``, so the answer is [] either way."""
+    got = view.cache.get("article_citations")
     if got is None:
-        got = view.cache["citations"] = find_citations(view.text)
+        text = view.text
+        got = view.cache["article_citations"] = (
+            find_citations(text) if may_name_articles(text, view.cache.get("clean")) else []
+        )
     return [a for c in got if c.canonical_id == cited.number or (c.start < cited.end and cited.start < c.end)
             for a in c.articles]
 
