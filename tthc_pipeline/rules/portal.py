@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from tthc_pipeline.procedures.model import Procedure, TimeLimit
+from tthc_pipeline.text.search import literal_starts
 
 KIND_BY_LABEL = {"trực tiếp": "truc_tiep", "trực tuyến": "truc_tuyen", "dịch vụ bưu chính": "buu_chinh"}
 UNIT_BY_LABEL = {"ngày làm việc": "ngay_lam_viec", "ngày": "ngay", "giờ": "gio", "tháng": "thang", "năm": "nam"}
@@ -67,19 +68,6 @@ class ChannelRow:
         self.label_end = label_end
 
 
-def _label_starts(text: str) -> list[int]:
-    """Where a label (``_LABEL_STARTS``) starts, in increasing order: ``text.search.
-    literal_starts``, here to be compiled with this module (that one runs as Python)."""
-    starts = []
-    for label in _LABEL_STARTS:
-        p = text.find(label)
-        while p >= 0:
-            starts.append(p)
-            p = text.find(label, p + 1)
-    starts.sort()
-    return starts
-
-
 def _row_matches(text: str) -> list[re.Match[str]]:
     """``list(_ROW.finditer(text))``, tried only at the labels (``str.find``): every match
     starts with one. As finditer, the next match is looked for from the end of the last
@@ -87,7 +75,7 @@ def _row_matches(text: str) -> list[re.Match[str]]:
     ``str.find``) and no second regex object or sort of its rows (callgrind on the portal
     records: ~24,000 instructions a table down to ~22,000)."""
     match, rows, end = _ROW_AT.match, [], 0
-    for p in _label_starts(text):
+    for p in literal_starts(text, _LABEL_STARTS):
         if p >= end and (m := match(text, p)) is not None:
             end = m.end()
             rows.append(m)
