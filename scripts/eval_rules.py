@@ -93,7 +93,9 @@ def _source(name: str, realdata: Path, external: Path | None) -> Path:
     """The file a label's ``source`` names: a path under ../shared/realdata, or "external:NAME"
     in the ``--external`` folder."""
     if name.startswith("external:"):
-        return (external or Path(".")) / name.partition(":")[2]
+        if external is None:
+            raise FileNotFoundError(f"{name}: not in ../shared; pass the folder that holds it (--external)")
+        return external / name.partition(":")[2]
     return realdata / name
 
 
@@ -216,16 +218,17 @@ def main(argv: list[str] | None = None) -> int:
         print("../shared/realdata not present", file=sys.stderr)
         return 2
     splits = SPLITS[args.split]
-    missing = sorted({row["source"].partition(":")[2] for p in splits for row in map(json.loads, filter(str.strip,
-                      p.read_text(encoding="utf-8").splitlines())) if row["source"].startswith("external:")
-                      and not (args.external and (Path(args.external) / row["source"].partition(":")[2]).is_file())})
+    external = Path(args.external) if args.external else None
+    sources = {json.loads(line)["source"] for p in splits for line in p.read_text(encoding="utf-8").splitlines() if line.strip()}
+    missing = sorted(name for name in sources if name.startswith("external:")
+                     and (external is None or not _source(name, REALDATA, external).is_file()))
     if missing:
         print(f"split {args.split} reads documents that are not in ../shared: {', '.join(missing)}; fetch them "
               "(tests/labelled/rules/README.md says from where) into a folder and pass --external FOLDER", file=sys.stderr)
         return 2
     scored: set[tuple[str, str]] = set()
     stats = merge([evaluate(date.fromisoformat(args.as_of), labels=p, scored=scored, as_written=args.as_written,
-                            external=args.external and Path(args.external))
+                            external=external)
                    for p in splits])
     if args.json:
         print(json.dumps(stats, indent=2))

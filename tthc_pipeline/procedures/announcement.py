@@ -153,11 +153,11 @@ def _two_row_header(top: list[str], sub: list[str], body: list[list[str]]) -> li
     return top[:p] + [f"{top[p]} {c}".strip() for c in subs] + top[p + 1 :]
 
 
-def _continues(rows: list[list[str]], last: tuple[list[str], int]) -> bool:
-    """Is a table without a header row the continuation of the last danh mục table (a table
-    cut by a page or, in a markdown copy, by a heading between its parts)? The same number of
-    columns, and a row that reads as a procedure row (an ordinal and a name) among its first."""
-    header, width = last
+def _continues(rows: list[list[str]], header: list[str], width: int) -> bool:
+    """Is a table without a header row the continuation of the last danh mục table (``header``,
+    ``width`` columns; a table cut by a page or, in a markdown copy, by a heading between its
+    parts)? The same number of columns, and a row that reads as a procedure row (an ordinal
+    and a name) among its first."""
     if not rows or any(len(r) != width for r in rows):
         return False
     cols = _header_map(header)
@@ -188,13 +188,13 @@ def parse_danh_muc(rec: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]
     rows_out: list[dict[str, Any]] = []
     warnings: list[str] = []
     prev_end = 0
-    last: tuple[list[str], int] | None = None  # the last danh mục table's header and width
-    open_: dict[str, Any] | None = None  # that table's context, groups and counts, while it may go on
+    # the last danh mục table (header, width, context, groups and counts) while it may go on
+    open_: dict[str, Any] | None = None
     for table in rec.get("tables") or []:
         rows = table.get("rows") or []
         hdr_idx = next((i for i, r in enumerate(rows[:4]) if _is_header(r)), None)
-        if hdr_idx is None and last is not None and open_ is not None and _continues(rows, last):
-            header, first = last[0], 0
+        if hdr_idx is None and open_ is not None and _continues(rows, open_["header"], open_["width"]):
+            header, first = open_["header"], 0
         elif hdr_idx is None:
             warnings.extend(_count_warnings(open_))
             open_ = None
@@ -208,12 +208,11 @@ def parse_danh_muc(rec: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]
             if first < len(rows) and not any(_is_int(c) for c in rows[first][:2]) and _header_map(rows[first]) and not _group_info(rows[first]):
                 header = _two_row_header(header, rows[first], rows[first + 1 :])
                 first += 1
-            last = (header, len(rows[hdr_idx]))
             tstart = table.get("start", 0)
             change, head_count = CT.heading_before(text, tstart, prev_end)
             change = CT.resolve(change, CT.enclosing_change(rec, tstart), CT.decision_default(rec))
-            open_ = {"ctx": {"change_type": change, "field": None, "levels": []}, "groups": [], "closed": [],
-                     "head_count": head_count, "rows": 0, "table": table.get("id")}
+            open_ = {"header": header, "width": len(rows[hdr_idx]), "ctx": {"change_type": change, "field": None, "levels": []},
+                     "groups": [], "closed": [], "head_count": head_count, "rows": 0, "table": table.get("id")}
         cols = _header_map(header)
         ctx: dict[str, Any] = open_["ctx"]
         hint = table.get("start", 0)
@@ -363,50 +362,42 @@ def _has_part2_heading(text: str, low: str) -> bool:
     return False
 
 
-def _row_cells(row: dict[str, Any], text: str, prov) -> dict[str, TextSpan]:
-    """Component spans from a danh mục row's cells (name, time limit, fees, legal basis, ...)."""
+def _row_cells(row: dict[str, Any], text: str, prov) -> tuple[dict[str, TextSpan], dict[str, str]]:
+    """Component spans from a danh mục row's cells (name, time limit, fees, legal basis, ...),
+    and the column header each was read under ("channels": "Cách thức thực hiện Mức độ DVC"):
+    a cell's words mean what its header says, and a rule may need it (CT002 reads a bare "3"
+    under "Mức độ DVC" as the abolished DVC level 3)."""
     s, e = row["span"]
     node = f"{row['table']}/row-{row['row']}"
+    header, stt = row.get("header") or [], row["cols"].get("stt", 0)
     comps: dict[str, TextSpan] = {"name": TextSpan(row["name"], prov(s, e, node))}
+    headers: dict[str, str] = {}
     for key in ("time_limit", "fees", "legal_basis", "agency", "channels", "place"):
         c = _cell(row, key)
         if c is None:
             continue
-        cell_text, _ = c
+        cell_text, i = c
         # the row's own line(s): from the start of the line holding the name to the table end
         off = text.find(cell_text, text.rfind("\n", 0, s) + 1, max(e, row.get("table_end") or e) + 1)
         p = prov(off, off + len(cell_text), node) if off >= 0 else prov(s, e, node)
-        comps[{"agency": "agencies"}.get(key, key)] = TextSpan(cell_text, p)
+        comp = {"agency": "agencies"}.get(key, key)
+        comps[comp] = TextSpan(cell_text, p)
+        # (a header over the ordinals, "TT Mức độ DVC" where merged cells were lost, says
+        # nothing of them)
+        if i < len(header) and header[i].strip() and i != stt:
+            headers[comp] = _WS.sub(" ", header[i]).strip()
     place = comps.pop("place", None)
     if place is not None:
         # "Địa điểm thực hiện" names where to file and who decides ("Bộ phận tiếp nhận và trả
         # kết quả của UBND cấp huyện …; Cơ quan giải quyết: Phòng Tư pháp"): the agencies, where
         # the table has no agency column; the way to file, where it has no channels column
-        if "agencies" not in comps:
-            comps["agencies"] = place
-        if "channels" not in comps:
-            comps["channels"] = place
-    return comps
-
-
-def _row_headers(row: dict[str, Any], comps: dict[str, TextSpan]) -> dict[str, str]:
-    """The column header of each component still read from a row cell ("channels": "Cách thức
-    thực hiện Mức độ DVC"): a cell's words mean what its header says, and a rule may need it
-    (CT002 reads a bare "3" under "Mức độ DVC" as the abolished DVC level 3)."""
-    header = row.get("header") or []
-    out = {}
-    cols = row["cols"]
-    # each component and the column it was read from (see _row_cells)
-    sources = {"time_limit": "time_limit", "fees": "fees", "legal_basis": "legal_basis",
-               "agencies": "agency" if "agency" in cols else "place",
-               "channels": "channels" if "channels" in cols else "place"}
-    for comp, key in sources.items():
-        i = cols.get(key)
-        if comp in comps and i is not None and i < len(header) and header[i].strip():
-            if i == cols.get("stt", 0):
-                continue  # a header over the ordinals ("TT Mức độ DVC": merged cells lost) says nothing of them
-            out[comp] = _WS.sub(" ", header[i]).strip()
-    return out
+        place_header = headers.pop("place", None)
+        for comp in ("agencies", "channels"):
+            if comp not in comps:
+                comps[comp] = place
+                if place_header is not None:
+                    headers[comp] = place_header
+    return comps, headers
 
 
 def _span_dict(span: TextSpan) -> dict[str, Any]:
@@ -461,8 +452,7 @@ def extract_announcement(rec: dict[str, Any]) -> tuple[list[Procedure], list[str
 
     for ri, row in enumerate(rows):
         node = f"{row['table']}/row-{row['row']}"
-        comps = _row_cells(row, text, prov)
-        row_heads = _row_headers(row, comps)
+        comps, row_heads = _row_cells(row, text, prov)
         row_legal = comps.get("legal_basis")
         extra: dict[str, Any] = {"table_row": node}
         blk = None

@@ -45,7 +45,7 @@ def normalise_level(text: str) -> list[str]:
 
 # a cell that is only a code broken by spaces: a narrow PDF column wraps "2.000815" into
 # "2.000" and "815", which the text layer joins as "2.000 815"
-_SPLIT_CODE = re.compile(r"\s*([1-9])\s*\.\s*((?:\d\s*){6})(\.\s*[A-Z]\s*\d\s*\d)?\s*")
+_SPLIT_CODE = re.compile(r"\s*[1-9]\s*\.\s*(?:\d\s*){6}(?:\.\s*[A-Z]\s*\d\s*\d)?\s*")
 
 
 def clean_code(text: str | None) -> str | None:
@@ -54,8 +54,7 @@ def clean_code(text: str | None) -> str | None:
         return None
     m = CODE_RE.search(text)
     if not m:
-        split = _SPLIT_CODE.fullmatch(text)
-        return None if split is None else "".join("".join(g.split()) for g in (split.group(1), ".", split.group(2), split.group(3) or ""))
+        return "".join(text.split()) if _SPLIT_CODE.fullmatch(text) else None  # the code without its spaces
     return m.group(1) + (m.group(2) or "")
 
 

@@ -929,18 +929,12 @@ def _same_paper(named: str, held: str) -> bool:
     return not longer[len(shorter)].isalnum() and _OTHER_PAPER_AFTER.match(longer, len(shorter)) is None
 
 
-class AlreadyIssued:
-    """HS011: the dossier asks for a result the state already issued. Two readings: the
-    dossier names the paper as issued ("Bản sao giấy phép đã được cấp": the rule's
-    ``patterns``), or a dossier paper is one the conditions say the applicant was already
-    issued ("Đã được cấp Giấy phép hoạt động cai nghiện …" among the requirements, "Giấy phép
-    hoạt động cai nghiện …" among the papers, 3.000526). The second reading needs no word of
-    the dossier's own to fire, so the engine visits every dossier (``visits_all``) and passes
-    the prescan's word on the patterns (``patterns``: the ordinals that may match; an empty
-    set where none may), which only the first reading reads."""
+class _PatternsAndMore:
+    """A built-in that runs its rule's ``patterns`` (with the prescan's word on them: the
+    engine passes ``patterns``, see ``Engine._run_matcher``) and reads more besides, so the
+    engine visits components the prescan found nothing in (``visits_all``, set by each)."""
 
     takes_pattern_hint = True
-    visits_all = True
 
     def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
         self.patterns = PatternMatcher(rule)
@@ -952,10 +946,29 @@ class AlreadyIssued:
     def fold_regex(self) -> Any:  # the prescan never skips diacritic-free text for a rule with one
         return self.patterns.fold_regex
 
+    def pattern_hits(self, pv: ProcView, component: str, ctx: Context,
+                     patterns: set[int] | frozenset[int] | None) -> list[Hit]:
+        """The patterns' hits; none where the prescan says no pattern may match (an empty
+        ``patterns``), not even the literal prefilter."""
+        if patterns is not None and not patterns and self.patterns.fold_regex is None:
+            return []
+        return self.patterns(pv, component, ctx, patterns)
+
+
+class AlreadyIssued(_PatternsAndMore):
+    """HS011: the dossier asks for a result the state already issued. Two readings: the
+    dossier names the paper as issued ("Bản sao giấy phép đã được cấp": the rule's
+    ``patterns``), or a dossier paper is one the conditions say the applicant was already
+    issued ("Đã được cấp Giấy phép hoạt động cai nghiện …" among the requirements, "Giấy phép
+    hoạt động cai nghiện …" among the papers, 3.000526). The second reading needs no word of
+    the dossier's own to fire, so the engine visits every dossier (``visits_all``) and passes
+    the prescan's word on the patterns (``patterns``: the ordinals that may match; an empty
+    set where none may), which only the first reading reads."""
+
+    visits_all = True
+
     def __call__(self, pv: ProcView, component: str, ctx: Context, patterns: set[int] | frozenset[int] | None = None) -> list[Hit]:
-        # (where the prescan says no pattern may match, not even the literal prefilter)
-        hits = [] if patterns is not None and not patterns and self.patterns.fold_regex is None \
-            else self.patterns(pv, component, ctx, patterns)
+        hits = self.pattern_hits(pv, component, ctx, patterns)
         if component != "dossier" or "requirements" not in pv.proc.components:
             return hits
         held = held_papers(pv.view("requirements"))
@@ -976,7 +989,7 @@ _LEVEL_HEADER = re.compile(r"mức\s*độ")
 _LEVEL_CELL = re.compile(r"\s*(?:mức\s*độ\s*)?(0?[1-4])\s*\.?\s*")
 
 
-class DvcLevelTerms:
+class DvcLevelTerms(_PatternsAndMore):
     """CT002: the online-service levels 1-4 that NĐ 42/2022 abolished. Two readings: the words
     of a text ("dịch vụ công trực tuyến mức độ 4": the rule's ``patterns``), or a danh mục's
     "Mức độ DVC" column, whose cell holds the bare level ("3", Bình Thuận QĐ 1766/2020,
@@ -986,22 +999,10 @@ class DvcLevelTerms:
     a column, so the engine visits every channels component (``visits_all``) and the others
     where the prescan found a pattern may match."""
 
-    takes_pattern_hint = True
     visits_all = ("channels",)
 
-    def __init__(self, rule: Rule, data: dict[str, Any]) -> None:
-        self.patterns = PatternMatcher(rule)
-
-    def scan_patterns(self) -> list[re.Pattern[str]]:
-        return self.patterns.scan_patterns()
-
-    @property
-    def fold_regex(self) -> Any:
-        return self.patterns.fold_regex
-
     def __call__(self, pv: ProcView, component: str, ctx: Context, patterns: set[int] | frozenset[int] | None = None) -> list[Hit]:
-        hits = [] if patterns is not None and not patterns and self.patterns.fold_regex is None \
-            else self.patterns(pv, component, ctx, patterns)
+        hits = self.pattern_hits(pv, component, ctx, patterns)
         headers = pv.proc.extra.get("row_headers")
         header = headers.get(component) if headers else None
         if hits or header is None:

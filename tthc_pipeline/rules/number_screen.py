@@ -103,10 +103,7 @@ class NumberScreen:
             for digits, rx in self.regexes:
                 if digits in text and rx.search(text):
                     return True
-            got = cache.get("non_ascii_digit")
-            if got is None:  # shared by every screen that reads this component
-                got = cache["non_ascii_digit"] = _has_non_ascii_digit(text)
-            return got
+            return _non_ascii_digit(view, text)
         return False
 
 
@@ -140,7 +137,8 @@ def _read_inside(view: Any, run: str) -> bool:
     its first digit. Such a letter of the parser's (clean) text is one of ``_GLUED_END`` in
     the screen text too (clean folds Ð and Ɖ into Đ; no other printable character but
     KELVIN SIGN, which ``_reads_as_clean`` refuses, becomes one of them); its one whitespace
-    is " " there (``_reads_as_clean``). tests/test_number_screen.py checks the screen against the parser."""
+    is " " there (``_reads_as_clean``). tests/test_number_screen.py and test_number_screen_suffix.py
+    check the screen against the parser."""
     text = _screen_text(view)
     # str.find for the run, then its neighbours: a regex starting with a letter class tests
     # every character of the text (measured: it cost more than the parses it spared)
@@ -152,9 +150,16 @@ def _read_inside(view: Any, run: str) -> bool:
         ):
             return True
         at = text.find(run, at + 1)
-    got = view.cache.get("non_ascii_digit")
+    return _non_ascii_digit(view, text)
+
+
+def _non_ascii_digit(view: Any, text: str) -> bool:
+    """Does the view's screen text ``text`` hold a non-ASCII digit? Kept in the view's cache,
+    shared by every screen that reads this component."""
+    cache = view.cache
+    got = cache.get("non_ascii_digit")
     if got is None:
-        got = view.cache["non_ascii_digit"] = _has_non_ascii_digit(text)
+        got = cache["non_ascii_digit"] = _has_non_ascii_digit(text)
     return got
 
 
