@@ -11,6 +11,11 @@
 Every extension is ``optional``: without a C compiler (or Cython) the install still succeeds
 and the Python implementation runs (same results, slower). ``TTHC_NO_COMPILED=1`` at build
 time skips the Cython modules.
+
+``TTHC_PGO=generate`` / ``TTHC_PGO=use`` build every extension for GCC's profile-guided
+optimisation: instrumented, then with the profile a training run wrote. Only
+scripts/build_pgo.py sets it (it runs the training between the two builds, in a build
+directory of its own, where the profile files are found again).
 """
 
 import importlib.util
@@ -22,6 +27,25 @@ from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
+
+
+def pgo_flags() -> tuple[list[str], list[str]]:
+    """(compile, link) flags for ``$TTHC_PGO``: see the module docstring and scripts/build_pgo.py."""
+    mode = os.environ.get("TTHC_PGO", "")
+    if mode == "generate":
+        # one thread writes the counters (the training run): no atomic updates needed
+        return ["-fprofile-generate", "-fprofile-update=single"], ["-fprofile-generate"]
+    if mode == "use":
+        # -fprofile-correction: counters of a module the training barely ran can be
+        # inconsistent; a module it never imported has no profile: built as without one
+        return ["-fprofile-use", "-fprofile-correction", "-Wno-missing-profile"], []
+    if mode:
+        raise SystemExit(f"TTHC_PGO must be 'generate' or 'use', not {mode!r}")
+    return [], []
+
+
+COMPILE_ARGS = ["-O2", *pgo_flags()[0]]
+LINK_ARGS = pgo_flags()[1]
 
 
 def _load_compiled_module():
@@ -53,7 +77,8 @@ def hot_extensions() -> list[Extension]:
         stem = compiled.compiled_stem(module, source.read_bytes())
         try:
             exts = cythonize(
-                [Extension(module, [str(source.relative_to(ROOT))], extra_compile_args=["-O2"], optional=True)],
+                [Extension(module, [str(source.relative_to(ROOT))], extra_compile_args=COMPILE_ARGS,
+                            extra_link_args=LINK_ARGS, optional=True)],
                 compiler_directives={
                     "language_level": 3,
                     "binding": False,
@@ -100,7 +125,8 @@ setup(
             "tthc_pipeline.text._native",
             sources=["tthc_pipeline/text/_native.c"],
             optional=True,
-            extra_compile_args=["-O2"],
+            extra_compile_args=COMPILE_ARGS,
+            extra_link_args=LINK_ARGS,
         ),
         *hot_extensions(),
     ],

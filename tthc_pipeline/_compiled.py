@@ -27,6 +27,7 @@ import hashlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import json
 import os
 import sys
 import warnings
@@ -48,6 +49,10 @@ HOT = (
 
 # module -> "compiled", "stale" (built from another source), "not built" or "disabled"
 STATUS: dict[str, str] = {}
+# module -> the extension file it was loaded from
+LOADED: dict[str, Path] = {}
+# written by scripts/build_pgo.py: the SHA-256 of each extension it built with a profile
+PGO_RECORD = PACKAGE_DIR / COMPILED_DIR / "pgo.json"
 
 
 def source_path(module: str, package_dir: Path = PACKAGE_DIR) -> Path:
@@ -104,6 +109,7 @@ class CompiledFinder(importlib.abc.MetaPathFinder):
             )
         if extension is None:
             return None
+        LOADED[fullname] = extension
         loader = importlib.machinery.ExtensionFileLoader(fullname, str(extension))
         return importlib.util.spec_from_file_location(fullname, extension, loader=loader)
 
@@ -114,8 +120,31 @@ def install() -> None:
         sys.meta_path.insert(0, CompiledFinder())
 
 
+def profile_guided() -> bool:
+    """Were the compiled modules loaded so far all built with a profile (scripts/build_pgo.py)?
+    Read from the record that script writes, byte for byte: a later plain build of the same
+    source has the same file name, not the same bytes."""
+    if not LOADED:
+        return False
+    try:
+        recorded = json.loads(PGO_RECORD.read_text(encoding="utf-8"))["extensions"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    root = PACKAGE_DIR.parent
+    for path in LOADED.values():
+        try:
+            key = str(path.relative_to(root))
+        except ValueError:
+            return False
+        if recorded.get(key) != hashlib.sha256(path.read_bytes()).hexdigest():
+            return False
+    return True
+
+
 def summary() -> str:
-    """"8/8 compiled", or which modules run as Python and why (of those imported so far)."""
+    """"8/8 compiled" (", profile-guided" when built so), or which modules run as Python and
+    why (of those imported so far)."""
     compiled = sum(1 for s in STATUS.values() if s == "compiled")
     others = sorted(f"{m.rpartition('.')[2]}: {s}" for m, s in STATUS.items() if s != "compiled")
-    return f"{compiled}/{len(STATUS)} compiled" + (f" ({', '.join(others)})" if others else "")
+    pgo = ", profile-guided" if compiled and profile_guided() else ""
+    return f"{compiled}/{len(STATUS)} compiled{pgo}" + (f" ({', '.join(others)})" if others else "")
