@@ -134,10 +134,10 @@ def test_type_errors_are_python_errors():
 
 
 def test_the_python_implementation_can_be_forced():
-    code = "from tthc_pipeline.text import normalize as n; print(n.NATIVE, n.canon('Hoà'), n.canon_utf8 is n.canon_utf8_py)"
+    code = "from tthc_pipeline.text import normalize as n; print(n.NATIVE, n.canon('Hoà'), n.canon_utf8 is n.canon_utf8_py, n.find is n.find_py)"
     env = {"TTHC_NO_NATIVE": "1", "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "hòa", "True"]
+    assert out.stdout.split() == ["False", "hòa", "True", "True"]
     # and for the compiled scanner of the rules
     code = "from tthc_pipeline.rules import number_screen as s; print(s._number_years is s._number_years_py)"
     for forced, want in ((env, ["True"]), ({"PATH": "/usr/bin:/bin"}, ["False"])):
@@ -154,3 +154,28 @@ def test_count_non_ascii_matches_python():
     for text in texts:
         for limit in (0, 1, 7, 20, 2000, -3):
             assert normalize.count_non_ascii(text, limit) == count_non_ascii_py(text, limit), (text, limit)
+
+
+def test_find_and_rfind_match_str_methods():
+    """The compiled find/rfind (METH_FASTCALL) against str.find/rfind, every argument count,
+    negative, out-of-range and overflowing bounds, texts of every storage kind."""
+    rng = random.Random(11)
+    alphabet = ["a", "b", "\n", ".", "ặ", "ÿ", "\U0001d400"]
+    huge = sys.maxsize * 4
+    for _ in range(4000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        sub = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 3)))
+        a, b = rng.randint(-18, 18), rng.randint(-18, 18)
+        for bounds in ((), (a,), (a, b), (a, huge), (-huge, b)):
+            assert normalize.find(text, sub, *bounds) == text.find(sub, *bounds), (text, sub, bounds)
+            assert normalize.rfind(text, sub, *bounds) == text.rfind(sub, *bounds), (text, sub, bounds)
+            assert normalize.find_py(text, sub, *bounds) == text.find(sub, *bounds)
+            assert normalize.rfind_py(text, sub, *bounds) == text.rfind(sub, *bounds)
+    assert normalize.find is not normalize.find_py
+    for bad in ((1, "a"), ("a", 1), ("a", "b", "c"), ("a",), ("a", "b", 1, 2, 3)):
+        with pytest.raises(TypeError):
+            normalize.find(*bad)
+        with pytest.raises(TypeError):
+            normalize.rfind(*bad)
+    with pytest.raises(TypeError):
+        normalize.count_non_ascii("a")

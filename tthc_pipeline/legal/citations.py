@@ -31,7 +31,7 @@ from typing import Any, Iterator
 import yaml
 
 from tthc_pipeline.legal.dates import iso_date
-from tthc_pipeline.text.normalize import INVISIBLE_CHARS, canon, clean, fold
+from tthc_pipeline.text.normalize import INVISIBLE_CHARS, canon, clean, find, fold, rfind
 
 
 @dataclass
@@ -296,8 +296,8 @@ def _trim_glued(text: str, sym_start: int, sym_end: int) -> int:
     what is cut off reads as a Vietnamese syllable.
     """
     sym = text[sym_start:sym_end]
-    hy = sym.rfind("-")
-    underscore = sym.rfind("_")
+    hy = rfind(sym, "-")  # normalize.rfind: str.rfind without its argument tuple
+    underscore = rfind(sym, "_")
     if underscore > hy:
         hy = underscore
     # the last segment without the spaces after its hyphen (str.lstrip and str.isspace take
@@ -437,11 +437,11 @@ def _loose_may_add(text: str, strict: list[re.Match[str]]) -> bool:
     prev = 0
     for m in strict:
         # the pattern starts with "/": a gap without one (most: "; Nghị định số ") has no match
-        slash = text.find("/", prev, m.start())
+        slash = find(text, "/", prev, m.start())  # normalize.find: str.find, cheaper call
         if slash >= 0 and _CAPS_AFTER_SLASH.search(text, slash, m.start()):
             return True
         prev = m.end()
-    slash = text.find("/", prev)
+    slash = find(text, "/", prev)
     return slash >= 0 and _CAPS_AFTER_SLASH.search(text, slash) is not None
 
 

@@ -20,7 +20,9 @@ from typing import Any, Callable
 from tthc_pipeline.procedures.model import Procedure
 from tthc_pipeline.rules.regex_parse import REPEATS, parse_case_sensitive, sre
 from tthc_pipeline.rules.schema import Rule, RuleError, parse_date
-from tthc_pipeline.text.normalize import canon, canon_utf8, count_non_ascii, fold, normalize_for_match, utf8z
+from tthc_pipeline.text.normalize import (
+    canon, canon_utf8, count_non_ascii, find, fold, normalize_for_match, rfind, utf8z,
+)
 
 # Placeholders each matcher kind can fill (the lint checks templates against these).
 KIND_VARS = {
@@ -84,9 +86,8 @@ def quantity_cells(canon_text: str) -> list[tuple[int, int]]:
     do not overlap: the search resumes at the end of the previous one, as ``finditer`` does.
     """
     out: list[tuple[int, int]] = []
-    find = canon_text.find
     floor = 0
-    i = find(" bản ")
+    i = find(canon_text, " bản ")
     while i != -1:
         j = i
         while j > floor and canon_text[j - 1].isdecimal():
@@ -96,9 +97,9 @@ def quantity_cells(canon_text: str) -> list[tuple[int, int]]:
             if m is not None:
                 out.append((j, m.end()))
                 floor = m.end()
-                i = find(" bản ", floor)
+                i = find(canon_text, " bản ", floor)
                 continue
-        i = find(" bản ", i + 1)
+        i = find(canon_text, " bản ", i + 1)
     return out
 
 
@@ -134,18 +135,17 @@ def _punct_cuts_at(text: str, p: int) -> bool:
 
 def _last_stop(text: str, hi: int) -> int:
     """Position of the last of "\\n.;!?" before ``hi`` (-1: none)."""
-    rfind = text.rfind
-    p = rfind("\n", 0, hi)
-    q = rfind(".", p + 1, hi)
+    p = rfind(text, "\n", 0, hi)
+    q = rfind(text, ".", p + 1, hi)
     if q > p:
         p = q
-    q = rfind(";", p + 1, hi)
+    q = rfind(text, ";", p + 1, hi)
     if q > p:
         p = q
-    q = rfind("!", p + 1, hi)
+    q = rfind(text, "!", p + 1, hi)
     if q > p:
         p = q
-    q = rfind("?", p + 1, hi)
+    q = rfind(text, "?", p + 1, hi)
     return q if q > p else p
 
 
@@ -168,7 +168,7 @@ def _last_cut(text: str, start: int, sentences: bool, cell_ends: list[int]) -> i
             hi = p
         hi = start + 5
         while True:
-            p = text.rfind("bước ", best, hi)
+            p = rfind(text, "bước ", best, hi)
             if p < 0:  # none nearer than the punctuation cut
                 break
             if p + 5 < len(text) and text[p + 5].isdecimal():
@@ -176,7 +176,7 @@ def _last_cut(text: str, start: int, sentences: bool, cell_ends: list[int]) -> i
                 break
             hi = p + 4
     else:
-        best = text.rfind("\n", 0, start) + 1
+        best = rfind(text, "\n", 0, start) + 1
     if cell_ends:
         i = bisect.bisect_right(cell_ends, start) - 1
         if i >= 0 and cell_ends[i] > best:
@@ -202,14 +202,14 @@ def _next_cut(text: str, end: int, sentences: bool, cell_ends: list[int]) -> int
                 best = p + 1
                 break
             lo = p + 1
-        p = text.find("bước ", end, best + 4)
+        p = find(text, "bước ", end, best + 4)
         while p >= 0:
             if p + 5 < n and text[p + 5].isdecimal():
                 best = p
                 break
-            p = text.find("bước ", p + 1, best + 4)
+            p = find(text, "bước ", p + 1, best + 4)
     else:
-        p = text.find("\n", end - 1)
+        p = find(text, "\n", end - 1)
         if p >= 0:
             best = p + 1
     if cell_ends:
@@ -666,13 +666,12 @@ class StartScan:
         The gate looks for ``needs`` between a start and the first stop after it (C ``find``
         calls over a sentence: cheaper, by callgrind, than keeping each literal's next
         occurrence in Python)."""
-        find = text.find
         cands = []
         for lit in self.starts:
-            p = find(lit)
+            p = find(text, lit)
             while p >= 0:
                 cands.append(p)
-                p = find(lit, p + 1)
+                p = find(text, lit, p + 1)
         if len(self.starts) > 1:
             cands.sort()
         needs, stops, size = self.needs, self.stops, len(text)
@@ -684,11 +683,11 @@ class StartScan:
             if c >= stop:  # the first stop at or after c (still the last one found, if past c)
                 stop = size
                 for ch in stops:
-                    p = find(ch, c, stop)
+                    p = find(text, ch, c, stop)
                     if p >= 0:
                         stop = p
             for lit in needs:
-                if find(lit, c, stop) >= 0:
+                if find(text, lit, c, stop) >= 0:
                     break
             else:
                 continue
@@ -780,9 +779,8 @@ class Guard:
             s, e = max(0, hit.start - self.window), min(len(text), hit.end + self.window)
         gate = self.gate
         if gate is not None:
-            find = text.find
             for lit in gate:
-                if find(lit, s, e) >= 0:
+                if find(text, lit, s, e) >= 0:
                     break
             else:
                 return False

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from tthc_pipeline.text.normalize import find
+
 
 def literal_starts(text: str, words: Iterable[str]) -> list[int]:
     """Every position where one of ``words`` starts in ``text``, in increasing order
-    (overlapping occurrences included)."""
+    (overlapping occurrences included). ``find`` is ``text.find`` without its argument
+    tuple (normalize.find)."""
     starts = []
     for word in words:
-        p = text.find(word)
+        p = find(text, word)
         while p >= 0:
             starts.append(p)
-            p = text.find(word, p + 1)
+            p = find(text, word, p + 1)
     starts.sort()
     return starts
