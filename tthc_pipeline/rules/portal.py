@@ -125,12 +125,11 @@ def channel_kinds(proc: Procedure, rows: list[ChannelRow] | None = None) -> set[
     ``rows``: the table of the channels component if the caller has parsed it already."""
     if proc.channels:
         return {c.kind for c in proc.channels}
-    text = proc.component_text("channels")
     if rows is None:
-        rows = portal_channel_rows(text)
+        rows = portal_channel_rows(proc.component_text("channels"))
     if rows:
         return {r.kind for r in rows}
-    low = text.lower()
+    low = proc.component_text("channels").lower()
     kinds = set()
     if "trực tiếp" in low:
         kinds.add("truc_tiep")
