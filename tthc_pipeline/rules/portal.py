@@ -141,7 +141,8 @@ def channel_kinds(proc: Procedure, rows: list[ChannelRow] | None = None) -> set[
 
 
 def typed_time_limits(proc: Procedure) -> Iterator[TimeLimit]:
-    """The typed time limits: the procedure's, then each channel's."""
+    """The typed time limits: the procedure's, then each channel's (what
+    ``states_a_time_value`` reads, tests/test_presence_fallbacks.py compares)."""
     yield from proc.time_limits
     for ch in proc.channels:
         yield from ch.time_limits
@@ -151,10 +152,17 @@ def states_a_time_value(proc: Procedure, channels_view) -> bool:
     """Does the procedure state a time value? Its typed time limits answer whenever it has
     any (a value among them); only without them the portal channel table does (a row with
     a time cell), parsed once per view (``view_rows``). BP001 asks this of every procedure
-    without a time-limit text. ``channels_view``: the channels component's view."""
+    without a time-limit text. ``channels_view``: the channels component's view.
+    The typed limits are read in place, ``typed_time_limits``' lists in its order, without
+    its generator (compiled, a generator object a call: every procedure asks)."""
     typed = False
-    for tl in typed_time_limits(proc):
+    for tl in proc.time_limits:
         if tl.value is not None:
             return True
         typed = True
+    for ch in proc.channels:
+        for tl in ch.time_limits:
+            if tl.value is not None:
+                return True
+            typed = True
     return not typed and any(row.value is not None for row in view_rows(channels_view))
