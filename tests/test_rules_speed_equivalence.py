@@ -309,7 +309,7 @@ def test_placeholder_result_reads_the_one_code_as_the_regex_did(portal_procedure
     texts = [span.text for proc in portal_procedures for span in proc.components.values()]
     rng = random.Random(5)
     pieces = ["Mã:", "Mã: ", "Test", "TEST_P001", "test", "p1", "P", "x", " ", "\n", ".", "…", "_", "-",
-              "Từ khóa", "a" * 30, "Mã", "1", "\t"]
+              "Từ khóa", "a" * 30, "Mã", "1", "\t", "\xa0", "\u2003", "\x1c"]
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
     assert sum(_placeholder_result(t) for t in texts) > 100
     for text in texts:

@@ -708,8 +708,15 @@ class Builtin:
 
 
 def _channel_kinds(pv: ProcView) -> set[str]:
-    """``portal.channel_kinds`` from the channel table the run parsed once (``view_rows``)."""
-    return channel_kinds(pv.proc, view_rows(pv.view("channels")))
+    """``portal.channel_kinds`` from the channel table the run parsed once (``view_rows``),
+    kept in the channels view's cache: CT001 and CT004 both ask of every procedure (callers
+    only read the set)."""
+    view = pv.view("channels")
+    cache = view.cache
+    if "channel_kinds" in cache:
+        return cache["channel_kinds"]
+    kinds = cache["channel_kinds"] = channel_kinds(pv.proc, view_rows(view))
+    return kinds
 
 
 def _first_row_hit(pv: ProcView, component: str, vars_: dict[str, Any]) -> Hit:
@@ -775,7 +782,7 @@ class InPersonOnly:
         if component != "channels" or pv.is_empty("channels"):
             return []
         kinds = _channel_kinds(pv)
-        if kinds != {"truc_tiep"}:
+        if len(kinds) != 1 or "truc_tiep" not in kinds:  # kinds != {"truc_tiep"}, no set built
             return []
         steps = pv.view("steps").canon
         if "nộp hồ sơ tthc:" in steps and _NOBODY_SUBMITS.search(steps):
@@ -1037,7 +1044,8 @@ class PaperOnlyResult:
         # each test below can only clear the procedure, so their order is free: the channels
         # first, which clear four procedures in five (the typed channels, or the table the
         # run parses once), before the name's and the result's words
-        if _channel_kinds(pv) & {"truc_tuyen", "buu_chinh"}:
+        kinds = _channel_kinds(pv)
+        if "truc_tuyen" in kinds or "buu_chinh" in kinds:
             return []
         if _AUTHORITY_ACTION.match(pv.name_canon) and "chứng nhận thu hồi" not in pv.view("result").canon:
             return []

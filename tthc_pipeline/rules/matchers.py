@@ -49,11 +49,13 @@ def _placeholder_result(text: str) -> bool:
     the one "Mã:" found by ``str.find``: the first branch matches when only its characters
     come before it, the second (lazy, up to 60 characters but a line break) when it starts
     within the first 60 characters, after no line break, with "test" after it. The
-    regex tried its lazy branch at each of the 60 first characters (two calls a procedure)."""
+    regex tried its lazy branch at each of the 60 first characters (two calls a procedure).
+    The first branch is tried only when the text's first character can start it (``\s`` is
+    ``str.isspace``): a result named before its code fails there, without a regex call."""
     i = text.find("Mã:")
     if i < 0 or text.find("Mã:", i + 3) >= 0:
         return False
-    if _PLACEHOLDER_LEAD.fullmatch(text, 0, i) is not None:
+    if (i == 0 or text[0] in ".…_-" or text[0].isspace()) and _PLACEHOLDER_LEAD.fullmatch(text, 0, i) is not None:
         return True
     return i <= 60 and text.find("\n", 0, i) < 0 and _PLACEHOLDER_TEST.match(text, i) is not None
 
@@ -347,8 +349,15 @@ class ProcView:
 
     def is_empty(self, component: str) -> bool:
         view = self.view(component)
-        if component == "result" and _placeholder_result(view.text):
-            return True
+        if component == "result":
+            # kept in the view's cache: BP001 and CT004 both ask of every result
+            cache = view.cache
+            if "placeholder_result" in cache:
+                placeholder = cache["placeholder_result"]
+            else:
+                placeholder = cache["placeholder_result"] = _placeholder_result(view.text)
+            if placeholder:
+                return True
         if len(view.text) > 40:
             return False
         text = view.canon.strip(" .:\n")

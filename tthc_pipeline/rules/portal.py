@@ -125,12 +125,11 @@ def channel_kinds(proc: Procedure, rows: list[ChannelRow] | None = None) -> set[
     ``rows``: the table of the channels component if the caller has parsed it already."""
     if proc.channels:
         return {c.kind for c in proc.channels}
-    text = proc.component_text("channels")
     if rows is None:
-        rows = portal_channel_rows(text)
+        rows = portal_channel_rows(proc.component_text("channels"))
     if rows:
         return {r.kind for r in rows}
-    low = text.lower()
+    low = proc.component_text("channels").lower()
     kinds = set()
     if "trực tiếp" in low:
         kinds.add("truc_tiep")
@@ -142,7 +141,8 @@ def channel_kinds(proc: Procedure, rows: list[ChannelRow] | None = None) -> set[
 
 
 def typed_time_limits(proc: Procedure) -> Iterator[TimeLimit]:
-    """The typed time limits: the procedure's, then each channel's."""
+    """The typed time limits: the procedure's, then each channel's (what
+    ``states_a_time_value`` reads, tests/test_presence_fallbacks.py compares)."""
     yield from proc.time_limits
     for ch in proc.channels:
         yield from ch.time_limits
@@ -152,10 +152,17 @@ def states_a_time_value(proc: Procedure, channels_view) -> bool:
     """Does the procedure state a time value? Its typed time limits answer whenever it has
     any (a value among them); only without them the portal channel table does (a row with
     a time cell), parsed once per view (``view_rows``). BP001 asks this of every procedure
-    without a time-limit text. ``channels_view``: the channels component's view."""
+    without a time-limit text. ``channels_view``: the channels component's view.
+    The typed limits are read in place, ``typed_time_limits``' lists in its order, without
+    its generator (compiled, a generator object a call: every procedure asks)."""
     typed = False
-    for tl in typed_time_limits(proc):
+    for tl in proc.time_limits:
         if tl.value is not None:
             return True
         typed = True
+    for ch in proc.channels:
+        for tl in ch.time_limits:
+            if tl.value is not None:
+                return True
+            typed = True
     return not typed and any(row.value is not None for row in view_rows(channels_view))
