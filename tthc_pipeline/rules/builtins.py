@@ -28,7 +28,7 @@ from tthc_pipeline.rules.matchers import ComponentView, Context, Hit, PatternMat
 from tthc_pipeline.rules.number_screen import NumberScreen
 from tthc_pipeline.rules.portal import ONLINE_WORDS, channel_kinds, states_a_time_value, view_rows
 from tthc_pipeline.rules.schema import Rule, RuleError
-from tthc_pipeline.text.normalize import canon
+from tthc_pipeline.text.normalize import canon, find
 from tthc_pipeline.text.search import literal_starts
 
 # --- citations -----------------------------------------------------------------------
@@ -684,8 +684,11 @@ def time_in_channels(pv: ProcView) -> bool:
 
 def typed_agencies(pv: ProcView) -> bool:
     """An agency that decides or implements (a receiving address or coordinator is not one)."""
-    return any(a.role in ("competent", "implementing", "authorised") and a.name.strip()
-               and a.name.strip().lower() not in ("không có thông tin", "không quy định") for a in pv.proc.agencies)
+    for a in pv.proc.agencies:  # (a loop, not any(genexpr): no generator object, compiled)
+        if a.role in ("competent", "implementing", "authorised") and a.name.strip() \
+                and a.name.strip().lower() not in ("không có thông tin", "không quy định"):
+            return True
+    return False
 
 
 PRESENCE: dict[str, Callable[[ProcView], bool]] = {
@@ -747,7 +750,10 @@ _POSTAL_VI = "nộp hồ sơ qua dịch vụ bưu chính công ích"
 def _submits_by(channel: re.Pattern[str], steps: str) -> bool:
     """Do the steps let the applicant submit by ``channel``, not in a refusal ("không tiếp nhận
     hồ sơ nộp trực tuyến hoặc qua dịch vụ bưu chính")?"""
-    return any("không" not in steps[max(0, m.start() - 30):m.start()] for m in _submissions(channel, steps))
+    for m in _submissions(channel, steps):
+        if "không" not in steps[max(0, m.start() - 30):m.start()]:
+            return True
+    return False
 
 
 def _submissions(channel: re.Pattern[str], steps: str) -> Iterator[re.Match[str]]:
@@ -789,7 +795,7 @@ class InPersonOnly:
             return []
         # the words first: the regexes try every "nộp"/"gửi" of long steps
         postal = "bưu" in steps and _submits_by(_STEPS_POSTAL, steps)
-        online = any(word in steps for word in _ONLINE_WORDS) and _submits_by(_STEPS_ONLINE, steps)
+        online = _names_any(steps, _ONLINE_WORDS) and _submits_by(_STEPS_ONLINE, steps)
         if postal and online:
             return []
         if postal or online:
@@ -814,7 +820,16 @@ def _names_electronic(text: str) -> bool:
     """``_ELECTRONIC.search(text) is not None`` by ``in`` tests: the regex engine tried its
     alternation at every "đ", "t", "b"… of the text (2.7x the instructions on the portal
     results)."""
-    return any(word in text for word in _ELECTRONIC_WORDS)
+    return _names_any(text, _ELECTRONIC_WORDS)
+
+
+def _names_any(text: str, words: tuple[str, ...]) -> bool:
+    """``any(word in text for word in words)`` as a loop: compiled, the genexpr is a
+    generator object and its resumptions a call (these run per procedure)."""
+    for word in words:
+        if word in text:
+            return True
+    return False
 
 
 # the steps return the result electronically or by post: "trả kết quả qua dịch vụ bưu chính",
@@ -837,7 +852,10 @@ _SENT_TO_ADDRESS = re.compile(
 
 
 def _sent_to_address(*texts: str) -> bool:
-    return any("địa chỉ" in t and _SENT_TO_ADDRESS.search(t) is not None for t in texts)
+    for t in texts:  # (a loop, not any(genexpr): no generator object, compiled)
+        if "địa chỉ" in t and _SENT_TO_ADDRESS.search(t) is not None:
+            return True
+    return False
 
 
 # _ELECTRONIC_RETURN up to its noun: where the electronic word is then looked for
@@ -865,7 +883,7 @@ def _returns_electronically(steps: str) -> bool:
             continue
         start = m.end()
         last = start + _RETURN_REACH  # the last start the regex allows
-        dot = steps.find(".", start, last)
+        dot = find(steps, ".", start, last)
         if dot != -1:
             last = dot
         w = words(steps, start, last + _LONGEST_ELECTRONIC)
@@ -1049,8 +1067,9 @@ class PaperOnlyResult:
             return []
         if _AUTHORITY_ACTION.match(pv.name_canon) and "chứng nhận thu hồi" not in pv.view("result").canon:
             return []
-        if any(r.electronic for r in pv.proc.results):
-            return []
+        for r in pv.proc.results:  # (a loop, not any(genexpr): no generator object, compiled)
+            if r.electronic:
+                return []
         if _names_electronic(pv.view("result").canon):
             return []
         if _returns_electronically(pv.view("steps").canon):
@@ -1266,13 +1285,13 @@ def _day_limits(steps: str, working: bool) -> set[int]:
     backwards (a regex starting with their alternation would be tried at every character)."""
     found = set()
     word = _WORKING_DAYS if working else "ngày"
-    i = steps.find(word)
+    i = find(steps, word)  # (find: str.find's fast twin, in a loop)
     while i >= 0:
         if working or not steps[i + len(word) : i + len(word) + 12].lstrip().startswith("làm việc"):
             m = _LIMIT_BEFORE_DAYS.search(steps, max(0, i - 60), i)
             if m:
                 found.add(int(m.group(1)))
-        i = steps.find(word, i + len(word))
+        i = find(steps, word, i + len(word))
     return found
 
 
@@ -1425,7 +1444,7 @@ def _fee_hits(pv: ProcView, component: str) -> list[Hit]:
         for n, row in enumerate(rows):
             if not row.fee:
                 continue
-            s = view.text.find(row.fee, row.end)
+            s = find(view.text, row.fee, row.end)  # (str.find's fast twin)
             row_end = rows[n + 1].start if n + 1 < len(rows) else len(view.text)
             # "_cell": where the fee's own cell is (its row, up to the next): what may cite its basis
             if _fee_amount(row.fee):
@@ -1446,9 +1465,17 @@ def _cites_fee_document(pv: ProcView) -> bool:
     got = view.cache.get("cites_fee_document")
     if got is None:
         basis = view.canon
-        got = view.cache["cites_fee_document"] = any(word in basis for word in _FEE_DOC_WORDS) or any(
-            lb.number and "TT-BTC" in lb.number for lb in pv.proc.legal_basis)
+        got = view.cache["cites_fee_document"] = _names_any(basis, _FEE_DOC_WORDS) or _cites_finance_circular(pv)
     return got
+
+
+def _cites_finance_circular(pv: ProcView) -> bool:
+    """A Finance circular ("…/TT-BTC") among the typed legal documents (a loop, not
+    any(genexpr): no generator object, compiled)."""
+    for lb in pv.proc.legal_basis:
+        if lb.number and "TT-BTC" in lb.number:
+            return True
+    return False
 
 
 class FeeWithoutBasis:

@@ -257,7 +257,14 @@ class Engine:
                     key = _payload_of(rule.id, pv, hit)
                     if key in seen:
                         continue
-                if guards and any(g.suppresses(pv, hit) for g in guards):
+                # any(g.suppresses(pv, hit) for g in guards), as a loop: compiled, the genexpr
+                # is a generator object and its resumptions for each hit
+                suppressed = False
+                for g in guards:
+                    if g.suppresses(pv, hit):
+                        suppressed = True
+                        break
+                if suppressed:
                     if rule.id in self.specific:
                         excused.setdefault((rule.id, pv.proc.id, hit.component), []).append((hit.start, hit.end))
                     continue
@@ -312,7 +319,8 @@ class Engine:
                 continue
             hits = matcher(pv, comp, ctx, patterns) if hinted and patterns is not None else matcher(pv, comp, ctx)
             if hits:
-                pairs.extend((pv, hit) for hit in _drop_overlaps(hits))
+                for hit in _drop_overlaps(hits):  # (not extend(genexpr): a generator a call, compiled)
+                    pairs.append((pv, hit))
         return pairs
 
     @staticmethod
@@ -421,7 +429,8 @@ def _run_everywhere(cr: CompiledRule, views: list[ProcView], ctx: Context) -> li
         for comp in components:
             hits = matcher(pv, comp, ctx)
             if hits:
-                pairs.extend((pv, hit) for hit in _drop_overlaps(hits))
+                for hit in _drop_overlaps(hits):  # (see _run_matcher)
+                    pairs.append((pv, hit))
     return pairs
 
 

@@ -52,12 +52,12 @@ def _placeholder_result(text: str) -> bool:
     regex tried its lazy branch at each of the 60 first characters (two calls a procedure).
     The first branch is tried only when the text's first character can start it (``\s`` is
     ``str.isspace``): a result named before its code fails there, without a regex call."""
-    i = text.find("Mã:")
-    if i < 0 or text.find("Mã:", i + 3) >= 0:
+    i = find(text, "Mã:")
+    if i < 0 or find(text, "Mã:", i + 3) >= 0:
         return False
     if (i == 0 or text[0] in ".…_-" or text[0].isspace()) and _PLACEHOLDER_LEAD.fullmatch(text, 0, i) is not None:
         return True
-    return i <= 60 and text.find("\n", 0, i) < 0 and _PLACEHOLDER_TEST.match(text, i) is not None
+    return i <= 60 and find(text, "\n", 0, i) < 0 and _PLACEHOLDER_TEST.match(text, i) is not None
 
 
 def _placeholder_quote_end(text: str) -> int:
@@ -764,7 +764,10 @@ class Guard:
                     break
             else:
                 return False
-        return any(self._search(text, 0, len(text)) for text in texts)
+        for text in texts:  # (a loop, not any(genexpr): no generator object, compiled)
+            if self._search(text, 0, len(text)):
+                return True
+        return False
 
     def suppresses(self, pv: ProcView, hit: Hit) -> bool:
         view = pv.view(hit.component)
