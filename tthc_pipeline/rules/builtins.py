@@ -319,27 +319,42 @@ def _last_subtable_header(paper: str) -> "re.Match[str] | None":
     return None
 
 
+def _item_bounds(text_canon: str, cells: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """(start, end, paper end) of each non-empty item: the text cut at the end of each
+    quantity cell, the paper ending where the item's cell starts (each item holds at most
+    one cell, at its end), or, without cells, cut where a listed line starts. Built in order
+    without sorting: the cells come in order and do not overlap (``quantity_cells``: each
+    starts at or after the previous end, and ends after it starts), and the line starts of
+    ``finditer`` only grow, so the only cuts that can repeat are 0 (a line start at 0) and
+    the text's end (a cell ending there), which would make empty items (once cut as
+    ``sorted(set(cuts))`` with a dict from cell end to cell start)."""
+    n = len(text_canon)
+    bounds = []
+    prev = 0
+    if cells:
+        for cell_start, cell_end in cells:
+            bounds.append((prev, cell_end, cell_start))
+            prev = cell_end
+    else:
+        for m in _LINE_ITEM.finditer(text_canon):
+            at = m.start()
+            if at > prev:
+                bounds.append((prev, at, at))
+                prev = at
+    if prev < n:
+        bounds.append((prev, n, n))
+    return bounds
+
+
 def dossier_items(text_canon: str, cells: list[tuple[int, int]] | None = None) -> list[tuple[int, int, int, str]]:
     """(start, end, group, paper) of dossier items; ``group`` changes at case headers and
     ``paper`` is the item text without its quantity cell ("1 bản chính"). ``cells`` are the
     text's ``quantity_cells`` when already known."""
     if cells is None:
         cells = quantity_cells(text_canon)
-    cuts = [0]
-    cell_start: dict[int, int] = {}  # cut (a cell's end) -> the cell's start
-    for s, e in cells:
-        cuts.append(e)
-        cell_start[e] = s
-    if len(cuts) == 1:
-        for m in _LINE_ITEM.finditer(text_canon):
-            cuts.append(m.start())
-    cuts.append(len(text_canon))
-    cuts = sorted(set(cuts))
     items, group = [], 0
-    for s, e in zip(cuts, cuts[1:]):
-        # each item holds at most one cell, at its end (items are cut at cell ends)
-        cs = cell_start.get(e)
-        paper = text_canon[s:cs] if cs is not None and cs >= s else text_canon[s:e]
+    for s, e, paper_end in _item_bounds(text_canon, cells):
+        paper = text_canon[s:paper_end]
         body = paper.strip(" -+\n")
         if "tên giấy tờ" in body:
             # a sub-table starts: its header ("Tên giấy tờMẫu đơn, tờ khaiSố lượng") is glued
@@ -392,7 +407,8 @@ def _may_start_with_mark(name: str) -> bool:
     a digit (``\\d`` is ``str.isdecimal``), one of "ivx", or a letter then "." or ")". Most
     items start with a word ("giấy", "bản"), whose second letter ends the test without the
     regex call (3.5 a procedure, each costing more than this test)."""
-    return name[:1] in _MARK_FIRST or name[:1].isdecimal() or name[1:2] in (".", ")")
+    first = name[:1]  # (one slice: each costs more than the tests)
+    return first in _MARK_FIRST or first.isdecimal() or name[1:2] in (".", ")")
 
 
 def _item_name(paper: str) -> str:
