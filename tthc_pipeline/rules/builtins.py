@@ -383,7 +383,6 @@ def dossier_items(text_canon: str, cells: list[tuple[int, int]] | None = None) -
 _FILE_NAME = re.compile(r"(?<!\S)\S+\.(docx?|pdf|xlsx?)")
 # every _FILE_NAME match contains one of these extensions
 _FILE_EXT = re.compile(r"\.(?:doc|pdf|xls)")
-_RUN = re.compile(r"\S*")  # a run of non-spaces
 
 
 def _drop_file_names(name: str) -> str:
@@ -392,13 +391,16 @@ def _drop_file_names(name: str) -> str:
     in one run (its characters are non-spaces), starts at the run's start (the look-behind)
     and holds an extension; cut at a run's start, the text gives the look-behind the same
     answers. _FILE_NAME has no literal to scan for: it was tried at every character of the
-    item, the file name being its last words. The run's start is looked for in the reversed
-    text before the extension (``\\S*`` matched in C, not a loop in Python)."""
+    item, the file name being its last words. The run's start is where the last word of the
+    text before the extension starts, when that text ends with a non-space (``str.split``
+    and ``\\s`` use the same Unicode whitespace; a reversed copy of that text, for a ``\\S*``
+    match, cost more)."""
     ext = _FILE_EXT.search(name)
     if ext is None:
         return name
     first = ext.start()
-    start = first - _RUN.match(name[first - 1 :: -1]).end() if first else 0
+    head = name[:first]
+    start = first - len(head.rsplit(None, 1)[-1]) if head and not head[-1].isspace() else first
     return name[:start] + _FILE_NAME.sub("", name[start:])
 
 
