@@ -445,8 +445,7 @@ class DuplicatePaperMatcher:
                 continue  # stripping only shortens it
             name = _item_name(paper)
             if len(name) >= _MIN_ITEM_CHARS:
-                # quoted without its quantity cell ("…1 bản chính,1 bản sao")
-                items.append((s, s + len(paper.rstrip()), g, name))
+                items.append((s, paper, g, name))  # (where it is quoted: _quoted_span)
         if len(items) < 2:
             return []  # a finding is a pair of items (a quarter of the real dossiers have one)
         # fuzzy pairs among the items of at least ``min_len`` characters (indices into items)
@@ -462,11 +461,12 @@ class DuplicatePaperMatcher:
             score = fuzz.token_sort_ratio(items[i][3], items[j][3], score_cutoff=self.threshold)
             if score >= self.threshold:
                 found.append((i, j, score))
-        spans = {(i, j): ((items[i][0], items[i][1]), (items[j][0], items[j][1])) for i, j, _ in found}
+        spans = {(i, j): (_quoted_span(items[i]), _quoted_span(items[j])) for i, j, _ in found}
         for i, j, part_i, part_j in _listed_again(items):
             if (i, j) not in spans:
                 # a paper of a list: quoted and named alone, the score being the paper's
-                spans[i, j] = (_part_span(text, *items[i][:2], part_i), _part_span(text, *items[j][:2], part_j))
+                spans[i, j] = (_part_span(text, *_quoted_span(items[i]), part_i),
+                               _part_span(text, *_quoted_span(items[j]), part_j))
                 found.append((i, j, 100.0))
         hits = []
         for i, j, score in sorted(found):
@@ -474,6 +474,13 @@ class DuplicatePaperMatcher:
             other = view.text[s1:e1].strip()[:160]
             hits.append(Hit(component, s2, e2, {"other": other, "score": f"{score:.0f}"}))
         return hits
+
+
+def _quoted_span(item: tuple[int, str, int, str]) -> tuple[int, int]:
+    """Where an item (start, paper, group, name) is quoted: its paper without the spaces
+    before its quantity cell ("…1 bản chính,1 bản sao"). Only for the items of a finding."""
+    start, paper = item[0], item[1]
+    return start, start + len(paper.rstrip())
 
 
 def _different_papers(a: str, b: str) -> bool:
@@ -605,7 +612,7 @@ def _long_enough(named: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(paper, words) for paper, words in named if paper.count(" ") + 1 >= _MIN_LISTED_WORDS]
 
 
-def _listed_again(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int, str | None, str | None]]:
+def _listed_again(items: list[tuple[int, str, int, str]]) -> list[tuple[int, int, str | None, str | None]]:
     """(i, j, words of item i, words of item j), i < j, for items of one case group where
     item j is, word for word, a paper item i lists among others (3.000361: "Bản sao có chứng
     thực giấy phép xây dựng, bản vẽ …" then "Giấy phép xây dựng (bản sao kèm bản chính …)"),
