@@ -293,7 +293,7 @@ def _ends_a_header(body: str) -> bool:
     position of every dossier item (~30 % of HS009's time), the partition and the cut
     copied its end."""
     kept = body.rstrip()
-    return kept.endswith(":") and len(body) - len(kept) < 220
+    return kept[-1:] == ":" and len(body) - len(kept) < 220  # (a slice: endswith parses a tuple)
 
 
 # "a) ", "(1) ", "2. ", "iv) ", "- " before an item
