@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tthc_pipeline.rules.builtins import (_COPY_FORM_AFTER, _COPY_FORM_BEFORE, _FILE_NAME, _drop_file_names, _item_name,
-                                          _outer_parts, _paper_key, dossier_items)
+from tthc_pipeline.rules.builtins import (_COPY_FORM_AFTER, _COPY_FORM_BEFORE, _FILE_NAME, _LINE_ITEM, _drop_file_names,
+                                          _item_bounds, _item_name, _outer_parts, _paper_key, dossier_items)
+from tthc_pipeline.rules.matchers import quantity_cells
 from tthc_pipeline.rules.check_inputs import load_procedures
 from tthc_pipeline.text.normalize import canon
 
@@ -91,3 +92,31 @@ def test_the_shortcuts_agree_with_the_plain_reading_on_every_real_dossier_item()
                 assert _paper_key(words) == _plain_key(words), words
                 n += 1
     assert n > 1000  # every real item and list part was read
+
+
+def _sorted_cut_bounds(text: str, cells: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """The reference for ``_item_bounds``: every cut gathered, then ``sorted(set(…))``, each
+    item's paper ending at the start of the cell that ends it."""
+    cuts = [0] + [e for _, e in cells]
+    cell_start = {e: s for s, e in cells}
+    if not cells:
+        cuts += [m.start() for m in _LINE_ITEM.finditer(text)]
+    cuts = sorted(set(cuts + [len(text)]))
+    out = []
+    for s, e in zip(cuts, cuts[1:]):
+        cs = cell_start.get(e)
+        out.append((s, e, cs if cs is not None and cs >= s else e))
+    return out
+
+
+def test_item_bounds_are_the_sorted_cuts():
+    rng = random.Random(20261130)
+    pieces = ["giấy", " ", "\n", "\n- ", "\n1. ", "\na) ", "1 bản chính", "2 bản sao", ", 1 bản sao", "x", "01"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(20000)]
+    if PORTAL.is_dir():
+        for proc in load_procedures([PORTAL]):
+            for span in proc.components.values():
+                texts.append(canon(span.text))
+    for text in texts:
+        cells = quantity_cells(text)
+        assert _item_bounds(text, cells) == _sorted_cut_bounds(text, cells), repr(text)

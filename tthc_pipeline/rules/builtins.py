@@ -293,7 +293,7 @@ def _ends_a_header(body: str) -> bool:
     position of every dossier item (~30 % of HS009's time), the partition and the cut
     copied its end."""
     kept = body.rstrip()
-    return kept.endswith(":") and len(body) - len(kept) < 220
+    return kept[-1:] == ":" and len(body) - len(kept) < 220  # (a slice: endswith parses a tuple)
 
 
 # "a) ", "(1) ", "2. ", "iv) ", "- " before an item
@@ -319,27 +319,42 @@ def _last_subtable_header(paper: str) -> "re.Match[str] | None":
     return None
 
 
+def _item_bounds(text_canon: str, cells: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """(start, end, paper end) of each non-empty item: the text cut at the end of each
+    quantity cell, the paper ending where the item's cell starts (each item holds at most
+    one cell, at its end), or, without cells, cut where a listed line starts. Built in order
+    without sorting: the cells come in order and do not overlap (``quantity_cells``: each
+    starts at or after the previous end, and ends after it starts), and the line starts of
+    ``finditer`` only grow, so the only cuts that can repeat are 0 (a line start at 0) and
+    the text's end (a cell ending there), which would make empty items (once cut as
+    ``sorted(set(cuts))`` with a dict from cell end to cell start)."""
+    n = len(text_canon)
+    bounds = []
+    prev = 0
+    if cells:
+        for cell_start, cell_end in cells:
+            bounds.append((prev, cell_end, cell_start))
+            prev = cell_end
+    else:
+        for m in _LINE_ITEM.finditer(text_canon):
+            at = m.start()
+            if at > prev:
+                bounds.append((prev, at, at))
+                prev = at
+    if prev < n:
+        bounds.append((prev, n, n))
+    return bounds
+
+
 def dossier_items(text_canon: str, cells: list[tuple[int, int]] | None = None) -> list[tuple[int, int, int, str]]:
     """(start, end, group, paper) of dossier items; ``group`` changes at case headers and
     ``paper`` is the item text without its quantity cell ("1 bản chính"). ``cells`` are the
     text's ``quantity_cells`` when already known."""
     if cells is None:
         cells = quantity_cells(text_canon)
-    cuts = [0]
-    cell_start: dict[int, int] = {}  # cut (a cell's end) -> the cell's start
-    for s, e in cells:
-        cuts.append(e)
-        cell_start[e] = s
-    if len(cuts) == 1:
-        for m in _LINE_ITEM.finditer(text_canon):
-            cuts.append(m.start())
-    cuts.append(len(text_canon))
-    cuts = sorted(set(cuts))
     items, group = [], 0
-    for s, e in zip(cuts, cuts[1:]):
-        # each item holds at most one cell, at its end (items are cut at cell ends)
-        cs = cell_start.get(e)
-        paper = text_canon[s:cs] if cs is not None and cs >= s else text_canon[s:e]
+    for s, e, paper_end in _item_bounds(text_canon, cells):
+        paper = text_canon[s:paper_end]
         body = paper.strip(" -+\n")
         if "tên giấy tờ" in body:
             # a sub-table starts: its header ("Tên giấy tờMẫu đơn, tờ khaiSố lượng") is glued
@@ -368,7 +383,6 @@ def dossier_items(text_canon: str, cells: list[tuple[int, int]] | None = None) -
 _FILE_NAME = re.compile(r"(?<!\S)\S+\.(docx?|pdf|xlsx?)")
 # every _FILE_NAME match contains one of these extensions
 _FILE_EXT = re.compile(r"\.(?:doc|pdf|xls)")
-_RUN = re.compile(r"\S*")  # a run of non-spaces
 
 
 def _drop_file_names(name: str) -> str:
@@ -377,13 +391,16 @@ def _drop_file_names(name: str) -> str:
     in one run (its characters are non-spaces), starts at the run's start (the look-behind)
     and holds an extension; cut at a run's start, the text gives the look-behind the same
     answers. _FILE_NAME has no literal to scan for: it was tried at every character of the
-    item, the file name being its last words. The run's start is looked for in the reversed
-    text before the extension (``\\S*`` matched in C, not a loop in Python)."""
+    item, the file name being its last words. The run's start is where the last word of the
+    text before the extension starts, when that text ends with a non-space (``str.split``
+    and ``\\s`` use the same Unicode whitespace; a reversed copy of that text, for a ``\\S*``
+    match, cost more)."""
     ext = _FILE_EXT.search(name)
     if ext is None:
         return name
     first = ext.start()
-    start = first - _RUN.match(name[first - 1 :: -1]).end() if first else 0
+    head = name[:first]
+    start = first - len(head.rsplit(None, 1)[-1]) if head and not head[-1].isspace() else first
     return name[:start] + _FILE_NAME.sub("", name[start:])
 
 
@@ -392,7 +409,8 @@ def _may_start_with_mark(name: str) -> bool:
     a digit (``\\d`` is ``str.isdecimal``), one of "ivx", or a letter then "." or ")". Most
     items start with a word ("giấy", "bản"), whose second letter ends the test without the
     regex call (3.5 a procedure, each costing more than this test)."""
-    return name[:1] in _MARK_FIRST or name[:1].isdecimal() or name[1:2] in (".", ")")
+    first = name[:1]  # (one slice: each costs more than the tests)
+    return first in _MARK_FIRST or first.isdecimal() or name[1:2] in (".", ")")
 
 
 def _item_name(paper: str) -> str:
@@ -427,8 +445,7 @@ class DuplicatePaperMatcher:
                 continue  # stripping only shortens it
             name = _item_name(paper)
             if len(name) >= _MIN_ITEM_CHARS:
-                # quoted without its quantity cell ("…1 bản chính,1 bản sao")
-                items.append((s, s + len(paper.rstrip()), g, name))
+                items.append((s, paper, g, name))  # (where it is quoted: _quoted_span)
         if len(items) < 2:
             return []  # a finding is a pair of items (a quarter of the real dossiers have one)
         # fuzzy pairs among the items of at least ``min_len`` characters (indices into items)
@@ -444,11 +461,12 @@ class DuplicatePaperMatcher:
             score = fuzz.token_sort_ratio(items[i][3], items[j][3], score_cutoff=self.threshold)
             if score >= self.threshold:
                 found.append((i, j, score))
-        spans = {(i, j): ((items[i][0], items[i][1]), (items[j][0], items[j][1])) for i, j, _ in found}
+        spans = {(i, j): (_quoted_span(items[i]), _quoted_span(items[j])) for i, j, _ in found}
         for i, j, part_i, part_j in _listed_again(items):
             if (i, j) not in spans:
                 # a paper of a list: quoted and named alone, the score being the paper's
-                spans[i, j] = (_part_span(text, *items[i][:2], part_i), _part_span(text, *items[j][:2], part_j))
+                spans[i, j] = (_part_span(text, *_quoted_span(items[i]), part_i),
+                               _part_span(text, *_quoted_span(items[j]), part_j))
                 found.append((i, j, 100.0))
         hits = []
         for i, j, score in sorted(found):
@@ -456,6 +474,13 @@ class DuplicatePaperMatcher:
             other = view.text[s1:e1].strip()[:160]
             hits.append(Hit(component, s2, e2, {"other": other, "score": f"{score:.0f}"}))
         return hits
+
+
+def _quoted_span(item: tuple[int, str, int, str]) -> tuple[int, int]:
+    """Where an item (start, paper, group, name) is quoted: its paper without the spaces
+    before its quantity cell ("…1 bản chính,1 bản sao"). Only for the items of a finding."""
+    start, paper = item[0], item[1]
+    return start, start + len(paper.rstrip())
 
 
 def _different_papers(a: str, b: str) -> bool:
@@ -587,7 +612,7 @@ def _long_enough(named: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(paper, words) for paper, words in named if paper.count(" ") + 1 >= _MIN_LISTED_WORDS]
 
 
-def _listed_again(items: list[tuple[int, int, int, str]]) -> list[tuple[int, int, str | None, str | None]]:
+def _listed_again(items: list[tuple[int, str, int, str]]) -> list[tuple[int, int, str | None, str | None]]:
     """(i, j, words of item i, words of item j), i < j, for items of one case group where
     item j is, word for word, a paper item i lists among others (3.000361: "Bản sao có chứng
     thực giấy phép xây dựng, bản vẽ …" then "Giấy phép xây dựng (bản sao kèm bản chính …)"),
