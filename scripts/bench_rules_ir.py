@@ -4,9 +4,14 @@ drift with the load of a shared machine.
 Wall-clock runs of ``bench_rules.py`` on the 2-core shared machine vary by ±15 % within an
 hour, more than most single optimisations gain. The instruction count of the same code,
 with a fixed hash seed, repeats to a few instructions in 2.4 million; changes elsewhere
-(imports, memory layout: sets of objects hash by address) move it by 1–2 %, so compare two
-commits with this same script and trust differences above that (it ignores cache misses and
-branch prediction: confirm the sign with interleaved wall-clock runs).
+(imports, memory layout: sets of objects hash by address, and CPython's type-attribute cache
+is keyed by the addresses of interned names, so its collisions change with every build) move
+it by 2–3 % (twenty-second session: the session's first and final code, whose changed
+functions run ~22 k fewer instructions a check in a per-function profile, counted 1,142,527
+and 1,149,938), so compare two commits with this same script and
+trust differences above that; below it, compare the functions a change touches
+(``--by-library``, or callgrind's per-function counts) and confirm with interleaved
+wall-clock runs (this count ignores cache misses and branch prediction).
 
 The portal records are parsed once here and pickled; two children then run under callgrind:
 both load the catalogue and the registry, warm the engine on the 339 records and copy ``--n``
