@@ -44,8 +44,8 @@ def pgo_flags() -> tuple[list[str], list[str]]:
     return [], []
 
 
-COMPILE_ARGS = ["-O2", *pgo_flags()[0]]
-LINK_ARGS = pgo_flags()[1]
+_PGO_COMPILE, LINK_ARGS = pgo_flags()
+COMPILE_ARGS = ["-O2", *_PGO_COMPILE]
 
 
 def _load_compiled_module():

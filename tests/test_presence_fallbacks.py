@@ -11,7 +11,7 @@ import pytest
 
 from tthc_pipeline.procedures.model import Channel, Procedure, TextSpan, TimeLimit
 from tthc_pipeline.rules.matchers import ProcView
-from tthc_pipeline.rules.portal import portal_channel_rows, states_a_time_value, typed_time_limits
+from tthc_pipeline.rules.portal import portal_channel_rows, states_a_time_value
 
 PORTAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "portal-json" / "bo-cong-an"
 
@@ -19,7 +19,7 @@ PORTAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "portal-j
 def _plain(proc: Procedure) -> bool:
     """The specification: a time value among the typed limits when there are any, else among
     the channel table's rows (as the rules' ``time_values`` read them before)."""
-    typed = [tl.value for tl in typed_time_limits(proc)]
+    typed = [tl.value for tl in proc.time_limits] + [tl.value for ch in proc.channels for tl in ch.time_limits]
     if typed:
         return any(v is not None for v in typed)
     return any(row.value is not None for row in portal_channel_rows(proc.component_text("channels")))

@@ -257,14 +257,7 @@ class Engine:
                     key = _payload_of(rule.id, pv, hit)
                     if key in seen:
                         continue
-                # any(g.suppresses(pv, hit) for g in guards), as a loop: compiled, the genexpr
-                # is a generator object and its resumptions for each hit
-                suppressed = False
-                for g in guards:
-                    if g.suppresses(pv, hit):
-                        suppressed = True
-                        break
-                if suppressed:
+                if guards and _suppressed(guards, pv, hit):
                     if rule.id in self.specific:
                         excused.setdefault((rule.id, pv.proc.id, hit.component), []).append((hit.start, hit.end))
                     continue
@@ -412,6 +405,15 @@ def _call_of(matcher: Any) -> Callable[..., list[Hit]]:
     if isinstance(matcher, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
         return matcher
     return getattr(matcher, "__call__", matcher)
+
+
+def _suppressed(guards: list, pv: ProcView, hit: Hit) -> bool:
+    """``any(g.suppresses(pv, hit) for g in guards)`` as a loop: compiled, the genexpr is a
+    generator object, made for each hit."""
+    for g in guards:
+        if g.suppresses(pv, hit):
+            return True
+    return False
 
 
 def _run_everywhere(cr: CompiledRule, views: list[ProcView], ctx: Context) -> list[tuple[ProcView, Hit]]:

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator
 
-from tthc_pipeline.procedures.model import Procedure, TimeLimit
+from tthc_pipeline.procedures.model import Procedure
 from tthc_pipeline.text.search import literal_starts
 
 KIND_BY_LABEL = {"trực tiếp": "truc_tiep", "trực tuyến": "truc_tuyen", "dịch vụ bưu chính": "buu_chinh"}
@@ -140,21 +139,13 @@ def channel_kinds(proc: Procedure, rows: list[ChannelRow] | None = None) -> set[
     return kinds
 
 
-def typed_time_limits(proc: Procedure) -> Iterator[TimeLimit]:
-    """The typed time limits: the procedure's, then each channel's (what
-    ``states_a_time_value`` reads, tests/test_presence_fallbacks.py compares)."""
-    yield from proc.time_limits
-    for ch in proc.channels:
-        yield from ch.time_limits
-
-
 def states_a_time_value(proc: Procedure, channels_view) -> bool:
     """Does the procedure state a time value? Its typed time limits answer whenever it has
     any (a value among them); only without them the portal channel table does (a row with
     a time cell), parsed once per view (``view_rows``). BP001 asks this of every procedure
     without a time-limit text. ``channels_view``: the channels component's view.
-    The typed limits are read in place, ``typed_time_limits``' lists in its order, without
-    its generator (compiled, a generator object a call: every procedure asks)."""
+    The typed limits are the procedure's, then each channel's, read in place (no generator:
+    compiled, a generator object a call, and every procedure asks)."""
     typed = False
     for tl in proc.time_limits:
         if tl.value is not None:
