@@ -17,7 +17,7 @@ import pytest
 
 from conftest import REPO, realdata
 from tthc_pipeline.text import normalize
-from tthc_pipeline.text.normalize import canon_py, canon_utf8_py, fold_py, utf8z
+from tthc_pipeline.text.normalize import BYTE_CHARS, bytez, canon_bytez_py, canon_py, fold_py
 
 pytestmark = pytest.mark.skipif(
     not normalize.NATIVE,
@@ -29,7 +29,7 @@ def _same(texts: list[str]) -> None:
     for text in texts:
         assert normalize.canon(text) == canon_py(text), repr(text)
         assert normalize.fold(text) == fold_py(text), repr(text)
-        assert normalize.canon_utf8(text) == canon_utf8_py(text), repr(text)
+        assert normalize.canon_bytez(text) == canon_bytez_py(text), repr(text)
 
 
 def test_every_code_point_alone_and_in_the_tone_rule_contexts():
@@ -44,6 +44,7 @@ def test_every_code_point_alone_and_in_the_tone_rule_contexts():
         # alone (the joined text too: neighbours must not change a character's lower case)
         assert normalize.canon(joined) == canon_py(joined)
         assert normalize.fold(joined) == fold_py(joined)
+        assert normalize.canon_bytez(joined) == canon_bytez_py(joined)
         # each point as the character after "oà"/"uý" (the look-ahead), after "o"/"U" (the
         # toned vowel's slot) and before "oà" (the "qu" check)
         for contexts in (("oà", ""), ("Uý", ""), ("o", ""), ("U", ""), ("", "oà"), ("q", "uý")):
@@ -115,13 +116,26 @@ def test_random_mostly_ascii_texts():
     _same(texts)
 
 
-def test_canon_utf8_is_canon_and_its_nul_ended_utf8():
-    for text in ["", "Hoà", "a\x00b", "ΑΣ", "x\U0001d400", "\u0800\uffff\u07ff\u212a", "é" * 3000, "Uý" * 900]:
-        assert normalize.canon_utf8(text) == (canon_py(text), (canon_py(text) + "\x00").encode("utf-8"))
-    # a lone surrogate (texts that bypassed clean()): no encoding, on both paths
-    for text in ["a\udcff", "\ud800" * 2000, "\U0001d400\ud800", "Σ\udfff"]:
-        assert normalize.canon_utf8(text) == (canon_py(text), b"") == canon_utf8_py(text)
-    assert utf8z("a\udcff") == b""
+def _bytez_spec(text: str) -> bytes:
+    """bytez() as its definition says: ASCII as itself, BYTE_CHARS from 0x80 on, the rest 0xFF."""
+    return bytes(ord(c) if c < "\x80" else 0x80 + BYTE_CHARS.index(c) if c in BYTE_CHARS else 0xFF
+                 for c in text + "\x00")
+
+
+def test_bytez_of_every_code_point():
+    points = "".join(map(chr, range(0x110000)))  # surrogates too: texts that bypassed clean()
+    assert bytez(points) == _bytez_spec(points)
+    assert bytez("") == b"\x00" and bytez("sổ\x00") == b"s\xa9\x00\x00"
+    assert len(BYTE_CHARS) <= 0x7F and set(normalize.VIETNAMESE_LOWER) <= set(BYTE_CHARS)
+
+
+def test_canon_bytez_is_canon_and_its_bytez():
+    for text in ["", "Hoà", "a\x00b", "ΑΣ", "x\U0001d400", "\u0800\uffff\u07ff\u212a", "é" * 3000, "Uý" * 900,
+                 "SỔ HỘ KHẨU … ≤ » \u2003", "oà\u03a3", "Hoà" * 20 + "\U0001f600"]:
+        assert normalize.canon_bytez(text) == (canon_py(text), _bytez_spec(canon_py(text))) == canon_bytez_py(text)
+    # a lone surrogate (texts that bypassed clean()) is one more character without a byte
+    for text in ["a\udcff", "\ud800" * 2000, "\U0001d400\ud800", "Σ\udfff", "ab\udcffcdefghijklmnopqrstuvwxyzàá"]:
+        assert normalize.canon_bytez(text) == (canon_py(text), _bytez_spec(canon_py(text))) == canon_bytez_py(text)
 
 
 def test_type_errors_are_python_errors():
@@ -130,11 +144,11 @@ def test_type_errors_are_python_errors():
     with pytest.raises(TypeError):
         normalize.fold(None)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        normalize.canon_utf8(b"bytes")  # type: ignore[arg-type]
+        normalize.canon_bytez(b"bytes")  # type: ignore[arg-type]
 
 
 def test_the_python_implementation_can_be_forced():
-    code = "from tthc_pipeline.text import normalize as n; print(n.NATIVE, n.canon('Hoà'), n.canon_utf8 is n.canon_utf8_py, n.find is n.find_py)"
+    code = "from tthc_pipeline.text import normalize as n; print(n.NATIVE, n.canon('Hoà'), n.canon_bytez is n.canon_bytez_py, n.find is n.find_py)"
     env = {"TTHC_NO_NATIVE": "1", "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "hòa", "True", "True"]

@@ -1,7 +1,7 @@
 """The RE2 prescan (rules/prescan.py) may only skip rules that cannot match.
 
-* the translated patterns over-approximate Python's: every character class is checked over
-  every Unicode code point, and hand-made regexes with look-arounds, anchors and repeats
+* the translated patterns over-approximate Python's on the encoded texts (normalize.bytez):
+  every character class is checked over every Unicode code point, and hand-made regexes with look-arounds, anchors and repeats
   still "match" wherever Python's do;
 * the engine with and without the prescan reports the same findings, in the same order, on
   every rule's inline examples and on the 339 portal records;
@@ -22,8 +22,8 @@ re2 = pytest.importorskip("re2", reason="google-re2 not installed: the engine ru
 
 from tthc_pipeline.procedures.model import Procedure, TextSpan  # noqa: E402
 from tthc_pipeline.rules.engine import Engine  # noqa: E402
-from tthc_pipeline.rules.prescan import UNDECIDED, Prescan, to_re2  # noqa: E402
-from tthc_pipeline.text.normalize import utf8z  # noqa: E402
+from tthc_pipeline.rules.prescan import UNDECIDED, Prescan, re2_options, to_re2  # noqa: E402
+from tthc_pipeline.text.normalize import BYTE_CHARS, bytez  # noqa: E402
 from tthc_pipeline.rules.testing import example_as_of, example_procedures  # noqa: E402
 
 PORTAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "portal-json" / "bo-cong-an"
@@ -33,19 +33,42 @@ WITHOUT = Engine.from_dir(prescan=False)
 
 @functools.lru_cache(maxsize=1)
 def _all_characters() -> str:
-    return "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    return "".join(map(chr, range(sys.maxunicode + 1)))  # surrogates too: texts may bypass clean()
+
+
+def _encoded(text: str) -> bytes:
+    """``text`` as the prescan's automata read it (bytez without the sentinel NUL)."""
+    return bytez(text)[:-1]
+
+
+def _re2(translated: str):
+    return re2.compile(translated.encode("ascii"), re2_options())
 
 
 @pytest.mark.parametrize("python_class", [r"\d", r"\w", r"\s", r"\D", r"\W", r"\S", r"[^\d]", r"[^\w.]",
-                                          r"[^\s,]", r"[\d,]", r"[^\S]", r"[a-zà-ỹ ]", r"[^.;]"])
+                                          r"[^\s,]", r"[\d,]", r"[^\S]", r"[a-zà-ỹ ]", r"[^.;]", r"[à-ỹ]",
+                                          r"[^à-ỹ]", r"[\W\d]", r"[^\w\s]", r"[^\W]", r"[…≤]", r"[^…]", r"[\u2003x]",
+                                          r"[^\U0001f600]", r"[\U0001f600-\U0001f64f]", r"[\x00-\U0010ffff]",
+                                          r"[^\x00-\x7f]", r"[\u00ff\u0100]", r"[^đ]", r"(?s:.)", r".", r"[^a-z]",
+                                          r"đ", r"\U0001f600", r"[ÀÁ]", r"[^\ud800]", r"\ud800"])
 def test_classes_cover_every_character_python_matches(python_class):
     python = "".join(re.findall(python_class, _all_characters()))
     assert python
-    translated = to_re2(python_class)
-    if re2.fullmatch(f"(?:{translated})*", python):  # one C++ pass over every matched character
+    translated = _re2(to_re2(python_class))
+    if _re2(f"(?:{translated.pattern.decode()})*").fullmatch(_encoded(python)):  # one C++ pass over them all
         return
-    missing = [hex(ord(c)) for c in python if not re2.fullmatch(translated, c)]
-    pytest.fail(f"{python_class} → {translated} misses {missing[:10]}")
+    missing = [hex(ord(c)) for c in python if not translated.fullmatch(_encoded(c))]
+    pytest.fail(f"{python_class} → {translated.pattern} misses {missing[:10]}")
+
+
+def test_classes_are_exact_on_the_characters_with_a_byte_of_their_own():
+    """Every byte but the shared one stands for one character: a class takes it iff Python's
+    class takes the character (the prescan then skips what it can)."""
+    own = [chr(c) for c in range(0x80)] + list(BYTE_CHARS)
+    for python_class in (r"\w", r"\W", r"\s", r"\d", r"[^\w.]", r"[a-zà-ỹ ]", r"[^.;]", r"[^\s,]", r"x", r"[^đ]"):
+        translated = _re2(to_re2(python_class))
+        for ch in own:
+            assert bool(re.fullmatch(python_class, ch)) == bool(translated.fullmatch(_encoded(ch))), (python_class, ch)
 
 
 @pytest.mark.parametrize(
@@ -60,18 +83,20 @@ def test_classes_cover_every_character_python_matches(python_class):
         (r"x{2,40}y", "x" * 30 + "y"),
         (r"(?s)đơn.đề nghị", "đơn\nđề nghị"),
         (r"(?>ab|a)c", "ac"),  # atomic: Python fails here, the over-approximation may not
+        (r"x\U0001f600[^a]y", "x\U0001f600\ud800y"),  # characters without a byte of their own
+        (r"[^…]{3}≥", "a\u2003\U0001f600≥"),
     ],
 )
 def test_translation_matches_where_python_matches(pattern, text):
     assert re.search(pattern, text), "the case must be one Python matches"
     translated = to_re2(pattern)
     assert translated is not None
-    assert re2.search(translated, text), (pattern, translated)
+    assert _re2(translated).search(_encoded(text)), (pattern, translated)
 
 
 def _scan(prescan: Prescan, texts: list[tuple[str, str]]) -> dict[tuple[int, str], set[int] | None]:
-    """prescan.scan on the texts' ``utf8z``, as {(key, component): ordinals}."""
-    return {(key, comp): patterns for key, comp, patterns in prescan.scan([(c, utf8z(t)) for c, t in texts])}
+    """prescan.scan on the texts' ``bytez``, as {(key, component): ordinals}."""
+    return {(key, comp): patterns for key, comp, patterns in prescan.scan([(c, bytez(t)) for c, t in texts])}
 
 
 def test_case_insensitive_patterns_are_not_prescanned():
@@ -117,13 +142,18 @@ def test_a_rule_key_registers_once():
         prescan.add(1, ["steps"], [r"nộp trực tiếp"])
 
 
-def test_an_unencodable_text_runs_every_rule_of_its_component():
+def test_characters_without_a_byte_of_their_own_share_one():
+    """Astral characters, lone surrogates, upper case: one byte for all, which the patterns
+    read as any of them (a superset: Python decides)."""
     prescan = Prescan()
-    prescan.add(1, ["dossier"], [r"sổ hộ khẩu"])
+    prescan.add(1, ["dossier"], [r"sổ\U0001f600hộ khẩu"])
     prescan.add(2, ["steps"], [r"nộp trực tiếp"])
     prescan.compile()
-    assert set(_scan(prescan, [("dossier", "x"), ("steps", "a\udcff")])) == {(2, "steps")}
-    assert set(_scan(prescan, [("dossier", "sổ hộ khẩu\x00"), ("steps", "nộp trực tiếp")])) == {(1, "dossier"), (2, "steps")}
+    assert set(_scan(prescan, [("dossier", "sổ\U0001f600hộ khẩu"), ("steps", "a\udcff")])) == {(1, "dossier")}
+    assert set(_scan(prescan, [("dossier", "sổ\udcffhộ khẩu"), ("steps", "NỘP trực tiếp")])) == {(1, "dossier")}
+    assert set(_scan(prescan, [("dossier", "sổ hộ khẩu"), ("steps", "nộp trực tiếp\U0001f600")])) == {(2, "steps")}
+    assert set(_scan(prescan, [("dossier", "sổ\U0001f600hộ khẩu\x00"), ("steps", "nộp trực tiếp")])) == {
+        (1, "dossier"), (2, "steps")}
 
 
 def test_scan_names_the_patterns_that_may_match():
@@ -136,8 +166,7 @@ def test_scan_names_the_patterns_that_may_match():
     # RE2, so "xcmnd" may match (Python's regex then decides)
     assert got == {(1, "dossier"): {0, 1}, (2, "dossier"): {0}, (1, "steps"): {2}}
     assert _scan(prescan, [("dossier", "giấy khai sinh")]) == {}
-    # undecided (unencodable text): every pattern of every rule of the component may match
-    assert _scan(prescan, [("dossier", "a\udcff")]) == {(1, "dossier"): None, (2, "dossier"): None}
+    # undecided: every pattern of every rule of the component may match
     assert prescan.scan([("dossier", UNDECIDED)]) == [(1, "dossier", None), (2, "dossier", None)]
 
 
@@ -148,7 +177,7 @@ def test_scan_answers_in_key_then_component_order():
     prescan.add(1, ["dossier", "name", "steps"], [r"khẩu", r"sổ"])
     prescan.compile()
     texts = [("name", "sổ"), ("dossier", "sổ hộ khẩu"), ("steps", "hộ khẩu")]
-    assert [(k, c) for k, c, _ in prescan.scan([(c, utf8z(t)) for c, t in texts])] == [
+    assert [(k, c) for k, c, _ in prescan.scan([(c, bytez(t)) for c, t in texts])] == [
         (1, "dossier"), (1, "name"), (1, "steps"), (3, "steps"), (3, "dossier")]
 
 
@@ -255,7 +284,7 @@ def test_work_answers_as_scan_for_each_procedure():
             view = pv.view(comp)
             if view.text and (comp in pv.proc.components or comp == "name"):
                 on_fold = comp in prescan.fold_components and view.unaccented
-                texts.append((comp, UNDECIDED if on_fold else utf8z(view.canon)))
+                texts.append((comp, UNDECIDED if on_fold else bytez(view.canon)))
         want.extend((n, key, comp, patterns) for key, comp, patterns in prescan.scan(texts))
     assert got == want
     undecided = [patterns for n, _key, _comp, patterns in want if n == len(procs) - 1]

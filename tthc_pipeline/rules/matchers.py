@@ -21,7 +21,7 @@ from tthc_pipeline.procedures.model import Procedure
 from tthc_pipeline.rules.regex_parse import REPEATS, parse_case_sensitive, sre
 from tthc_pipeline.rules.schema import Rule, RuleError, parse_date
 from tthc_pipeline.text.normalize import (
-    canon, canon_utf8, count_non_ascii, find, fold, normalize_for_match, rfind, utf8z,
+    bytez, canon, canon_bytez, count_non_ascii, find, fold, normalize_for_match, rfind,
 )
 
 # Placeholders each matcher kind can fill (the lint checks templates against these).
@@ -244,14 +244,14 @@ class ComponentView:
             self._canon = canon(self.text)
         return self._canon
 
-    def canon_utf8(self) -> bytes:
-        """``utf8z`` of the canon text: what the prescan's RE2 sets read. Computed with the
-        canon text when that is not known yet (one compiled pass, see normalize.canon_utf8);
+    def canon_bytez(self) -> bytes:
+        """``bytez`` of the canon text: what the prescan's automata read. Computed with the
+        canon text when that is not known yet (one compiled pass, see normalize.canon_bytez);
         not kept: the prescan reads it once."""
         if self._canon is None:
-            self._canon, data = canon_utf8(self.text)
+            self._canon, data = canon_bytez(self.text)
             return data
-        return utf8z(self._canon)
+        return bytez(self._canon)
 
     def may_contain(self, literals: tuple[str, ...]) -> bool:
         """Prefilter: does the canon text contain one of ``literals`` (canon form)?

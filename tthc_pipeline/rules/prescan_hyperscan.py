@@ -34,12 +34,13 @@ try:
 except ImportError:  # the optional "hyperscan" extra
     hyperscan = None
 
-# UTF-8 patterns (the prescan's \x{...} classes are code points), each reported at most once
-# a scan (the prescan asks only whether a pattern matched), and patterns that may match the
-# empty string allowed (they match every text: their rule always runs, as with RE2)
+# Byte patterns (no HS_FLAG_UTF8: the prescan's texts are normalize.bytez(), a byte a
+# character, and its \x{...} are bytes, as in its RE2 sets read as Latin-1), each reported at
+# most once a scan (the prescan asks only whether a pattern matched), and patterns that may
+# match the empty string allowed (they match every text: their rule always runs, as with RE2)
 FLAGS = 0
 if hyperscan is not None:
-    FLAGS = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY
+    FLAGS = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY
 
 _MEMO: dict[tuple[str, ...], Any] = {}
 _SUFFIX = ".hsdb"
@@ -109,7 +110,7 @@ def _store(path: Path, db: Any) -> None:
 def _compile(patterns: tuple[str, ...]) -> Any | None:
     try:
         db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        db.compile(expressions=[p.encode("utf-8") for p in patterns], ids=list(range(1, len(patterns) + 1)),
+        db.compile(expressions=[p.encode("ascii") for p in patterns], ids=list(range(1, len(patterns) + 1)),
                    elements=len(patterns), flags=[FLAGS] * len(patterns))
     except Exception:  # noqa: BLE001 - a pattern Hyperscan refuses ("can never match", too large)
         return None

@@ -4,10 +4,9 @@
  * Why: canon() (one tone-mark convention + lower case) runs on every component of every
  * procedure the rule engine checks; in Python it is a regex substitution plus str.lower(),
  * ~130 us of the ~550 us a 4,500-character procedure costs. Here it is one pass over the
- * characters with lookup tables. canon_utf8() also writes the UTF-8 of the canon text (with a
- * NUL appended) in the same pass: the bytes the rule engine's RE2 prescan reads, which Python's
- * concatenation and encoder cost ~13 instructions a character more (measured: the prescan
- * stage 402,107 -> 342,609 instructions a procedure).
+ * characters with lookup tables. canon_bytez() also writes normalize.bytez() of the canon text
+ * (one byte a character, a NUL appended) in the same pass: the bytes the rule engine's prescan
+ * reads, which Python's translate and encoder cost several instructions a character more.
  *
  * The semantics are not re-implemented here but handed over by normalize.py at import
  * (init()): the lower-case table is read off str.lower() for every BMP code point, the
@@ -27,16 +26,14 @@
 
 /* Per BMP code point c, filled by init():
  * LOWER[c]: canon of c alone (lower case); FOLDED[c]: fold of it;
- * INFO[c]: the UTF-8 of LOWER[c] (bytes 0-2, the first one lowest, so that one unaligned 4-byte
- * store writes it), its length at LEN_SHIFT, and the flags of what the plain copy cannot do. */
+ * INFO[c]: the byte of LOWER[c] in bytez()'s encoding (bits 0-7) and the flags of what the
+ * plain copy cannot do. */
 static Py_UCS2 LOWER[TABLE_SIZE];
 static Py_UCS2 FOLDED[TABLE_SIZE];
 static uint32_t INFO[TABLE_SIZE];
-#define LEN_SHIFT 24
-#define F_TONED (1u << 26)     /* a toned a/e/y: after o/O/u/U the tone may move */
-#define F_PYTHON (1u << 27)    /* lower case decided in Python (capital sigma: its neighbours) */
-#define F_SURROGATE (1u << 28) /* LOWER[c] is a surrogate: the text has no UTF-8 */
-#define FLAGS (F_TONED | F_PYTHON | F_SURROGATE)
+#define F_TONED (1u << 26)  /* a toned a/e/y: after o/O/u/U the tone may move */
+#define F_PYTHON (1u << 27) /* lower case decided in Python (capital sigma: its neighbours) */
+#define FLAGS (F_TONED | F_PYTHON)
 /* Tone moves: TONED[c] is 1 + the index of a toned vowel in the move tables; the rewrite of
  * the pair (first, c) is MOVE_FIRST/MOVE_SECOND[first's index][c's index] (0: left as it is). */
 #define MAX_TONED 64
@@ -45,7 +42,7 @@ static Py_UCS4 MOVE_FIRST[4][MAX_TONED];
 static Py_UCS4 MOVE_SECOND[4][MAX_TONED];
 static int ready = 0;
 static PyObject *py_canon = NULL; /* the Python implementation, for what the tables cannot decide */
-static PyObject *py_canon_utf8 = NULL; /* its canon_utf8, likewise */
+static PyObject *py_canon_bytez = NULL; /* its canon_bytez, likewise */
 
 static int first_index(Py_UCS4 c) {
     switch (c) {
@@ -75,22 +72,9 @@ static int read_table(PyObject *buffer, Py_UCS4 *table, const char *name) {
     return 0;
 }
 
-/* INFO's UTF-8 part for c (a BMP code point; a surrogate is encoded as "surrogatepass" would,
- * and flagged). */
-static uint32_t utf8_info(Py_UCS4 c) {
-    uint32_t bytes, len;
-    if (c < 0x80) {
-        bytes = c, len = 1;
-    } else if (c < 0x800) {
-        bytes = (0xC0 | (c >> 6)) | (0x80 | (c & 0x3F)) << 8, len = 2;
-    } else {
-        bytes = (0xE0 | (c >> 12)) | (0x80 | ((c >> 6) & 0x3F)) << 8 | (0x80 | (c & 0x3F)) << 16, len = 3;
-    }
-    return bytes | len << LEN_SHIFT | ((c & 0xF800) == 0xD800 ? F_SURROGATE : 0);
-}
-
-/* LOWER, FOLDED and INFO from the lower-case and fold tables (uint32 per BMP code point). */
-static int fill_tables(const Py_UCS4 *lower, const Py_UCS4 *fold) {
+/* LOWER, FOLDED and INFO from the lower-case and fold tables (uint32 per BMP code point) and
+ * the byte of each BMP code point (to_byte). */
+static int fill_tables(const Py_UCS4 *lower, const Py_UCS4 *fold, const unsigned char *to_byte) {
     for (int c = 0; c < TABLE_SIZE; c++) {
         if (lower[c] == NO_MAPPING) {
             LOWER[c] = FOLDED[c] = (Py_UCS2)c; /* never read: F_PYTHON sends the text to Python */
@@ -103,22 +87,33 @@ static int fill_tables(const Py_UCS4 *lower, const Py_UCS4 *fold) {
         }
         LOWER[c] = (Py_UCS2)lower[c];
         FOLDED[c] = (Py_UCS2)fold[lower[c]];
-        INFO[c] = utf8_info(lower[c]);
+        INFO[c] = to_byte[lower[c]];
     }
     return 0;
 }
 
-/* init(lower: bytes, fold: bytes, moves: dict[str, str], python_canon: callable,
- *      python_canon_utf8: callable) */
+/* init(lower: bytes, fold: bytes, to_byte: bytes, moves: dict[str, str], python_canon: callable,
+ *      python_canon_bytez: callable) */
 static PyObject *native_init(PyObject *self, PyObject *args) {
-    PyObject *lower, *fold, *moves, *fallback, *fallback_utf8;
-    if (!PyArg_ParseTuple(args, "OOO!OO", &lower, &fold, &PyDict_Type, &moves, &fallback, &fallback_utf8)) return NULL;
+    PyObject *lower, *fold, *moves, *fallback, *fallback_bytez;
+    Py_buffer to_byte;
+    if (!PyArg_ParseTuple(args, "OOy*O!OO", &lower, &fold, &to_byte, &PyDict_Type, &moves, &fallback, &fallback_bytez))
+        return NULL;
     ready = 0;
+    if (to_byte.len != TABLE_SIZE) {
+        PyBuffer_Release(&to_byte);
+        PyErr_Format(PyExc_ValueError, "to_byte: expected %d bytes", TABLE_SIZE);
+        return NULL;
+    }
     Py_UCS4 *lower_table = PyMem_Malloc(2 * TABLE_SIZE * sizeof(Py_UCS4)), *fold_table = lower_table + TABLE_SIZE;
-    if (lower_table == NULL) return PyErr_NoMemory();
+    if (lower_table == NULL) {
+        PyBuffer_Release(&to_byte);
+        return PyErr_NoMemory();
+    }
     int failed = read_table(lower, lower_table, "lower") < 0 || read_table(fold, fold_table, "fold") < 0 ||
-                 fill_tables(lower_table, fold_table) < 0;
+                 fill_tables(lower_table, fold_table, to_byte.buf) < 0;
     PyMem_Free(lower_table);
+    PyBuffer_Release(&to_byte);
     if (failed) return NULL;
     memset(TONED, 0, sizeof(TONED));
     memset(MOVE_FIRST, 0, sizeof(MOVE_FIRST));
@@ -156,15 +151,15 @@ static PyObject *native_init(PyObject *self, PyObject *args) {
     }
     for (Py_UCS4 c = 0; c < 0x80; c++) { /* what the ASCII blocks of CANON_INTO assume */
         Py_UCS4 low = c >= 'A' && c <= 'Z' ? c + 32 : c;
-        if (LOWER[c] != low || FOLDED[c] != low || (INFO[c] & FLAGS)) {
-            PyErr_SetString(PyExc_ValueError, "ASCII must lower-case as str.lower() does and fold to itself");
+        if (LOWER[c] != low || FOLDED[c] != low || INFO[c] != low) {
+            PyErr_SetString(PyExc_ValueError, "ASCII must lower-case as str.lower() does, fold and encode to itself");
             return NULL;
         }
     }
     Py_INCREF(fallback);
     Py_XSETREF(py_canon, fallback);
-    Py_INCREF(fallback_utf8);
-    Py_XSETREF(py_canon_utf8, fallback_utf8);
+    Py_INCREF(fallback_bytez);
+    Py_XSETREF(py_canon_bytez, fallback_bytez);
     ready = 1;
     Py_RETURN_NONE;
 }
@@ -192,30 +187,30 @@ static inline int ascii_lower_ucs1(const Py_UCS1 *in, __m128i *low) {
 }
 /* The leading ASCII characters of the 16 bytes at in (characters of in_size bytes), lower-cased
  * into out (16 bytes written, or 8 for UCS2 -> UCS1; UCS1 -> UCS2 is not read by blocks) and,
- * with utf8, into u (16 or 8 bytes); returns their count. The sizes are constants inlined.
- * What is written past them is overwritten by the characters that follow: the caller reads a
- * block only when its characters are all in the text (so out has room, and u, at most 3 bytes
- * a character read so far, has room too: 3 bytes a character and one more). */
-static inline Py_ssize_t ascii_block(const void *in, void *out, unsigned char *u, int in_size, int out_size, int utf8) {
+ * with bytes, into u (16 or 8 bytes: ASCII is its own byte); returns their count. The sizes are
+ * constants inlined. What is written past them is overwritten by the characters that follow:
+ * the caller reads a block only when its characters are all in the text (so out and u, a byte
+ * a character, have room). */
+static inline Py_ssize_t ascii_block(const void *in, void *out, unsigned char *u, int in_size, int out_size, int bytes) {
     __m128i low;
     if (in_size == 1) {
         int k = ascii_lower_ucs1(in, &low);
         _mm_storeu_si128((__m128i *)out, low);
-        if (utf8) _mm_storeu_si128((__m128i *)u, low);
+        if (bytes) _mm_storeu_si128((__m128i *)u, low);
         return k;
     }
     int k = ascii_lower_ucs2(in, &low);
-    __m128i bytes = _mm_packus_epi16(low, low); /* the ASCII lanes as bytes */
+    __m128i packed = _mm_packus_epi16(low, low); /* the ASCII lanes as bytes */
     if (out_size == 2)
         _mm_storeu_si128((__m128i *)out, low);
     else
-        _mm_storel_epi64((__m128i *)out, bytes);
-    if (utf8) _mm_storel_epi64((__m128i *)u, bytes);
+        _mm_storel_epi64((__m128i *)out, packed);
+    if (bytes) _mm_storel_epi64((__m128i *)u, packed);
     return k;
 }
 #else
 #define ASCII_BLOCKS 0
-static inline Py_ssize_t ascii_block(const void *in, void *out, unsigned char *u, int in_size, int out_size, int utf8) {
+static inline Py_ssize_t ascii_block(const void *in, void *out, unsigned char *u, int in_size, int out_size, int bytes) {
     return 0; /* never called */
 }
 #endif
@@ -224,72 +219,55 @@ static inline Py_ssize_t ascii_block(const void *in, void *out, unsigned char *u
  * kind OUT_T (a UCS1 out[] gets the low byte of each character: *max_or, the OR of all
  * characters written, tells the caller whether that lost anything; the ASCII blocks are left
  * out of it, as ASCII cannot change the kind); returns 0, or 1 when the text needs the Python
- * implementation. With UTF8 (a constant: the other variants carry no trace of it), also the
- * UTF-8 of out[] from *utf8 on (room for 3 bytes a character and one more); *utf8 is left at
- * its end, or NULL when out[] holds a surrogate.
+ * implementation. With BYTES (a constant: the other variants carry no trace of it), also the
+ * bytez() encoding of out[] into u[] (n bytes: one a character).
  *
  * The tone rule (a regex: [oOuU] + toned vowel, not followed by a word character) is looked
  * at from the toned vowel, the rare one of the pair: its predecessor, o/O/u/U, cannot be the
  * second character of an earlier match (those are toned vowels, never o/O/u/U: init()
- * checks), so the regex matches at every such pair. The predecessor was written first
- * (1 byte of UTF-8: it is ASCII) and is rewritten. */
-#define CANON_INTO(NAME, IN_T, OUT_T, TABLE, UTF8)                                                \
-    static int NAME(const void *in_, void *out_, Py_ssize_t n, unsigned char **utf8, Py_UCS4 *max_or) { \
+ * checks), so the regex matches at every such pair. The predecessor was written first and is
+ * rewritten. */
+#define CANON_INTO(NAME, IN_T, OUT_T, TABLE, BYTES)                                               \
+    static int NAME(const void *in_, void *out_, Py_ssize_t n, unsigned char *u, Py_UCS4 *max_or) { \
         const IN_T *in = in_;                                                                    \
         OUT_T *out = out_;                                                                       \
-        const uint32_t special = UTF8 ? FLAGS : F_TONED | F_PYTHON;                              \
         const Py_ssize_t lanes = 16 / sizeof(IN_T);                                              \
         const int blocks = sizeof(IN_T) == 2 || sizeof(OUT_T) == 1; /* not for UCS1 -> UCS2 */   \
-        unsigned char *u = UTF8 ? *utf8 : NULL;                                                  \
         Py_UCS4 or_all = 0;                                                                      \
-        int surrogate = 0;                                                                       \
         Py_ssize_t i = 0;                                                                        \
         while (i < n) {                                                                          \
             if (ASCII_BLOCKS && blocks && i + lanes <= n) {                                     \
-                Py_ssize_t k = ascii_block(in + i, out + i, u, sizeof(IN_T), sizeof(OUT_T), UTF8);   \
+                Py_ssize_t k = ascii_block(in + i, out + i, BYTES ? u + i : NULL, sizeof(IN_T), sizeof(OUT_T), BYTES); \
                 i += k;                                                                          \
-                if (UTF8) u += k;                                                                \
                 if (k == lanes) continue;                                                        \
             }                                                                                    \
             Py_UCS4 c = in[i];                                                                   \
             uint32_t info = INFO[c];                                                             \
-            if (info & special) {                                                                \
+            if (info & FLAGS) {                                                                  \
                 if (info & F_PYTHON) return 1;                                                   \
-                surrogate |= (info & F_SURROGATE) != 0;                                          \
                 int fi = (info & F_TONED) && i > 0 ? first_index(in[i - 1]) : -1;                \
                 int si = TONED[c] - 1;                                                           \
                 if (fi >= 0 && MOVE_FIRST[fi][si] && !(i > 1 && (in[i - 2] == 'q' || in[i - 2] == 'Q')) && \
                     !(i + 1 < n && is_word(in[i + 1]))) {                                        \
                     Py_UCS4 a = MOVE_FIRST[fi][si];                                              \
                     c = MOVE_SECOND[fi][si];                                                     \
-                    uint32_t first_info = INFO[a];                                               \
-                    info = INFO[c];                                                              \
-                    if ((first_info | info) & F_PYTHON) return 1;                                \
-                    surrogate |= ((first_info | info) & F_SURROGATE) != 0;                       \
+                    if ((INFO[a] | INFO[c]) & F_PYTHON) return 1;                                \
                     out[i - 1] = (OUT_T)TABLE[a];                                                \
                     or_all |= TABLE[a];                                                          \
-                    if (UTF8) {                                                                  \
-                        u -= INFO[in[i - 1]] >> LEN_SHIFT; /* the o/O/u/U's UTF-8 (no flags) */    \
-                        memcpy(u, &first_info, 4);                                               \
-                        u += (first_info & ~FLAGS) >> LEN_SHIFT;                                 \
-                    }                                                                            \
+                    if (BYTES) u[i - 1] = (unsigned char)INFO[a];                                \
                 }                                                                                \
-                info &= ~FLAGS;                                                                  \
+                info = INFO[c];                                                                  \
             }                                                                                    \
             out[i] = (OUT_T)TABLE[c];                                                            \
             or_all |= TABLE[c];                                                                  \
-            if (UTF8) {                                                                          \
-                memcpy(u, &info, 4); /* the 4th byte is overwritten next (or is the NUL's room) */ \
-                u += info >> LEN_SHIFT;                                                          \
-            }                                                                                    \
+            if (BYTES) u[i] = (unsigned char)info;                                               \
             i++;                                                                                 \
         }                                                                                        \
-        if (UTF8) *utf8 = surrogate ? NULL : u; /* NULL: not encodable */                         \
         *max_or = or_all;                                                                        \
         return 0;                                                                                \
     }
 
-typedef int (*canon_into)(const void *in, void *out, Py_ssize_t n, unsigned char **utf8, Py_UCS4 *max_or);
+typedef int (*canon_into)(const void *in, void *out, Py_ssize_t n, unsigned char *u, Py_UCS4 *max_or);
 
 CANON_INTO(canon_1_1, Py_UCS1, Py_UCS1, LOWER, 0)
 CANON_INTO(canon_1_2, Py_UCS1, Py_UCS2, LOWER, 0)
@@ -299,17 +277,17 @@ CANON_INTO(fold_1_1, Py_UCS1, Py_UCS1, FOLDED, 0)
 CANON_INTO(fold_1_2, Py_UCS1, Py_UCS2, FOLDED, 0)
 CANON_INTO(fold_2_1, Py_UCS2, Py_UCS1, FOLDED, 0)
 CANON_INTO(fold_2_2, Py_UCS2, Py_UCS2, FOLDED, 0)
-CANON_INTO(utf8_1_1, Py_UCS1, Py_UCS1, LOWER, 1)
-CANON_INTO(utf8_1_2, Py_UCS1, Py_UCS2, LOWER, 1)
-CANON_INTO(utf8_2_1, Py_UCS2, Py_UCS1, LOWER, 1)
-CANON_INTO(utf8_2_2, Py_UCS2, Py_UCS2, LOWER, 1)
+CANON_INTO(bytes_1_1, Py_UCS1, Py_UCS1, LOWER, 1)
+CANON_INTO(bytes_1_2, Py_UCS1, Py_UCS2, LOWER, 1)
+CANON_INTO(bytes_2_1, Py_UCS2, Py_UCS1, LOWER, 1)
+CANON_INTO(bytes_2_2, Py_UCS2, Py_UCS2, LOWER, 1)
 
-enum mode { CANON, FOLD, CANON_UTF8 };
+enum mode { CANON, FOLD, CANON_BYTES };
 /* [mode][input kind - 1][output kind - 1] */
 static const canon_into LOOPS[3][2][2] = {
     {{canon_1_1, canon_1_2}, {canon_2_1, canon_2_2}},
     {{fold_1_1, fold_1_2}, {fold_2_1, fold_2_2}},
-    {{utf8_1_1, utf8_1_2}, {utf8_2_1, utf8_2_2}},
+    {{bytes_1_1, bytes_1_2}, {bytes_2_1, bytes_2_2}},
 };
 
 /* 1 when the tables are loaded and ``text`` is a str; else 0 with the exception set. */
@@ -328,22 +306,21 @@ static int ready_for(PyObject *text) {
 /* The largest character of the storage class (ASCII, Latin-1, BMP) of a character. */
 static Py_UCS4 class_max(Py_UCS4 c) { return c < 0x80 ? 0x7F : c < 0x100 ? 0xFF : 0xFFFF; }
 
-/* canon/fold (and with CANON_UTF8 the UTF-8 into *utf8, as CANON_INTO) of a UCS1/UCS2 text,
- * written straight into the str returned; NULL with *need_python set when the tables cannot
- * decide. A str must be stored in the narrowest kind its characters allow, guessed before
- * writing: the input's for canon (lower case keeps almost every character in its class), ASCII
- * for fold (diacritics stripped); the OR of the characters written tells a wrong guess, and
- * the text is then copied (guessed too wide) or written again in UCS2 (too narrow). */
-static PyObject *canon_str(PyObject *text, enum mode mode, unsigned char **utf8, int *need_python) {
+/* canon/fold (and with CANON_BYTES the bytez() encoding into u[], as CANON_INTO) of a UCS1/UCS2
+ * text, written straight into the str returned; NULL with *need_python set when the tables
+ * cannot decide. A str must be stored in the narrowest kind its characters allow, guessed
+ * before writing: the input's for canon (lower case keeps almost every character in its
+ * class), ASCII for fold (diacritics stripped); the OR of the characters written tells a wrong
+ * guess, and the text is then copied (guessed too wide) or written again in UCS2 (too narrow). */
+static PyObject *canon_str(PyObject *text, enum mode mode, unsigned char *u, int *need_python) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     Py_UCS4 guess = mode == FOLD ? 0x7F : PyUnicode_MAX_CHAR_VALUE(text);
     PyObject *result = PyUnicode_New(n, guess);
     if (result == NULL) return NULL;
     int out_kind = PyUnicode_KIND(result);
-    unsigned char *start = utf8 ? *utf8 : NULL;
     Py_UCS4 max_or;
-    *need_python = LOOPS[mode][kind - 1][out_kind - 1](PyUnicode_DATA(text), PyUnicode_DATA(result), n, utf8, &max_or);
+    *need_python = LOOPS[mode][kind - 1][out_kind - 1](PyUnicode_DATA(text), PyUnicode_DATA(result), n, u, &max_or);
     if (*need_python) {
         Py_DECREF(result);
         return NULL;
@@ -356,8 +333,7 @@ static PyObject *canon_str(PyObject *text, enum mode mode, unsigned char **utf8,
             Py_DECREF(result);
             return PyErr_NoMemory();
         }
-        if (utf8) *utf8 = start;
-        LOOPS[mode][kind - 1][1](PyUnicode_DATA(text), wide, n, utf8, &max_or);
+        LOOPS[mode][kind - 1][1](PyUnicode_DATA(text), wide, n, u, &max_or);
         exact = PyUnicode_FromKindAndData(PyUnicode_2BYTE_KIND, wide, n);
         PyMem_Free(wide);
     } else {
@@ -396,33 +372,24 @@ static PyObject *run(PyObject *text, enum mode mode) {
 static PyObject *native_canon(PyObject *self, PyObject *text) { return run(text, CANON); }
 static PyObject *native_fold(PyObject *self, PyObject *text) { return run(text, FOLD); }
 
-/* canon_utf8(text) -> (canon(text), the UTF-8 of it with a NUL appended; b"" when it holds a
- * surrogate, which str.encode("utf-8") refuses). Encoded while canon is written, straight into
- * a bytes object of room enough, cut to its length; the texts the tables cannot decide take
- * the Python canon_utf8 (``fallback``). */
-static PyObject *native_canon_utf8(PyObject *self, PyObject *text) {
+/* canon_bytez(text) -> (canon(text), normalize.bytez() of it: a byte a character, a NUL
+ * appended). Encoded while canon is written, straight into a bytes object of that length; a
+ * UCS4 text (a character outside the BMP) and the texts the tables cannot decide take the
+ * Python canon_bytez (``fallback``). */
+static PyObject *native_canon_bytez(PyObject *self, PyObject *text) {
     if (!ready_for(text)) return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    if (PyUnicode_KIND(text) == PyUnicode_4BYTE_KIND) return PyObject_CallOneArg(py_canon_utf8, text);
-    PyObject *bytes = PyBytes_FromStringAndSize(NULL, 3 * n + 1);
+    if (PyUnicode_KIND(text) == PyUnicode_4BYTE_KIND) return PyObject_CallOneArg(py_canon_bytez, text);
+    PyObject *bytes = PyBytes_FromStringAndSize(NULL, n + 1);
     if (bytes == NULL) return NULL;
-    unsigned char *start = (unsigned char *)PyBytes_AS_STRING(bytes), *end = start;
+    unsigned char *u = (unsigned char *)PyBytes_AS_STRING(bytes);
     int need_python;
-    PyObject *canon = canon_str(text, CANON_UTF8, &end, &need_python);
+    PyObject *canon = canon_str(text, CANON_BYTES, u, &need_python);
     if (canon == NULL) {
         Py_DECREF(bytes);
-        return need_python ? PyObject_CallOneArg(py_canon_utf8, text) : NULL;
+        return need_python ? PyObject_CallOneArg(py_canon_bytez, text) : NULL;
     }
-    if (end == NULL) {
-        Py_SETREF(bytes, PyBytes_FromStringAndSize(NULL, 0));
-    } else {
-        *end++ = 0;
-        _PyBytes_Resize(&bytes, end - start); /* NULL on failure (the exception set) */
-    }
-    if (bytes == NULL) {
-        Py_DECREF(canon);
-        return NULL;
-    }
+    u[n] = 0;
     PyObject *result = PyTuple_New(2);
     if (result == NULL) {
         Py_DECREF(canon);
@@ -604,7 +571,7 @@ static PyMethodDef methods[] = {
     {"init", native_init, METH_VARARGS, "Load the tables read off the Python implementation."},
     {"canon", native_canon, METH_O, "normalize.canon() in one pass."},
     {"fold", native_fold, METH_O, "normalize.fold() in one pass."},
-    {"canon_utf8", native_canon_utf8, METH_O, "normalize.canon_utf8() in one pass."},
+    {"canon_bytez", native_canon_bytez, METH_O, "normalize.canon_bytez() in one pass."},
     {"number_years", native_number_years, METH_O, "number_screen._number_years_py in one pass."},
     {NULL, NULL, 0, NULL},
 };

@@ -138,20 +138,45 @@ def canon_py(text: str) -> str:
     return _lower_same_length(classic_tones(text))
 
 
-def utf8z(text: str) -> bytes:
-    """The UTF-8 encoding of ``text`` with a NUL appended (the RE2 prescan's sentinel, see
-    rules/prescan.py); ``b""`` when ``text`` cannot be encoded (a lone surrogate)."""
-    try:
-        return (text + "\x00").encode("utf-8")
-    except UnicodeEncodeError:
-        return b""
+# The prescan's one-byte-per-character encoding of canon text (rules/prescan.py): ASCII as
+# itself, the characters of BYTE_CHARS as 0x80, 0x81, ... in their order, every other code
+# point (upper case, astral, a lone surrogate) as OTHER_BYTE. Why: Hyperscan and RE2 then scan
+# plain bytes, one a character, with single-byte classes, instead of UTF-8's two or three bytes
+# per Vietnamese letter and the multi-byte classes behind them (larger automata, longer texts).
+# BYTE_CHARS: the 67 lower-case Vietnamese letters with diacritics (canon text is lower case
+# NFC), then the other non-ASCII characters of the canon texts of the 339 portal records (…, »,
+# ≤, em space: 12 occurrences against ~315,000 Vietnamese letters), then ones that
+# administrative texts may hold and clean() keeps (the tone marks left uncomposed, the dong
+# sign, ...). Any table is sound (the prescan's patterns read OTHER_BYTE as "any other
+# character"); a character given a byte of its own only makes the prescan sharper.
+VIETNAMESE_LOWER = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+BYTE_CHARS = (VIETNAMESE_LOWER + "…»≤\u2003«≥§°•·×²³½€₫±÷→←≠≈√"
+              "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b\ufffd")
+OTHER_BYTE = 0xFF
+assert len(set(BYTE_CHARS)) == len(BYTE_CHARS) <= OTHER_BYTE - 0x80 and min(BYTE_CHARS) > "\x7f"
 
 
-def canon_utf8_py(text: str) -> tuple[str, bytes]:
-    """``canon(text)`` and ``utf8z`` of it. The compiled twin encodes while it writes the
-    canon text (Python's encoder and the concatenation cost ~13 instructions a character)."""
+class _ByteTable(dict):
+    """``str.translate`` table of the encoding (code point -> byte as a code point)."""
+
+    def __missing__(self, code: int) -> int:
+        return OTHER_BYTE
+
+
+_BYTE_TABLE = _ByteTable({c: c for c in range(0x80)} | {ord(ch): 0x80 + n for n, ch in enumerate(BYTE_CHARS)})
+
+
+def bytez(text: str) -> bytes:
+    """``text`` in the prescan's one-byte-per-character encoding (see BYTE_CHARS) with a NUL
+    appended (the prescan's sentinel, see rules/prescan.py)."""
+    return (text + "\x00").translate(_BYTE_TABLE).encode("latin-1")
+
+
+def canon_bytez_py(text: str) -> tuple[str, bytes]:
+    """``canon(text)`` and ``bytez`` of it. The compiled twin encodes while it writes the
+    canon text (a table look-up a character)."""
     canon_text = canon_py(text)
-    return canon_text, utf8z(canon_text)
+    return canon_text, bytez(canon_text)
 
 
 def _fold_table() -> dict[int, str]:
@@ -174,12 +199,13 @@ def fold_py(text: str) -> str:
     return canon_py(text).translate(_FOLD)
 
 
-def _native_tables() -> tuple[bytes, bytes, dict[str, str]]:
+def _native_tables() -> tuple[bytes, bytes, bytes, dict[str, str]]:
     """The Python implementation's behaviour, as tables for the compiled twin.
 
     ``lower``: ``_lower_same_length`` per BMP code point (a character whose lower case is
     longer keeps itself, as ``_lower_same_length`` does), except the capital sigma, whose
-    lower case depends on its neighbours: marked "ask Python". ``moves``: every o/u + toned
+    lower case depends on its neighbours: marked "ask Python". ``to_byte``: the byte of each
+    BMP code point in ``bytez``'s encoding. ``moves``: every o/u + toned
     vowel pair that ``_move_tone`` rewrites (outside "qu").
     """
     # one str.lower() call for all code points (a NUL between them keeps each one's lower
@@ -206,7 +232,10 @@ def _native_tables() -> tuple[bytes, bytes, dict[str, str]]:
             moved = _NEW_STYLE.sub(_move_tone, pair)
             if moved != pair:
                 moves[pair] = moved
-    return lower.tobytes(), folded.tobytes(), moves
+    to_byte = bytearray([OTHER_BYTE]) * 0x10000
+    for code, byte in _BYTE_TABLE.items():
+        to_byte[code] = byte
+    return lower.tobytes(), folded.tobytes(), bytes(to_byte), moves
 
 
 def count_non_ascii_py(text: str, limit: int) -> int:
@@ -225,24 +254,24 @@ def _native_module():
         from tthc_pipeline.text import _native
     except ImportError:
         return None
-    if not hasattr(_native, "canon_utf8"):
+    if not hasattr(_native, "canon_bytez"):
         return None  # built from an older _native.c (``pip install -e .`` rebuilds it): Python
     return _native
 
 
 def _load_native() -> tuple[Callable[[str], str], Callable[[str], str], Callable[[str, int], int],
                             Callable[[str], tuple[str, bytes]]]:
-    """The compiled ``canon``/``fold``/``count_non_ascii``/``canon_utf8`` when available, else
+    """The compiled ``canon``/``fold``/``count_non_ascii``/``canon_bytez`` when available, else
     the Python ones."""
     native = _native_module()
     if native is None:
-        return canon_py, fold_py, count_non_ascii_py, canon_utf8_py
-    lower, folded, moves = _native_tables()
-    native.init(lower, folded, moves, canon_py, canon_utf8_py)
-    return native.canon, native.fold, native.count_non_ascii, native.canon_utf8
+        return canon_py, fold_py, count_non_ascii_py, canon_bytez_py
+    lower, folded, to_byte, moves = _native_tables()
+    native.init(lower, folded, to_byte, moves, canon_py, canon_bytez_py)
+    return native.canon, native.fold, native.count_non_ascii, native.canon_bytez
 
 
-canon, fold, count_non_ascii, canon_utf8 = _load_native()
+canon, fold, count_non_ascii, canon_bytez = _load_native()
 NATIVE = canon is not canon_py
 
 
