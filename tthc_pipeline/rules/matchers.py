@@ -66,13 +66,28 @@ def _placeholder_quote_end(text: str) -> int:
     return cells if cells > 0 else min(len(text), 40)
 
 
-@dataclass
+@dataclass(init=False, slots=True)
 class Hit:
+    """A span of one component's text that a rule matched, with its message variables.
+
+    ``__init__`` is written out, not generated: the dataclass's is Python source run through
+    ``exec``, which the interpreter runs even when this module is compiled; this one is
+    compiled with the module (called for every hit). Slots: one allocation a hit, no
+    instance dictionary."""
+
     component: str
     start: int
     end: int
-    vars: dict[str, Any] = field(default_factory=dict)
-    procedure: Procedure | None = None  # set by set-level matchers
+    vars: dict[str, Any]
+    procedure: Procedure | None  # set by set-level matchers
+
+    def __init__(self, component: str, start: int, end: int, vars: dict[str, Any] | None = None,
+                 procedure: Procedure | None = None) -> None:
+        self.component = component
+        self.start = start
+        self.end = end
+        self.vars = {} if vars is None else vars
+        self.procedure = procedure
 
 
 _QTY_TAIL = re.compile(r" bản (?:chính|sao)(?:, ?\d+ bản (?:chính|sao))?")
