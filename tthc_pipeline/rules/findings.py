@@ -10,7 +10,7 @@ GitHub code scanning numbers identical line hashes), so each paper keeps its own
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from tthc_pipeline.text.normalize import canon
@@ -63,16 +63,28 @@ def digest(payload: str) -> str:
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-@dataclass
+# Evidence and Finding: ``__init__`` written out and slots, as for matchers.Hit (the
+# dataclass's generated ``__init__`` is run by the interpreter even in the compiled module;
+# one allocation an object, no instance dictionary)
+
+
+@dataclass(init=False, slots=True)
 class Evidence:
     quote: str  # cut from the original component text
     start: int  # offsets in the component text
     end: int
-    context: str = ""  # the sentence / dossier item around the quote
-    prov: dict[str, Any] = field(default_factory=dict)
+    context: str  # the sentence / dossier item around the quote
+    prov: dict[str, Any]
+
+    def __init__(self, quote: str, start: int, end: int, context: str = "", prov: dict[str, Any] | None = None) -> None:
+        self.quote = quote
+        self.start = start
+        self.end = end
+        self.context = context
+        self.prov = {} if prov is None else prov
 
 
-@dataclass
+@dataclass(init=False, slots=True)
 class Finding:
     rule_id: str
     rule_name: str
@@ -90,7 +102,29 @@ class Finding:
     confidence: str
     status: str
     fingerprint: str
-    cost_delta: dict[str, float] = field(default_factory=dict)
+    cost_delta: dict[str, float]
+
+    def __init__(self, rule_id: str, rule_name: str, procedure_id: str, procedure_code: str | None,
+                 procedure_name: str, component: str, component_vi: str, evidence: Evidence, severity: str,
+                 category: str, message: str, recommendation: dict[str, str], legal_basis: list[dict[str, Any]],
+                 confidence: str, status: str, fingerprint: str, cost_delta: dict[str, float] | None = None) -> None:
+        self.rule_id = rule_id
+        self.rule_name = rule_name
+        self.procedure_id = procedure_id
+        self.procedure_code = procedure_code
+        self.procedure_name = procedure_name
+        self.component = component
+        self.component_vi = component_vi
+        self.evidence = evidence
+        self.severity = severity
+        self.category = category
+        self.message = message
+        self.recommendation = recommendation
+        self.legal_basis = legal_basis
+        self.confidence = confidence
+        self.status = status
+        self.fingerprint = fingerprint
+        self.cost_delta = {} if cost_delta is None else cost_delta
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -66,13 +66,28 @@ def _placeholder_quote_end(text: str) -> int:
     return cells if cells > 0 else min(len(text), 40)
 
 
-@dataclass
+@dataclass(init=False, slots=True)
 class Hit:
+    """A span of one component's text that a rule matched, with its message variables.
+
+    ``__init__`` is written out, not generated: the dataclass's is Python source run through
+    ``exec``, which the interpreter runs even when this module is compiled; this one is
+    compiled with the module (called for every hit). Slots: one allocation a hit, no
+    instance dictionary."""
+
     component: str
     start: int
     end: int
-    vars: dict[str, Any] = field(default_factory=dict)
-    procedure: Procedure | None = None  # set by set-level matchers
+    vars: dict[str, Any]
+    procedure: Procedure | None  # set by set-level matchers
+
+    def __init__(self, component: str, start: int, end: int, vars: dict[str, Any] | None = None,
+                 procedure: Procedure | None = None) -> None:
+        self.component = component
+        self.start = start
+        self.end = end
+        self.vars = {} if vars is None else vars
+        self.procedure = procedure
 
 
 _QTY_TAIL = re.compile(r" bản (?:chính|sao)(?:, ?\d+ bản (?:chính|sao))?")
@@ -316,30 +331,43 @@ class ComponentView:
         return _last_cut(text, start, False, ends), max(_next_cut(text, end, False, ends), end)
 
 
-class ProcView:
-    """A procedure with cached component views (one per evaluation run)."""
+class _Views(dict):
+    """A procedure's component views by component name, each built on its first look-up
+    (``__missing__``, called by the dict's own ``[]``)."""
 
-    __slots__ = ("proc", "_views", "_name_canon")
+    __slots__ = ("proc",)
+
+    def __init__(self, proc: Procedure) -> None:
+        super().__init__()
+        self.proc = proc
+
+    def __missing__(self, component: str) -> ComponentView:
+        proc = self.proc
+        components = proc.components
+        span = components[component] if component in components else None
+        if span is None and component == "name" and proc.name:
+            got = ComponentView(proc.name, None)
+        else:
+            got = ComponentView(span.text if span else "", span.prov if span else None)
+        self[component] = got
+        return got
+
+
+class ProcView:
+    """A procedure with cached component views (one per evaluation run).
+
+    ``view(component)``: the component's view (built on first use). It is the bound
+    ``__getitem__`` of the views' dict, an instance attribute: a call is the dict's look-up
+    in C. As a method it was a call of compiled Python (argument parsing, an attribute read,
+    two dict look-ups) ~45 times a check, from the rules, guards and findings."""
+
+    __slots__ = ("proc", "_views", "_name_canon", "view")
 
     def __init__(self, proc: Procedure) -> None:
         self.proc = proc
-        self._views: dict[str, ComponentView] = {}
+        self._views: dict[str, ComponentView] = _Views(proc)
+        self.view: Callable[[str], ComponentView] = self._views.__getitem__
         self._name_canon: str | None = None
-
-    def view(self, component: str) -> ComponentView:
-        # ``in`` and ``[]`` rather than ``.get``: compiled, a method call on an object of
-        # unknown type costs ~2x the two look-ups (called ~10 times a procedure and per hit)
-        views = self._views
-        if component in views:
-            return views[component]
-        components = self.proc.components
-        span = components[component] if component in components else None
-        if span is None and component == "name" and self.proc.name:
-            got = ComponentView(self.proc.name, None)
-        else:
-            got = ComponentView(span.text if span else "", span.prov if span else None)
-        views[component] = got
-        return got
 
     @property
     def name_canon(self) -> str:
@@ -846,7 +874,7 @@ class PatternMatcher:
 
         The hottest call of a run (rules x components x procedures): attribute look-ups are
         bound once and ComponentView.may_contain is inlined (same result, same cache)."""
-        view = pv._views.get(component) or pv.view(component)
+        view = pv.view(component)
         if not view.text:
             return []
         unaccented = view._unaccented
