@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from tthc_pipeline.procedures.model import Procedure
-from tthc_pipeline.text.search import literal_starts
+from tthc_pipeline.text.normalize import find
 
 KIND_BY_LABEL = {"trực tiếp": "truc_tiep", "trực tuyến": "truc_tuyen", "dịch vụ bưu chính": "buu_chinh"}
 UNIT_BY_LABEL = {"ngày làm việc": "ngay_lam_viec", "ngày": "ngay", "giờ": "gio", "tháng": "thang", "năm": "nam"}
@@ -68,16 +68,29 @@ class ChannelRow:
 
 
 def _row_matches(text: str) -> list[re.Match[str]]:
-    """``list(_ROW.finditer(text))``, tried only at the labels (``str.find``): every match
-    starts with one. As finditer, the next match is looked for from the end of the last
-    one, at the first label where ``match`` succeeds. One scan for each label (compiled
-    ``str.find``) and no second regex object or sort of its rows (callgrind on the portal
-    records: ~24,000 instructions a table down to ~22,000)."""
-    match, rows, end = _ROW_AT.match, [], 0
-    for p in literal_starts(text, _LABEL_STARTS):
-        if p >= end and (m := match(text, p)) is not None:
+    """``list(_ROW.finditer(text))``, tried only at the labels: every match starts with one.
+    As finditer, the next match is looked for from the end of the last one (or one past a
+    label where ``match`` fails), at the first label from there. The labels are walked here,
+    the nearer of the next "Trực t" and the next "Dịch vụ bưu chính" (``str.find``, each
+    looked for again only once passed: they start with different letters, so never at one
+    position), not listed first by ``text.search.literal_starts``: that module is not
+    compiled, and its loop over every label, also those inside a row, cost ~9,600
+    instructions a table against ~22,000 for the whole parse (callgrind, portal records)."""
+    match, rows = _ROW_AT.match, []
+    direct_online, postal = _LABEL_STARTS
+    t, d = find(text, direct_online), find(text, postal)  # the next label of each kind, -1 when none
+    while t >= 0 or d >= 0:
+        p = t if d < 0 or 0 <= t < d else d
+        m = match(text, p)
+        if m is None:
+            end = p + 1
+        else:
             end = m.end()
             rows.append(m)
+        if 0 <= t < end:
+            t = find(text, direct_online, end)
+        if 0 <= d < end:
+            d = find(text, postal, end)
     return rows
 
 
@@ -90,7 +103,8 @@ def portal_channel_rows(text: str) -> list[ChannelRow]:
             value = unit = None
             fee = no_time_fee
         else:  # a number always comes with its unit cell (one branch of _ROW)
-            value = float(number.replace(",", "."))
+            # (the replace only where needed: a method call, and most numbers are whole)
+            value = float(number.replace(",", ".") if "," in number else number)
             unit = _UNIT_OF_CELL[unit_cell]
         start, end = m.span()  # (the label, group 1, starts the match: it ends len(label) later)
         rows.append(ChannelRow(_KIND_OF_CELL[label], value, unit, fee, start, end, start + len(label)))
@@ -157,3 +171,5 @@ def states_a_time_value(proc: Procedure, channels_view) -> bool:
                 return True
             typed = True
     return not typed and any(row.value is not None for row in view_rows(channels_view))
+
+
