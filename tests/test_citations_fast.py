@@ -120,7 +120,7 @@ def test_trim_glued_equals_the_plain_reading() -> None:
                 a, b = m.span("sym")
                 for g in glue:
                     t = text[:b] + g + text[b:]
-                    assert citations._trim_glued(t, a, b) == _trim_glued_plain(t, a, b), (t[a:b + 8], g)
+                    assert citations._trim_glued(t, a, b, m.start("seg")) == _trim_glued_plain(t, a, b), (t[a:b + 8], g)
                     cases += 1
     assert cases > 20000
 

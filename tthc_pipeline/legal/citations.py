@@ -31,7 +31,7 @@ from typing import Any, Iterator
 import yaml
 
 from tthc_pipeline.legal.dates import iso_date
-from tthc_pipeline.text.normalize import INVISIBLE_CHARS, canon, clean, find, fold, rfind
+from tthc_pipeline.text.normalize import _FOLD_TABLE, INVISIBLE_CHARS, canon, clean, find, fold, native_or
 
 
 @dataclass
@@ -75,6 +75,12 @@ _SEG = r"(?:(?i:cp|ttg)(?![a-zđ])|[A-ZĐ]+(?:\d{1,2}(?!\d|\s*[/.]\s*\d))?)"
 _PREFIX = r"(?i:t\s?t\s?l\s?t|t\s?t|n\s?[đd]|q\s?[đd]|nq|ct|pl|cđ|vbhn)"
 _SYM_STRICT = rf"(?:{_PREFIX}(?:{_HY}{_SEG})+|(?i:q\s?h)\s?\d{{2}}|UBTVQH\d{{2}})"
 _SYM_LOOSE = rf"(?:TTg(?![a-zđ])|[A-ZĐ]{{2,}}\d{{0,2}}(?:{_HY}{_SEG})*)"
+# The same symbols with their last segment after a hyphen captured (a repeated group keeps its
+# last repetition; a capture changes no match): where ``_trim_glued`` reads it, without
+# searching the symbol for its last hyphen. For NUMBER_RE and LOOSE_NUMBER_RE only
+# (_NUMBER_ANYCASE joins both symbols, and one name cannot be two groups).
+_SYM_STRICT_SEG = rf"(?:{_PREFIX}(?:{_HY}(?P<seg>{_SEG}))+|(?i:q\s?h)\s?\d{{2}}|UBTVQH\d{{2}})"
+_SYM_LOOSE_SEG = rf"(?:TTg(?![a-zđ])|[A-ZĐ]{{2,}}\d{{0,2}}(?:{_HY}(?P<seg>{_SEG}))*)"
 # "15a/2020/NĐ-CP", "1766b/QĐ-UBND": a one-letter suffix belongs to the number
 # a year as printed or OCR'd ("2O18", "2Ol8"); fix_year reads it
 YEAR_PATTERN = r"(?:19|2[0O])[0-9OIl]{2}"
@@ -82,8 +88,8 @@ YEAR_PATTERN = r"(?:19|2[0O])[0-9OIl]{2}"
 # to the next digit instead of trying the whole pattern at every character (~30 % faster)
 _NUM_HEAD = rf"(?P<num>\d\d{{0,4}}(?:\.\d{{1,3}}|(?i:[a-zđ])(?![a-zA-ZđĐ]))?)(?:{_SL}(?P<year>{YEAR_PATTERN}))?{_SL}"
 
-NUMBER_RE = re.compile(rf"{_NUM_HEAD}(?P<sym>{_SYM_STRICT})")
-LOOSE_NUMBER_RE = re.compile(rf"{_NUM_HEAD}(?P<sym>{_SYM_LOOSE})")
+NUMBER_RE = re.compile(rf"{_NUM_HEAD}(?P<sym>{_SYM_STRICT_SEG})")
+LOOSE_NUMBER_RE = re.compile(rf"{_NUM_HEAD}(?P<sym>{_SYM_LOOSE_SEG})")
 _NUMBER_ANYCASE = re.compile(rf"{_NUM_HEAD}(?P<sym>{_SYM_STRICT}|{_SYM_LOOSE})", re.IGNORECASE)
 
 _LOWER = "a-zàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
@@ -251,11 +257,46 @@ _COMBINING = r"[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
 _CLUSTER = re.compile(rf"\r\n|[\s\S](?:{_COMBINING}|[{re.escape(INVISIBLE_CHARS)}])*")
 
 
+def _reads_as_clean_py(text: str) -> bool:
+    """``str.isprintable`` and no KELVIN SIGN: rules.number_screen._reads_as_clean_py, whose
+    compiled twin both modules use."""
+    return text.isprintable() and "\u212a" not in text
+
+
+# compiled (text/_native.c): printable ASCII by two comparisons, the Unicode database asked
+# only for the other characters
+_printable = native_or("reads_as_clean", _reads_as_clean_py)
+# the characters clean() folds that are printable: dashes, quotes, Đ look-alikes (the others,
+# controls, spaces other than " ", invisible characters and surrogates, are not printable)
+_PRINTABLE_FOLDS = tuple(sorted(c for c in _FOLD_TABLE if c.isprintable()))
+
+
+def _is_clean(text: str) -> bool:
+    """True only when ``clean(text) == text``; most legal bases (every portal one the rule
+    engine parses), where the check costs a third of clean(): clean()'s regex over the fold
+    table tests every character against a class of ~2,100, here a printable text (none of
+    the table's unprintable keys, no line end to rewrite) is searched for the 14 printable
+    keys (``in``: memchr on UCS-2 text).
+
+    Why. clean() rewrites "\r", "\x0b", "\f" (unprintable), makes the text NFC, folds the
+    keys of ``_FOLD_TABLE`` and makes the result NFC again only if folding changed its length:
+    on a printable NFC text without a printable key every step returns the text as it is.
+    tests/test_citations.py checks it on every code point and on the real texts."""
+    if not _printable(text):
+        return False
+    for c in _PRINTABLE_FOLDS:
+        if c in text:
+            return False
+    return unicodedata.is_normalized("NFC", text)
+
+
 def _aligned_clean(text: str, cleaned: str | None = None) -> tuple[str, list[int] | None]:
     """clean(text) plus, when lengths differ (NFD input, CRLF, invisible characters), each
     cleaned char's source offset (its cluster's start). ``cleaned``: clean(text), when the
     caller has it already."""
     if cleaned is None:
+        if _is_clean(text):
+            return text, None
         cleaned = clean(text)
     if cleaned == text or (len(cleaned) == len(text) and unicodedata.is_normalized("NFC", text)):
         return cleaned, None
@@ -288,21 +329,19 @@ _GLUED_YEAR = re.compile(r"(?:19[4-9]\d|20[0-4]\d)")  # a year a number can be g
 _LETTERS = re.compile(r"[^\W\d_]*")
 
 
-def _trim_glued(text: str, sym_start: int, sym_end: int) -> int:
+def _trim_glued(text: str, sym_start: int, sym_end: int, seg_start: int) -> int:
     """Cut a glued word off the symbol end: "TT-BCALuật" → "TT-BCA", "NĐ-CPQUY ĐỊNH" → "NĐ-CP".
 
     Portal rows glue the next cell to the symbol. A segment that is a known issuer code stays;
     an unknown one is cut after its longest known prefix, or before its last capital, when
     what is cut off reads as a Vietnamese syllable.
+
+    ``seg_start``: where the symbol's last segment after a hyphen starts, its spaces skipped
+    (the match's "seg" group), or -1 for a symbol without a hyphen, whose segment is the whole
+    symbol (it starts with a letter). No symbol regex puts "-" or "_" anywhere but in _HY, so
+    that group is what follows the symbol's last "-" or "_" and the spaces after it.
     """
-    sym = text[sym_start:sym_end]
-    hy = rfind(sym, "-")  # normalize.rfind: str.rfind without its argument tuple
-    underscore = rfind(sym, "_")
-    if underscore > hy:
-        hy = underscore
-    # the last segment without the spaces after its hyphen (str.lstrip and str.isspace take
-    # the same whitespace); without a hyphen (hy == -1) the whole symbol
-    seg = sym[hy + 1:].lstrip()
+    seg = text[seg_start if seg_start >= 0 else sym_start:sym_end]
     if not seg.isalpha():
         return sym_end
     # the letters glued after the symbol start with ``after`` when it is alphanumeric and not
@@ -320,8 +359,9 @@ def _trim_glued(text: str, sym_start: int, sym_end: int) -> int:
     if tail and tail[0].islower() and _syllable(seg[-1] + tail):
         if len(seg) > 1:
             return sym_end - 1
-        if hy >= 0:  # "05/2013/TT-BLĐTBXH - Hướng dẫn": the whole last segment is a word
-            return len(text[:sym_start + hy].rstrip())
+        if seg_start > sym_start:  # "05/2013/TT-BLĐTBXH - Hướng dẫn": the whole last segment is a word
+            hyphen = len(text[:seg_start].rstrip()) - 1  # the segment's spaces follow the hyphen
+            return len(text[:hyphen].rstrip())
     return sym_end
 
 
@@ -508,7 +548,8 @@ def _numbers(text: str, ctext: str | None, with_type: bool = True) -> Iterator[t
             glued = _unglue_year(text, ctext, m, strict)
             if glued is not None:
                 m, start = glued, glued.start()
-        end = _trim_glued(text, *m.span("sym"))
+        sym_start, sym_end = m.span("sym")
+        end = _trim_glued(text, sym_start, sym_end, m.start("seg"))
         if with_type or not strict:
             if ctext is None:
                 ctext = canon(text)
