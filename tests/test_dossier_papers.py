@@ -57,7 +57,7 @@ def test_paper_key_gates_change_nothing_on_generated_wordings():
              "bản sao công chứng ", "bản phô tô ", "bản sao y bản chính của ", "có chứng thực ", "được công chứng ",
              "chứng thực ", "công chứng ", "01 bản sao hợp lệ ", "bản "]
     tails = ["", " (bản sao)", " (bản sao kèm bản chính, hoặc bản sao có chứng thực)", " (có chứng thực",
-             " (mẫu CT01)", "  "]
+             " (mẫu CT01)", "  ", " (bản sao)\n(bản chính)", "\n(có chứng thực)", " (bản)", "\xa0", " (Bản sao)"]
     for head in heads:
         for tail in tails:
             words = f"{head}giấy phép  xây dựng{tail}"
