@@ -136,7 +136,9 @@ def test_compiled_number_years_equals_the_python_walk_on_generated_texts() -> No
     other = ["NĐ-CP", "ngày ", "a", "Đ", "-", "O", "l", ".", "/"]
 
     def digits() -> str:
-        return "".join(rng.choice("0123456789６٣") for _ in range(rng.randint(1, 6)))
+        # (and one outside the BMP: the compiled walk has a loop per storage kind)
+        return "".join(rng.choice("0123456789６٣") for _ in range(rng.randint(1, 6))) + (
+            "\U0001d7d8" if rng.random() < 0.02 else "")
 
     def sep() -> str:
         return "".join(rng.choice(spaces) for _ in range(rng.choice([0, 0, 1, 2, 3, 4])))
@@ -245,7 +247,8 @@ def test_compiled_reads_as_clean_equals_the_python_test_on_every_code_point() ->
         pytest.skip("tthc_pipeline.text._native not built (or TTHC_NO_NATIVE set): the Python test runs")
     for code in range(sys.maxunicode + 1):
         ch = chr(code)
-        for text in (ch, f"Nghị định số 15{ch}/2020/NĐ-CP", "Điều 5 " * 3 + ch):
+        # alone, inside and after the compiled twin's 16-byte blocks, in an ASCII text too
+        for text in (ch, f"Nghị định số 15{ch}/2020/NĐ-CP", "Điều 5 " * 3 + ch, f"Luat so 15/2020/ND-CP {ch} va 16"):
             assert ns._reads_as_clean(text) == ns._reads_as_clean_py(text), hex(code)
     assert ns._reads_as_clean("") is True and ns._reads_as_clean("Luật 68/2020/QH14") is True
     assert ns._reads_as_clean("Luật\n68") is False and ns._reads_as_clean("15\u212a/2020") is False
