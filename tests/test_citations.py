@@ -178,30 +178,3 @@ def test_aligned_clean_is_clean_with_the_source_offsets_on_generated_texts():
             assert origin == sorted(origin) and all(0 <= o < len(text) for o in origin[:-1]), repr(text)
     assert _aligned_clean("Nghị định số 01/2021/NĐ-CP tha\u200b\u0301ng 3")[0] == "Nghị định số 01/2021/NĐ-CP tháng 3"
     assert unicodedata.is_normalized("NFC", _aligned_clean("a\u200b\u0301")[0])
-
-
-def test_is_clean_only_where_clean_changes_nothing():
-    """``citations._is_clean(text)`` (the parser then reads ``text`` without calling clean())
-    is true only where ``clean(text) == text``: on every code point alone, after a letter and
-    before a combining mark (which NFC may compose), and on every component of the real
-    records, where it holds for the legal bases the rule engine parses."""
-    import sys
-
-    from tthc_pipeline.legal.citations import _is_clean
-    from tthc_pipeline.text.normalize import clean
-
-    wrong = []
-    for c in range(sys.maxunicode + 1):
-        ch = chr(c)
-        for text in (ch, "a" + ch, ch + "\u0301", "Đ" + ch + "-CP"):
-            if _is_clean(text) and clean(text) != text:
-                wrong.append(text)
-    assert wrong == []
-    portal = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "portal-json" / "bo-cong-an"
-    if not portal.is_dir():
-        pytest.skip("../shared/realdata not present: real-data part skipped")
-    from tthc_pipeline.rules.check_inputs import load_procedures
-
-    texts = [s.text for p in load_procedures([portal]) for s in p.components.values() if s.text]
-    assert [t[:80] for t in texts if _is_clean(t) and clean(t) != t] == []
-    assert sum(map(_is_clean, texts)) > len(texts) // 2

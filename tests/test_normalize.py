@@ -71,3 +71,35 @@ def test_clean_gives_nfc_text_and_is_idempotent_on_generated_texts():
         once = clean(text)
         assert unicodedata.is_normalized("NFC", once), repr(text)
         assert clean(once) == once, repr(text)
+
+
+def test_is_clean_only_where_clean_changes_nothing():
+    """``is_clean(text)`` (clean() then returns ``text`` as it is) is true only where clean()'s
+    steps change nothing: on every code point alone, after a letter and before a combining
+    mark (which NFC may compose), and on every component of the real records, where it holds
+    for most texts (every one-line name and legal basis)."""
+    import sys
+    from pathlib import Path
+
+    from tthc_pipeline.text import normalize
+
+    wrong = []
+    for c in range(sys.maxunicode + 1):
+        ch = chr(c)
+        for text in (ch, "a" + ch, ch + "\u0301", "Đ" + ch + "-CP"):
+            if normalize.is_clean(text) and normalize._clean_steps(text) != text:
+                wrong.append(text)
+    assert wrong == []
+    # the shortcut and the steps agree where the shortcut answers no, too
+    for text in ("a\r\nb", "NĐ\u2013CP", "Ðiều", "a\u200b\u0301", "e\u0301", "\u212a", "ok"):
+        assert normalize.clean(text) == normalize._clean_steps(text), repr(text)
+    assert normalize.is_clean("ok") and not normalize.is_clean("a\nb")
+    portal = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "portal-json" / "bo-cong-an"
+    if not portal.is_dir():
+        pytest.skip("../shared/realdata not present: real-data part skipped")
+    from tthc_pipeline.rules.check_inputs import load_procedures
+
+    texts = [s.text for p in load_procedures([portal]) for s in p.components.values() if s.text]
+    texts += [p.name for p in load_procedures([portal]) if p.name]
+    assert [t[:80] for t in texts if normalize.is_clean(t) and normalize._clean_steps(t) != t] == []
+    assert sum(map(normalize.is_clean, texts)) > len(texts) // 2

@@ -31,7 +31,7 @@ from typing import Any, Iterator
 import yaml
 
 from tthc_pipeline.legal.dates import iso_date
-from tthc_pipeline.text.normalize import _FOLD_TABLE, INVISIBLE_CHARS, canon, clean, find, fold, native_or
+from tthc_pipeline.text.normalize import INVISIBLE_CHARS, canon, clean, find, fold
 
 
 @dataclass
@@ -257,47 +257,12 @@ _COMBINING = r"[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
 _CLUSTER = re.compile(rf"\r\n|[\s\S](?:{_COMBINING}|[{re.escape(INVISIBLE_CHARS)}])*")
 
 
-def _reads_as_clean_py(text: str) -> bool:
-    """``str.isprintable`` and no KELVIN SIGN: rules.number_screen._reads_as_clean_py, whose
-    compiled twin both modules use."""
-    return text.isprintable() and "\u212a" not in text
-
-
-# compiled (text/_native.c): printable ASCII by two comparisons, the Unicode database asked
-# only for the other characters
-_printable = native_or("reads_as_clean", _reads_as_clean_py)
-# the characters clean() folds that are printable: dashes, quotes, Đ look-alikes (the others,
-# controls, spaces other than " ", invisible characters and surrogates, are not printable)
-_PRINTABLE_FOLDS = tuple(sorted(c for c in _FOLD_TABLE if c.isprintable()))
-
-
-def _is_clean(text: str) -> bool:
-    """True only when ``clean(text) == text``; most legal bases (every portal one the rule
-    engine parses), where the check costs a third of clean(): clean()'s regex over the fold
-    table tests every character against a class of ~2,100, here a printable text (none of
-    the table's unprintable keys, no line end to rewrite) is searched for the 14 printable
-    keys (``in``: memchr on UCS-2 text).
-
-    Why. clean() rewrites "\r", "\x0b", "\f" (unprintable), makes the text NFC, folds the
-    keys of ``_FOLD_TABLE`` and makes the result NFC again only if folding changed its length:
-    on a printable NFC text without a printable key every step returns the text as it is.
-    tests/test_citations.py checks it on every code point and on the real texts."""
-    if not _printable(text):
-        return False
-    for c in _PRINTABLE_FOLDS:
-        if c in text:
-            return False
-    return unicodedata.is_normalized("NFC", text)
-
-
 def _aligned_clean(text: str, cleaned: str | None = None) -> tuple[str, list[int] | None]:
     """clean(text) plus, when lengths differ (NFD input, CRLF, invisible characters), each
     cleaned char's source offset (its cluster's start). ``cleaned``: clean(text), when the
     caller has it already."""
     if cleaned is None:
-        if _is_clean(text):
-            return text, None
-        cleaned = clean(text)
+        cleaned = clean(text)  # the text itself when clean already (normalize.is_clean)
     if cleaned == text or (len(cleaned) == len(text) and unicodedata.is_normalized("NFC", text)):
         return cleaned, None
     pieces: list[str] = []
