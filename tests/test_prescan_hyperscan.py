@@ -190,3 +190,26 @@ def test_threads_scan_with_scratch_spaces_of_their_own(cache):
         t.join()
     assert errors == []
     assert len(answers) == 600 and all(a == want for a in answers)
+
+
+def test_files_unused_for_a_month_are_deleted_when_a_new_one_is_written(cache):
+    """Each change of the catalogue's patterns writes new database files: the old ones go once
+    unused for ``UNUSED_DAYS``; a file loaded since (its time touched on load) stays."""
+    import os
+    import time
+
+    first = prescan_hyperscan.database([to_re2("hộ chiếu")])
+    assert first is not None
+    (old,) = cache.glob("prescan-*.hsdb")
+    stale = time.time() - (prescan_hyperscan.UNUSED_DAYS + 1) * 86400
+    os.utime(old, (stale, stale))
+    other = cache / "prescan-unrelated.hsdb"  # another catalogue's, unused as long
+    other.write_bytes(b"x")
+    os.utime(other, (stale, stale))
+    # loading the first again marks it in use
+    assert prescan_hyperscan._load(old) is not None
+    assert old.stat().st_mtime > stale + 86400
+    os.utime(other, (stale, stale))
+    prescan_hyperscan.database([to_re2("căn cước")])  # a new file is written: prune
+    names = {f.name for f in cache.glob("prescan-*.hsdb")}
+    assert old.name in names and other.name not in names and len(names) == 2

@@ -14,7 +14,8 @@ patterns) and on disk (``cache_dir()``), as Hyperscan's own serialisation, named
 SHA-256 of the Hyperscan version, flags and patterns, and written atomically with the
 SHA-256 of its bytes in front: a file that does not match is compiled again, never loaded
 (Hyperscan itself checks the version, the CPU and a checksum of most of the bytes, not all:
-a changed byte among the last ones loads).
+a changed byte among the last ones loads). Files not loaded for ``UNUSED_DAYS`` (older
+catalogues') are deleted when a new one is written.
 
 Everything here is optional. Without the ``hyperscan`` module, with ``TTHC_NO_HYPERSCAN=1``,
 or for a component whose patterns Hyperscan refuses, the component keeps its RE2 set:
@@ -26,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,9 @@ if hyperscan is not None:
 
 _MEMO: dict[tuple[str, ...], Any] = {}
 _SUFFIX = ".hsdb"
+# a database file not loaded for this long is deleted when another is written: each change of
+# the catalogue's patterns (or of Hyperscan) writes new files, and the old ones would pile up
+UNUSED_DAYS = 30
 
 
 def enabled() -> bool:
@@ -87,7 +92,24 @@ def _load(path: Path) -> Any | None:
         db.scratch = hyperscan.Scratch(db)  # loadb leaves none: a scan would dereference None
     except Exception:  # noqa: BLE001 - another Hyperscan version or CPU: compile instead
         return None
+    try:
+        os.utime(path)  # in use: its modification time says when it was last loaded (see _prune)
+    except OSError:
+        pass
     return db
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Delete the database files of ``folder`` not loaded or written for ``UNUSED_DAYS``
+    (those of older catalogues or Hyperscan versions), except ``keep``; files that cannot be
+    read or deleted are left."""
+    cutoff = time.time() - UNUSED_DAYS * 86400
+    for old in folder.glob(f"prescan-*{_SUFFIX}"):
+        try:
+            if old != keep and old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:
+            pass
 
 
 def _store(path: Path, db: Any) -> None:
@@ -103,6 +125,7 @@ def _store(path: Path, db: Any) -> None:
         except BaseException:
             os.unlink(tmp)
             raise
+        _prune(path.parent, path)
     except Exception:  # noqa: BLE001 - read-only home, full disk: compile next time again
         pass
 
