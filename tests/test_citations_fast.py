@@ -177,7 +177,7 @@ def test_strict_symbol_start_takes_every_first_letter_of_a_strict_symbol() -> No
     import sys
 
     assert citations._SYM_STRICT == (
-        rf"(?:{citations._PREFIX}(?:{citations._HY}{citations._SEG})+|(?i:q\s?h)\s?\d{{2}}|UBTVQH\d{{2}})"
+        rf"(?:{citations._PREFIX}(?:{citations._HY}(?:{citations._SEG}))+|(?i:q\s?h)\s?\d{{2}}|UBTVQH\d{{2}})"
     )
     firsts = {alt[0] for alt in citations._PREFIX.removeprefix("(?i:").removesuffix(")").split("|")} | {"q"}
     as_written = re.compile("|".join(f"(?i:{c})" for c in sorted(firsts)) + "|U")

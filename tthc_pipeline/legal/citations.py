@@ -73,14 +73,14 @@ _HY = r"\s{0,3}[-_]\s{0,3}"  # "31/2025/TT_BCA" is seen on the portal
 # digits start the next glued number ("QH1451/2019/QH14").
 _SEG = r"(?:(?i:cp|ttg)(?![a-zđ])|[A-ZĐ]+(?:\d{1,2}(?!\d|\s*[/.]\s*\d))?)"
 _PREFIX = r"(?i:t\s?t\s?l\s?t|t\s?t|n\s?[đd]|q\s?[đd]|nq|ct|pl|cđ|vbhn)"
-_SYM_STRICT = rf"(?:{_PREFIX}(?:{_HY}{_SEG})+|(?i:q\s?h)\s?\d{{2}}|UBTVQH\d{{2}})"
-_SYM_LOOSE = rf"(?:TTg(?![a-zđ])|[A-ZĐ]{{2,}}\d{{0,2}}(?:{_HY}{_SEG})*)"
-# The same symbols with their last segment after a hyphen captured (a repeated group keeps its
-# last repetition; a capture changes no match): where ``_trim_glued`` reads it, without
-# searching the symbol for its last hyphen. For NUMBER_RE and LOOSE_NUMBER_RE only
-# (_NUMBER_ANYCASE joins both symbols, and one name cannot be two groups).
+# The symbols with their last segment after a hyphen captured (a repeated group keeps its last
+# repetition; a capture changes no match): where ``_trim_glued`` reads it, without searching
+# the symbol for its last hyphen. For NUMBER_RE and LOOSE_NUMBER_RE only; _NUMBER_ANYCASE
+# joins both symbols, and one name cannot be two groups: it reads them without the capture.
 _SYM_STRICT_SEG = rf"(?:{_PREFIX}(?:{_HY}(?P<seg>{_SEG}))+|(?i:q\s?h)\s?\d{{2}}|UBTVQH\d{{2}})"
 _SYM_LOOSE_SEG = rf"(?:TTg(?![a-zđ])|[A-ZĐ]{{2,}}\d{{0,2}}(?:{_HY}(?P<seg>{_SEG}))*)"
+_SYM_STRICT = _SYM_STRICT_SEG.replace("(?P<seg>", "(?:")
+_SYM_LOOSE = _SYM_LOOSE_SEG.replace("(?P<seg>", "(?:")
 # "15a/2020/NĐ-CP", "1766b/QĐ-UBND": a one-letter suffix belongs to the number
 # a year as printed or OCR'd ("2O18", "2Ol8"); fix_year reads it
 YEAR_PATTERN = r"(?:19|2[0O])[0-9OIl]{2}"

@@ -361,12 +361,11 @@ class ProcView:
     in C. As a method it was a call of compiled Python (argument parsing, an attribute read,
     two dict look-ups) ~45 times a check, from the rules, guards and findings."""
 
-    __slots__ = ("proc", "_views", "_name_canon", "view")
+    __slots__ = ("proc", "_name_canon", "view")
 
     def __init__(self, proc: Procedure) -> None:
         self.proc = proc
-        self._views: dict[str, ComponentView] = _Views(proc)
-        self.view: Callable[[str], ComponentView] = self._views.__getitem__
+        self.view: Callable[[str], ComponentView] = _Views(proc).__getitem__
         self._name_canon: str | None = None
 
     @property

@@ -25,7 +25,7 @@ import re
 from typing import Any, Callable, Iterable
 
 from tthc_pipeline.legal.citations import YEAR_PATTERN, fix_year
-from tthc_pipeline.text.normalize import clean, native_or
+from tthc_pipeline.text.normalize import clean, native_or, reads_as_clean
 
 # "/2018/": a year between two slashes, with the parser's own year pattern (citations._NUM_HEAD)
 _SLASH_YEAR = re.compile(rf"/\s{{0,3}}({YEAR_PATTERN})(?=\s{{0,3}}/)")
@@ -203,29 +203,19 @@ def _screen_text(view: Any) -> str:
     return got
 
 
-def _reads_as_clean_py(text: str) -> bool:
-    """True only when every screen answers the same on ``text`` as on ``clean(text)``: a
-    printable text (``str.isprintable``, one C walk at a quarter of clean's cost; the real
-    legal bases are all one printable line) without KELVIN SIGN.
-
-    Why. A screen reads "/", whitespace, decimal digits, and the ASCII letters, digits and
-    "." of years and id regexes. A printable text has no control character (no line break,
-    no "\r"), no invisible (format) character, no whitespace but " " and no surrogate, so
-    clean() changes only (1) the printable look-alikes it folds (dashes, quotes, Đ/đ
-    look-alikes), none of them or their replacements read by a screen, and (2) what its NFC
-    changes: singletons (KELVIN SIGN aside, into characters no screen reads), the order of
-    combining marks, and a letter followed by a mark into one letter (the mark, read by no
-    screen, already ends any reading at that letter; no screen reads the composed letter;
-    nothing composes with a digit, a space, "/" or "."). tests/test_number_screen.py checks
-    these facts on every code point and compares both readings on the real records and
-    generated texts."""
-    return text.isprintable() and _KELVIN not in text
-
-
-# compiled (text/_native.c): printable ASCII by two comparisons, the Unicode database asked
-# only for the other characters (a quarter of a Vietnamese text); both are compared on every
-# code point (tests/test_number_screen.py)
-_reads_as_clean = native_or("reads_as_clean", _reads_as_clean_py)
+# What the screens read on a text ``normalize.reads_as_clean`` accepts (printable, no KELVIN
+# SIGN; compiled in text/_native.c) is what they read on ``clean(text)``. Why: a screen reads
+# "/", whitespace, decimal digits, and the ASCII letters, digits and "." of years and id
+# regexes. A printable text has no control character (no line break, no "\r"), no invisible
+# (format) character, no whitespace but " " and no surrogate, so clean() changes only (1) the
+# printable look-alikes it folds (dashes, quotes, Đ/đ look-alikes), none of them or their
+# replacements read by a screen, and (2) what its NFC changes: singletons (KELVIN SIGN aside,
+# into characters no screen reads), the order of combining marks, and a letter followed by a
+# mark into one letter (the mark, read by no screen, already ends any reading at that letter;
+# no screen reads the composed letter; nothing composes with a digit, a space, "/" or ".").
+# tests/test_number_screen.py checks these facts on every code point and compares both
+# readings on the real records and generated texts.
+_reads_as_clean = reads_as_clean
 
 
 def _cleaned(view: Any) -> str:

@@ -171,5 +171,3 @@ def states_a_time_value(proc: Procedure, channels_view) -> bool:
                 return True
             typed = True
     return not typed and any(row.value is not None for row in view_rows(channels_view))
-
-

@@ -101,10 +101,11 @@ def _load(path: Path) -> Any | None:
 
 def _prune(folder: Path, keep: Path) -> None:
     """Delete the database files of ``folder`` not loaded or written for ``UNUSED_DAYS``
-    (those of older catalogues or Hyperscan versions), except ``keep``; files that cannot be
-    read or deleted are left."""
+    (those of older catalogues or Hyperscan versions) and temporary files as old, except
+    ``keep``; files that cannot be read or deleted are left."""
     cutoff = time.time() - UNUSED_DAYS * 86400
-    for old in folder.glob(f"prescan-*{_SUFFIX}"):
+    # with the temporary files of writers killed before their rename
+    for old in [*folder.glob(f"prescan-*{_SUFFIX}"), *folder.glob(f"prescan-*{_SUFFIX}*.tmp")]:
         try:
             if old != keep and old.stat().st_mtime < cutoff:
                 old.unlink()

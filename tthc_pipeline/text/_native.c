@@ -596,7 +596,7 @@ static PyObject *native_has_non_ascii_decimal(PyObject *self, PyObject *text) {
     Py_RETURN_FALSE;
 }
 
-/* reads_as_clean(text): rules/number_screen._reads_as_clean_py (str.isprintable() and no
+/* reads_as_clean(text): normalize.reads_as_clean_py (str.isprintable() and no
  * KELVIN SIGN) in one pass, one loop per storage kind (READS_AS_CLEAN): printable ASCII and
  * the Latin and Vietnamese letters (all printable) told by comparisons, 16 bytes at a time
  * (SSE2); only the other characters ask the Unicode database's look-up str.isprintable makes
@@ -666,7 +666,7 @@ static PyObject *native_reads_as_clean(PyObject *self, PyObject *text) {
 }
 
 static PyMethodDef methods[] = {
-    {"reads_as_clean", native_reads_as_clean, METH_O, "number_screen._reads_as_clean_py in one pass."},
+    {"reads_as_clean", native_reads_as_clean, METH_O, "normalize.reads_as_clean_py in one pass."},
     {"has_non_ascii_decimal", native_has_non_ascii_decimal, METH_O,
      "number_screen._has_non_ascii_digit_py in one pass."},
     {"count_non_ascii", (PyCFunction)(void (*)(void))native_count_non_ascii, METH_FASTCALL,

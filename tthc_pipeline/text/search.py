@@ -3,7 +3,7 @@
 A regex that starts with an alternation or a look-behind gives Python's regex engine no
 literal to scan for, so ``search``/``finditer`` try it at every character. Trying it only
 where one of the words it must start with occurs (``str.find``, in C) gives the same matches
-at a fraction of the cost (portal channel rows, CT004's electronic return).
+at a fraction of the cost (CT004's electronic return, the steps' ways of submitting).
 """
 
 from __future__ import annotations
