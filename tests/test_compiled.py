@@ -22,6 +22,15 @@ MODULE = "tthc_pipeline.rules.example"
 SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
 
 
+@pytest.fixture(autouse=True)
+def _own_load_records(monkeypatch):
+    """The finders these tests make load example modules from temporary folders: their
+    records (STATUS, LOADED) must not outlive the test, or a later test reads the package's
+    builds next to paths that no longer exist (tests/test_build_pgo.py did)."""
+    monkeypatch.setattr(_compiled, "STATUS", dict(_compiled.STATUS))
+    monkeypatch.setattr(_compiled, "LOADED", dict(_compiled.LOADED))
+
+
 def _package(tmp_path: Path, source: bytes, built_from: bytes | None) -> Path:
     """A package directory holding ``rules/example.py`` with ``source`` and, when
     ``built_from`` is given, an extension file named as setup.py names the build of that

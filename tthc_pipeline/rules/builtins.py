@@ -537,6 +537,7 @@ def _paper_key(words: str) -> str:
     change something (``single_spaced``: most names are in single spaces already)."""
     if words[:1].isdigit() or words.startswith(_COPY_FORM_STARTS):
         words = words[_COPY_FORM_BEFORE.match(words).end():]
+    # "(" first: one memchr spares the two word searches on most names, which have no bracket
     if "(" in words and (_COPY_FORM_AFTER_OPENS[0] in words or _COPY_FORM_AFTER_OPENS[1] in words):
         words = _COPY_FORM_AFTER.sub("", words)
     return words if single_spaced(words) else " ".join(words.split())

@@ -170,7 +170,7 @@ static PyObject *native_init(PyObject *self, PyObject *args) {
  * leading ASCII characters and their lower case in *low (the lanes after them are not). */
 #ifdef __SSE2__
 #include <emmintrin.h>
-#define ASCII_BLOCKS 1
+#define SSE2_BLOCKS 1 /* 16-byte blocks: the ASCII runs of canon/fold, the "/" of number_years, reads_as_clean */
 static inline int ascii_lower_ucs2(const Py_UCS2 *in, __m128i *low) {
     __m128i v = _mm_loadu_si128((const __m128i *)in);
     __m128i ascii = _mm_cmpeq_epi16(_mm_and_si128(v, _mm_set1_epi16((short)0xFF80)), _mm_setzero_si128());
@@ -209,7 +209,7 @@ static inline Py_ssize_t ascii_block(const void *in, void *out, unsigned char *u
     return k;
 }
 #else
-#define ASCII_BLOCKS 0
+#define SSE2_BLOCKS 0
 static inline Py_ssize_t ascii_block(const void *in, void *out, unsigned char *u, int in_size, int out_size, int bytes) {
     return 0; /* never called */
 }
@@ -236,7 +236,7 @@ static inline Py_ssize_t ascii_block(const void *in, void *out, unsigned char *u
         Py_UCS4 or_all = 0;                                                                      \
         Py_ssize_t i = 0;                                                                        \
         while (i < n) {                                                                          \
-            if (ASCII_BLOCKS && blocks && i + lanes <= n) {                                     \
+            if (SSE2_BLOCKS && blocks && i + lanes <= n) {                                     \
                 Py_ssize_t k = ascii_block(in + i, out + i, BYTES ? u + i : NULL, sizeof(IN_T), sizeof(OUT_T), BYTES); \
                 i += k;                                                                          \
                 if (k == lanes) continue;                                                        \
@@ -499,7 +499,7 @@ static int append_pair(PyObject *out, const void *digits, int size, Py_ssize_t n
 #define FIND_SLASH(NAME, T)                                                                      \
     static inline Py_ssize_t NAME(const T *s, Py_ssize_t i, Py_ssize_t n) {                      \
         const Py_ssize_t lanes = 16 / sizeof(T);                                                 \
-        if (ASCII_BLOCKS && sizeof(T) <= 2) {                                                    \
+        if (SSE2_BLOCKS && sizeof(T) <= 2) {                                                    \
             for (; i + lanes <= n; i += lanes) {                                                 \
                 int mask = slash_mask(s + i, sizeof(T));                                         \
                 if (mask) return i + __builtin_ctz(mask) / sizeof(T);                            \
@@ -636,7 +636,7 @@ static inline int clean_block(const void *in, int size) { return 0; /* never cal
     static int NAME(const T *s, Py_ssize_t n) {                                                  \
         const Py_ssize_t lanes = 16 / sizeof(T);                                                 \
         Py_ssize_t i = 0;                                                                        \
-        if (ASCII_BLOCKS && sizeof(T) <= 2) {                                                    \
+        if (SSE2_BLOCKS && sizeof(T) <= 2) {                                                    \
             for (; i + lanes <= n; i += lanes) {                                                 \
                 if (clean_block(s + i, sizeof(T))) continue;                                     \
                 for (Py_ssize_t k = i; k < i + lanes; k++)                                       \
